@@ -1,0 +1,99 @@
+/**
+ * One entry point for every module (like Loki's -target):
+ *   centavo [--module=all|gateway|auth|transactions|budget|ai[,...]] [--migrate]
+ *   centavo migrate            create the databases and apply pending migrations, then exit
+ * `all` (the default) runs the four subgraphs and the gateway in this process.
+ */
+import { databaseUrlFor, SUBGRAPHS, type SubgraphName } from '@centavo/config';
+import { generateClients, migrateAll } from '@centavo/db/cli';
+import { ensureInfra } from '@centavo/infra';
+import { createLogger } from '@centavo/logger';
+
+// Apollo Gateway reports usage and probes cloud metadata unless this is set (TOOLCHAIN.md).
+process.env.APOLLO_TELEMETRY_DISABLED = '1';
+
+const MODULES = ['gateway', ...SUBGRAPHS] as const;
+type Module = (typeof MODULES)[number];
+
+interface Stoppable {
+  stop(): Promise<void>;
+}
+
+function parseArgs(argv: string[]): { command: 'run' | 'migrate'; modules: Module[]; migrate: boolean } {
+  let command: 'run' | 'migrate' = 'run';
+  let modules: Module[] = [...SUBGRAPHS, 'gateway'];
+  let migrate = false;
+  for (const arg of argv) {
+    if (arg === 'migrate') command = 'migrate';
+    else if (arg === '--migrate') migrate = true;
+    else if (arg.startsWith('--module=')) {
+      const names = arg.slice('--module='.length).split(',').map((s) => s.trim());
+      if (names.includes('all')) continue;
+      for (const name of names) {
+        if (!MODULES.includes(name as Module)) throw new Error(`unknown module "${name}"; expected all or ${MODULES.join(', ')}`);
+      }
+      // Subgraphs first, so the gateway finds them up.
+      modules = MODULES.filter((m) => names.includes(m)).sort((a, b) => Number(a === 'gateway') - Number(b === 'gateway'));
+    } else throw new Error(`unknown argument "${arg}"`);
+  }
+  return { command, modules, migrate };
+}
+
+async function startModule(name: Module): Promise<Stoppable> {
+  switch (name) {
+    case 'auth':
+      return (await import('@centavo/subgraph-auth')).startAuthSubgraph();
+    case 'transactions':
+      return (await import('@centavo/subgraph-transactions')).startTransactionsSubgraph();
+    case 'budget':
+      return (await import('@centavo/subgraph-budget')).startBudgetSubgraph();
+    case 'ai':
+      return (await import('@centavo/subgraph-ai')).startAiSubgraph();
+    case 'gateway':
+      return (await import('@centavo/gateway')).startGateway();
+  }
+}
+
+async function main(): Promise<void> {
+  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'info', name: 'centavo' });
+  const { command, modules, migrate } = parseArgs(process.argv.slice(2));
+  const infra = await ensureInfra({ log: (m) => logger.info(m) });
+  process.env.DATABASE_URL = infra.databaseUrl;
+  process.env.REDIS_URL = infra.redisUrl;
+
+  if (command === 'migrate' || migrate) {
+    const urls = Object.fromEntries(SUBGRAPHS.map((n) => [n, databaseUrlFor(n)])) as Record<SubgraphName, string>;
+    const applied = await migrateAll(urls);
+    logger.info({ applied }, applied.length ? 'migrations applied' : 'databases up to date');
+    if (command === 'migrate') {
+      await infra.stop();
+      return;
+    }
+  }
+  await generateClients({ onlyMissing: true });
+
+  const running: Stoppable[] = [];
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => process.exit(1), 30_000).unref();
+    for (const module of running.reverse()) await module.stop().catch((err: unknown) => logger.error({ err }, 'stop failed'));
+    await infra.stop();
+    clearTimeout(timer);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  const subgraphs = modules.filter((m) => m !== 'gateway');
+  running.push(...(await Promise.all(subgraphs.map(startModule))));
+  if (modules.includes('gateway')) running.push(await startModule('gateway'));
+  logger.info({ modules }, 'centavo is up');
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exit(1);
+});

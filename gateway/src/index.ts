@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import {
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import { GraphQLError } from 'graphql';
+import { bearerToken, createAuthRuntime, type AuthUser } from '@centavo/auth-tokens';
+import { DomainError, formatError } from '@centavo/errors';
+import { createLogger, type Logger } from '@centavo/logger';
+import { listen, mountHealth, type RunningHttpServer } from '@centavo/server';
+import { loadConfig, subgraphUrlOverrides, type GatewayConfig } from './config.js';
+import { composeSupergraph } from './supergraph.js';
+
+export { loadConfig, composeSupergraph };
+
+export interface GatewayContext {
+  token?: string;
+  user: AuthUser | null;
+  requestId: string;
+}
+
+export interface RunningGateway {
+  url: string;
+  http: RunningHttpServer;
+  stop(): Promise<void>;
+}
+
+/** Forwards the caller's token and request id to every subgraph, which verify the token again. */
+class AuthenticatedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]) {
+    if (context.token) request.http?.headers.set('authorization', `Bearer ${context.token}`);
+    if (context.requestId) request.http?.headers.set('x-request-id', context.requestId);
+  }
+}
+
+export async function startGateway(
+  config: GatewayConfig = loadConfig(),
+  root: Logger = createLogger({ level: config.LOG_LEVEL }),
+): Promise<RunningGateway> {
+  const logger = root.child({ service: 'gateway' });
+  // Apollo Gateway reports usage and probes cloud metadata unless this is set (TOOLCHAIN.md).
+  process.env.APOLLO_TELEMETRY_DISABLED = '1';
+  const { supergraphSdl, subgraphs } = composeSupergraph(config.SUPERGRAPH_CONFIG, subgraphUrlOverrides(config));
+  logger.info({ subgraphs }, 'supergraph composed');
+  const runtime = await createAuthRuntime(config);
+
+  const gateway = new ApolloGateway({
+    supergraphSdl,
+    buildService: ({ url }) => new AuthenticatedDataSource({ url }),
+    logger,
+  });
+  const plugins: ApolloServerPlugin<GatewayContext>[] = [ApolloServerPluginUsageReportingDisabled()];
+  if (!config.INTROSPECTION) plugins.push(ApolloServerPluginLandingPageDisabled());
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    introspection: config.INTROSPECTION,
+    csrfPrevention: true,
+    includeStacktraceInErrorResponses: false,
+    plugins,
+    formatError: (formatted, error) =>
+      formatError(formatted, error, (internal) => logger.error({ err: internal }, 'internal error')),
+  });
+  await apollo.start();
+
+  const app = express();
+  app.disable('x-powered-by');
+  mountHealth(app, 'gateway', [
+    { name: 'redis', check: () => runtime.redis.ping() },
+    ...subgraphs.map((s) => ({
+      name: s.name,
+      check: async () => {
+        const res = await fetch(new URL('/ready', s.url), { signal: AbortSignal.timeout(1500) });
+        if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      },
+    })),
+  ]);
+  app.use(
+    '/graphql',
+    express.json({ limit: config.BODY_LIMIT }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const requestId = requestIdOf(req.headers['x-request-id']);
+        try {
+          const token = bearerToken(req.headers.authorization);
+          const user = token ? await runtime.verifier.verify(token) : null;
+          return { token, user, requestId };
+        } catch (error) {
+          if (error instanceof DomainError) {
+            throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 401 } } });
+          }
+          throw error;
+        }
+      },
+    }),
+  );
+  const http = await listen(app, config.HOST, config.GATEWAY_PORT);
+  logger.info({ url: `${http.url}/graphql` }, 'gateway ready');
+  return {
+    url: `${http.url}/graphql`,
+    http,
+    async stop() {
+      await http.close();
+      await apollo.stop();
+      await runtime.close();
+    },
+  };
+}
+
+function requestIdOf(value: string | string[] | undefined): string {
+  const v = Array.isArray(value) ? value[0] : value;
+  return v && /^[\w.:-]{1,128}$/.test(v) ? v : randomUUID();
+}

@@ -1,0 +1,4 @@
+export * from './keys.js';
+export * from './tokens.js';
+export * from './denylist.js';
+export * from './runtime.js';

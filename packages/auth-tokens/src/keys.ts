@@ -1,0 +1,64 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { importPKCS8, importSPKI, type CryptoKey } from 'jose';
+
+export const JWT_ALG = 'EdDSA';
+
+export interface KeySource {
+  /** PEM of the Ed25519 private key (only the auth subgraph needs it). */
+  privateKeyPem?: string | undefined;
+  /** PEM of the Ed25519 public key. */
+  publicKeyPem?: string | undefined;
+  /** Folder holding a development key pair; created on first start when allowed. */
+  keyDir: string;
+  /** Create a development key pair in keyDir when none is configured (never in production). */
+  generate: boolean;
+}
+
+export interface KeyPems {
+  privateKeyPem?: string;
+  publicKeyPem: string;
+}
+
+const PRIVATE_FILE = 'jwt-ed25519.key.pem';
+const PUBLIC_FILE = 'jwt-ed25519.pub.pem';
+
+// Environment variables cannot always hold newlines; accept "\n" escapes.
+const pem = (value: string) => value.replace(/\\n/g, '\n').trim() + '\n';
+
+/** Reads the configured keys, or the development pair in keyDir (creating it if allowed). */
+export function resolveKeyPems(source: KeySource): KeyPems {
+  if (source.publicKeyPem) {
+    return {
+      publicKeyPem: pem(source.publicKeyPem),
+      ...(source.privateKeyPem ? { privateKeyPem: pem(source.privateKeyPem) } : {}),
+    };
+  }
+  const privatePath = path.join(source.keyDir, PRIVATE_FILE);
+  const publicPath = path.join(source.keyDir, PUBLIC_FILE);
+  try {
+    return { privateKeyPem: readFileSync(privatePath, 'utf8'), publicKeyPem: readFileSync(publicPath, 'utf8') };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  if (!source.generate) {
+    throw new Error(`JWT_PUBLIC_KEY is not set and no key pair exists in ${source.keyDir}`);
+  }
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519', {
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
+  mkdirSync(source.keyDir, { recursive: true, mode: 0o700 });
+  try {
+    // `wx`: when two processes start at once, the first pair written wins and both read it.
+    writeFileSync(privatePath, privateKey, { flag: 'wx', mode: 0o600 });
+    writeFileSync(publicPath, publicKey, { flag: 'wx', mode: 0o644 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  return resolveKeyPems({ ...source, generate: false });
+}
+
+export const importPrivateKey = (pemText: string): Promise<CryptoKey> => importPKCS8(pemText, JWT_ALG);
+export const importPublicKey = (pemText: string): Promise<CryptoKey> => importSPKI(pemText, JWT_ALG);

@@ -1,0 +1,43 @@
+import { Redis } from 'ioredis';
+import { Denylist } from './denylist.js';
+import { importPublicKey, resolveKeyPems, type KeyPems } from './keys.js';
+import { TokenVerifier } from './tokens.js';
+
+export interface AuthRuntimeConfig {
+  NODE_ENV: string;
+  REDIS_URL: string;
+  REDIS_PREFIX: string;
+  JWT_PUBLIC_KEY?: string | undefined;
+  JWT_PRIVATE_KEY?: string | undefined;
+  JWT_KEY_DIR: string;
+}
+
+export interface AuthRuntime {
+  redis: Redis;
+  denylist: Denylist;
+  verifier: TokenVerifier;
+  keys: KeyPems;
+  close(): Promise<void>;
+}
+
+/** What every process needs to check access tokens: the public key and the Redis denylist. */
+export async function createAuthRuntime(config: AuthRuntimeConfig): Promise<AuthRuntime> {
+  const keys = resolveKeyPems({
+    privateKeyPem: config.JWT_PRIVATE_KEY,
+    publicKeyPem: config.JWT_PUBLIC_KEY,
+    keyDir: config.JWT_KEY_DIR,
+    generate: config.NODE_ENV !== 'production',
+  });
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
+  const denylist = new Denylist(redis, config.REDIS_PREFIX);
+  const verifier = new TokenVerifier(await importPublicKey(keys.publicKeyPem), denylist);
+  return {
+    redis,
+    denylist,
+    verifier,
+    keys,
+    async close() {
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

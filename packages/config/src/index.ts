@@ -1,0 +1,124 @@
+import { z } from 'zod';
+
+export { z };
+
+export const SUBGRAPHS = ['auth', 'transactions', 'budget', 'ai'] as const;
+export type SubgraphName = (typeof SUBGRAPHS)[number];
+
+export const DEFAULT_PORTS: Record<SubgraphName | 'gateway', number> = {
+  gateway: 4000,
+  auth: 4001,
+  transactions: 4002,
+  budget: 4003,
+  ai: 4004,
+};
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid configuration:\n  ${issues.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates an environment against a zod object; an error names every bad variable. */
+export function parseEnv<S extends z.ZodType>(
+  schema: S,
+  env: Record<string, string | undefined> = process.env,
+): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => `${issue.path.join('.') || '(env)'}: ${issue.message}`),
+  );
+}
+
+/** Booleans from the environment: "1", "true", "yes" are true; "0", "false", "no", "" false. */
+export const envBoolean = (fallback: boolean) =>
+  z
+    .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? fallback : ['1', 'true', 'yes'].includes(v)));
+
+export const envPort = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+/** Variables every Centavo process understands. */
+export const commonEnv = {
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HOST: z.string().default('127.0.0.1'),
+  /** The PostgreSQL server; each subgraph uses its own database `<DB_NAME_PREFIX>_<subgraph>` on it. */
+  DATABASE_URL: z.url().default('postgresql://postgres@127.0.0.1:5432/postgres'),
+  DB_NAME_PREFIX: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]*$/, 'lower-case letters, digits and _')
+    .default('centavo'),
+  REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
+  /** Prefix of every Redis key and channel, so several installations can share one Redis. */
+  REDIS_PREFIX: z.string().default('centavo:'),
+};
+
+/** The database URL of one subgraph: DATABASE_URL_<NAME> if set, else DATABASE_URL with its own database. */
+export function databaseUrlFor(
+  name: SubgraphName,
+  env: Record<string, string | undefined> = process.env,
+): string {
+  const own = env[`DATABASE_URL_${name.toUpperCase()}`];
+  if (own) return own;
+  const base = parseEnv(z.object({ DATABASE_URL: commonEnv.DATABASE_URL, DB_NAME_PREFIX: commonEnv.DB_NAME_PREFIX }), env);
+  const url = new URL(base.DATABASE_URL);
+  url.pathname = `/${base.DB_NAME_PREFIX}_${name}`;
+  return url.toString();
+}
+
+/** Access-token keys: PEM text in the environment, or a development pair under JWT_KEY_DIR. */
+export const jwtEnv = {
+  JWT_PUBLIC_KEY: z.string().optional(),
+  JWT_PRIVATE_KEY: z.string().optional(),
+  JWT_KEY_DIR: z.string().default('.data/keys'),
+};
+
+type Env = Record<string, string | undefined>;
+
+const subgraphBase = z.object({
+  ...commonEnv,
+  ...jwtEnv,
+  PORT: envPort(0),
+  INTROSPECTION: envBoolean(true),
+});
+
+export type SubgraphBaseConfig = z.infer<typeof subgraphBase> & { databaseUrl: string };
+
+/**
+ * The configuration of one subgraph: the common variables, the token keys, its port
+ * (`<NAME>_PORT`), its database URL, and its own variables in `extra`.
+ */
+export function loadSubgraphConfig<E extends z.ZodRawShape>(
+  name: SubgraphName,
+  extra: E,
+  env: Env = process.env,
+): SubgraphBaseConfig & z.infer<z.ZodObject<E>> {
+  const issues: string[] = [];
+  const collect = <T>(fn: () => T): T | undefined => {
+    try {
+      return fn();
+    } catch (error) {
+      if (error instanceof ConfigError) issues.push(...error.issues);
+      else throw error;
+      return undefined;
+    }
+  };
+  const portVar = `${name.toUpperCase()}_PORT`;
+  const base = collect(() =>
+    parseEnv(subgraphBase, { ...env, PORT: env[portVar] ?? String(DEFAULT_PORTS[name]) }),
+  );
+  const own = collect(() => parseEnv(z.object(extra), env));
+  const databaseUrl = collect(() => databaseUrlFor(name, env));
+  if (!base || !own || !databaseUrl) throw new ConfigError(issues.map((i) => i.replace(/^PORT:/, `${portVar}:`)));
+  const merged = {
+    ...base,
+    // Sandbox and introspection never run in production.
+    INTROSPECTION: base.INTROSPECTION && base.NODE_ENV !== 'production',
+    databaseUrl,
+  };
+  return Object.assign(merged, own) as SubgraphBaseConfig & z.infer<z.ZodObject<E>>;
+}

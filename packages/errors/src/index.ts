@@ -1,0 +1,89 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+
+/** The error codes of the public contract (`extensions.code`). */
+export type ErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'BAD_USER_INPUT'
+  | 'CONFLICT'
+  | 'RATE_LIMITED'
+  | 'INTERNAL_SERVER_ERROR';
+
+const PUBLIC_CODES = new Set<string>([
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'BAD_USER_INPUT',
+  'CONFLICT',
+  'RATE_LIMITED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'GRAPHQL_PARSE_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+/** A domain failure with a contract code; services throw these, never GraphQLError. */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export const notFound = (what: string) => new DomainError('NOT_FOUND', `${what} not found`);
+export const badInput = (field: string, message: string) => new DomainError('BAD_USER_INPUT', message, field);
+export const unauthenticated = (message = 'Authentication required') =>
+  new DomainError('UNAUTHENTICATED', message);
+export const conflict = (message: string, field?: string) => new DomainError('CONFLICT', message, field);
+
+export function toGraphQLError(error: DomainError): GraphQLError {
+  return new GraphQLError(error.message, {
+    extensions: { code: error.code, ...(error.field ? { field: error.field } : {}) },
+  });
+}
+
+/**
+ * The single place where errors become what clients see: domain errors keep their code and
+ * field, known GraphQL codes pass, everything else is masked as INTERNAL_SERVER_ERROR.
+ */
+export function formatError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  onInternal?: (error: unknown) => void,
+): GraphQLFormattedError {
+  const original = unwrap(error);
+  if (original instanceof DomainError) {
+    return {
+      message: original.message,
+      path: formatted.path,
+      locations: formatted.locations,
+      extensions: { code: original.code, ...(original.field ? { field: original.field } : {}) },
+    };
+  }
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && PUBLIC_CODES.has(code)) {
+    // serviceName (added by the gateway) names internal topology; clients need only the code.
+    const { stacktrace: _stack, exception: _exception, serviceName: _service, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, extensions };
+  }
+  onInternal?.(original ?? error);
+  return {
+    message: 'Internal server error',
+    path: formatted.path,
+    locations: formatted.locations,
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  };
+}
+
+function unwrap(error: unknown): unknown {
+  let current = error;
+  while (current instanceof GraphQLError && current.originalError) current = current.originalError;
+  return current;
+}

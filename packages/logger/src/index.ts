@@ -1,0 +1,30 @@
+import { pino, type Logger, type LoggerOptions } from 'pino';
+
+export type { Logger };
+
+/** Paths that must never reach a log line. */
+const REDACT = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  'authorization',
+  'password',
+  'accessToken',
+  'refreshToken',
+  '*.password',
+  '*.accessToken',
+  '*.refreshToken',
+  'variables.input.password',
+  'variables.refreshToken',
+];
+
+/** One root logger per process; apps derive child loggers carrying `service`, `requestId`. */
+export function createLogger(options: { level?: string; name?: string } = {}): Logger {
+  const opts: LoggerOptions = {
+    level: options.level ?? 'info',
+    base: options.name ? { service: options.name } : {},
+    redact: { paths: REDACT, censor: '[redacted]' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  };
+  return pino(opts);
+}

@@ -1,0 +1,5 @@
+export * from './subgraph-server.js';
+export * from './http.js';
+export * from './health.js';
+export * from './ids.js';
+export * from './type-defs.js';

@@ -1,0 +1,176 @@
+import { randomUUID } from 'node:crypto';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import express from 'express';
+import type { DocumentNode } from 'graphql';
+import { bearerToken, type AuthRuntime, type AuthUser, type TokenVerifier } from '@centavo/auth-tokens';
+import { DomainError, formatError, toGraphQLError, unauthenticated } from '@centavo/errors';
+import type { Logger } from '@centavo/logger';
+import { mountHealth, type ReadinessCheck } from './health.js';
+import { listen, type RunningHttpServer } from './http.js';
+
+/** What every subgraph's context carries; apps extend it with their services and loaders. */
+export interface BaseContext {
+  user: AuthUser | null;
+  requestId: string;
+  logger: Logger;
+}
+
+export function requireUser(ctx: BaseContext): AuthUser {
+  if (!ctx.user) throw unauthenticated();
+  return ctx.user;
+}
+
+export interface SubgraphServerOptions<TContext extends BaseContext> {
+  name: string;
+  typeDefs: DocumentNode;
+  resolvers: GraphQLResolverMap<TContext>;
+  verifier: TokenVerifier;
+  logger: Logger;
+  host: string;
+  port: number;
+  /** Builds the app part of the context (services, per-request DataLoaders). */
+  context(base: BaseContext): TContext | Promise<TContext>;
+  readiness: ReadinessCheck[];
+  /** Apollo Sandbox and introspection; off in production. */
+  introspection: boolean;
+  /** Largest accepted request body. */
+  bodyLimit?: string;
+}
+
+export interface SubgraphServer {
+  url: string;
+  http: RunningHttpServer;
+  stop(): Promise<void>;
+}
+
+/**
+ * A federated subgraph over HTTP: verifies the caller's token again (a subgraph reached
+ * directly is no open door), maps domain errors to contract codes, and serves health probes.
+ */
+export async function startSubgraphServer<TContext extends BaseContext>(
+  options: SubgraphServerOptions<TContext>,
+): Promise<SubgraphServer> {
+  const { logger } = options;
+  const schema = buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers }]);
+  const plugins: ApolloServerPlugin<TContext>[] = [];
+  if (!options.introspection) plugins.push(ApolloServerPluginLandingPageDisabled());
+  const apollo = new ApolloServer<TContext>({
+    schema,
+    introspection: options.introspection,
+    plugins,
+    includeStacktraceInErrorResponses: false,
+    formatError: (formatted, error) =>
+      formatError(formatted, error, (internal) => logger.error({ err: internal }, 'internal error')),
+  });
+  await apollo.start();
+
+  const app = express();
+  app.disable('x-powered-by');
+  mountHealth(app, options.name, options.readiness);
+  app.use(
+    '/graphql',
+    express.json({ limit: options.bodyLimit ?? '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const requestId = headerValue(req.headers['x-request-id']) ?? randomUUID();
+        const child = logger.child({ requestId });
+        let user: AuthUser | null = null;
+        try {
+          const token = bearerToken(req.headers.authorization);
+          if (token) user = await options.verifier.verify(token);
+        } catch (error) {
+          if (error instanceof DomainError) throw withStatus(toGraphQLError(error), 401);
+          throw error;
+        }
+        return options.context({ user, requestId, logger: user ? child.child({ userId: user.id }) : child });
+      },
+    }),
+  );
+
+  const http = await listen(app, options.host, options.port);
+  logger.info({ url: `${http.url}/graphql` }, `${options.name} subgraph ready`);
+  return {
+    url: `${http.url}/graphql`,
+    http,
+    async stop() {
+      await http.close();
+      await apollo.stop();
+    },
+  };
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  return v && /^[\w.:-]{1,128}$/.test(v) ? v : undefined;
+}
+
+function withStatus<E extends { extensions: Record<string, unknown> }>(error: E, status: number): E {
+  (error.extensions as Record<string, unknown>).http = { status };
+  return error;
+}
+
+/** The part of a Prisma client the bootstrap needs. */
+export interface DatabaseClient {
+  $queryRawUnsafe(sql: string): Promise<unknown>;
+  $disconnect(): Promise<void>;
+}
+
+export interface BootOptions<TContext extends BaseContext> {
+  name: string;
+  config: {
+    NODE_ENV: string;
+    HOST: string;
+    PORT: number;
+    INTROSPECTION: boolean;
+    REDIS_URL: string;
+    REDIS_PREFIX: string;
+    JWT_PUBLIC_KEY?: string | undefined;
+    JWT_PRIVATE_KEY?: string | undefined;
+    JWT_KEY_DIR: string;
+  };
+  logger: Logger;
+  typeDefs: DocumentNode;
+  resolvers: object;
+  db: DatabaseClient;
+  context(base: BaseContext): TContext | Promise<TContext>;
+  /** Runs on stop after the HTTP server closed, before the database disconnects. */
+  onStop?: () => Promise<void>;
+}
+
+/**
+ * Starts a subgraph with what every one of them shares: token verification against the
+ * Redis denylist, readiness of PostgreSQL and Redis, and an orderly stop.
+ */
+export async function bootSubgraph<TContext extends BaseContext>(
+  options: BootOptions<TContext> & { runtime: AuthRuntime },
+): Promise<SubgraphServer> {
+  const { runtime, config, db } = options;
+  const server = await startSubgraphServer<TContext>({
+    name: options.name,
+    typeDefs: options.typeDefs,
+    resolvers: options.resolvers as GraphQLResolverMap<TContext>,
+    verifier: runtime.verifier,
+    logger: options.logger,
+    host: config.HOST,
+    port: config.PORT,
+    introspection: config.INTROSPECTION,
+    context: options.context,
+    readiness: [
+      { name: 'postgres', check: () => db.$queryRawUnsafe('SELECT 1') },
+      { name: 'redis', check: () => runtime.redis.ping() },
+    ],
+  });
+  return {
+    ...server,
+    async stop() {
+      await server.stop();
+      await options.onStop?.();
+      await db.$disconnect();
+      await runtime.close();
+    },
+  };
+}

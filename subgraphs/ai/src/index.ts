@@ -1,0 +1,34 @@
+import { createAuthRuntime } from '@centavo/auth-tokens';
+import { createLogger, type Logger } from '@centavo/logger';
+import { bootSubgraph, loadTypeDefs, type SubgraphServer } from '@centavo/server';
+import { loadConfig, type AiConfig } from './config.js';
+import { createLoaders, type AiContext } from './context.js';
+import { createPrisma } from './db.js';
+import { CategoryDirectory } from './modules/rules/category-directory.js';
+import { rulesResolvers } from './modules/rules/rules.resolvers.js';
+import { RulesRepository } from './modules/rules/rules.repository.js';
+import { RulesService } from './modules/rules/rules.service.js';
+
+export { loadConfig };
+export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
+
+export async function startAiSubgraph(
+  config: AiConfig = loadConfig(),
+  root: Logger = createLogger({ level: config.LOG_LEVEL }),
+): Promise<SubgraphServer> {
+  const logger = root.child({ service: 'ai' });
+  const runtime = await createAuthRuntime(config);
+  const prisma = createPrisma(config.databaseUrl);
+  const rulesRepo = new RulesRepository(prisma);
+  const rules = new RulesService(rulesRepo, new CategoryDirectory(config.BUDGET_SUBGRAPH_URL));
+  return bootSubgraph<AiContext>({
+    name: 'ai',
+    config,
+    logger,
+    runtime,
+    typeDefs,
+    resolvers: rulesResolvers,
+    db: prisma,
+    context: (base) => ({ ...base, rules, rulesRepo, loaders: createLoaders(base.user?.id, rulesRepo) }),
+  });
+}

@@ -1,0 +1,70 @@
+import { badInput, notFound } from '@centavo/errors';
+import { MoneyError, parseScaled } from '@centavo/money';
+import type { RuleField, RuleOperator } from '../../generated/prisma/client.js';
+import type { CategoryDirectory } from './category-directory.js';
+import { compileRegex, MAX_RULE_VALUE_LENGTH } from './rule-matcher.js';
+import type { RuleRecord, RulesRepository } from './rules.repository.js';
+
+export interface RuleInput {
+  field: RuleField;
+  operator: RuleOperator;
+  value: string;
+  minAmount?: string | null;
+  maxAmount?: string | null;
+  categoryId: string;
+  priority?: number | null;
+}
+
+/** Rule amount bounds: up to 4 decimals, compared with a transaction's absolute amount. */
+export const RULE_AMOUNT_SCALE = 4;
+
+function bound(field: 'minAmount' | 'maxAmount', value: string | null | undefined): bigint | null {
+  if (value === null || value === undefined) return null;
+  try {
+    const scaled = parseScaled(value, RULE_AMOUNT_SCALE);
+    if (scaled < 0n) throw badInput(field, `${field} must not be negative: it bounds the absolute amount`);
+    return scaled;
+  } catch (error) {
+    if (error instanceof MoneyError) throw badInput(field, `${field}: ${error.message}`);
+    throw error;
+  }
+}
+
+export class RulesService {
+  constructor(
+    private readonly rules: RulesRepository,
+    private readonly categories: CategoryDirectory,
+  ) {}
+
+  async create(caller: { id: string; token: string }, input: RuleInput, requestId: string): Promise<RuleRecord> {
+    const value = input.value.trim();
+    if (!value) throw badInput('value', 'Rule value must not be empty');
+    if (value.length > MAX_RULE_VALUE_LENGTH) {
+      throw badInput('value', `Rule value must have at most ${MAX_RULE_VALUE_LENGTH} characters`);
+    }
+    if (input.operator === 'REGEX') compileRegex(value);
+    const min = bound('minAmount', input.minAmount);
+    const max = bound('maxAmount', input.maxAmount);
+    if (min !== null && max !== null && min > max) throw badInput('maxAmount', 'maxAmount must not be below minAmount');
+    const priority = input.priority ?? 0;
+    if (priority < -1000 || priority > 1000) throw badInput('priority', 'priority must be between -1000 and 1000');
+    if (!(await this.categories.isUsersCategory(caller.token, input.categoryId, requestId))) {
+      throw notFound('Category');
+    }
+    return this.rules.create({
+      userId: caller.id,
+      field: input.field,
+      operator: input.operator,
+      value,
+      minAmount: input.minAmount?.trim() ?? null,
+      maxAmount: input.maxAmount?.trim() ?? null,
+      categoryId: input.categoryId,
+      priority,
+    });
+  }
+
+  async delete(userId: string, id: string): Promise<boolean> {
+    if (!(await this.rules.delete(userId, id))) throw notFound('Rule');
+    return true;
+  }
+}

@@ -1,0 +1,53 @@
+import { isUniqueViolation } from '@centavo/db';
+import type { BudgetPrisma } from '../../db.js';
+import type { CategoryKind } from '../../generated/prisma/client.js';
+import { DEFAULT_CATEGORIES } from './default-categories.js';
+
+export interface CategoryRecord {
+  id: string;
+  userId: string;
+  slug: string;
+  name: string;
+  kind: CategoryKind;
+  parentId: string | null;
+  isDefault: boolean;
+  createdAt: Date;
+}
+
+export class SlugTakenError extends Error {}
+
+export class CategoriesRepository {
+  constructor(private readonly prisma: BudgetPrisma) {}
+
+  /** Inserts the default categories a user lacks; safe to run concurrently (unique user+slug). */
+  async insertDefaults(userId: string): Promise<void> {
+    await this.prisma.category.createMany({
+      data: DEFAULT_CATEGORIES.map((c) => ({ ...c, userId, isDefault: true })),
+      skipDuplicates: true,
+    });
+  }
+
+  countDefaults(userId: string): Promise<number> {
+    return this.prisma.category.count({ where: { userId, isDefault: true } });
+  }
+
+  listByUser(userId: string): Promise<CategoryRecord[]> {
+    return this.prisma.category.findMany({
+      where: { userId },
+      orderBy: [{ isDefault: 'desc' }, { createdAt: 'asc' }, { name: 'asc' }],
+    });
+  }
+
+  findManyForUser(userId: string, ids: readonly string[]): Promise<CategoryRecord[]> {
+    return this.prisma.category.findMany({ where: { userId, id: { in: [...ids] } } });
+  }
+
+  async create(data: { userId: string; slug: string; name: string; kind: CategoryKind; parentId: string | null }): Promise<CategoryRecord> {
+    try {
+      return await this.prisma.category.create({ data });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new SlugTakenError(data.slug);
+      throw error;
+    }
+  }
+}

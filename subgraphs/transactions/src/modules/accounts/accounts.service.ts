@@ -1,0 +1,54 @@
+import { badInput, notFound } from '@centavo/errors';
+import { MoneyError, normalizeCurrency, parseAmount } from '@centavo/money';
+import type { AccountType } from '../../generated/prisma/client.js';
+import type { AccountRecord, AccountsRepository } from './accounts.repository.js';
+
+export interface CreateAccountInput {
+  name: string;
+  type: AccountType;
+  currency: string;
+  openingBalance?: string | null;
+}
+
+export interface UpdateAccountInput {
+  name?: string | null;
+  archived?: boolean | null;
+}
+
+function accountName(raw: string): string {
+  const name = raw.trim().replace(/\s+/g, ' ');
+  if (!name) throw badInput('name', 'Account name must not be empty');
+  if (name.length > 100) throw badInput('name', 'Account name must have at most 100 characters');
+  return name;
+}
+
+export class AccountsService {
+  constructor(private readonly accounts: AccountsRepository) {}
+
+  async create(userId: string, input: CreateAccountInput): Promise<AccountRecord> {
+    const name = accountName(input.name);
+    let currency: string;
+    try {
+      currency = normalizeCurrency(input.currency);
+    } catch (error) {
+      throw badInput('currency', (error as Error).message);
+    }
+    let openingBalanceMinor: bigint;
+    try {
+      openingBalanceMinor = parseAmount(input.openingBalance ?? '0', currency);
+    } catch (error) {
+      if (error instanceof MoneyError) throw badInput('openingBalance', `openingBalance: ${error.message}`);
+      throw error;
+    }
+    return this.accounts.create({ userId, name, type: input.type, currency, openingBalanceMinor });
+  }
+
+  async update(userId: string, id: string, input: UpdateAccountInput): Promise<AccountRecord> {
+    const data: { name?: string; archived?: boolean } = {};
+    if (input.name !== undefined && input.name !== null) data.name = accountName(input.name);
+    if (input.archived !== undefined && input.archived !== null) data.archived = input.archived;
+    const updated = await this.accounts.update(userId, id, data);
+    if (!updated) throw notFound('Account');
+    return updated;
+  }
+}
