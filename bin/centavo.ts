@@ -4,7 +4,8 @@
  *   centavo migrate            create the databases and apply pending migrations, then exit
  * `all` (the default) runs the four subgraphs and the gateway in this process.
  */
-import { databaseUrlFor, SUBGRAPHS, type SubgraphName } from '@centavo/config';
+import { resolveKeyPems } from '@centavo/auth-tokens';
+import { commonEnv, databaseUrlFor, jwtEnv, mayGenerateKeys, parseEnv, SUBGRAPHS, z, type SubgraphName } from '@centavo/config';
 import { generateClients, migrateAll } from '@centavo/db/cli';
 import { ensureInfra } from '@centavo/infra';
 import { createLogger } from '@centavo/logger';
@@ -65,6 +66,9 @@ async function main(): Promise<void> {
     const urls = Object.fromEntries(SUBGRAPHS.map((n) => [n, databaseUrlFor(n)])) as Record<SubgraphName, string>;
     const applied = await migrateAll(urls);
     logger.info({ applied }, applied.length ? 'migrations applied' : 'databases up to date');
+    // Also the moment to create the token key pair, before modules in other containers need it.
+    const env = parseEnv(z.object({ NODE_ENV: commonEnv.NODE_ENV, ...jwtEnv }));
+    resolveKeyPems({ publicKeyPem: env.JWT_PUBLIC_KEY, privateKeyPem: env.JWT_PRIVATE_KEY, keyDir: env.JWT_KEY_DIR, generate: mayGenerateKeys(env) });
     if (command === 'migrate') {
       await infra.stop();
       return;

@@ -9,7 +9,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { GraphQLError } from 'graphql';
 import { bearerToken, createAuthRuntime, type AuthUser } from '@centavo/auth-tokens';
-import { DomainError, formatError } from '@centavo/errors';
+import { formatError, isDomainError } from '@centavo/errors';
 import { createLogger, type Logger } from '@centavo/logger';
 import { listen, mountHealth, type RunningHttpServer } from '@centavo/server';
 import { loadConfig, subgraphUrlOverrides, type GatewayConfig } from './config.js';
@@ -89,7 +89,7 @@ export async function startGateway(
           const user = token ? await runtime.verifier.verify(token) : null;
           return { token, user, requestId };
         } catch (error) {
-          if (error instanceof DomainError) {
+          if (isDomainError(error)) {
             throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 401 } } });
           }
           throw error;

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { mayGenerateKeys } from '@centavo/config';
 import { Denylist } from './denylist.js';
 import { importPublicKey, resolveKeyPems, type KeyPems } from './keys.js';
 import { TokenVerifier } from './tokens.js';
@@ -10,6 +11,7 @@ export interface AuthRuntimeConfig {
   JWT_PUBLIC_KEY?: string | undefined;
   JWT_PRIVATE_KEY?: string | undefined;
   JWT_KEY_DIR: string;
+  JWT_GENERATE_KEYS?: string | undefined;
 }
 
 export interface AuthRuntime {
@@ -26,7 +28,7 @@ export async function createAuthRuntime(config: AuthRuntimeConfig): Promise<Auth
     privateKeyPem: config.JWT_PRIVATE_KEY,
     publicKeyPem: config.JWT_PUBLIC_KEY,
     keyDir: config.JWT_KEY_DIR,
-    generate: config.NODE_ENV !== 'production',
+    generate: mayGenerateKeys(config),
   });
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
   const denylist = new Denylist(redis, config.REDIS_PREFIX);

@@ -75,7 +75,15 @@ export const jwtEnv = {
   JWT_PUBLIC_KEY: z.string().optional(),
   JWT_PRIVATE_KEY: z.string().optional(),
   JWT_KEY_DIR: z.string().default('.data/keys'),
+  /** Create a key pair in JWT_KEY_DIR when none is configured; default: outside production only. */
+  JWT_GENERATE_KEYS: z.enum(['1', '0', 'true', 'false']).optional(),
 };
+
+/** Whether a missing key pair may be created (JWT_GENERATE_KEYS, else outside production only). */
+export function mayGenerateKeys(config: { NODE_ENV: string; JWT_GENERATE_KEYS?: string | undefined }): boolean {
+  if (config.JWT_GENERATE_KEYS !== undefined) return config.JWT_GENERATE_KEYS === '1' || config.JWT_GENERATE_KEYS === 'true';
+  return config.NODE_ENV !== 'production';
+}
 
 type Env = Record<string, string | undefined>;
 

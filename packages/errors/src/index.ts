@@ -37,6 +37,18 @@ export class DomainError extends Error {
   }
 }
 
+/**
+ * Recognizes a DomainError by its shape, not by identity: a module loaded twice (test
+ * runners, bundlers) would otherwise turn every domain error into an internal one.
+ */
+export function isDomainError(error: unknown): error is DomainError {
+  return (
+    error instanceof Error &&
+    error.name === 'DomainError' &&
+    typeof (error as DomainError).code === 'string'
+  );
+}
+
 export const notFound = (what: string) => new DomainError('NOT_FOUND', `${what} not found`);
 export const badInput = (field: string, message: string) => new DomainError('BAD_USER_INPUT', message, field);
 export const unauthenticated = (message = 'Authentication required') =>
@@ -59,7 +71,7 @@ export function formatError(
   onInternal?: (error: unknown) => void,
 ): GraphQLFormattedError {
   const original = unwrap(error);
-  if (original instanceof DomainError) {
+  if (isDomainError(original)) {
     return {
       message: original.message,
       path: formatted.path,
@@ -82,8 +94,11 @@ export function formatError(
   };
 }
 
+// By shape too: graphql can be loaded both as CommonJS and as ESM in one process.
 function unwrap(error: unknown): unknown {
   let current = error;
-  while (current instanceof GraphQLError && current.originalError) current = current.originalError;
+  while (current && typeof current === 'object' && (current as { originalError?: unknown }).originalError) {
+    current = (current as { originalError: unknown }).originalError;
+  }
   return current;
 }

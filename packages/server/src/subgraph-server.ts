@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import express from 'express';
 import type { DocumentNode } from 'graphql';
 import { bearerToken, type AuthRuntime, type AuthUser, type TokenVerifier } from '@centavo/auth-tokens';
-import { DomainError, formatError, toGraphQLError, unauthenticated } from '@centavo/errors';
+import { formatError, isDomainError, toGraphQLError, unauthenticated } from '@centavo/errors';
 import type { Logger } from '@centavo/logger';
 import { mountHealth, type ReadinessCheck } from './health.js';
 import { listen, type RunningHttpServer } from './http.js';
@@ -56,7 +59,8 @@ export async function startSubgraphServer<TContext extends BaseContext>(
 ): Promise<SubgraphServer> {
   const { logger } = options;
   const schema = buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers }]);
-  const plugins: ApolloServerPlugin<TContext>[] = [];
+  // Inline traces feed Apollo Studio, which Centavo never reports to.
+  const plugins: ApolloServerPlugin<TContext>[] = [ApolloServerPluginInlineTraceDisabled()];
   if (!options.introspection) plugins.push(ApolloServerPluginLandingPageDisabled());
   const apollo = new ApolloServer<TContext>({
     schema,
@@ -83,7 +87,7 @@ export async function startSubgraphServer<TContext extends BaseContext>(
           const token = bearerToken(req.headers.authorization);
           if (token) user = await options.verifier.verify(token);
         } catch (error) {
-          if (error instanceof DomainError) throw withStatus(toGraphQLError(error), 401);
+          if (isDomainError(error)) throw withStatus(toGraphQLError(error), 401);
           throw error;
         }
         return options.context({ user, requestId, logger: user ? child.child({ userId: user.id }) : child });

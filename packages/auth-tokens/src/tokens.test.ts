@@ -1,0 +1,66 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DomainError } from '@centavo/errors';
+import { Denylist } from './denylist.js';
+import { importPrivateKey, importPublicKey } from './keys.js';
+import { bearerToken, signAccessToken, TokenVerifier } from './tokens.js';
+
+const pair = () =>
+  generateKeyPairSync('ed25519', {
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
+
+const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+afterAll(() => redis.quit());
+
+async function setup() {
+  const keys = pair();
+  const denylist = new Denylist(redis, `centavo-test:${Math.random()}:`);
+  const verifier = new TokenVerifier(await importPublicKey(keys.publicKey), denylist);
+  return { privateKey: await importPrivateKey(keys.privateKey), verifier, denylist };
+}
+
+const code = async (p: Promise<unknown>) => {
+  try {
+    await p;
+    return 'ok';
+  } catch (error) {
+    return error instanceof DomainError ? `${error.code}: ${error.message}` : String(error);
+  }
+};
+
+describe('access tokens', () => {
+  it('round-trips the user id and roles', async () => {
+    const { privateKey, verifier } = await setup();
+    const signed = await signAccessToken(privateKey, { userId: 'u1', roles: ['USER', 'ADMIN'] }, 60);
+    const user = await verifier.verify(signed.token);
+    expect(user).toMatchObject({ id: 'u1', roles: ['USER', 'ADMIN'], jti: signed.jti });
+    expect(signed.expiresAt.getTime()).toBeGreaterThan(Date.now() + 55_000);
+  });
+
+  it('rejects tokens signed by another key, malformed or expired', async () => {
+    const { privateKey, verifier } = await setup();
+    const other = await importPrivateKey(pair().privateKey);
+    const foreign = await signAccessToken(other, { userId: 'u1', roles: ['USER'] }, 60);
+    expect(await code(verifier.verify(foreign.token))).toBe('UNAUTHENTICATED: Invalid access token');
+    expect(await code(verifier.verify('a.b.c'))).toBe('UNAUTHENTICATED: Invalid access token');
+    const expired = await signAccessToken(privateKey, { userId: 'u1', roles: ['USER'] }, 60, new Date(Date.now() - 120_000));
+    expect(await code(verifier.verify(expired.token))).toBe('UNAUTHENTICATED: Access token expired');
+  });
+
+  it('rejects a denylisted (logged out) token at once', async () => {
+    const { privateKey, verifier, denylist } = await setup();
+    const signed = await signAccessToken(privateKey, { userId: 'u1', roles: ['USER'] }, 60);
+    expect(await code(verifier.verify(signed.token))).toBe('ok');
+    await denylist.add(signed.jti, Math.floor(signed.expiresAt.getTime() / 1000));
+    expect(await code(verifier.verify(signed.token))).toBe('UNAUTHENTICATED: Access token revoked');
+  });
+
+  it('parses bearer headers', () => {
+    expect(bearerToken(undefined)).toBeUndefined();
+    expect(bearerToken('Bearer abc.def')).toBe('abc.def');
+    expect(() => bearerToken('Basic abc')).toThrow(/Bearer/);
+  });
+});

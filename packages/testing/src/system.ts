@@ -1,0 +1,43 @@
+import { startGateway, loadConfig as gatewayConfig } from '@centavo/gateway';
+import { startAiSubgraph, loadConfig as aiConfig } from '@centavo/subgraph-ai';
+import { startAuthSubgraph, loadConfig as authConfig } from '@centavo/subgraph-auth';
+import { startBudgetSubgraph, loadConfig as budgetConfig } from '@centavo/subgraph-budget';
+import { startTransactionsSubgraph, loadConfig as transactionsConfig } from '@centavo/subgraph-transactions';
+import { testEnv } from './index.js';
+
+export interface RunningSystem {
+  gatewayUrl: string;
+  urls: { auth: string; transactions: string; budget: string; ai: string };
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole system in this process on free ports, started by the same functions as
+ * `centavo --module=all`: four subgraphs, then the gateway composed from supergraph.yaml.
+ */
+export async function startSystem(overrides: Record<string, string> = {}): Promise<RunningSystem> {
+  const env = testEnv({ AUTH_PORT: '0', TRANSACTIONS_PORT: '0', BUDGET_PORT: '0', AI_PORT: '0', GATEWAY_PORT: '0', ...overrides });
+  const [auth, transactions, budget] = await Promise.all([
+    startAuthSubgraph(authConfig(env)),
+    startTransactionsSubgraph(transactionsConfig(env)),
+    startBudgetSubgraph(budgetConfig(env)),
+  ]);
+  const ai = await startAiSubgraph(aiConfig({ ...env, BUDGET_SUBGRAPH_URL: budget.url }));
+  const gateway = await startGateway(
+    gatewayConfig({
+      ...env,
+      AUTH_SUBGRAPH_URL: auth.url,
+      TRANSACTIONS_SUBGRAPH_URL: transactions.url,
+      BUDGET_SUBGRAPH_URL: budget.url,
+      AI_SUBGRAPH_URL: ai.url,
+    }),
+  );
+  return {
+    gatewayUrl: gateway.url,
+    urls: { auth: auth.url, transactions: transactions.url, budget: budget.url, ai: ai.url },
+    async stop() {
+      await gateway.stop();
+      await Promise.all([auth.stop(), transactions.stop(), budget.stop(), ai.stop()]);
+    },
+  };
+}

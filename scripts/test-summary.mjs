@@ -1,0 +1,19 @@
+// Prints the closing line of a test run, "N passed, N failed", from vitest's JSON report
+// plus the lint and typecheck checks; exits 1 when anything failed or nothing ran.
+import { existsSync, readFileSync } from 'node:fs';
+
+const [file, checksPassed = '0', checksFailed = '0'] = process.argv.slice(2);
+let passed = Number(checksPassed);
+let failed = Number(checksFailed);
+let ran = 0;
+if (file && existsSync(file)) {
+  const report = JSON.parse(readFileSync(file, 'utf8'));
+  passed += report.numPassedTests ?? 0;
+  // A file that fails to load has no failed test of its own: count it as one failure.
+  failed += (report.numFailedTests ?? 0) + (report.testResults ?? []).filter((r) => r.status === 'failed' && r.assertionResults?.length === 0).length;
+  ran = report.numTotalTests ?? 0;
+} else {
+  failed += 1;
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed > 0 || ran === 0 ? 1 : 0);

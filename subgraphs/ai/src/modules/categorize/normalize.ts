@@ -1,0 +1,355 @@
+/**
+ * Turns a raw bank-statement description into a stable merchant name and word tokens.
+ *
+ * Order matters: instalments are read before dates (both look like "03/12"), processor
+ * prefixes are peeled before anything else so that "PIX TRANSF MARIA S12/03" keeps the name,
+ * and locations are stripped last because they are only recognisable at the end.
+ */
+
+export interface NormalizedDescription {
+  /** Upper-case merchant (or counterparty) name, or null when nothing identifying is left. */
+  merchant: string | null;
+  /** Lower-case words: processor words first (e.g. 'pix', 'enviado', 'ifood'), then the description. */
+  tokens: string[];
+  /** `tokens` joined by single spaces. */
+  normalized: string;
+  /** Processors or channels recognised, outermost first (e.g. ['CARD', 'PAGSEGURO']). */
+  processors: string[];
+  /** True when the description carried an instalment marker ("PARC 03/12", "3/10"). */
+  instalment: boolean;
+}
+
+interface ProcessorRule {
+  readonly name: string;
+  readonly re: RegExp;
+  /** Tokens to emit; default is the words of the matched prefix. */
+  readonly words?: readonly string[];
+  /** For aggregators the processor is the merchant; `rest` is what followed the prefix. */
+  readonly merchant?: (rest: string) => string | null;
+  /** Counterparty channels (Pix, TED, Zelle...) put the name first and bank details after " - ". */
+  readonly counterparty?: boolean;
+}
+
+const SEP = String.raw`[\s*\-:–]*`;
+
+function rule(name: string, pattern: string, extra: Omit<ProcessorRule, 'name' | 're'> = {}): ProcessorRule {
+  return { name, re: new RegExp(String.raw`^(?:${pattern})(?![A-Z0-9])${SEP}`), ...extra };
+}
+
+const fixed = (merchant: string) => (): string => merchant;
+
+const uberMerchant = (rest: string): string => {
+  if (/^(?:\*\s*)?ONE\b/.test(rest)) return 'UBER ONE';
+  return 'UBER';
+};
+
+// Ordered: more specific prefixes first (UBER EATS before UBER, PIX RECEBIDO before PIX).
+const PROCESSOR_RULES: readonly ProcessorRule[] = [
+  rule('IFOOD', String.raw`IFOOD\s*\*|IFD\s*\*|IFOOD`, { words: ['ifood'], merchant: fixed('IFOOD') }),
+  rule('UBER EATS', String.raw`UBER\s*\*?\s*EATS`, { words: ['uber', 'eats'], merchant: fixed('UBER EATS') }),
+  rule('UBER', String.raw`UBER\s*\*\s*TRIP|UBER\s*\*\s*PENDING|UBR\s*\*\s*PENDING|UBR\s*\*|UBER\s*\*|UBER\s+TRIP|UBER\s+BV|UBER(?=\s+ONE)|UBER$`, {
+    words: ['uber'],
+    merchant: uberMerchant,
+  }),
+  rule('99APP', String.raw`99\s*APP\s*\*\s*(?:99\s*POP|99\s*TAXI)?|99\s*TAXIS?\s*\*?|99\s*\*\s*(?:99\s*)?(?:POP|TAXI)?|99POP`, {
+    words: ['99app'],
+    merchant: fixed('99APP'),
+  }),
+  rule('RAPPI', String.raw`RAPPI\s*\*?`, { words: ['rappi'], merchant: fixed('RAPPI') }),
+  rule('LYFT', String.raw`LYFT\s*\*\s*(?:RIDE|TRIP)?|LYFT\s+RIDE`, { words: ['lyft'], merchant: fixed('LYFT') }),
+  rule('DOORDASH', String.raw`(?:DD\s*\*\s*)?DOORDASH\s*\*?`, { words: ['doordash'], merchant: fixed('DOORDASH') }),
+  rule('GRUBHUB', String.raw`GRUBHUB\s*\*?`, { words: ['grubhub'], merchant: fixed('GRUBHUB') }),
+  rule('AMAZON', String.raw`AMZN\s*MKTP\s*(?:US|BR|UK|GB|CA|DE|ZA)?\s*\*?|AMAZON\s*MKTPL(?:ACE)?\s*\*?|AMAZON\s+MARKETPLACE\s*\*?|AMZN\s*DIGITAL\s*\*?|AMZN\s*\*`, {
+    words: ['amazon', 'marketplace'],
+    merchant: fixed('AMAZON'),
+  }),
+
+  // Pix and bank transfers: the counterparty is the merchant.
+  rule('PIX', String.raw`TRANSFERENCIA\s+RECEBIDA\s+PELO\s+PIX|PIX\s*[-–]?\s*RECEBIDO(?:\s+DE)?|PIX\s+RECEB(?:IDO)?|RECEBIMENTO\s+(?:DE\s+)?PIX|PIX\s+CRED(?:ITO)?|PIX\s+TRANSF(?:ERENCIA)?\s+RECEBIDA|PIX\s+IN`, {
+    words: ['pix', 'recebido'],
+    counterparty: true,
+  }),
+  rule('PIX', String.raw`TRANSFERENCIA\s+ENVIADA\s+PELO\s+PIX|PIX\s*[-–]?\s*ENVIADO(?:\s+PARA)?|PIX\s+ENV|PIX\s+TRANSF(?:ERENCIA)?(?:\s+ENVIADA)?|PIX\s+PAGAMENTO|PAGAMENTO\s+(?:VIA\s+)?PIX|PIX\s+DEB(?:ITO)?|PIX\s+OUT`, {
+    words: ['pix', 'enviado'],
+    counterparty: true,
+  }),
+  rule('PIX', String.raw`PIX\s+QRS?|PIX\s+QR\s+CODE`, { words: ['pix', 'qr'] }),
+  rule('PIX', String.raw`PIX`, { words: ['pix'], counterparty: true }),
+  rule('BOLETO', String.raw`PAGAMENTO\s+DE\s+BOLETO\s+EFETUADO|PAGAMENTO\s+DE\s+BOLETO|PAGAMENTO\s+BOLETO|PAGTO\s+BOLETO|PGTO\s+BOLETO|PAG\s+BOLETO|BOLETO\s+PAGO`, {
+    words: ['boleto'],
+  }),
+  rule('DEBAUT', String.raw`DEB(?:ITO)?\.?\s*AUT(?:OMATICO)?\.?|DEB\.?\s*AUTOM\.?`, { words: ['debito', 'automatico'] }),
+  rule('TED', String.raw`TED\s+(?:ENVIADA|ENVIADO|RECEBIDA|RECEBIDO|ELETRONICA|INTERNET|TRANSF(?:ERENCIA)?)|TED`, { counterparty: true }),
+  rule('DOC', String.raw`DOC\s+(?:ENVIADO|ENVIADA|RECEBIDO|RECEBIDA|ELETRONICO|INTERNET)|DOC`, { counterparty: true }),
+  rule('TRANSFER', String.raw`TRANSFERENCIA\s+(?:ENVIADA|RECEBIDA)|TRANSF\s+(?:ENVIADA|RECEBIDA)`, { counterparty: true }),
+  rule('ESTORNO', String.raw`ESTORNO(?:\s+DE)?(?:\s+(?:COMPRA|DEBITO|PIX|TARIFA|LANCAMENTO))?|DEVOLUCAO(?:\s+DE)?(?:\s+(?:COMPRA|PIX))?|REEMBOLSO(?:\s+DE)?|CREDITO\s+(?:DE\s+)?ESTORNO|CHARGEBACK|REFUND(?:\s+FROM)?|REVERSAL(?:\s+OF)?|RETURN\s+OF|PURCHASE\s+RETURN|RETURN`),
+  rule('CARD', String.raw`COMPRA\s+NO\s+DEBITO(?:\s+VIA\s+NUPAY)?|COMPRA\s+(?:COM\s+)?CARTAO(?:\s+DE)?(?:\s+(?:DEB(?:ITO)?|CRED(?:ITO)?))?|COMPRA\s+(?:NO\s+)?(?:DEBITO|CREDITO)|COMPRA\s+ELO(?:\s+DEBITO)?|COMPRA\s+MAESTRO|COMPRA\s+VISA(?:\s+ELECTRON)?|COMPRA\s+MASTERCARD`),
+  rule('CARD', String.raw`PURCHASE\s+AUTHORI[SZ]ED\s+ON\s+\d{1,2}\/\d{1,2}|RECURRING\s+PAYMENT\s+AUTHORI[SZ]ED\s+ON\s+\d{1,2}\/\d{1,2}|POS\s+(?:DEBIT|PURCHASE|PURCH|PUR|TRANSACTION)|POS|DEBIT\s+CARD\s+PURCHASE|CHECKCARD(?:\s+\d{4})?|CARD\s+PURCHASE(?:\s+WITH\s+PIN)?|CARD\s+PAYMENT\s+TO|CARD\s+PAYMENT|CONTACTLESS(?:\s+PAYMENT)?|VISA\s+PURCHASE|DBT\s+CRD\s+\d{4}`),
+  rule('ACH', String.raw`ACH\s+(?:DEBIT|CREDIT|PMT|PAYMENT)|DIRECT\s+DEP(?:OSIT)?|DIR\s+DEP|ELECTRONIC\s+DEPOSIT|ONLINE\s+(?:PMT|PAYMENT)|WEB\s+PMT|BILL\s+PAY(?:MENT)?`),
+  rule('ZELLE', String.raw`ZELLE(?:\s+PAYMENT)?\s+(?:TO|FROM)`, { counterparty: true }),
+  rule('CASHAPP', String.raw`CASH\s+APP\s*\*|SQC\s*\*`, { words: ['cashapp'], counterparty: true }),
+  rule('VENMO', String.raw`VENMO\s*\*`, { words: ['venmo'], counterparty: true }),
+  rule('DEBITORDER', String.raw`DEBIT\s+ORDER|DIRECT\s+DEBIT(?:\s+TO)?|STANDING\s+ORDER(?:\s+TO)?|DD|DDR|EFT\s+DEBIT|ACB\s+DEBIT|MAGTAPE\s+DEBIT`),
+  rule('FASTERPAY', String.raw`FASTER\s+PAYMENTS?(?:\s+(?:TO|FROM|RECEIPT))?|FASTER\s+PMT(?:\s+(?:TO|FROM))?|FPO|FPI|FPS|TFR(?:\s+(?:TO|FROM))?|BGC|BANK\s+GIRO\s+CREDIT|BACS(?:\s+CREDIT)?|CHAPS`, {
+    counterparty: true,
+  }),
+  rule('EFT', String.raw`IMMEDIATE\s+(?:PAYMENT|PMT)(?:\s+(?:TO|FROM))?|INSTANT\s+PAYMENT(?:\s+(?:TO|FROM))?|FNB\s+APP\s+PAYMENT\s+(?:TO|FROM)|APP\s+PAYMENT\s+(?:TO|FROM)|PAYMENT\s+(?:TO|FROM|RECEIVED(?:\s+FROM)?)|INT-?BANKING\s+PMT\s+(?:TO|FRM|FROM)|INTERNET\s+PMT\s+(?:TO|FROM)|INWARD\s+EFT\s+CREDIT|EFT\s+CREDIT|MAGTAPE\s+CREDIT|ACB\s+CREDIT|PAYSHAP(?:\s+PAYMENT)?(?:\s+(?:TO|FROM))?`, {
+    counterparty: true,
+  }),
+
+  // Card acquirers and wallets: the real merchant follows the star.
+  rule('PAGSEGURO', String.raw`PAGSEGURO\s*\*|PAGSEG\s*\*|PAG\s*\*`, { words: ['pag'] }),
+  rule('PAGSEGURO', String.raw`PG\s*\*\s*(?:TON\s+)?`, { words: ['pg'] }),
+  rule('TON', String.raw`TON\s*\*`, { words: ['ton'] }),
+  rule('MERCADOPAGO', String.raw`MERCADOPAGO\s*\*|MERCPAGO\s*\*|MP\s*\*`, { words: ['mp'] }),
+  rule('MERCADOLIVRE', String.raw`MERCADOLIVRE\s*\*|MERCADO\s+LIVRE\s*\*|MELI\s*\*`, {
+    words: ['mercadolivre'],
+    merchant: (rest) => rest || 'MERCADOLIVRE',
+  }),
+  rule('DLOCAL', String.raw`DM\s*\*|DLO\s*\*`, { words: ['dm'] }),
+  rule('EBANX', String.raw`EBN\s*\*|EBANX\s*\*`, { words: ['ebanx'] }),
+  rule('HOTMART', String.raw`HTM\s*\*|HOTMART\s*\*`, { words: ['hotmart'] }),
+  rule('SUMUP', String.raw`SUMUP\s*\*|SUM\s+UP\s*\*`, { words: ['sumup'] }),
+  rule('STONE', String.raw`STONE\s*\*|EC\s*\*`, { words: ['ec'] }),
+  rule('SQUARE', String.raw`SQ\s*\*`, { words: ['sq'] }),
+  rule('TOAST', String.raw`TST\s*\*`, { words: ['tst'] }),
+  rule('PAYPAL', String.raw`PAYPAL\s*\*|PP\s*\*`, { words: ['paypal'] }),
+  rule('ZETTLE', String.raw`IZ\s*\*|ZETTLE_?\s*\*`, { words: ['zettle'] }),
+  rule('YOCO', String.raw`YOCO\s*\*?`, { words: ['yoco'] }),
+  rule('ZAPPER', String.raw`ZAPPER\s*\*?`, { words: ['zapper'] }),
+  rule('SNAPSCAN', String.raw`SNAPSCAN\s*\*?`, { words: ['snapscan'] }),
+  rule('GOOGLE', String.raw`GOOGLE\s*\*`, { words: ['google'], merchant: (rest) => rest || 'GOOGLE' }),
+];
+
+const MONTHS = 'JAN|FEB|FEV|MAR|APR|ABR|MAY|MAI|JUN|JUL|AUG|AGO|SEP|SEPT|SET|OCT|OUT|NOV|DEC|DEZ';
+
+const INSTALMENT_WORD = /\b(?:PARC(?:ELA)?|PCL|PREST(?:ACAO)?)\.?\s*(\d{1,3})\s*(?:\/|DE)\s*(\d{1,3})\b/;
+const INSTALMENT_BARE = /(?:^|\s)(\d{1,2})\/(\d{1,2})\s*$/;
+
+const CLEANERS: readonly RegExp[] = [
+  // CPF/CNPJ, formatted or masked with bullets/stars.
+  /[*X]{3}\.?\d{3}\.?\d{3}-?[*X]{2}/g,
+  /\b\d{3}\.\d{3}\.\d{3}-\d{2}\b/g,
+  /\b\d{2}\.\d{3}\.\d{3}\/\d{4}-\d{2}\b/g,
+  // Card masks: ****1234, XXXX 1234, 450512*1234, "CARTAO FINAL 1234", "CARD ENDING IN 1234".
+  /[*X]{2,}\s*\d{2,4}\b/g,
+  /\b\d{4,6}\s*[*X]{1,}\s*\d{0,4}\b/g,
+  /\b(?:CARTAO|CARD|CRD|CART)\s*(?:NO\.?|NUM\.?|ENDING(?:\s+IN)?|FINAL|FIN\.?)?\s*\d{4}\b/g,
+  /\b(?:ENDING\s+IN|FINAL)\s+\d{4}\b/g,
+  // Branch / account numbers.
+  /\b(?:AGENCIA|AGE?|AG)\s*[:.]?\s*\d{1,5}(?:-\d)?\b/g,
+  /\b(?:CONTA(?:\s+CORRENTE)?|CTA|C\/C|CC|ACCOUNT|ACCT|ACC)\s*[:.]?\s*(?:NO\.?\s*)?\d[\d-]*\b/g,
+  /\b\d{3,}-\d{1,2}\b/g,
+  // References and ids.
+  /\b(?:REF(?:ERENCE)?|WEB\s+ID|PPD\s+ID|CCD\s+ID|IND\s+ID|ID|CONF(?:IRMATION)?|TRACE|NSU|AUTH?|TRN|TXN|DOC\s+NO|SEQ)\s*[#:.]?\s*#?\s*[A-Z0-9]*\d[A-Z0-9]*\b/g,
+  // Dates and times.
+  /\b\d{4}-\d{2}-\d{2}(?:T[\d:.]+Z?)?\b/g,
+  /\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b/g,
+  /\b(?:ON\s+)?\d{1,2}\/\d{1,2}\b/g,
+  new RegExp(String.raw`\b(?:ON\s+)?\d{1,2}\s?(?:${MONTHS})(?:\s?\d{2,4})?\b`, 'g'),
+  /\b\d{1,2}:\d{2}(?::\d{2})?\b/g,
+  /\b\d{1,2}H\d{2}\b/g,
+  // Store numbers.
+  /\b(?:STORE|STR|LOJA|LJ|FILIAL|UNIDADE|UNID|NO|NR|N[º°])\s*#?\s*\d+\b/g,
+];
+
+// A domain keeps only its registrable label: HELP.UBER.COM -> UBER, NETFLIX.COM -> NETFLIX.
+const DOMAIN =
+  /\b(?:WWW\.)?(?:[A-Z0-9-]+\.)*?([A-Z0-9-]+)\.(?:COM|NET|ORG|IO|CO|TV|APP|GOV|EU|ME|US|AI)(?:\.[A-Z]{2})?(?:\/[A-Z0-9/._-]*)?(?![A-Z0-9])/g;
+
+const LEGAL = new Set(['LTDA', 'ME', 'EPP', 'EIRELI', 'MEI', 'SA', 'INC', 'LLC', 'LTD', 'PLC', 'CORP', 'PTY', 'CC', 'CIA', 'LIMITED']);
+
+const COUNTRY3 = new Set(['BRA', 'USA', 'GBR', 'ZAF', 'PRT', 'IRL', 'CAN', 'ARG', 'FRA', 'DEU', 'ESP', 'NLD', 'ITA', 'MEX']);
+
+// Brazilian states, US states, and the country codes that card networks append.
+const CODE2 = new Set(
+  (
+    'AC AL AP AM BA CE DF ES GO MA MT MS MG PA PB PR PE PI RJ RN RS RO RR SC SP SE TO ' +
+    'AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MI MN MO MT NE NV NH NJ NM NY NC ND OH OK OR RI SD TN TX UT VT VA WA WV WI WY ' +
+    'BR US GB UK ZA IE PT FR DE NL IT AR MX GP NW WC EC KZN FS LP NC'
+  ).split(' '),
+);
+
+const CITIES: ReadonlySet<string> = new Set(
+  [
+    // Brazil
+    'SAO PAULO', 'RIO DE JANEIRO', 'BELO HORIZONTE', 'PORTO ALEGRE', 'CURITIBA', 'BRASILIA', 'SALVADOR', 'RECIFE',
+    'FORTALEZA', 'CAMPINAS', 'GOIANIA', 'FLORIANOPOLIS', 'MANAUS', 'BELEM', 'SANTOS', 'OSASCO', 'GUARULHOS', 'NITEROI',
+    'BARUERI', 'SAO BERNARDO DO CAMPO', 'SAO BERNARDO', 'SANTO ANDRE', 'SAO CAETANO DO SUL', 'SAO JOSE DOS CAMPOS',
+    'RIBEIRAO PRETO', 'SOROCABA', 'JUNDIAI', 'UBERLANDIA', 'CONTAGEM', 'JOINVILLE', 'LONDRINA', 'MARINGA', 'VITORIA',
+    'VILA VELHA', 'NATAL', 'JOAO PESSOA', 'MACEIO', 'ARACAJU', 'TERESINA', 'SAO LUIS', 'CUIABA', 'CAMPO GRANDE',
+    'BLUMENAU', 'CAXIAS DO SUL', 'PELOTAS', 'PIRACICABA', 'BAURU', 'NOVA LIMA', 'DUQUE DE CAXIAS', 'NOVA IGUACU',
+    'PETROPOLIS', 'CABO FRIO', 'BALNEARIO CAMBORIU', 'CARAPICUIBA', 'COTIA', 'TABOAO DA SERRA', 'MOGI DAS CRUZES',
+    'SAO PAULO SP', 'RIO DE JANEIR', 'SAO PAUL', 'BELO HORIZONT',
+    // United States
+    'NEW YORK', 'BROOKLYN', 'LOS ANGELES', 'SAN FRANCISCO', 'SEATTLE', 'CHICAGO', 'AUSTIN', 'BOSTON', 'MIAMI', 'HOUSTON',
+    'DALLAS', 'DENVER', 'ATLANTA', 'PHOENIX', 'PHILADELPHIA', 'SAN DIEGO', 'SAN JOSE', 'PORTLAND', 'NASHVILLE',
+    'ORLANDO', 'TAMPA', 'CHARLOTTE', 'MINNEAPOLIS', 'DETROIT', 'LAS VEGAS', 'SACRAMENTO', 'OAKLAND', 'PITTSBURGH',
+    'COLUMBUS', 'INDIANAPOLIS', 'BALTIMORE', 'WASHINGTON', 'ARLINGTON', 'JERSEY CITY', 'HOBOKEN', 'CAMBRIDGE',
+    'SANTA MONICA', 'PASADENA', 'IRVINE', 'PLANO', 'SCOTTSDALE', 'BOULDER', 'RALEIGH', 'SALT LAKE CITY', 'KANSAS CITY',
+    'ST LOUIS', 'NEW ORLEANS', 'MILWAUKEE', 'SEATTL', 'SAN FRANCISC', 'LOS ANGELE',
+    // United Kingdom
+    'LONDON', 'MANCHESTER', 'BIRMINGHAM', 'LEEDS', 'GLASGOW', 'EDINBURGH', 'BRISTOL', 'LIVERPOOL', 'SHEFFIELD',
+    'NEWCASTLE', 'NOTTINGHAM', 'LEICESTER', 'CARDIFF', 'BELFAST', 'BRIGHTON', 'OXFORD', 'READING', 'SOUTHAMPTON',
+    'YORK', 'BATH', 'COVENTRY', 'MILTON KEYNES', 'CROYDON', 'WATFORD', 'GUILDFORD', 'EXETER', 'PLYMOUTH', 'ABERDEEN',
+    'LONDON W1', 'LONDON EC2', 'LONDON SE1', 'LONDON N1', 'LONDON SW1',
+    // South Africa
+    'JOHANNESBURG', 'JHB', 'CAPE TOWN', 'CPT', 'DURBAN', 'PRETORIA', 'SANDTON', 'ROSEBANK', 'RANDBURG', 'CENTURION',
+    'MIDRAND', 'SOWETO', 'STELLENBOSCH', 'PORT ELIZABETH', 'GQEBERHA', 'BLOEMFONTEIN', 'EAST LONDON', 'UMHLANGA',
+    'BELLVILLE', 'CLAREMONT', 'FOURWAYS', 'PIETERMARITZBURG', 'POLOKWANE', 'NELSPRUIT', 'MBOMBELA', 'KIMBERLEY',
+    'GEORGE', 'BOKSBURG', 'ROODEPOORT', 'KEMPTON PARK', 'MENLYN', 'BRYANSTON',
+  ],
+);
+const MAX_CITY_WORDS = 5;
+
+function fold(raw: string): string {
+  return raw
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toUpperCase()
+    .replace(/[•·●]/g, '*')
+    .replace(/[’`´]/g, "'")
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+function stripLocation(words: string[]): void {
+  for (let guard = 0; guard < 4 && words.length > 1; guard++) {
+    const last = words[words.length - 1]!;
+    if (COUNTRY3.has(last)) {
+      words.pop();
+      continue;
+    }
+    if (CODE2.has(last) && !(last === 'BR' && words[words.length - 2] === 'POSTO')) {
+      words.pop();
+      continue;
+    }
+    let matched = 0;
+    for (let n = Math.min(MAX_CITY_WORDS, words.length - 1); n >= 1; n--) {
+      if (CITIES.has(words.slice(words.length - n).join(' '))) {
+        matched = n;
+        break;
+      }
+    }
+    if (matched === 0) break;
+    words.length -= matched;
+  }
+}
+
+function stripLegal(words: string[]): void {
+  while (words.length > 1) {
+    const last = words[words.length - 1]!;
+    if (LEGAL.has(last) || last.length === 1) {
+      words.pop();
+      continue;
+    }
+    break;
+  }
+}
+
+function toWords(text: string): string[] {
+  const cleaned = text
+    .replace(/'/g, '')
+    .replace(/[^A-Z0-9&]+/g, ' ')
+    .trim();
+  if (!cleaned) return [];
+  return cleaned.split(' ').filter((w) => {
+    if (w === '&') return false;
+    // Reference codes: digits-only runs of 3+, or letter/digit mixes with 3+ digits.
+    if (/^\d{3,}$/.test(w)) return false;
+    if (/\d/.test(w) && /[A-Z]/.test(w) && (w.match(/\d/g)?.length ?? 0) >= 3) return false;
+    return true;
+  });
+}
+
+function clean(text: string): string {
+  let s = text.replace(/([A-Z])(\d{1,2}\/\d{1,2})\b/g, '$1 $2');
+  s = s.replace(DOMAIN, ' $1 ');
+  for (const re of CLEANERS) s = s.replace(re, ' ');
+  return s;
+}
+
+const MAX_MERCHANT_CHARS = 40;
+
+function capMerchant(words: readonly string[]): string | null {
+  let out = '';
+  for (const w of words) {
+    const next = out ? `${out} ${w}` : w;
+    if (next.length > MAX_MERCHANT_CHARS && out) break;
+    out = next;
+  }
+  return out || null;
+}
+
+function wordsOfPrefix(matched: string): string[] {
+  return toWords(matched.replace(/\d+/g, ' ')).map((w) => w.toLowerCase());
+}
+
+export function normalizeDescription(raw: string): NormalizedDescription {
+  let s = fold(raw);
+
+  let instalment = false;
+  const word = INSTALMENT_WORD.exec(s);
+  if (word) {
+    instalment = true;
+    s = `${s.slice(0, word.index)} ${s.slice(word.index + word[0].length)}`;
+  } else {
+    const bare = INSTALMENT_BARE.exec(s);
+    if (bare && Number(bare[1]) >= 1 && Number(bare[1]) <= Number(bare[2]) && Number(bare[2]) <= 24 && !/\bON\s*$/.test(s.slice(0, bare.index))) {
+      instalment = true;
+      s = s.slice(0, bare.index);
+    }
+  }
+
+  const processors: string[] = [];
+  const processorWords: string[] = [];
+  let fixedMerchant: string | null = null;
+  let counterparty = false;
+  for (let round = 0; round < 3; round++) {
+    s = s.replace(/^[\s*\-:–]+/, '');
+    let hit: ProcessorRule | null = null;
+    let matched = '';
+    for (const r of PROCESSOR_RULES) {
+      const m = r.re.exec(s);
+      if (m && m[0].length > 0) {
+        hit = r;
+        matched = m[0];
+        break;
+      }
+    }
+    if (!hit) break;
+    s = s.slice(matched.length);
+    processors.push(hit.name);
+    processorWords.push(...(hit.words ?? wordsOfPrefix(matched)));
+    if (hit.counterparty) counterparty = true;
+    if (hit.merchant) {
+      const restWords = toWords(clean(s));
+      fixedMerchant = hit.merchant(restWords.join(' '));
+      break;
+    }
+  }
+
+  // Counterparty lines append bank details after " - " (Nubank's Pix export); the name comes first.
+  let body = s;
+  let trailer = '';
+  if (counterparty) {
+    const parts = s.split(/\s+[-–]\s+/).filter((p) => /[A-Z]{2}/.test(clean(p)));
+    body = parts[0] ?? '';
+    trailer = parts.slice(1).join(' ');
+  }
+
+  const words = toWords(clean(body));
+  stripLocation(words);
+  const textWords = [...words];
+  stripLegal(words);
+  stripLocation(words);
+  stripLegal(words);
+
+  let merchant: string | null;
+  if (fixedMerchant !== null) merchant = fixedMerchant || null;
+  else merchant = capMerchant(words);
+
+  const tokens = [...processorWords, ...textWords.map((w) => w.toLowerCase())];
+  if (trailer && textWords.length === 0) tokens.push(...toWords(clean(trailer)).map((w) => w.toLowerCase()));
+  return { merchant, tokens, normalized: tokens.join(' '), processors, instalment };
+}
