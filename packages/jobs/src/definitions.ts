@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+/**
+ * Every job of Centavo: its queue, name and payload schema, shared by the code that
+ * enqueues and the worker that processes it (one definition, no drift).
+ */
+export interface JobDefinition<S extends z.ZodType> {
+  queue: string;
+  name: string;
+  schema: S;
+}
+
+export const defineJob = <S extends z.ZodType>(def: JobDefinition<S>): JobDefinition<S> => def;
+export type JobPayload<D> = D extends JobDefinition<infer S> ? z.infer<S> : never;
+
+const uuid = z.uuid();
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
+/** A transaction as other domains see it after a change: the full current state. */
+export const transactionSnapshot = z.object({
+  id: uuid,
+  userId: uuid,
+  accountId: uuid,
+  /** Increases with every change of the row: consumers apply a version once, and never an older one. */
+  version: z.number().int().positive(),
+  deleted: z.boolean(),
+  /** Signed integer minor units, as a string (bigint). Negative = money out. */
+  amountMinor: z.string().regex(/^-?\d+$/),
+  currency: z.string().length(3),
+  date: isoDate,
+  description: z.string(),
+  merchant: z.string().nullable(),
+  categoryId: uuid.nullable(),
+  categorySource: z.enum(['USER', 'RULE', 'AI']).nullable(),
+  /** The other leg when this is a transfer between the user's own accounts. */
+  transferPeerId: uuid.nullable(),
+});
+export type TransactionSnapshot = z.infer<typeof transactionSnapshot>;
+
+export const TRANSACTION_EVENT_TYPES = [
+  'transaction.created',
+  'transaction.updated',
+  'transaction.deleted',
+  'transaction.categorized',
+] as const;
+
+export const transactionEvent = z.object({
+  eventId: uuid,
+  type: z.enum(TRANSACTION_EVENT_TYPES),
+  occurredAt: z.string(),
+  /** The request that caused it, so logs of the job join the request's. */
+  requestId: z.string().optional(),
+  transaction: transactionSnapshot,
+});
+export type TransactionEvent = z.infer<typeof transactionEvent>;
+
+/** transactions → budget: keep the spending aggregates in step with every transaction change. */
+export const budgetTransactionChanged = defineJob({
+  queue: 'budget-events',
+  name: 'transaction-changed',
+  schema: transactionEvent,
+});

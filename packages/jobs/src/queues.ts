@@ -1,0 +1,74 @@
+import { Queue, Worker, type ConnectionOptions, type Job, type JobsOptions, type WorkerOptions } from 'bullmq';
+import type { Logger } from '@centavo/logger';
+import type { JobDefinition } from './definitions.js';
+import type { z } from 'zod';
+
+/** Retries with exponential backoff; completed jobs stay a day (their ids dedupe replays), failed ones a week. */
+export const DEFAULT_JOB_OPTIONS: JobsOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 500 },
+  removeOnComplete: { age: 24 * 3600, count: 100_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+export interface QueueConfig {
+  REDIS_URL: string;
+  REDIS_PREFIX: string;
+}
+
+/** BullMQ gets connection options, not ioredis instances, so close() frees everything (TOOLCHAIN.md). */
+export function connectionOf(config: QueueConfig): ConnectionOptions {
+  const url = new URL(config.REDIS_URL);
+  return {
+    host: url.hostname,
+    port: Number(url.port || 6379),
+    ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+    ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+    ...(url.pathname.length > 1 ? { db: Number(url.pathname.slice(1)) } : {}),
+    maxRetriesPerRequest: null,
+  };
+}
+
+export const bullPrefix = (config: QueueConfig) => `${config.REDIS_PREFIX}bull`;
+
+export function createQueue(config: QueueConfig, queue: string): Queue {
+  return new Queue(queue, { connection: connectionOf(config), prefix: bullPrefix(config), defaultJobOptions: DEFAULT_JOB_OPTIONS });
+}
+
+/** Adds a job under a fixed id: adding the same id again while it is kept is a no-op. */
+export async function enqueue<S extends z.ZodType>(
+  queue: Queue,
+  def: JobDefinition<S>,
+  payload: z.infer<S>,
+  jobId: string,
+): Promise<void> {
+  await queue.add(def.name, def.schema.parse(payload), { jobId });
+}
+
+export function createWorker<S extends z.ZodType>(
+  config: QueueConfig,
+  def: JobDefinition<S>,
+  handler: (payload: z.infer<S>, job: Job) => Promise<unknown>,
+  logger: Logger,
+  options: Partial<WorkerOptions> = {},
+): Worker {
+  const worker = new Worker(
+    def.queue,
+    async (job) => {
+      if (job.name !== def.name) throw new Error(`unexpected job ${job.name} on ${def.queue}`);
+      const payload = def.schema.parse(job.data);
+      return handler(payload, job);
+    },
+    {
+      connection: connectionOf(config),
+      prefix: bullPrefix(config),
+      concurrency: 4,
+      ...options,
+    },
+  );
+  worker.on('failed', (job, err) =>
+    logger.warn({ jobId: job?.id, queue: def.queue, attempt: job?.attemptsMade, err }, 'job failed'),
+  );
+  worker.on('error', (err) => logger.error({ err, queue: def.queue }, 'worker error'));
+  return worker;
+}
