@@ -1,2 +1,3 @@
 export * from './definitions.js';
 export * from './queues.js';
+export type { Queue, Worker, Job } from 'bullmq';

@@ -3,3 +3,4 @@ export * from './http.js';
 export * from './health.js';
 export * from './ids.js';
 export * from './type-defs.js';
+export * from './merge-resolvers.js';

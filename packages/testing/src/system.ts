@@ -17,12 +17,12 @@ export interface RunningSystem {
  */
 export async function startSystem(overrides: Record<string, string> = {}): Promise<RunningSystem> {
   const env = testEnv({ AUTH_PORT: '0', TRANSACTIONS_PORT: '0', BUDGET_PORT: '0', AI_PORT: '0', GATEWAY_PORT: '0', ...overrides });
-  const [auth, transactions, budget] = await Promise.all([
-    startAuthSubgraph(authConfig(env)),
-    startTransactionsSubgraph(transactionsConfig(env)),
-    startBudgetSubgraph(budgetConfig(env)),
+  const [auth, budget] = await Promise.all([startAuthSubgraph(authConfig(env)), startBudgetSubgraph(budgetConfig(env))]);
+  // Both ask the budget domain about the caller's categories.
+  const [transactions, ai] = await Promise.all([
+    startTransactionsSubgraph(transactionsConfig({ ...env, BUDGET_SUBGRAPH_URL: budget.url })),
+    startAiSubgraph(aiConfig({ ...env, BUDGET_SUBGRAPH_URL: budget.url })),
   ]);
-  const ai = await startAiSubgraph(aiConfig({ ...env, BUDGET_SUBGRAPH_URL: budget.url }));
   const gateway = await startGateway(
     gatewayConfig({
       ...env,

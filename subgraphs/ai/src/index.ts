@@ -1,10 +1,10 @@
 import { createAuthRuntime } from '@centavo/auth-tokens';
+import { BudgetCategories } from '@centavo/budget-client';
 import { createLogger, type Logger } from '@centavo/logger';
 import { bootSubgraph, loadTypeDefs, type SubgraphServer } from '@centavo/server';
 import { loadConfig, type AiConfig } from './config.js';
 import { createLoaders, type AiContext } from './context.js';
 import { createPrisma } from './db.js';
-import { CategoryDirectory } from './modules/rules/category-directory.js';
 import { rulesResolvers } from './modules/rules/rules.resolvers.js';
 import { RulesRepository } from './modules/rules/rules.repository.js';
 import { RulesService } from './modules/rules/rules.service.js';
@@ -20,7 +20,7 @@ export async function startAiSubgraph(
   const runtime = await createAuthRuntime(config);
   const prisma = createPrisma(config.databaseUrl);
   const rulesRepo = new RulesRepository(prisma);
-  const rules = new RulesService(rulesRepo, new CategoryDirectory(config.BUDGET_SUBGRAPH_URL));
+  const rules = new RulesService(rulesRepo, new BudgetCategories(config.BUDGET_SUBGRAPH_URL));
   return bootSubgraph<AiContext>({
     name: 'ai',
     config,

@@ -1,16 +1,22 @@
 import { createAuthRuntime } from '@centavo/auth-tokens';
+import { BudgetCategories } from '@centavo/budget-client';
 import { createLogger, type Logger } from '@centavo/logger';
-import { bootSubgraph, loadTypeDefs, type SubgraphServer } from '@centavo/server';
+import { bootSubgraph, loadTypeDefs, mergeResolvers, type SubgraphServer } from '@centavo/server';
 import { loadConfig, type TransactionsConfig } from './config.js';
 import { createLoaders, type TransactionsContext } from './context.js';
 import { createPrisma } from './db.js';
 import { accountsResolvers } from './modules/accounts/accounts.resolvers.js';
 import { AccountsRepository } from './modules/accounts/accounts.repository.js';
 import { AccountsService } from './modules/accounts/accounts.service.js';
+import { OutboxRelay } from './modules/outbox/outbox.relay.js';
+import { transactionsResolvers } from './modules/transactions/transactions.resolvers.js';
+import { TransactionsRepository } from './modules/transactions/transactions.repository.js';
+import { TransactionsService } from './modules/transactions/transactions.service.js';
 
 export { loadConfig };
 export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
 
+/** Starts the transactions subgraph and its outbox relay. */
 export async function startTransactionsSubgraph(
   config: TransactionsConfig = loadConfig(),
   root: Logger = createLogger({ level: config.LOG_LEVEL }),
@@ -20,14 +26,28 @@ export async function startTransactionsSubgraph(
   const prisma = createPrisma(config.databaseUrl);
   const accountsRepo = new AccountsRepository(prisma);
   const accounts = new AccountsService(accountsRepo);
+  const transactionsRepo = new TransactionsRepository(prisma);
+  const categories = new BudgetCategories(config.BUDGET_SUBGRAPH_URL);
+  const relay = new OutboxRelay(prisma, config, logger);
+  relay.start();
   return bootSubgraph<TransactionsContext>({
     name: 'transactions',
     config,
     logger,
     runtime,
     typeDefs,
-    resolvers: accountsResolvers,
+    resolvers: mergeResolvers(accountsResolvers, transactionsResolvers),
     db: prisma,
-    context: (base) => ({ ...base, accounts, accountsRepo, loaders: createLoaders(base.user?.id, accountsRepo) }),
+    context: (base) => {
+      const loaders = createLoaders(base.user?.id, accountsRepo, transactionsRepo);
+      const transactions = new TransactionsService({
+        transactions: transactionsRepo,
+        account: (id) => loaders.account.load(id),
+        categories,
+        onEvents: () => relay.kick(),
+      });
+      return { ...base, accounts, accountsRepo, transactions, transactionsRepo, loaders };
+    },
+    onStop: () => relay.stop(),
   });
 }

@@ -1,7 +1,7 @@
 import { badInput, notFound } from '@centavo/errors';
 import { MoneyError, parseScaled } from '@centavo/money';
 import type { RuleField, RuleOperator } from '../../generated/prisma/client.js';
-import type { CategoryDirectory } from './category-directory.js';
+import type { BudgetCategories } from '@centavo/budget-client';
 import { compileRegex, MAX_RULE_VALUE_LENGTH } from './rule-matcher.js';
 import type { RuleRecord, RulesRepository } from './rules.repository.js';
 
@@ -33,7 +33,7 @@ function bound(field: 'minAmount' | 'maxAmount', value: string | null | undefine
 export class RulesService {
   constructor(
     private readonly rules: RulesRepository,
-    private readonly categories: CategoryDirectory,
+    private readonly categories: BudgetCategories,
   ) {}
 
   async create(caller: { id: string; token: string }, input: RuleInput, requestId: string): Promise<RuleRecord> {
@@ -48,7 +48,7 @@ export class RulesService {
     if (min !== null && max !== null && min > max) throw badInput('maxAmount', 'maxAmount must not be below minAmount');
     const priority = input.priority ?? 0;
     if (priority < -1000 || priority > 1000) throw badInput('priority', 'priority must be between -1000 and 1000');
-    if (!(await this.categories.isUsersCategory(caller.token, input.categoryId, requestId))) {
+    if (!(await this.categories.find(caller, input.categoryId, requestId))) {
       throw notFound('Category');
     }
     return this.rules.create({

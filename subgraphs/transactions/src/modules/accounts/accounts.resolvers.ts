@@ -1,5 +1,4 @@
 import { notFound } from '@centavo/errors';
-import { money } from '@centavo/money';
 import { isUuid, requireUser } from '@centavo/server';
 import type { TransactionsContext } from '../../context.js';
 import type { AccountRecord } from './accounts.repository.js';
@@ -32,7 +31,6 @@ export const accountsResolvers = {
       requireUser(ctx);
       return isUuid(ref.id) ? ctx.loaders.account.load(ref.id) : null;
     },
-    balance: (account: AccountRecord) => money(account.openingBalanceMinor, account.currency),
     owner: (account: AccountRecord) => ({ __typename: 'User', id: account.userId }),
     createdAt: (account: AccountRecord) => account.createdAt.toISOString(),
   },

@@ -1,0 +1,68 @@
+/**
+ * Other domains' view of a user's categories, read from the budget subgraph's public API
+ * with the caller's own token: no domain reads the budget domain's tables.
+ * Categories are never deleted, so a short per-user cache is safe; a miss refetches once.
+ */
+export type CategoryKind = 'EXPENSE' | 'INCOME' | 'TRANSFER';
+
+export interface CategoryInfo {
+  id: string;
+  slug: string;
+  kind: CategoryKind;
+}
+
+interface Cached {
+  at: number;
+  categories: CategoryInfo[];
+}
+
+export class BudgetCategories {
+  private readonly cache = new Map<string, Cached>();
+
+  constructor(
+    private readonly budgetUrl: string,
+    private readonly options: { ttlMs?: number; timeoutMs?: number; maxUsers?: number } = {},
+  ) {}
+
+  /** The user's categories (the budget domain creates the defaults on first use). */
+  async list(caller: { id: string; token: string }, requestId?: string, fresh = false): Promise<CategoryInfo[]> {
+    const cached = this.cache.get(caller.id);
+    if (!fresh && cached && Date.now() - cached.at < (this.options.ttlMs ?? 60_000)) return cached.categories;
+    const categories = await this.fetch(caller.token, requestId);
+    if (this.cache.size >= (this.options.maxUsers ?? 10_000)) this.cache.clear();
+    this.cache.set(caller.id, { at: Date.now(), categories });
+    return categories;
+  }
+
+  /** One of the user's categories by id, or null when it is not theirs (or does not exist). */
+  async find(caller: { id: string; token: string }, id: string, requestId?: string): Promise<CategoryInfo | null> {
+    const hit = (await this.list(caller, requestId)).find((c) => c.id === id);
+    if (hit) return hit;
+    return (await this.list(caller, requestId, true)).find((c) => c.id === id) ?? null;
+  }
+
+  async bySlug(caller: { id: string; token: string }, slug: string, requestId?: string): Promise<CategoryInfo | null> {
+    return (await this.list(caller, requestId)).find((c) => c.slug === slug) ?? null;
+  }
+
+  private async fetch(token: string, requestId?: string): Promise<CategoryInfo[]> {
+    const response = await fetch(this.budgetUrl, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${token}`,
+        ...(requestId ? { 'x-request-id': requestId } : {}),
+      },
+      body: JSON.stringify({ query: '{ categories { id slug kind } }' }),
+      signal: AbortSignal.timeout(this.options.timeoutMs ?? 3_000),
+    });
+    const body = (await response.json().catch(() => ({}))) as {
+      data?: { categories?: CategoryInfo[] };
+      errors?: { message: string }[];
+    };
+    if (!response.ok || body.errors?.length || !body.data?.categories) {
+      throw new Error(`budget subgraph: HTTP ${response.status} ${body.errors?.[0]?.message ?? ''}`.trim());
+    }
+    return body.data.categories;
+  }
+}

@@ -1,0 +1,38 @@
+import { badInput } from '@centavo/errors';
+import type { Cursor, TransactionRecord } from './transactions.repository.js';
+
+export const MAX_PAGE_SIZE = 200;
+
+export function pageSize(first: number | null | undefined): number {
+  const n = first ?? 50;
+  if (!Number.isInteger(n) || n < 0 || n > MAX_PAGE_SIZE) throw badInput('first', `first must be between 0 and ${MAX_PAGE_SIZE}`);
+  return n;
+}
+
+/** Opaque cursors: the row's position in the listing order. */
+export function encodeCursor(row: TransactionRecord): string {
+  return Buffer.from(JSON.stringify([row.date.toISOString().slice(0, 10), row.createdAt.toISOString(), row.id])).toString('base64url');
+}
+
+export function decodeCursor(after: string | null | undefined): Cursor | null {
+  if (!after) return null;
+  try {
+    const [date, createdAt, id] = JSON.parse(Buffer.from(after, 'base64url').toString('utf8')) as [string, string, string];
+    const cursor = { date: new Date(`${date}T00:00:00.000Z`), createdAt: new Date(createdAt), id };
+    if (Number.isNaN(cursor.date.getTime()) || Number.isNaN(cursor.createdAt.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) {
+      throw new Error('bad cursor');
+    }
+    return cursor;
+  } catch {
+    throw badInput('after', 'after is not a cursor returned by this API');
+  }
+}
+
+export function connection(rows: TransactionRecord[], first: number, totalCount: () => Promise<number>) {
+  const nodes = rows.slice(0, first);
+  return {
+    edges: nodes.map((node) => ({ cursor: encodeCursor(node), node })),
+    pageInfo: { hasNextPage: rows.length > first, endCursor: nodes.length ? encodeCursor(nodes[nodes.length - 1]!) : null },
+    totalCount,
+  };
+}

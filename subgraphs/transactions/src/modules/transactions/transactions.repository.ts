@@ -1,0 +1,179 @@
+import { isUniqueViolation } from '@centavo/db';
+import type { TransactionsPrisma } from '../../db.js';
+import type { CategorySource, Prisma } from '../../generated/prisma/client.js';
+import { outboxRow, type TransactionEventType } from '../outbox/outbox.events.js';
+
+export interface TransactionRecord {
+  id: string;
+  userId: string;
+  accountId: string;
+  amountMinor: bigint;
+  currency: string;
+  date: Date;
+  description: string;
+  merchant: string | null;
+  notes: string | null;
+  categoryId: string | null;
+  categorySource: CategorySource | null;
+  transferPeerId: string | null;
+  idempotencyKey: string | null;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type NewTransaction = Omit<TransactionRecord, 'version' | 'createdAt' | 'updatedAt' | 'merchant'> & {
+  merchant?: string | null;
+};
+
+export interface TransactionFilter {
+  accountId?: string | null;
+  categoryId?: string | null;
+  from?: Date | null;
+  to?: Date | null;
+  search?: string | null;
+  uncategorized?: boolean | null;
+}
+
+/** Position in the listing order (date, createdAt, id, all descending). */
+export interface Cursor {
+  date: Date;
+  createdAt: Date;
+  id: string;
+}
+
+export type TransactionChange = Partial<Pick<TransactionRecord, 'amountMinor' | 'date' | 'description' | 'notes' | 'categoryId' | 'categorySource' | 'merchant'>>;
+
+export class IdempotencyKeyTaken extends Error {}
+
+type Tx = Prisma.TransactionClient;
+
+export class TransactionsRepository {
+  constructor(private readonly prisma: TransactionsPrisma) {}
+
+  /** Inserts transactions (both legs of a transfer at once) with their `created` events. */
+  async createWithEvents(rows: NewTransaction[], requestId?: string): Promise<TransactionRecord[]> {
+    try {
+      return await this.prisma.$transaction(async (tx) => {
+        // Peers reference each other: insert without the link, then set it.
+        const created: TransactionRecord[] = [];
+        for (const row of rows) created.push(await tx.transaction.create({ data: { ...row, transferPeerId: null } }));
+        const linked: TransactionRecord[] = [];
+        for (const row of created) {
+          const peer = rows.find((r) => r.id === row.id)?.transferPeerId ?? null;
+          linked.push(peer ? await tx.transaction.update({ where: { id: row.id }, data: { transferPeerId: peer } }) : row);
+        }
+        await tx.outboxEvent.createMany({ data: linked.map((r) => outboxRow('transaction.created', r, requestId)) });
+        return linked;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new IdempotencyKeyTaken();
+      throw error;
+    }
+  }
+
+  findByIdempotencyKey(userId: string, idempotencyKey: string): Promise<TransactionRecord | null> {
+    return this.prisma.transaction.findUnique({ where: { userId_idempotencyKey: { userId, idempotencyKey } } });
+  }
+
+  findManyForUser(userId: string, ids: readonly string[]): Promise<TransactionRecord[]> {
+    return this.prisma.transaction.findMany({ where: { userId, id: { in: [...ids] } } });
+  }
+
+  /**
+   * Applies a change to a transaction of this user (and, for a transfer, the change the
+   * callback asks of its peer), bumping versions and writing the events, atomically.
+   * Null when the user has no such transaction.
+   */
+  async updateWithEvents(
+    userId: string,
+    id: string,
+    type: TransactionEventType,
+    change: (row: TransactionRecord, peer: TransactionRecord | null) => { self: TransactionChange; peer?: TransactionChange },
+    requestId?: string,
+  ): Promise<TransactionRecord | null> {
+    return this.prisma.$transaction(async (tx) => {
+      const row = await this.lock(tx, userId, id);
+      if (!row) return null;
+      const peer = row.transferPeerId ? await this.lock(tx, userId, row.transferPeerId) : null;
+      const { self, peer: peerChange } = change(row, peer);
+      const updated = await tx.transaction.update({ where: { id }, data: { ...self, version: { increment: 1 } } });
+      const events = [outboxRow(type, updated, requestId)];
+      if (peer && peerChange && Object.keys(peerChange).length > 0) {
+        const updatedPeer = await tx.transaction.update({ where: { id: peer.id }, data: { ...peerChange, version: { increment: 1 } } });
+        events.push(outboxRow(type, updatedPeer, requestId));
+      }
+      await tx.outboxEvent.createMany({ data: events });
+      return updated;
+    });
+  }
+
+  /** Deletes a transaction of this user, and its transfer peer; false when there is none. */
+  async deleteWithEvents(userId: string, id: string, requestId?: string): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => {
+      const row = await this.lock(tx, userId, id);
+      if (!row) return false;
+      const peer = row.transferPeerId ? await this.lock(tx, userId, row.transferPeerId) : null;
+      const gone = peer ? [row, peer] : [row];
+      await tx.transaction.deleteMany({ where: { id: { in: gone.map((r) => r.id) } } });
+      // A deletion is one more version, so an older replayed state can never resurrect the row.
+      await tx.outboxEvent.createMany({
+        data: gone.map((r) => outboxRow('transaction.deleted', { ...r, version: r.version + 1 }, requestId, true)),
+      });
+      return true;
+    });
+  }
+
+  private async lock(tx: Tx, userId: string, id: string): Promise<TransactionRecord | null> {
+    const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM transactions WHERE id = ${id}::uuid AND user_id = ${userId}::uuid FOR UPDATE`;
+    return locked.length ? tx.transaction.findUnique({ where: { id } }) : null;
+  }
+
+  private where(userId: string, filter: TransactionFilter): Prisma.TransactionWhereInput {
+    const and: Prisma.TransactionWhereInput[] = [{ userId }];
+    if (filter.accountId) and.push({ accountId: filter.accountId });
+    if (filter.categoryId) and.push({ categoryId: filter.categoryId });
+    if (filter.uncategorized === true) and.push({ categoryId: null });
+    if (filter.uncategorized === false) and.push({ categoryId: { not: null } });
+    if (filter.from) and.push({ date: { gte: filter.from } });
+    if (filter.to) and.push({ date: { lte: filter.to } });
+    if (filter.search) {
+      const contains = { contains: filter.search, mode: 'insensitive' as const };
+      and.push({ OR: [{ description: contains }, { merchant: contains }, { notes: contains }] });
+    }
+    return { AND: and };
+  }
+
+  /** One page in listing order, after a cursor; fetches one extra row to know if more follow. */
+  page(userId: string, filter: TransactionFilter, first: number, after: Cursor | null): Promise<TransactionRecord[]> {
+    const where = this.where(userId, filter);
+    const afterWhere: Prisma.TransactionWhereInput | undefined = after
+      ? {
+          OR: [
+            { date: { lt: after.date } },
+            { date: after.date, createdAt: { lt: after.createdAt } },
+            { date: after.date, createdAt: after.createdAt, id: { lt: after.id } },
+          ],
+        }
+      : undefined;
+    return this.prisma.transaction.findMany({
+      where: afterWhere ? { AND: [where, afterWhere] } : where,
+      orderBy: [{ date: 'desc' }, { createdAt: 'desc' }, { id: 'desc' }],
+      take: first + 1,
+    });
+  }
+
+  count(userId: string, filter: TransactionFilter): Promise<number> {
+    return this.prisma.transaction.count({ where: this.where(userId, filter) });
+  }
+
+  /** Sum of the transactions of each account, in one query. */
+  async sumsByAccount(accountIds: readonly string[]): Promise<Map<string, bigint>> {
+    const rows = await this.prisma.transaction.groupBy({
+      by: ['accountId'],
+      where: { accountId: { in: [...accountIds] } },
+      _sum: { amountMinor: true },
+    });
+    return new Map(rows.map((r) => [r.accountId, r._sum.amountMinor ?? 0n]));
+  }
+}
