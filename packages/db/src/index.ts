@@ -1,7 +1,27 @@
-export { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaPg } from '@prisma/adapter-pg';
+
+export { PrismaPg };
 
 /** PostgreSQL error codes surfaced through Prisma's driver adapter. */
 export function isUniqueViolation(error: unknown): boolean {
   const e = error as { code?: string; meta?: { code?: string; driverAdapterError?: { cause?: { originalCode?: string } } } };
   return e?.code === 'P2002' || e?.meta?.driverAdapterError?.cause?.originalCode === '23505';
+}
+
+/**
+ * SQL statements run by this process's Prisma clients (each client reports its queries here):
+ * what the N+1 tests count. On globalThis so that a module loaded twice still shares one count.
+ */
+const counter = ((globalThis as { __centavoSqlStatements?: { n: number } }).__centavoSqlStatements ??= { n: 0 });
+export const countSqlStatement = (): void => {
+  counter.n++;
+};
+export const sqlStatementCount = (): number => counter.n;
+
+/** Options every subgraph passes to its PrismaClient: the pg adapter and query events. */
+export function prismaOptions(databaseUrl: string) {
+  return {
+    adapter: new PrismaPg({ connectionString: databaseUrl }),
+    log: [{ level: 'query' as const, emit: 'event' as const }],
+  };
 }

@@ -1,8 +1,11 @@
-import { PrismaPg } from '@centavo/db';
+import { countSqlStatement, prismaOptions } from '@centavo/db';
 import { PrismaClient } from './generated/prisma/client.js';
 
 export type TransactionsPrisma = PrismaClient;
 
-export function createPrisma(databaseUrl: string): TransactionsPrisma {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
+export function createPrisma(databaseUrl: string, countStatements = true): TransactionsPrisma {
+  const client = new PrismaClient(prismaOptions(databaseUrl));
+  // Background work (relays, workers) passes false, so N+1 tests count requests only.
+  if (countStatements) client.$on('query', countSqlStatement);
+  return client;
 }

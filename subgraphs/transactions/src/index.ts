@@ -28,7 +28,8 @@ export async function startTransactionsSubgraph(
   const accounts = new AccountsService(accountsRepo);
   const transactionsRepo = new TransactionsRepository(prisma);
   const categories = new BudgetCategories(config.BUDGET_SUBGRAPH_URL);
-  const relay = new OutboxRelay(prisma, config, logger);
+  const relayPrisma = createPrisma(config.databaseUrl, false);
+  const relay = new OutboxRelay(relayPrisma, config, logger);
   relay.start();
   return bootSubgraph<TransactionsContext>({
     name: 'transactions',
@@ -48,6 +49,9 @@ export async function startTransactionsSubgraph(
       });
       return { ...base, accounts, accountsRepo, transactions, transactionsRepo, loaders };
     },
-    onStop: () => relay.stop(),
+    onStop: async () => {
+      await relay.stop();
+      await relayPrisma.$disconnect();
+    },
   });
 }
