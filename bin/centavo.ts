@@ -1,8 +1,8 @@
 /**
  * One entry point for every module (like Loki's -target):
- *   centavo [--module=all|gateway|auth|transactions|budget|ai[,...]] [--migrate]
+ *   centavo [--module=all|gateway|auth|transactions|budget|ai|worker[,...]] [--migrate]
  *   centavo migrate            create the databases and apply pending migrations, then exit
- * `all` (the default) runs the four subgraphs and the gateway in this process.
+ * `all` (the default) runs the four subgraphs, the gateway and the workers in this process.
  */
 import { resolveKeyPems } from '@centavo/auth-tokens';
 import { commonEnv, databaseUrlFor, jwtEnv, mayGenerateKeys, parseEnv, SUBGRAPHS, z, type SubgraphName } from '@centavo/config';
@@ -13,7 +13,7 @@ import { createLogger } from '@centavo/logger';
 // Apollo Gateway reports usage and probes cloud metadata unless this is set (TOOLCHAIN.md).
 process.env.APOLLO_TELEMETRY_DISABLED = '1';
 
-const MODULES = ['gateway', ...SUBGRAPHS] as const;
+const MODULES = [...SUBGRAPHS, 'worker', 'gateway'] as const;
 type Module = (typeof MODULES)[number];
 
 interface Stoppable {
@@ -22,7 +22,7 @@ interface Stoppable {
 
 function parseArgs(argv: string[]): { command: 'run' | 'migrate'; modules: Module[]; migrate: boolean } {
   let command: 'run' | 'migrate' = 'run';
-  let modules: Module[] = [...SUBGRAPHS, 'gateway'];
+  let modules: Module[] = [...MODULES];
   let migrate = false;
   for (const arg of argv) {
     if (arg === 'migrate') command = 'migrate';
@@ -33,8 +33,8 @@ function parseArgs(argv: string[]): { command: 'run' | 'migrate'; modules: Modul
       for (const name of names) {
         if (!MODULES.includes(name as Module)) throw new Error(`unknown module "${name}"; expected all or ${MODULES.join(', ')}`);
       }
-      // Subgraphs first, so the gateway finds them up.
-      modules = MODULES.filter((m) => names.includes(m)).sort((a, b) => Number(a === 'gateway') - Number(b === 'gateway'));
+      // In MODULES order: subgraphs first, so the gateway finds them up.
+      modules = MODULES.filter((m) => names.includes(m));
     } else throw new Error(`unknown argument "${arg}"`);
   }
   return { command, modules, migrate };
@@ -52,6 +52,12 @@ async function startModule(name: Module): Promise<Stoppable> {
       return (await import('@centavo/subgraph-ai')).startAiSubgraph();
     case 'gateway':
       return (await import('@centavo/gateway')).startGateway();
+    case 'worker': {
+      // Every domain's BullMQ processors; stateless, so run as many worker processes as needed.
+      const [budget, transactions] = await Promise.all([import('@centavo/subgraph-budget'), import('@centavo/subgraph-transactions')]);
+      const workers = await Promise.all([budget.startBudgetWorker(), transactions.startTransactionsWorker()]);
+      return { stop: async () => void (await Promise.all(workers.map((w) => w.stop()))) };
+    }
   }
 }
 
@@ -91,9 +97,9 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
-  const subgraphs = modules.filter((m) => m !== 'gateway');
+  const subgraphs = modules.filter((m) => m !== 'gateway' && m !== 'worker');
   running.push(...(await Promise.all(subgraphs.map(startModule))));
-  if (modules.includes('gateway')) running.push(await startModule('gateway'));
+  for (const m of ['worker', 'gateway'] as const) if (modules.includes(m)) running.push(await startModule(m));
   logger.info({ modules }, 'centavo is up');
 }
 

@@ -70,6 +70,12 @@ export function databaseUrlFor(
   return url.toString();
 }
 
+/** Background workers (BullMQ): how many jobs at once, and how soon a crashed worker's job is retried. */
+export const workerEnv = {
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  WORKER_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
+};
+
 /** Access-token keys: PEM text in the environment, or a development pair under JWT_KEY_DIR. */
 export const jwtEnv = {
   JWT_PUBLIC_KEY: z.string().optional(),
@@ -90,6 +96,7 @@ type Env = Record<string, string | undefined>;
 const subgraphBase = z.object({
   ...commonEnv,
   ...jwtEnv,
+  ...workerEnv,
   PORT: envPort(0),
   INTROSPECTION: envBoolean(true),
 });

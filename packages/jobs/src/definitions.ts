@@ -60,3 +60,31 @@ export const budgetTransactionChanged = defineJob({
   name: 'transaction-changed',
   schema: transactionEvent,
 });
+
+/** transactions → ai: categorize new or re-described transactions, learn from corrections. */
+export const aiTransactionChanged = defineJob({
+  queue: 'ai-events',
+  name: 'transaction-changed',
+  schema: transactionEvent,
+});
+
+/** ai → transactions: the categorizer's decision, applied only to the version it was made for. */
+export const applyCategorization = defineJob({
+  queue: 'transactions-commands',
+  name: 'apply-categorization',
+  schema: z.object({
+    /** `<transactionId>-v<version>`: one decision per version of a transaction. */
+    decisionId: z.string(),
+    transactionId: uuid,
+    userId: uuid,
+    basedOnVersion: z.number().int().positive(),
+    categoryId: uuid,
+    source: z.enum(['RULE', 'AI']),
+    /** The normalized merchant found in the description. */
+    merchant: z.string().nullable(),
+    requestId: z.string().optional(),
+  }),
+});
+
+/** Every consumer of transaction events, each on its own queue. */
+export const TRANSACTION_EVENT_CONSUMERS = [budgetTransactionChanged, aiTransactionChanged] as const;

@@ -1,8 +1,12 @@
 import { startGateway, loadConfig as gatewayConfig } from '@centavo/gateway';
 import { startAiSubgraph, loadConfig as aiConfig } from '@centavo/subgraph-ai';
 import { startAuthSubgraph, loadConfig as authConfig } from '@centavo/subgraph-auth';
-import { startBudgetSubgraph, loadConfig as budgetConfig } from '@centavo/subgraph-budget';
-import { startTransactionsSubgraph, loadConfig as transactionsConfig } from '@centavo/subgraph-transactions';
+import { startBudgetSubgraph, startBudgetWorker, loadConfig as budgetConfig } from '@centavo/subgraph-budget';
+import {
+  startTransactionsSubgraph,
+  startTransactionsWorker,
+  loadConfig as transactionsConfig,
+} from '@centavo/subgraph-transactions';
 import { testEnv } from './index.js';
 
 export interface RunningSystem {
@@ -13,9 +17,9 @@ export interface RunningSystem {
 
 /**
  * The whole system in this process on free ports, started by the same functions as
- * `centavo --module=all`: four subgraphs, then the gateway composed from supergraph.yaml.
+ * `centavo --module=all`: four subgraphs, the gateway composed from supergraph.yaml, and the workers.
  */
-export async function startSystem(overrides: Record<string, string> = {}): Promise<RunningSystem> {
+export async function startSystem(overrides: Record<string, string> = {}, options: { workers?: boolean } = {}): Promise<RunningSystem> {
   const env = testEnv({ AUTH_PORT: '0', TRANSACTIONS_PORT: '0', BUDGET_PORT: '0', AI_PORT: '0', GATEWAY_PORT: '0', ...overrides });
   const [auth, budget] = await Promise.all([startAuthSubgraph(authConfig(env)), startBudgetSubgraph(budgetConfig(env))]);
   // Both ask the budget domain about the caller's categories.
@@ -32,11 +36,20 @@ export async function startSystem(overrides: Record<string, string> = {}): Promi
       AI_SUBGRAPH_URL: ai.url,
     }),
   );
+  // The workers of `centavo --module=worker`, unless a test runs them as a process of its own.
+  const workers =
+    options.workers === false
+      ? []
+      : await Promise.all([
+          startBudgetWorker(budgetConfig(env)),
+          startTransactionsWorker(transactionsConfig({ ...env, BUDGET_SUBGRAPH_URL: budget.url })),
+        ]);
   return {
     gatewayUrl: gateway.url,
     urls: { auth: auth.url, transactions: transactions.url, budget: budget.url, ai: ai.url },
     async stop() {
       await gateway.stop();
+      await Promise.all(workers.map((w) => w.stop()));
       await Promise.all([auth.stop(), transactions.stop(), budget.stop(), ai.stop()]);
     },
   };

@@ -1,20 +1,56 @@
 import DataLoader from 'dataloader';
 import type { BaseContext } from '@centavo/server';
+import { spentOf } from './modules/budgets/budget-status.js';
+import type { BudgetRecord, BudgetsRepository } from './modules/budgets/budgets.repository.js';
+import type { BudgetsService } from './modules/budgets/budgets.service.js';
 import type { CategoriesRepository, CategoryRecord } from './modules/categories/categories.repository.js';
 import type { CategoriesService } from './modules/categories/categories.service.js';
+import type { SpendingService } from './modules/spending/spending.service.js';
 
 export interface BudgetContext extends BaseContext {
   categories: CategoriesService;
-  loaders: { category: DataLoader<string, CategoryRecord | null> };
+  budgets: BudgetsService;
+  spending: SpendingService;
+  loaders: {
+    category: DataLoader<string, CategoryRecord | null>;
+    budget: DataLoader<string, BudgetRecord | null>;
+    /** Spent minor units of a budget by id: one grouped query for every budget of a request. */
+    budgetSpent: DataLoader<string, bigint>;
+  };
 }
 
+export interface LoaderRepositories {
+  categories: CategoriesRepository;
+  budgets: BudgetsRepository;
+}
+
+/** Other domains may name a default category (its id is derived) before this one created it. */
+export type EnsureDefaults = (userId: string) => Promise<void>;
+
 /** Per-request loaders, scoped to the caller: another user's ids load as null. */
-export function createLoaders(userId: string | undefined, categories: CategoriesRepository): BudgetContext['loaders'] {
+export function createLoaders(
+  userId: string | undefined,
+  repos: LoaderRepositories,
+  ensureDefaults: EnsureDefaults,
+): BudgetContext['loaders'] {
+  const byId =
+    <T extends { id: string }>(find: (userId: string, ids: readonly string[]) => Promise<T[]>) =>
+    async (ids: readonly string[]) => {
+      const rows = userId ? await find(userId, ids) : [];
+      const map = new Map(rows.map((r) => [r.id, r]));
+      return ids.map((id) => map.get(id) ?? null);
+    };
   return {
-    category: new DataLoader(async (ids: readonly string[]) => {
-      const rows = userId ? await categories.findManyForUser(userId, ids) : [];
-      const byId = new Map(rows.map((c) => [c.id, c]));
-      return ids.map((id) => byId.get(id) ?? null);
+    category: new DataLoader(
+      byId(async (u, ids) => {
+        await ensureDefaults(u);
+        return repos.categories.findManyForUser(u, ids);
+      }),
+    ),
+    budget: new DataLoader(byId((u, ids) => repos.budgets.findManyForUser(u, ids))),
+    budgetSpent: new DataLoader(async (ids: readonly string[]) => {
+      const net = userId ? await repos.budgets.netSpentFor(userId, ids) : new Map<string, bigint>();
+      return ids.map((id) => spentOf(net.get(id) ?? 0n));
     }),
   };
 }

@@ -4,12 +4,22 @@ import { bootSubgraph, loadTypeDefs, type SubgraphServer } from '@centavo/server
 import { loadConfig, type BudgetConfig } from './config.js';
 import { createLoaders, type BudgetContext } from './context.js';
 import { createPrisma } from './db.js';
+import { createBudgetDomain } from './domain.js';
+import { budgetsResolvers } from './modules/budgets/budgets.resolvers.js';
 import { categoriesResolvers } from './modules/categories/categories.resolvers.js';
-import { CategoriesRepository } from './modules/categories/categories.repository.js';
-import { CategoriesService } from './modules/categories/categories.service.js';
+import { spendingResolvers } from './modules/spending/spending.resolvers.js';
 
-export { loadConfig };
+export { loadConfig, type BudgetConfig };
+export { startBudgetWorker, type BudgetWorker } from './worker.js';
 export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
+
+export const resolvers = {
+  Query: { ...categoriesResolvers.Query, ...budgetsResolvers.Query, ...spendingResolvers.Query },
+  Mutation: { ...categoriesResolvers.Mutation, ...budgetsResolvers.Mutation },
+  Category: categoriesResolvers.Category,
+  Budget: budgetsResolvers.Budget,
+  CategorySpending: spendingResolvers.CategorySpending,
+};
 
 export async function startBudgetSubgraph(
   config: BudgetConfig = loadConfig(),
@@ -18,16 +28,21 @@ export async function startBudgetSubgraph(
   const logger = root.child({ service: 'budget' });
   const runtime = await createAuthRuntime(config);
   const prisma = createPrisma(config.databaseUrl);
-  const categoriesRepo = new CategoriesRepository(prisma);
-  const categories = new CategoriesService(categoriesRepo);
+  const domain = createBudgetDomain(prisma);
   return bootSubgraph<BudgetContext>({
     name: 'budget',
     config,
     logger,
     runtime,
     typeDefs,
-    resolvers: categoriesResolvers,
+    resolvers,
     db: prisma,
-    context: (base) => ({ ...base, categories, loaders: createLoaders(base.user?.id, categoriesRepo) }),
+    context: (base) => ({
+      ...base,
+      categories: domain.categories,
+      budgets: domain.budgets,
+      spending: domain.spending,
+      loaders: createLoaders(base.user?.id, domain.repos, (u) => domain.categories.ensureDefaults(u)),
+    }),
   });
 }

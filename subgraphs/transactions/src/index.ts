@@ -14,6 +14,7 @@ import { TransactionsRepository } from './modules/transactions/transactions.repo
 import { TransactionsService } from './modules/transactions/transactions.service.js';
 
 export { loadConfig };
+export { startTransactionsWorker, type TransactionsWorker } from './worker.js';
 export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
 
 /** Starts the transactions subgraph and its outbox relay. */

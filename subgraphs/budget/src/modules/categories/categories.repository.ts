@@ -1,7 +1,7 @@
 import { isUniqueViolation } from '@centavo/db';
 import type { BudgetPrisma } from '../../db.js';
 import type { CategoryKind } from '../../generated/prisma/client.js';
-import { DEFAULT_CATEGORIES } from './default-categories.js';
+import { DEFAULT_CATEGORIES, defaultCategoryId } from '@centavo/categories';
 
 export interface CategoryRecord {
   id: string;
@@ -22,7 +22,8 @@ export class CategoriesRepository {
   /** Inserts the default categories a user lacks; safe to run concurrently (unique user+slug). */
   async insertDefaults(userId: string): Promise<void> {
     await this.prisma.category.createMany({
-      data: DEFAULT_CATEGORIES.map((c) => ({ ...c, userId, isDefault: true })),
+      // Default ids are derived from user and slug, so other domains can name them (see @centavo/categories).
+      data: DEFAULT_CATEGORIES.map((c) => ({ ...c, id: defaultCategoryId(userId, c.slug), userId, isDefault: true })),
       skipDuplicates: true,
     });
   }

@@ -1,6 +1,6 @@
 import { badInput, conflict, notFound } from '@centavo/errors';
 import type { CategoryKind } from '../../generated/prisma/client.js';
-import { DEFAULT_CATEGORIES } from './default-categories.js';
+import { DEFAULT_CATEGORIES } from '@centavo/categories';
 import { SlugTakenError, type CategoriesRepository, type CategoryRecord } from './categories.repository.js';
 
 /** "Café & Bar" → "cafe_bar": accents folded, anything else non-alphanumeric becomes one "_". */
@@ -13,7 +13,7 @@ export function slugify(name: string): string {
     .replace(/^_+|_+$/g, '');
 }
 
-const DEFAULT_ORDER = new Map(DEFAULT_CATEGORIES.map((c, i) => [c.slug, i]));
+const DEFAULT_ORDER = new Map<string, number>(DEFAULT_CATEGORIES.map((c, i) => [c.slug, i]));
 
 // Users already known to have their defaults; bounded so a long-running process stays small.
 const SEEDED_CACHE_LIMIT = 50_000;

@@ -1,4 +1,4 @@
-import { budgetTransactionChanged, createQueue, enqueue, transactionEvent, type Queue, type QueueConfig } from '@centavo/jobs';
+import { createQueue, enqueue, TRANSACTION_EVENT_CONSUMERS, transactionEvent, type Queue, type QueueConfig } from '@centavo/jobs';
 import type { Logger } from '@centavo/logger';
 import type { TransactionsPrisma } from '../../db.js';
 
@@ -25,7 +25,7 @@ export class OutboxRelay {
     config: QueueConfig,
     private readonly logger: Logger,
   ) {
-    this.queues = [createQueue(config, budgetTransactionChanged.queue)];
+    this.queues = TRANSACTION_EVENT_CONSUMERS.map((def) => createQueue(config, def.queue));
   }
 
   start(): void {
@@ -72,9 +72,12 @@ export class OutboxRelay {
           LIMIT ${BATCH}
           FOR UPDATE SKIP LOCKED`;
         if (rows.length === 0) return 0;
-        const [budgetQueue] = this.queues as [Queue];
+        // Each consumer has its own queue; the event id is the job id in every one of them.
         await Promise.all(
-          rows.map((row) => enqueue(budgetQueue, budgetTransactionChanged, transactionEvent.parse(row.payload), row.id)),
+          rows.flatMap((row) => {
+            const event = transactionEvent.parse(row.payload);
+            return TRANSACTION_EVENT_CONSUMERS.map((def, i) => enqueue(this.queues[i]!, def, event, row.id));
+          }),
         );
         const ids = rows.map((r) => r.id);
         await tx.$executeRaw`UPDATE outbox_events SET published_at = now() WHERE id = ANY(${ids}::uuid[])`;

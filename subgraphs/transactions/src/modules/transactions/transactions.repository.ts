@@ -89,14 +89,18 @@ export class TransactionsRepository {
     userId: string,
     id: string,
     type: TransactionEventType,
-    change: (row: TransactionRecord, peer: TransactionRecord | null) => { self: TransactionChange; peer?: TransactionChange },
+    change: (
+      row: TransactionRecord,
+      peer: TransactionRecord | null,
+    ) => { self: TransactionChange; peer?: TransactionChange; skip?: boolean },
     requestId?: string,
   ): Promise<TransactionRecord | null> {
     return this.prisma.$transaction(async (tx) => {
       const row = await this.lock(tx, userId, id);
       if (!row) return null;
       const peer = row.transferPeerId ? await this.lock(tx, userId, row.transferPeerId) : null;
-      const { self, peer: peerChange } = change(row, peer);
+      const { self, peer: peerChange, skip } = change(row, peer);
+      if (skip) return row;
       const updated = await tx.transaction.update({ where: { id }, data: { ...self, version: { increment: 1 } } });
       const events = [outboxRow(type, updated, requestId)];
       if (peer && peerChange && Object.keys(peerChange).length > 0) {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AuthUser } from '@centavo/auth-tokens';
 import type { BudgetCategories } from '@centavo/budget-client';
+import { defaultCategoryId } from '@centavo/categories';
 import { badInput, notFound } from '@centavo/errors';
 import type { AccountRecord } from '../accounts/accounts.repository.js';
 import {
@@ -111,8 +112,7 @@ export class TransactionsService {
       throw badInput('toAmount', 'toAmount must equal amount when both accounts share a currency');
     }
     const date = parseDate(input.date, 'date');
-    const transfer = await this.d.categories.bySlug(user, 'transfer', requestId);
-    if (!transfer) throw new Error('the budget domain has no transfer category for this user');
+    const transferCategory = defaultCategoryId(user.id, 'transfer');
     const description = optionalText(input.description, 'description', 500);
     const [outId, inId] = [randomUUID(), randomUUID()];
     const leg = (id: string, peer: string, account: AccountRecord, amountMinor: bigint, text: string): NewTransaction => ({
@@ -124,7 +124,7 @@ export class TransactionsService {
       date,
       description: description ?? text,
       notes: null,
-      categoryId: transfer.id,
+      categoryId: transferCategory,
       categorySource: 'USER',
       transferPeerId: peer,
       idempotencyKey: id === outId ? idempotencyKey : null,

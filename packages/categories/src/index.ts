@@ -1,7 +1,9 @@
-import type { CategoryKind } from '../../generated/prisma/client.js';
+import { createHash } from 'node:crypto';
+
+export type CategoryKind = 'EXPENSE' | 'INCOME' | 'TRANSFER';
 
 /** The default categories of shared/contract/categories.md; slugs are stable and public. */
-export const DEFAULT_CATEGORIES: readonly { slug: string; name: string; kind: CategoryKind }[] = [
+export const DEFAULT_CATEGORIES = [
   { slug: 'groceries', name: 'Groceries', kind: 'EXPENSE' },
   { slug: 'restaurants', name: 'Restaurants & takeout', kind: 'EXPENSE' },
   { slug: 'transport', name: 'Transport', kind: 'EXPENSE' },
@@ -31,4 +33,23 @@ export const DEFAULT_CATEGORIES: readonly { slug: string; name: string; kind: Ca
   { slug: 'refunds', name: 'Refunds & cashback', kind: 'INCOME' },
   { slug: 'other_income', name: 'Other income', kind: 'INCOME' },
   { slug: 'transfer', name: 'Transfers', kind: 'TRANSFER' },
-];
+] as const satisfies readonly { slug: string; name: string; kind: CategoryKind }[];
+
+export type DefaultSlug = (typeof DEFAULT_CATEGORIES)[number]['slug'];
+
+const NAMESPACE = Buffer.from('6f1c2a4e8b3d4c5fa1e2d3c4b5a69788', 'hex');
+
+/**
+ * The id of a user's default category, the same in every domain (a name-based UUID v5 of
+ * user and slug): the ai domain can name the user's "groceries" and the transactions domain
+ * the user's "transfer" without asking the budget domain, which creates them with these ids.
+ */
+export function defaultCategoryId(userId: string, slug: DefaultSlug): string {
+  const hash = createHash('sha1').update(NAMESPACE).update(`${userId.toLowerCase()}:${slug}`).digest();
+  hash[6] = (hash[6]! & 0x0f) | 0x50;
+  hash[8] = (hash[8]! & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+export const isDefaultSlug = (slug: string): slug is DefaultSlug => DEFAULT_CATEGORIES.some((c) => c.slug === slug);

@@ -1,0 +1,3 @@
+export * from './events.js';
+export * from './publisher.js';
+export * from './subscriber.js';

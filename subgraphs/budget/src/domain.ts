@@ -1,0 +1,25 @@
+import type { BudgetPrisma } from './db.js';
+import { BudgetsRepository } from './modules/budgets/budgets.repository.js';
+import { BudgetsService } from './modules/budgets/budgets.service.js';
+import { CategoriesRepository } from './modules/categories/categories.repository.js';
+import { CategoriesService } from './modules/categories/categories.service.js';
+import { SpendingRepository } from './modules/spending/spending.repository.js';
+import { SpendingService } from './modules/spending/spending.service.js';
+
+/** The budget domain's repositories and services over one Prisma client (server and worker). */
+export function createBudgetDomain(prisma: BudgetPrisma) {
+  const repos = {
+    categories: new CategoriesRepository(prisma),
+    budgets: new BudgetsRepository(prisma),
+    spending: new SpendingRepository(prisma),
+  };
+  const categories = new CategoriesService(repos.categories);
+  return {
+    repos,
+    categories,
+    budgets: new BudgetsService(repos.budgets),
+    spending: new SpendingService(repos.spending, repos.categories, (userId) => categories.ensureDefaults(userId)),
+  };
+}
+
+export type BudgetDomain = ReturnType<typeof createBudgetDomain>;

@@ -1,0 +1,72 @@
+/** What one transaction contributes to the daily aggregates, and how a change moves them. */
+
+/** The category key of uncategorized rows: a nil UUID, because NULLs are distinct in a key. */
+export const UNCATEGORIZED_KEY = '00000000-0000-0000-0000-000000000000';
+
+export interface LedgerEntry {
+  transactionId: string;
+  userId: string;
+  /** The counted category; null when uncategorized. */
+  categoryId: string | null;
+  /** "YYYY-MM-DD" */
+  day: string;
+  currency: string;
+  amountMinor: bigint;
+  isTransfer: boolean;
+  version: number;
+  deleted: boolean;
+}
+
+export interface AggregateDelta {
+  userId: string;
+  categoryKey: string;
+  currency: string;
+  day: string;
+  expenseMinor: bigint;
+  incomeMinor: bigint;
+  count: number;
+}
+
+const keyOf = (d: Pick<AggregateDelta, 'userId' | 'categoryKey' | 'currency' | 'day'>) =>
+  `${d.userId}|${d.categoryKey}|${d.currency}|${d.day}`;
+
+/** The entry's share of the aggregates; deleted rows and transfers contribute nothing. */
+export function contributionOf(entry: LedgerEntry, sign: 1n | -1n = 1n): AggregateDelta | null {
+  if (entry.deleted || entry.isTransfer) return null;
+  const out = entry.amountMinor < 0n ? -entry.amountMinor : 0n;
+  const into = entry.amountMinor > 0n ? entry.amountMinor : 0n;
+  return {
+    userId: entry.userId,
+    categoryKey: entry.categoryId ?? UNCATEGORIZED_KEY,
+    currency: entry.currency,
+    day: entry.day,
+    expenseMinor: sign * out,
+    incomeMinor: sign * into,
+    count: Number(sign),
+  };
+}
+
+/**
+ * The deltas that take the aggregates from `previous` to `next`, or null when `next` is not
+ * newer (a replay or an older event). Merged per row and sorted by key, so concurrent
+ * transactions always lock aggregate rows in the same order and cannot deadlock.
+ */
+export function planDeltas(previous: LedgerEntry | null, next: LedgerEntry): AggregateDelta[] | null {
+  if (previous && next.version <= previous.version) return null;
+  const merged = new Map<string, AggregateDelta>();
+  for (const delta of [previous && contributionOf(previous, -1n), contributionOf(next)]) {
+    if (!delta) continue;
+    const key = keyOf(delta);
+    const existing = merged.get(key);
+    if (!existing) merged.set(key, delta);
+    else {
+      existing.expenseMinor += delta.expenseMinor;
+      existing.incomeMinor += delta.incomeMinor;
+      existing.count += delta.count;
+    }
+  }
+  return [...merged.entries()]
+    .filter(([, d]) => d.expenseMinor !== 0n || d.incomeMinor !== 0n || d.count !== 0)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, d]) => d);
+}

@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import type { TransactionEvent, TransactionSnapshot } from '@centavo/jobs';
+import { graphql, mintToken, ok } from '@centavo/testing';
+
+/** A transaction's full state as the transactions domain publishes it. */
+export function snapshot(userId: string, over: Partial<TransactionSnapshot> = {}): TransactionSnapshot {
+  return {
+    id: randomUUID(),
+    userId,
+    accountId: randomUUID(),
+    version: 1,
+    deleted: false,
+    amountMinor: '-1000',
+    currency: 'BRL',
+    date: '2026-11-10',
+    description: 'MERCADO',
+    merchant: null,
+    categoryId: null,
+    categorySource: null,
+    transferPeerId: null,
+    ...over,
+  };
+}
+
+export function event(transaction: TransactionSnapshot, type: TransactionEvent['type'] = 'transaction.updated'): TransactionEvent {
+  return { eventId: randomUUID(), type, occurredAt: new Date().toISOString(), requestId: `req-${randomUUID()}`, transaction };
+}
+
+export interface TestUser {
+  id: string;
+  token: string;
+  /** Category id by slug (the defaults, plus any created). */
+  category: Record<string, string>;
+  query<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  raw(query: string, variables?: Record<string, unknown>): ReturnType<typeof graphql>;
+}
+
+/** A fresh user with the default categories, talking to one budget subgraph. */
+export async function newUser(url: string): Promise<TestUser> {
+  const id = randomUUID();
+  const token = await mintToken(id);
+  const { categories } = await ok<{ categories: { id: string; slug: string }[] }>(url, `{ categories { id slug } }`, {}, token);
+  return {
+    id,
+    token,
+    category: Object.fromEntries(categories.map((c) => [c.slug, c.id])),
+    query: (query, variables = {}) => ok(url, query, variables, token),
+    raw: (query, variables = {}) => graphql(url, query, variables, token),
+  };
+}
+
+export const BUDGET_FIELDS = `id month category { slug } limit { amount currency } spent { amount currency } remaining { amount } progress status`;
+
+export interface BudgetView {
+  id: string;
+  month: string;
+  category: { slug: string };
+  limit: { amount: string; currency: string };
+  spent: { amount: string; currency: string };
+  remaining: { amount: string };
+  progress: number;
+  status: string;
+}
+
+export async function setBudget(user: TestUser, input: { categoryId: string; month: string; limit: string; currency?: string }): Promise<BudgetView> {
+  const data = await user.query<{ setBudget: BudgetView }>(
+    `mutation ($input: SetBudgetInput!) { setBudget(input: $input) { ${BUDGET_FIELDS} } }`,
+    { input: { currency: 'BRL', ...input } },
+  );
+  return data.setBudget;
+}
+
+export async function getBudget(user: TestUser, id: string): Promise<BudgetView> {
+  return (await user.query<{ budget: BudgetView }>(`query ($id: ID!) { budget(id: $id) { ${BUDGET_FIELDS} } }`, { id })).budget;
+}
+
+export interface SpendingView {
+  category: { slug: string } | null;
+  total: { amount: string; currency: string };
+  count: number;
+}
+
+export async function spending(user: TestUser, from: string, to: string, currency = 'BRL'): Promise<SpendingView[]> {
+  const data = await user.query<{ spendingByCategory: SpendingView[] }>(
+    `query ($from: Date!, $to: Date!, $currency: String!) {
+      spendingByCategory(from: $from, to: $to, currency: $currency) { category { slug } total { amount currency } count }
+    }`,
+    { from, to, currency },
+  );
+  return data.spendingByCategory;
+}
+
+export interface CashFlowView {
+  periodStart: string;
+  income: { amount: string };
+  expenses: { amount: string };
+  net: { amount: string };
+}
+
+export async function cashFlow(user: TestUser, from: string, to: string, interval?: string, currency = 'BRL'): Promise<CashFlowView[]> {
+  const data = await user.query<{ cashFlow: CashFlowView[] }>(
+    `query ($from: Date!, $to: Date!, $currency: String!, $interval: Interval) {
+      cashFlow(from: $from, to: $to, currency: $currency, interval: $interval) { periodStart income { amount } expenses { amount } net { amount } }
+    }`,
+    { from, to, currency, ...(interval ? { interval } : {}) },
+  );
+  return data.cashFlow;
+}

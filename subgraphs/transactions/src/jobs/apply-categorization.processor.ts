@@ -1,0 +1,29 @@
+import type { JobPayload, applyCategorization } from '@centavo/jobs';
+import type { Logger } from '@centavo/logger';
+import type { TransactionsRepository } from '../modules/transactions/transactions.repository.js';
+
+type Decision = JobPayload<typeof applyCategorization>;
+
+/**
+ * Applies the categorizer's decision to the version of the transaction it was made for.
+ * A user's own choice always wins, a newer version gets its own decision, and a decision
+ * that changes nothing writes nothing: processing the job twice is harmless.
+ */
+export async function applyDecision(repo: TransactionsRepository, decision: Decision, logger: Logger): Promise<'applied' | 'skipped'> {
+  let applied = false;
+  await repo.updateWithEvents(
+    decision.userId,
+    decision.transactionId,
+    'transaction.categorized',
+    (row) => {
+      const stale = row.version !== decision.basedOnVersion || row.categorySource === 'USER';
+      const same = row.categoryId === decision.categoryId && row.categorySource === decision.source && row.merchant === decision.merchant;
+      if (stale || same) return { skip: true, self: {} };
+      applied = true;
+      return { self: { categoryId: decision.categoryId, categorySource: decision.source, merchant: decision.merchant } };
+    },
+    decision.requestId,
+  );
+  logger.debug({ transactionId: decision.transactionId, applied }, 'categorization decision');
+  return applied ? 'applied' : 'skipped';
+}
