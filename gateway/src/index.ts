@@ -8,20 +8,18 @@ import {
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { GraphQLError } from 'graphql';
-import { bearerToken, createAuthRuntime, type AuthUser } from '@centavo/auth-tokens';
+import { bearerToken, createAuthRuntime } from '@centavo/auth-tokens';
 import { formatError, isDomainError } from '@centavo/errors';
 import { createLogger, type Logger } from '@centavo/logger';
 import { listen, mountHealth, type RunningHttpServer } from '@centavo/server';
-import { loadConfig, subgraphUrlOverrides, type GatewayConfig } from './config.js';
+import { bodyLimitBytes, loadConfig, subgraphUrlOverrides, type GatewayConfig } from './config.js';
+import type { GatewayContext } from './context.js';
+import { createSubscriptionServer } from './subscriptions/server.js';
 import { composeSupergraph } from './supergraph.js';
 
 export { loadConfig, composeSupergraph };
-
-export interface GatewayContext {
-  token?: string;
-  user: AuthUser | null;
-  requestId: string;
-}
+export type { GatewayContext };
+export { subscriptionMetrics } from './subscriptions/metrics.js';
 
 export interface RunningGateway {
   url: string;
@@ -64,6 +62,18 @@ export async function startGateway(
     formatError: (formatted, error) =>
       formatError(formatted, error, (internal) => logger.error({ err: internal }, 'internal error')),
   });
+  const subscriptions = createSubscriptionServer({
+    config: { ...config, maxPayload: bodyLimitBytes(config.BODY_LIMIT) },
+    verifier: runtime.verifier,
+    logger,
+    async execute(request, contextValue) {
+      const response = await apollo.executeOperation(request, { contextValue });
+      if (response.body.kind !== 'single') throw new Error('incremental delivery is not used');
+      return response.body.singleResult;
+    },
+  });
+  // Before start(), or the first schema load is missed (TOOLCHAIN.md).
+  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => subscriptions.updateSchema(apiSchema));
   await apollo.start();
 
   const app = express();
@@ -98,11 +108,13 @@ export async function startGateway(
     }),
   );
   const http = await listen(app, config.HOST, config.GATEWAY_PORT);
+  subscriptions.attach(http.server);
   logger.info({ url: `${http.url}/graphql` }, 'gateway ready');
   return {
     url: `${http.url}/graphql`,
     http,
     async stop() {
+      await subscriptions.close();
       await http.close();
       await apollo.stop();
       await runtime.close();

@@ -1,0 +1,173 @@
+// The CommonJS build, the realm of Apollo's schema (see server.ts).
+import {
+  getArgumentValues,
+  getDirectiveValues,
+  getVariableValues,
+  GraphQLError,
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
+  Kind,
+  OperationTypeNode,
+  print,
+  visit,
+  type ASTNode,
+  type DefinitionNode,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type NameNode,
+  type OperationDefinitionNode,
+  type SelectionNode,
+  type SelectionSetNode,
+} from 'graphql/index.js';
+import type { SubscriptionField, SubscriptionSchema } from './schema.js';
+
+/** How one subscription turns each event into a query by id, prepared once per subscription. */
+export interface RefetchPlan {
+  field: SubscriptionField;
+  /** Where the client reads the object: its alias, else the field name. */
+  responseKey: string;
+  /** The client's selection under the refetch query field, aliased to responseKey. */
+  query: string;
+  /** The client's variables that the query uses; the event id is added per event. */
+  variables: Record<string, unknown>;
+  idVariable: string;
+  /** For a field with a filter argument (importProgress): the id an event must carry. */
+  filterId?: string;
+}
+
+const name = (value: string): NameNode => ({ kind: Kind.NAME, value });
+const isFragment = (d: DefinitionNode): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION;
+
+/**
+ * Plans the refetch of a validated subscription operation, e.g.
+ * `subscription { tc: transactionCategorized { amount { amount } } }` →
+ * `query ($eventId: ID!) { tc: transaction(id: $eventId) { amount { amount } } }`,
+ * keeping the fragments and variables the selection uses. Errors are the client's.
+ */
+export function planRefetch(
+  sub: SubscriptionSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  rawVariables: Record<string, unknown> | null | undefined,
+): RefetchPlan | { errors: readonly GraphQLError[] } {
+  const coerced = getVariableValues(sub.schema, operation.variableDefinitions ?? [], rawVariables ?? {});
+  if (coerced.errors) return { errors: coerced.errors };
+  const fragments = new Map(document.definitions.filter(isFragment).map((f) => [f.name.value, f]));
+  const rootFields = collectFields(operation.selectionSet, fragments, coerced.coerced);
+  const first = rootFields[0];
+  if (!first) return { errors: [new GraphQLError('The subscription selects no field')] };
+  const field = sub.fields.find((f) => f.name === first.name.value);
+  const fieldDef = sub.schema.getSubscriptionType()?.getFields()[first.name.value];
+  if (!field || !fieldDef) return { errors: [new GraphQLError(`Cannot subscribe to "${first.name.value}"`, { nodes: first })] };
+
+  let args: Record<string, unknown>;
+  try {
+    args = getArgumentValues(fieldDef, first, coerced.coerced);
+  } catch (error) {
+    return { errors: [error instanceof GraphQLError ? error : new GraphQLError(String(error))] };
+  }
+  const responseKey = first.alias?.value ?? first.name.value;
+  // Validation allows one response key; several nodes of it (through fragments) merge.
+  const selections = rootFields
+    .filter((f) => (f.alias?.value ?? f.name.value) === responseKey)
+    .flatMap((f) => f.selectionSet?.selections ?? []);
+  const selectionSet: SelectionSetNode = { kind: Kind.SELECTION_SET, selections };
+
+  const declared = new Set((operation.variableDefinitions ?? []).map((d) => d.variable.name.value));
+  let idVariable = 'eventId';
+  for (let i = 1; declared.has(idVariable); i++) idVariable = `eventId${i}`;
+
+  const used = usedFragments(selectionSet, fragments);
+  const usedVariables = variablesIn([selectionSet, ...used]);
+  const queryField: FieldNode = {
+    kind: Kind.FIELD,
+    alias: responseKey === field.queryField ? undefined : name(responseKey),
+    name: name(field.queryField),
+    arguments: [{ kind: Kind.ARGUMENT, name: name('id'), value: { kind: Kind.VARIABLE, name: name(idVariable) } }],
+    directives: [],
+    selectionSet,
+  };
+  const query: OperationDefinitionNode = {
+    kind: Kind.OPERATION_DEFINITION,
+    operation: OperationTypeNode.QUERY,
+    name: operation.name,
+    variableDefinitions: [
+      ...(operation.variableDefinitions ?? []).filter((d) => usedVariables.has(d.variable.name.value)),
+      {
+        kind: Kind.VARIABLE_DEFINITION,
+        variable: { kind: Kind.VARIABLE, name: name(idVariable) },
+        type: { kind: Kind.NON_NULL_TYPE, type: { kind: Kind.NAMED_TYPE, name: name('ID') } },
+        directives: [],
+      },
+    ],
+    directives: [],
+    selectionSet: { kind: Kind.SELECTION_SET, selections: [queryField] },
+  };
+  const variables = Object.fromEntries(
+    Object.entries(rawVariables ?? {}).filter(([key]) => usedVariables.has(key) && key !== idVariable),
+  );
+  const filterValue = field.filterArg ? args[field.filterArg] : undefined;
+  return {
+    field,
+    responseKey,
+    query: print({ kind: Kind.DOCUMENT, definitions: [query, ...used] }),
+    variables,
+    idVariable,
+    ...(filterValue === undefined ? {} : { filterId: String(filterValue) }),
+  };
+}
+
+/** The root fields a subscription selects, through fragments, honouring @skip and @include. */
+function collectFields(
+  set: SelectionSetNode,
+  fragments: Map<string, FragmentDefinitionNode>,
+  variables: Record<string, unknown>,
+  out: FieldNode[] = [],
+  seen = new Set<string>(),
+): FieldNode[] {
+  for (const selection of set.selections) {
+    if (!included(selection, variables)) continue;
+    if (selection.kind === Kind.FIELD) out.push(selection);
+    else if (selection.kind === Kind.INLINE_FRAGMENT) collectFields(selection.selectionSet, fragments, variables, out, seen);
+    else if (!seen.has(selection.name.value)) {
+      seen.add(selection.name.value);
+      const fragment = fragments.get(selection.name.value);
+      if (fragment) collectFields(fragment.selectionSet, fragments, variables, out, seen);
+    }
+  }
+  return out;
+}
+
+function included(node: SelectionNode, variables: Record<string, unknown>): boolean {
+  if (getDirectiveValues(GraphQLSkipDirective, node, variables)?.if === true) return false;
+  return getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
+}
+
+/** The fragment definitions a selection uses, directly or through other fragments. */
+function usedFragments(root: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>): FragmentDefinitionNode[] {
+  const used = new Map<string, FragmentDefinitionNode>();
+  const walk = (node: ASTNode) =>
+    visit(node, {
+      FragmentSpread(spread) {
+        const fragment = fragments.get(spread.name.value);
+        if (!fragment || used.has(fragment.name.value)) return;
+        used.set(fragment.name.value, fragment);
+        walk(fragment);
+      },
+    });
+  walk(root);
+  return [...used.values()];
+}
+
+function variablesIn(nodes: ASTNode[]): Set<string> {
+  const names = new Set<string>();
+  for (const node of nodes) {
+    visit(node, {
+      Variable(variable) {
+        names.add(variable.name.value);
+      },
+    });
+  }
+  return names;
+}

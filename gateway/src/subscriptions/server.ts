@@ -1,0 +1,226 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+// graphql/index.js: the CommonJS build Apollo and graphql-ws use; a bare 'graphql' resolves to the
+// ESM build under vitest, another realm whose instanceof checks reject Apollo's schema.
+import {
+  getOperationAST,
+  GraphQLError,
+  parse,
+  validate,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type FormattedExecutionResult,
+  type GraphQLSchema,
+} from 'graphql/index.js';
+import type { SubscribePayload } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { bearerToken, type TokenVerifier } from '@centavo/auth-tokens';
+import { isDomainError, unauthenticated } from '@centavo/errors';
+import type { Logger } from '@centavo/logger';
+import { createSubscriber } from '@centavo/pubsub';
+import type { GatewayContext } from '../context.js';
+import { planRefetch } from './refetch-plan.js';
+import { buildSubscriptionSchema, type SubscriptionSchema } from './schema.js';
+import { shareRefetches, type RefetchOutcome, type RefetchRequest } from './shared-refetch.js';
+import {
+  INTERNAL_ERROR_RESULT,
+  openOperationStream,
+  UNAUTHORIZED_CLOSE,
+  type OperationContext,
+  type Session,
+} from './operation.js';
+
+export interface SubscriptionServerOptions {
+  config: {
+    REDIS_URL: string;
+    REDIS_PREFIX: string;
+    SUBSCRIPTION_QUEUE_LIMIT: number;
+    SUBSCRIPTIONS_PER_SOCKET: number;
+    /** Largest accepted WebSocket message, in bytes. */
+    maxPayload: number;
+  };
+  verifier: TokenVerifier;
+  logger: Logger;
+  /** Runs an operation exactly as an HTTP request is run: same auth, same error masking. */
+  execute(request: { query: string; variables: Record<string, unknown> }, context: GatewayContext): Promise<FormattedExecutionResult>;
+}
+
+export interface SubscriptionServer {
+  /** Takes every API schema the gateway loads; register it before apollo.start(). */
+  updateSchema(apiSchema: GraphQLSchema): void;
+  /** Serves graphql-ws on the HTTP server's /graphql path. */
+  attach(server: Server): void;
+  close(): Promise<void>;
+}
+
+/** A failure of ours (e.g. Redis down while checking the denylist): clients retry 1013. */
+const TRY_AGAIN_LATER = 1013;
+
+const withCode = (error: GraphQLError, code: string) =>
+  new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    extensions: { ...error.extensions, code },
+  });
+
+/**
+ * graphql-ws beside Apollo Gateway, which does not execute subscriptions: each event on the
+ * user's Redis channel becomes a query by id run through the gateway with the client's token.
+ */
+export function createSubscriptionServer(options: SubscriptionServerOptions): SubscriptionServer {
+  const { config, verifier } = options;
+  const logger = options.logger.child({ component: 'subscriptions' });
+  const subscriber = createSubscriber(config, logger);
+  let current: SubscriptionSchema | undefined;
+
+  const refetch = shareRefetches(async ({ token, query, variables }: RefetchRequest): Promise<RefetchOutcome> => {
+    let user;
+    try {
+      user = await verifier.verify(token);
+    } catch (error) {
+      if (isDomainError(error)) return { kind: 'unauthenticated', reason: error.message };
+      throw error;
+    }
+    const result = await options.execute({ query, variables }, { token, user, requestId: randomUUID() });
+    return { kind: 'result', result };
+  });
+  const deps = { subscriber, refetch, queueLimit: config.SUBSCRIPTION_QUEUE_LIMIT };
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxPayload });
+  const disposable = useServer<Record<string, unknown>, { session: Session }>(
+    {
+      // Close reasons must never carry internal error messages.
+      isProd: true,
+      async onConnect(ctx) {
+        const { socket } = ctx.extra;
+        try {
+          const header = ctx.connectionParams?.authorization;
+          const token = bearerToken(typeof header === 'string' ? header : undefined);
+          if (!token) throw unauthenticated();
+          const user = await verifier.verify(token);
+          const session: Session = { user, token, socket, logger: logger.child({ userId: user.id }) };
+          // An expired token would fail every refetch: end the socket when it expires.
+          session.expiryTimer = setTimeout(
+            () => socket.close(UNAUTHORIZED_CLOSE, 'Access token expired'),
+            Math.min(user.exp * 1000 - Date.now(), 2 ** 31 - 1),
+          ).unref();
+          ctx.extra.session = session;
+          return true;
+        } catch (error) {
+          if (isDomainError(error)) {
+            // 4401 here, not `return false` alone (4403), which graphql-ws clients retry.
+            socket.close(UNAUTHORIZED_CLOSE, error.message);
+          } else {
+            logger.error({ err: error }, 'could not authenticate a socket');
+            socket.close(TRY_AGAIN_LATER, 'Try again later');
+          }
+          return false;
+        }
+      },
+      onClose(ctx) {
+        clearTimeout(ctx.extra.session?.expiryTimer);
+      },
+      onSubscribe(ctx, _id, payload) {
+        const session = ctx.extra.session;
+        if (!session) return [new GraphQLError('Unauthorized', { extensions: { code: 'UNAUTHENTICATED' } })];
+        // ctx.subscriptions already holds this one.
+        if (Object.keys(ctx.subscriptions).length > config.SUBSCRIPTIONS_PER_SOCKET) {
+          return [new GraphQLError('Too many subscriptions on this socket', { extensions: { code: 'RATE_LIMITED' } })];
+        }
+        return prepare(session, payload);
+      },
+      subscribe: (args) => subscribe(args),
+      // Results are the gateway's formatted (masked) responses: send them as they are.
+      onNext: (_ctx, _id, _payload, _args, result) => result as FormattedExecutionResult,
+    },
+    wss,
+  );
+
+  function prepare(session: Session, payload: SubscribePayload): ExecutionArgs | readonly GraphQLError[] {
+    if (!current) return [new GraphQLError('Subscriptions are not available yet', { extensions: { code: 'BAD_REQUEST' } })];
+    let document: DocumentNode;
+    try {
+      document = parse(payload.query);
+    } catch (error) {
+      return [withCode(error as GraphQLError, 'GRAPHQL_PARSE_FAILED')];
+    }
+    let errors: readonly GraphQLError[];
+    try {
+      errors = validate(current.schema, document);
+    } catch (error) {
+      // graphql 16's single-field rule throws on `@skip(if: $var)` at the root instead of reporting it.
+      errors = [error instanceof GraphQLError ? error : new GraphQLError('Invalid subscription')];
+    }
+    if (errors.length > 0) return errors.map((e) => withCode(e, 'GRAPHQL_VALIDATION_FAILED'));
+    const operation = getOperationAST(document, payload.operationName);
+    if (!operation) return [new GraphQLError('Unable to identify operation', { extensions: { code: 'BAD_REQUEST' } })];
+    if (operation.operation !== 'subscription') {
+      return [
+        new GraphQLError('Only subscriptions are served over WebSocket; send queries and mutations over HTTP', {
+          extensions: { code: 'BAD_REQUEST' },
+        }),
+      ];
+    }
+    const plan = planRefetch(current, document, operation, payload.variables);
+    if ('errors' in plan) return plan.errors.map((e) => withCode(e, 'BAD_USER_INPUT'));
+    const contextValue: OperationContext = { session, plan };
+    return {
+      schema: current.schema,
+      document,
+      operationName: payload.operationName,
+      variableValues: payload.variables,
+      contextValue,
+    };
+  }
+
+  async function subscribe(args: ExecutionArgs): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> {
+    const context = args.contextValue as OperationContext;
+    try {
+      // Formatted errors are plain objects; onNext passes them through untouched.
+      return (await openOperationStream(deps, context)) as AsyncIterable<ExecutionResult>;
+    } catch (err) {
+      context.session.logger.error({ err }, 'could not listen to the user channel');
+      return INTERNAL_ERROR_RESULT as ExecutionResult;
+    }
+  }
+
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (new URL(request.url ?? '/', 'http://gateway').pathname !== '/graphql') {
+      socket.on('error', () => socket.destroy());
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+  };
+  let attached: Server | undefined;
+
+  return {
+    updateSchema(apiSchema) {
+      try {
+        current = buildSubscriptionSchema(apiSchema);
+        logger.info({ fields: current.fields.map((f) => f.name) }, 'subscription schema updated');
+      } catch (err) {
+        // Keep serving the previous schema rather than none.
+        logger.error({ err }, 'could not build the subscription schema');
+      }
+    },
+    attach(server) {
+      attached = server;
+      server.on('upgrade', onUpgrade);
+    },
+    async close() {
+      attached?.off('upgrade', onUpgrade);
+      // dispose() waits for every close handshake; a silent client must not hold shutdown.
+      const force = setTimeout(() => {
+        for (const client of wss.clients) client.terminate();
+      }, 2_000).unref();
+      await disposable.dispose();
+      clearTimeout(force);
+      await subscriber.close();
+    },
+  };
+}
