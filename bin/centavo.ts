@@ -54,8 +54,12 @@ async function startModule(name: Module): Promise<Stoppable> {
       return (await import('@centavo/gateway')).startGateway();
     case 'worker': {
       // Every domain's BullMQ processors; stateless, so run as many worker processes as needed.
-      const [budget, transactions] = await Promise.all([import('@centavo/subgraph-budget'), import('@centavo/subgraph-transactions')]);
-      const workers = await Promise.all([budget.startBudgetWorker(), transactions.startTransactionsWorker()]);
+      const [budget, transactions, ai] = await Promise.all([
+        import('@centavo/subgraph-budget'),
+        import('@centavo/subgraph-transactions'),
+        import('@centavo/subgraph-ai'),
+      ]);
+      const workers = await Promise.all([budget.startBudgetWorker(), transactions.startTransactionsWorker(), ai.startAiWorker()]);
       return { stop: async () => void (await Promise.all(workers.map((w) => w.stop()))) };
     }
   }

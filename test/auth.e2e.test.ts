@@ -5,7 +5,8 @@ import { startSystem, type RunningSystem } from '@centavo/testing/system';
 let system: RunningSystem;
 let url: string;
 beforeAll(async () => {
-  system = await startSystem();
+  // No workers: this file tests the API itself, and background events would only add noise.
+  system = await startSystem({}, { workers: false });
   url = system.gatewayUrl;
 });
 afterAll(() => system?.stop());

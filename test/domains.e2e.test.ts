@@ -7,7 +7,8 @@ let url: string;
 let ana: Session;
 let bob: Session;
 beforeAll(async () => {
-  system = await startSystem();
+  // No workers: this file tests the API itself, and background events would only add noise.
+  system = await startSystem({}, { workers: false });
   url = system.gatewayUrl;
   [ana, bob] = await Promise.all([registerUser(url, 'ana'), registerUser(url, 'bob')]);
 });

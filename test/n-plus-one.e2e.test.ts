@@ -7,7 +7,8 @@ let system: RunningSystem;
 let user: Session;
 
 beforeAll(async () => {
-  system = await startSystem();
+  // No workers: this file tests the API itself, and background events would only add noise.
+  system = await startSystem({}, { workers: false });
   user = await registerUser(system.gatewayUrl, 'batch');
   const { categories } = await ok<{ categories: { id: string }[] }>(system.gatewayUrl, `{ categories { id } }`, {}, user.accessToken);
   const accounts: string[] = [];

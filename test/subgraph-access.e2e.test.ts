@@ -7,7 +7,8 @@ import { startSystem, type RunningSystem } from '@centavo/testing/system';
 let system: RunningSystem;
 let user: Session;
 beforeAll(async () => {
-  system = await startSystem();
+  // No workers: this file tests the API itself, and background events would only add noise.
+  system = await startSystem({}, { workers: false });
   user = await registerUser(system.gatewayUrl, 'direct');
 });
 afterAll(() => system?.stop());

@@ -3,7 +3,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { WebSocket } from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { subscriptionMetrics } from '@centavo/gateway';
-import { graphql, mintToken, ok, registerUser, testEnv, type Session } from '@centavo/testing';
+import { graphql, mintToken, ok, registerUser, type Session } from '@centavo/testing';
 import { startSystem, type RunningSystem } from '@centavo/testing/system';
 import { createPublisher, type Publisher } from '@centavo/pubsub';
 
@@ -79,10 +79,11 @@ const closeCode = async (failure: Promise<unknown>) => ((await failure) as { cod
 const categorized = (id: string) => ({ __typename: 'Transaction', id, field: 'transactionCategorized' }) as const;
 
 beforeAll(async () => {
-  system = await startSystem();
+  // No workers: this file tests the API itself, and background events would only add noise.
+  system = await startSystem({}, { workers: false });
   url = system.gatewayUrl;
   wsUrl = url.replace(/^http/, 'ws');
-  const env = testEnv();
+  const env = system.env;
   publisher = createPublisher({ REDIS_URL: env.REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_PREFIX: env.REDIS_PREFIX! });
   [ana, bob] = await Promise.all([registerUser(url, 'ana'), registerUser(url, 'bob')]);
   [anaTx, bobTx] = await Promise.all([createTransaction(ana, 'Ana checking', '-42.5'), createTransaction(bob, 'Bob secret', '-7')]);

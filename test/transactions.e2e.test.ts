@@ -38,7 +38,8 @@ const create = (s: Session, input: Record<string, unknown>) =>
   );
 
 beforeAll(async () => {
-  system = await startSystem();
+  // No workers: this file tests the API itself, and background events would only add noise.
+  system = await startSystem({}, { workers: false });
   url = system.gatewayUrl;
   [ana, bob] = await Promise.all([registerUser(url, 'ana'), registerUser(url, 'bob')]);
   [checking, savings, dollars] = await Promise.all([

@@ -1,5 +1,5 @@
 import { startGateway, loadConfig as gatewayConfig } from '@centavo/gateway';
-import { startAiSubgraph, loadConfig as aiConfig } from '@centavo/subgraph-ai';
+import { startAiSubgraph, startAiWorker, loadConfig as aiConfig } from '@centavo/subgraph-ai';
 import { startAuthSubgraph, loadConfig as authConfig } from '@centavo/subgraph-auth';
 import { startBudgetSubgraph, startBudgetWorker, loadConfig as budgetConfig } from '@centavo/subgraph-budget';
 import {
@@ -7,10 +7,14 @@ import {
   startTransactionsWorker,
   loadConfig as transactionsConfig,
 } from '@centavo/subgraph-transactions';
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { testEnv } from './index.js';
 
 export interface RunningSystem {
   gatewayUrl: string;
+  /** The environment the system runs with (its REDIS_PREFIX is its own). */
+  env: Record<string, string | undefined>;
   urls: { auth: string; transactions: string; budget: string; ai: string };
   stop(): Promise<void>;
 }
@@ -20,7 +24,9 @@ export interface RunningSystem {
  * `centavo --module=all`: four subgraphs, the gateway composed from supergraph.yaml, and the workers.
  */
 export async function startSystem(overrides: Record<string, string> = {}, options: { workers?: boolean } = {}): Promise<RunningSystem> {
-  const env = testEnv({ AUTH_PORT: '0', TRANSACTIONS_PORT: '0', BUDGET_PORT: '0', AI_PORT: '0', GATEWAY_PORT: '0', ...overrides });
+  // Queues and channels of its own: no other test file's worker takes its jobs or hears its events.
+  const prefix = `centavo-test-${randomUUID().slice(0, 8)}:`;
+  const env = testEnv({ AUTH_PORT: '0', TRANSACTIONS_PORT: '0', BUDGET_PORT: '0', AI_PORT: '0', GATEWAY_PORT: '0', REDIS_PREFIX: prefix, ...overrides });
   const [auth, budget] = await Promise.all([startAuthSubgraph(authConfig(env)), startBudgetSubgraph(budgetConfig(env))]);
   // Both ask the budget domain about the caller's categories.
   const [transactions, ai] = await Promise.all([
@@ -43,14 +49,32 @@ export async function startSystem(overrides: Record<string, string> = {}, option
       : await Promise.all([
           startBudgetWorker(budgetConfig(env)),
           startTransactionsWorker(transactionsConfig({ ...env, BUDGET_SUBGRAPH_URL: budget.url })),
+          startAiWorker(aiConfig({ ...env, BUDGET_SUBGRAPH_URL: budget.url })),
         ]);
   return {
     gatewayUrl: gateway.url,
+    env,
     urls: { auth: auth.url, transactions: transactions.url, budget: budget.url, ai: ai.url },
     async stop() {
       await gateway.stop();
       await Promise.all(workers.map((w) => w.stop()));
       await Promise.all([auth.stop(), transactions.stop(), budget.stop(), ai.stop()]);
+      await deleteKeys(env.REDIS_URL ?? 'redis://127.0.0.1:6379', env.REDIS_PREFIX!);
     },
   };
+}
+
+/** Removes what a test system left in Redis (queues, denylist entries). */
+async function deleteKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    await redis.quit();
+  }
 }

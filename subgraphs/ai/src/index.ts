@@ -1,15 +1,20 @@
 import { createAuthRuntime } from '@centavo/auth-tokens';
 import { BudgetCategories } from '@centavo/budget-client';
 import { createLogger, type Logger } from '@centavo/logger';
-import { bootSubgraph, loadTypeDefs, type SubgraphServer } from '@centavo/server';
+import { bootSubgraph, loadTypeDefs, mergeResolvers, type SubgraphServer } from '@centavo/server';
 import { loadConfig, type AiConfig } from './config.js';
 import { createLoaders, type AiContext } from './context.js';
 import { createPrisma } from './db.js';
+import { categorizationResolvers } from './modules/categorization/categorization.resolvers.js';
+import { CategorizationRepository } from './modules/categorization/categorization.repository.js';
+import { CategorizationService } from './modules/categorization/categorization.service.js';
+import { createColdCategorizer } from './modules/categorization/cold-categorizer.js';
 import { rulesResolvers } from './modules/rules/rules.resolvers.js';
 import { RulesRepository } from './modules/rules/rules.repository.js';
 import { RulesService } from './modules/rules/rules.service.js';
 
 export { loadConfig };
+export { startAiWorker, type AiWorker } from './worker.js';
 export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
 
 export async function startAiSubgraph(
@@ -20,15 +25,17 @@ export async function startAiSubgraph(
   const runtime = await createAuthRuntime(config);
   const prisma = createPrisma(config.databaseUrl);
   const rulesRepo = new RulesRepository(prisma);
+  const decisions = new CategorizationRepository(prisma);
   const rules = new RulesService(rulesRepo, new BudgetCategories(config.BUDGET_SUBGRAPH_URL));
+  const categorization = new CategorizationService(decisions, rulesRepo, createColdCategorizer(config.CATEGORIZE_THRESHOLD));
   return bootSubgraph<AiContext>({
     name: 'ai',
     config,
     logger,
     runtime,
     typeDefs,
-    resolvers: rulesResolvers,
+    resolvers: mergeResolvers(rulesResolvers, categorizationResolvers),
     db: prisma,
-    context: (base) => ({ ...base, rules, rulesRepo, loaders: createLoaders(base.user?.id, rulesRepo) }),
+    context: (base) => ({ ...base, rules, rulesRepo, categorization, loaders: createLoaders(base.user?.id, rulesRepo, decisions) }),
   });
 }

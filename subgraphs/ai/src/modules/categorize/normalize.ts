@@ -33,7 +33,8 @@ interface ProcessorRule {
 const SEP = String.raw`[\s*\-:–]*`;
 
 function rule(name: string, pattern: string, extra: Omit<ProcessorRule, 'name' | 're'> = {}): ProcessorRule {
-  return { name, re: new RegExp(String.raw`^(?:${pattern})(?![A-Z0-9])${SEP}`), ...extra };
+  // A prefix ends at a star/space or a word boundary, so POS never eats POSTO and TED never eats TEDDY.
+  return { name, re: new RegExp(String.raw`^(?:${pattern})(?:(?<=[*\s])|(?![A-Z0-9]))${SEP}`), ...extra };
 }
 
 const fixed = (merchant: string) => (): string => merchant;
@@ -128,12 +129,21 @@ const INSTALMENT_BARE = /(?:^|\s)(\d{1,2})\/(\d{1,2})\s*$/;
 
 const CLEANERS: readonly RegExp[] = [
   // CPF/CNPJ, formatted or masked with bullets/stars.
+  /\b(?:CPF|CNPJ)\s*[:.]?\s*/g,
   /[*X]{3}\.?\d{3}\.?\d{3}-?[*X]{2}/g,
   /\b\d{3}\.\d{3}\.\d{3}-\d{2}\b/g,
   /\b\d{2}\.\d{3}\.\d{3}\/\d{4}-\d{2}\b/g,
+  // Dates and times (before account numbers: 2024-03-12 is not an account).
+  /\b\d{4}-\d{2}-\d{2}(?:T[\d:.]+Z?)?\b/g,
+  /\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b/g,
+  /\b(?:ON\s+)?\d{1,2}\/\d{1,2}\b/g,
+  new RegExp(String.raw`\b(?:ON\s+)?\d{1,2}\s?(?:${MONTHS})(?:\s?\d{2,4})?\b`, 'g'),
+  /\b\d{1,2}:\d{2}(?::\d{2})?\b/g,
+  /\b\d{1,2}H\d{2}\b/g,
   // Card masks: ****1234, XXXX 1234, 450512*1234, "CARTAO FINAL 1234", "CARD ENDING IN 1234".
-  /[*X]{2,}\s*\d{2,4}\b/g,
+  /\b(?:CARTAO|CARD|CRD)?\s*(?<![A-Z])[*X]{2,}\s*\d{2,4}\b/g,
   /\b\d{4,6}\s*[*X]{1,}\s*\d{0,4}\b/g,
+  /\b\d{3}[-.\s]\d{3}[-.\s]\d{4}\b/g,
   /\b(?:CARTAO|CARD|CRD|CART)\s*(?:NO\.?|NUM\.?|ENDING(?:\s+IN)?|FINAL|FIN\.?)?\s*\d{4}\b/g,
   /\b(?:ENDING\s+IN|FINAL)\s+\d{4}\b/g,
   // Branch / account numbers.
@@ -142,16 +152,14 @@ const CLEANERS: readonly RegExp[] = [
   /\b\d{3,}-\d{1,2}\b/g,
   // References and ids.
   /\b(?:REF(?:ERENCE)?|WEB\s+ID|PPD\s+ID|CCD\s+ID|IND\s+ID|ID|CONF(?:IRMATION)?|TRACE|NSU|AUTH?|TRN|TXN|DOC\s+NO|SEQ)\s*[#:.]?\s*#?\s*[A-Z0-9]*\d[A-Z0-9]*\b/g,
-  // Dates and times.
-  /\b\d{4}-\d{2}-\d{2}(?:T[\d:.]+Z?)?\b/g,
-  /\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b/g,
-  /\b(?:ON\s+)?\d{1,2}\/\d{1,2}\b/g,
-  new RegExp(String.raw`\b(?:ON\s+)?\d{1,2}\s?(?:${MONTHS})(?:\s?\d{2,4})?\b`, 'g'),
-  /\b\d{1,2}:\d{2}(?::\d{2})?\b/g,
-  /\b\d{1,2}H\d{2}\b/g,
   // Store numbers.
   /\b(?:STORE|STR|LOJA|LJ|FILIAL|UNIDADE|UNID|NO|NR|N[º°])\s*#?\s*\d+\b/g,
 ];
+
+// Noise some banks put before the description: a posting date, a card mask, the payer's CPF.
+const LEADING_NOISE = new RegExp(
+  String.raw`^(?:\d{4}-\d{2}-\d{2}|\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?|\d{1,2}\s?(?:${MONTHS})(?:\s?\d{2,4})?|\d{1,2}:\d{2}|(?:CARTAO|CARD|CRD)?\s*[*X]{2,}\s*\d{2,4}|(?:CPF|CNPJ)\s*[:.]?\s*[\d./-]+|[\d./-]{11,18})(?![A-Z0-9])[\s\-:–]*`,
+);
 
 // A domain keeps only its registrable label: HELP.UBER.COM -> UBER, NETFLIX.COM -> NETFLIX.
 const DOMAIN =
@@ -213,7 +221,16 @@ function fold(raw: string): string {
     .trim();
 }
 
-function stripLocation(words: string[]): void {
+// Business nouns that are not a name on their own: "DROGARIA SAO PAULO" is a pharmacy chain,
+// not a pharmacy in Sao Paulo, so a city is kept when only such nouns would remain.
+const GENERIC = new Set(
+  ('AUTO POSTO DROGARIA FARMACIA PADARIA PANIFICADORA SUPERMERCADO MERCADO HOTEL POUSADA RESTAURANTE PIZZARIA ' +
+    'LANCHONETE COLEGIO ESCOLA FACULDADE CLINICA HOSPITAL BAR CAFE IGREJA ESTACIONAMENTO BARBEARIA LAVANDERIA ' +
+    'LIVRARIA PAPELARIA ACOUGUE EMPORIO LOJA LOJAS CASA DE DO DA DOS DAS CITY OF COUNCIL PREFEITURA MUNICIPALITY').split(' '),
+);
+
+/** `cities` is false for counterparties (Pix, TED...): SANTOS or SALVADOR there are surnames, not places. */
+function stripLocation(words: string[], cities = true): void {
   for (let guard = 0; guard < 4 && words.length > 1; guard++) {
     const last = words[words.length - 1]!;
     if (COUNTRY3.has(last)) {
@@ -224,6 +241,7 @@ function stripLocation(words: string[]): void {
       words.pop();
       continue;
     }
+    if (!cities) break;
     let matched = 0;
     for (let n = Math.min(MAX_CITY_WORDS, words.length - 1); n >= 1; n--) {
       if (CITIES.has(words.slice(words.length - n).join(' '))) {
@@ -232,6 +250,7 @@ function stripLocation(words: string[]): void {
       }
     }
     if (matched === 0) break;
+    if (words.slice(0, words.length - matched).every((w) => GENERIC.has(w))) break;
     words.length -= matched;
   }
 }
@@ -264,12 +283,19 @@ function toWords(text: string): string[] {
 
 function clean(text: string): string {
   let s = text.replace(/([A-Z])(\d{1,2}\/\d{1,2})\b/g, '$1 $2');
+  // "APPLE STORE #0503": the number goes, the word stays (it is part of the name).
+  s = s.replace(/\bSTORE\s*#\s*\d+\b/g, 'STORE ');
   s = s.replace(DOMAIN, ' $1 ');
   for (const re of CLEANERS) s = s.replace(re, ' ');
   return s;
 }
 
 const MAX_MERCHANT_CHARS = 40;
+
+const REFERENCE = /\s(?:REF(?:ERENCE)?|MEMO|DESC)\b[\s:.#-]*/;
+
+// Terminal and network markers that some banks append (contactless, Visa, direct-debit reference).
+const JUNK = new Set(['CLP', 'BCC', 'VIS', 'DDR', 'APPLEPAY', 'GPAY', 'CPF', 'CNPJ']);
 
 function capMerchant(words: readonly string[]): string | null {
   let out = '';
@@ -301,9 +327,15 @@ export function normalizeDescription(raw: string): NormalizedDescription {
     }
   }
 
+  for (let guard = 0; guard < 4; guard++) {
+    const m = LEADING_NOISE.exec(s);
+    if (!m || m[0].length === 0) break;
+    s = s.slice(m[0].length);
+  }
+
   const processors: string[] = [];
   const processorWords: string[] = [];
-  let fixedMerchant: string | null = null;
+  let fixedRule: ProcessorRule | null = null;
   let counterparty = false;
   for (let round = 0; round < 3; round++) {
     s = s.replace(/^[\s*\-:–]+/, '');
@@ -323,8 +355,7 @@ export function normalizeDescription(raw: string): NormalizedDescription {
     processorWords.push(...(hit.words ?? wordsOfPrefix(matched)));
     if (hit.counterparty) counterparty = true;
     if (hit.merchant) {
-      const restWords = toWords(clean(s));
-      fixedMerchant = hit.merchant(restWords.join(' '));
+      fixedRule = hit;
       break;
     }
   }
@@ -338,18 +369,26 @@ export function normalizeDescription(raw: string): NormalizedDescription {
     trailer = parts.slice(1).join(' ');
   }
 
-  const words = toWords(clean(body));
-  stripLocation(words);
+  // A free-text reference ("REF RENT JAN") describes the payment, not the payee.
+  let reference = '';
+  const ref = REFERENCE.exec(body);
+  if (ref) {
+    reference = body.slice(ref.index + ref[0].length);
+    body = body.slice(0, ref.index);
+  }
+
+  const words = toWords(clean(body)).filter((w) => !JUNK.has(w));
+  stripLocation(words, !counterparty);
   const textWords = [...words];
   stripLegal(words);
-  stripLocation(words);
+  stripLocation(words, !counterparty);
   stripLegal(words);
 
-  let merchant: string | null;
-  if (fixedMerchant !== null) merchant = fixedMerchant || null;
-  else merchant = capMerchant(words);
+  const merchantWords = capMerchant(words);
+  const merchant = fixedRule?.merchant ? fixedRule.merchant(merchantWords ?? '') || null : merchantWords;
 
   const tokens = [...processorWords, ...textWords.map((w) => w.toLowerCase())];
+  if (reference) tokens.push(...toWords(clean(reference)).filter((w) => !JUNK.has(w)).map((w) => w.toLowerCase()));
   if (trailer && textWords.length === 0) tokens.push(...toWords(clean(trailer)).map((w) => w.toLowerCase()));
   return { merchant, tokens, normalized: tokens.join(' '), processors, instalment };
 }

@@ -1,5 +1,6 @@
 import { createQueue, enqueue, TRANSACTION_EVENT_CONSUMERS, transactionEvent, type Queue, type QueueConfig } from '@centavo/jobs';
 import type { Logger } from '@centavo/logger';
+import { createPublisher, type Publisher } from '@centavo/pubsub';
 import type { TransactionsPrisma } from '../../db.js';
 
 const BATCH = 200;
@@ -14,6 +15,7 @@ const RETENTION_DAYS = 7;
  */
 export class OutboxRelay {
   private readonly queues: Queue[];
+  private readonly publisher: Publisher;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
@@ -26,6 +28,7 @@ export class OutboxRelay {
     private readonly logger: Logger,
   ) {
     this.queues = TRANSACTION_EVENT_CONSUMERS.map((def) => createQueue(config, def.queue));
+    this.publisher = createPublisher(config);
   }
 
   start(): void {
@@ -76,7 +79,14 @@ export class OutboxRelay {
         await Promise.all(
           rows.flatMap((row) => {
             const event = transactionEvent.parse(row.payload);
-            return TRANSACTION_EVENT_CONSUMERS.map((def, i) => enqueue(this.queues[i]!, def, event, row.id));
+            const sends = TRANSACTION_EVENT_CONSUMERS.map((def, i) => enqueue(this.queues[i]!, def, event, row.id));
+            // Live clients hear of a category chosen by a rule or the model; before the commit, so
+            // a crash can repeat the notice but never lose it.
+            const t = event.transaction;
+            if (event.type === 'transaction.categorized' && (t.categorySource === 'RULE' || t.categorySource === 'AI')) {
+              sends.push(this.publisher.publish(t.userId, { __typename: 'Transaction', id: t.id, field: 'transactionCategorized' }));
+            }
+            return sends;
           }),
         );
         const ids = rows.map((r) => r.id);
@@ -92,5 +102,6 @@ export class OutboxRelay {
     clearInterval(this.timer);
     await this.running;
     await Promise.all(this.queues.map((q) => q.close()));
+    await this.publisher.close();
   }
 }

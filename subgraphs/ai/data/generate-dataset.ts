@@ -1,0 +1,204 @@
+/**
+ * Writes transactions.labelled.tsv: a deterministic, synthetic but realistic set of Brazilian,
+ * US, UK and South African bank lines labelled with the 29 category slugs.
+ *
+ *   npx tsx subgraphs/ai/data/generate-dataset.ts
+ *
+ * The split is by merchant: the key is the merchant the normalizer reads from the clean name,
+ * hashed, so ~25% of merchants (every row of them) are `test` and never seen in training.
+ * Rows whose printed merchant would be ambiguous (the same printed merchant and direction with two
+ * labels, or in both splits) are dropped: no per-user memory could tell them apart either.
+ */
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { fnv1a, mulberry32 } from '../src/modules/categorize/hash.js';
+import { normalizeDescription } from '../src/modules/categorize/normalize.js';
+import { SLUGS, type Slug } from '../src/modules/categorize/slugs.js';
+import { chance, fill, pick, planPrint, renderRow, type PrintPlan, type Rng } from './render.js';
+import { REGION_AMOUNT, REGION_WEIGHT, REGIONS, type Region } from './vocab-names.js';
+import { INCOME } from './vocab-income.js';
+import { SPEND_1 } from './vocab-spend-1.js';
+import { SPEND_2 } from './vocab-spend-2.js';
+import { SPEND_3 } from './vocab-spend-3.js';
+import type { SlugSpec } from './vocab-types.js';
+
+const SEED = 0x5eed2024;
+const TEST_PERCENT = 25;
+/** Scales every slug's invented merchants, to size the file (~7k rows, < 1 MB). */
+const INVENTED_SCALE = 0.85;
+/** Share of the listed chains used (the rest stay unknown to the data, as most of the world is). */
+const CHAIN_SHARE = 0.3;
+/** Scales the mean number of repeat visits per merchant. */
+const REPEAT_SCALE = 0.7;
+const START = Date.UTC(2024, 0, 1);
+const DAYS = 547;
+const OUT = fileURLToPath(new URL('./transactions.labelled.tsv', import.meta.url));
+
+const SPECS: readonly SlugSpec[] = [...SPEND_1, ...SPEND_2, ...SPEND_3, ...INCOME];
+
+interface Merchant {
+  readonly spec: SlugSpec;
+  readonly plan: PrintPlan;
+  readonly sign: 1 | -1;
+  readonly key: string;
+  readonly split: 'train' | 'test';
+  readonly base: number;
+}
+
+interface Row {
+  description: string;
+  minor: number;
+  slug: Slug;
+  date: string;
+  split: 'train' | 'test';
+}
+
+const list = (s: string | undefined): string[] => (s ? s.trim().split(/\s*\|\s*/).filter(Boolean) : []);
+
+export function merchantKey(description: string): string {
+  const n = normalizeDescription(description);
+  return n.merchant ?? n.normalized;
+}
+
+function weightedRegion(rng: Rng): Region {
+  let u = rng();
+  for (const r of REGIONS) {
+    u -= REGION_WEIGHT[r];
+    if (u <= 0) return r;
+  }
+  return 'br';
+}
+
+function logUniform(rng: Rng, lo: number, hi: number): number {
+  return Math.exp(Math.log(lo) + rng() * (Math.log(hi) - Math.log(lo)));
+}
+
+function makeMerchant(spec: SlugSpec, region: Region, raw: string, small: boolean, rng: Rng): Merchant {
+  const sign: 1 | -1 = raw.startsWith('+') ? 1 : raw.startsWith('-') ? -1 : spec.sign;
+  const text = raw.replace(/^[+-]/, '');
+  // A line that already names its channel (PIX ENVIADO ..., FASTER PAYMENT TO ...) is printed as is.
+  const prefixed = normalizeDescription(text).processors.length > 0;
+  let channel = pick(rng, spec.channels);
+  // Chains take cards; paying by Pix is what small Brazilian businesses ask for.
+  if (channel === 'pix' && (!small || region !== 'br')) channel = spec.channels.includes('card') ? 'card' : 'raw';
+  if (prefixed) channel = 'raw';
+  const plan = planPrint(text, region, channel, small, spec.instalments === true, rng);
+  const key = merchantKey(text);
+  const split = fnv1a(key) % 100 < TEST_PERCENT ? 'test' : 'train';
+  const base = logUniform(rng, spec.amount[0], spec.amount[1]) * REGION_AMOUNT[region];
+  return { spec, plan, sign, key, split, base };
+}
+
+function buildMerchants(rng: Rng): Merchant[] {
+  const out: Merchant[] = [];
+  const seen = new Set<string>();
+  const add = (m: Merchant): void => {
+    if (seen.has(`${m.spec.slug}|${m.plan.text}`)) return;
+    seen.add(`${m.spec.slug}|${m.plan.text}`);
+    out.push(m);
+  };
+  for (const spec of SPECS) {
+    if (spec.slug === 'refunds') continue;
+    for (const region of REGIONS) {
+      for (const chain of list(spec.chains[region])) {
+        // Slugs without invented merchants (fees, cash, taxes...) need every listed line.
+        if (spec.invented > 0 && !chance(rng, CHAIN_SHARE)) continue;
+        // A chain with placeholders (IFOOD *{N}, ANUIDADE {B}) stands for a few real variants.
+        const copies = /\{[A-Z]\}/.test(chain) ? 3 : 1;
+        for (let i = 0; i < copies; i++) add(makeMerchant(spec, region, fill(chain, region, rng), false, rng));
+      }
+    }
+    for (let i = 0; i < Math.round(spec.invented * INVENTED_SCALE); i++) {
+      const region = weightedRegion(rng);
+      const patterns = list(spec.patterns[region] ?? (region === 'br' ? undefined : spec.patterns.en));
+      if (patterns.length === 0) continue;
+      add(makeMerchant(spec, region, fill(pick(rng, patterns), region, rng), true, rng));
+    }
+  }
+  // Refunds point back at merchants people actually pay by card.
+  const refunds = SPECS.find((s) => s.slug === 'refunds');
+  if (refunds) {
+    const payable = out.filter((m) => m.sign < 0 && m.plan.channel === 'card' && m.spec.slug !== 'gambling');
+    for (const region of REGIONS) {
+      for (const chain of list(refunds.chains[region])) add(makeMerchant(refunds, region, fill(chain, region, rng), false, rng));
+    }
+    for (let i = 0; i < Math.round(refunds.invented * INVENTED_SCALE); i++) {
+      const target = pick(rng, payable);
+      const region = target.plan.region;
+      const patterns = list(refunds.patterns[region] ?? (region === 'br' ? undefined : refunds.patterns.en));
+      add(makeMerchant(refunds, region, fill(pick(rng, patterns), region, rng, target.plan.text), false, rng));
+    }
+  }
+  return out;
+}
+
+function isoDate(day: number): string {
+  return new Date(START + day * 86_400_000).toISOString().slice(0, 10);
+}
+
+function rowsOf(m: Merchant, rng: Rng): Row[] {
+  const n = Math.min(24, 1 + Math.floor(-Math.log(1 - rng()) * Math.max(0, (m.spec.rows - 1) * REPEAT_SCALE)));
+  const rows: Row[] = [];
+  const startDay = Math.floor(rng() * (DAYS - 30));
+  for (let i = 0; i < n; i++) {
+    const day = m.spec.recurring ? Math.min(DAYS - 1, startDay + i * 30 + Math.floor(rng() * 3)) % DAYS : Math.floor(rng() * DAYS);
+    const date = isoDate(day);
+    const draw = renderRow(m.plan, rng, date);
+    const spread = m.spec.recurring ? 0.03 : 0.35;
+    let major = (m.base * Math.exp((rng() * 2 - 1) * spread * 1.7)) / draw.instalmentOf;
+    major = Math.max(0.5, major);
+    let sign = m.sign;
+    let description = draw.description;
+    if (m.spec.flip && chance(rng, m.spec.flip)) {
+      // Winnings come back as a credit, sometimes by Pix from the operator.
+      sign = -sign as 1 | -1;
+      major *= 3;
+      if (m.plan.region === 'br' && chance(rng, 0.5)) description = `PIX RECEBIDO ${m.plan.text}`;
+    }
+    rows.push({ description, minor: sign * Math.max(1, Math.round(major * 100)), slug: m.spec.slug, date, split: m.split });
+  }
+  return rows;
+}
+
+function main(): void {
+  const rng = mulberry32(SEED);
+  const merchants = buildMerchants(rng);
+  const all = merchants.flatMap((m) => rowsOf(m, rng));
+
+  // Printed merchant + direction must mean one label and one split.
+  const owner = new Map<string, string>();
+  const kept: Row[] = [];
+  let dropped = 0;
+  for (const row of all) {
+    const k = `${merchantKey(row.description)}|${row.minor > 0 ? 'in' : 'out'}`;
+    const value = `${row.slug}|${row.split}`;
+    const prev = owner.get(k);
+    if (prev !== undefined && prev !== value) {
+      dropped++;
+      continue;
+    }
+    // The same printed merchant in the other direction must still stay in one split.
+    const other = owner.get(`${merchantKey(row.description)}|${row.minor > 0 ? 'out' : 'in'}`);
+    if (other !== undefined && other.split('|')[1] !== row.split) {
+      dropped++;
+      continue;
+    }
+    owner.set(k, value);
+    kept.push(row);
+  }
+  kept.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+
+  const lines = ['description\tamount\tslug\tdate\tsplit'];
+  for (const r of kept) lines.push(`${r.description}\t${(r.minor / 100).toFixed(2)}\t${r.slug}\t${r.date}\t${r.split}`);
+  writeFileSync(OUT, `${lines.join('\n')}\n`);
+
+  const perSlug = new Map<string, number>(SLUGS.map((s) => [s, 0]));
+  for (const r of kept) perSlug.set(r.slug, (perSlug.get(r.slug) ?? 0) + 1);
+  const test = kept.filter((r) => r.split === 'test').length;
+  const testMerchants = new Set(merchants.filter((m) => m.split === 'test').map((m) => m.key)).size;
+  const allMerchants = new Set(merchants.map((m) => m.key)).size;
+  console.log(`${kept.length} rows (${test} test), ${dropped} ambiguous rows dropped, ${allMerchants} merchants (${testMerchants} test)`);
+  console.log([...perSlug].map(([s, n]) => `${s}=${n}`).join(' '));
+}
+
+main();

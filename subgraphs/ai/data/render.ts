@@ -1,0 +1,266 @@
+/**
+ * Prints a merchant the way banks do: acquirer prefixes, card masks, dates, city suffixes,
+ * instalments, truncated terminal names, accents, mixed case and the odd typo.
+ */
+import type { Channel } from './vocab-types.js';
+import {
+  BANKS,
+  BIZ_WORDS,
+  CITIES,
+  FIRST_NAMES,
+  INDUSTRY,
+  LEGAL_SUFFIX,
+  MONTHS_BR,
+  MONTHS_EN,
+  SURNAMES,
+  TICKERS,
+  US_STATES,
+  type Region,
+} from './vocab-names.js';
+
+export type Rng = () => number;
+
+export const pick = <T>(rng: Rng, xs: readonly T[]): T => {
+  if (xs.length === 0) throw new Error('pick from an empty list');
+  return xs[Math.floor(rng() * xs.length)]!;
+};
+
+export const chance = (rng: Rng, p: number): boolean => rng() < p;
+
+const int = (rng: Rng, lo: number, hi: number): number => lo + Math.floor(rng() * (hi - lo + 1));
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+const digits = (rng: Rng, n: number): string => Array.from({ length: n }, () => int(rng, 0, 9)).join('');
+
+export function person(rng: Rng, region: Region): string {
+  const first = pick(rng, FIRST_NAMES[region]);
+  const last = pick(rng, SURNAMES[region]);
+  if (region === 'br') return chance(rng, 0.45) ? `${first} ${pick(rng, SURNAMES.br)} ${last}` : `${first} ${last}`;
+  if (region === 'uk' && chance(rng, 0.3)) return `${first[0]} ${last}`;
+  return `${first} ${last}`;
+}
+
+export function employer(rng: Rng, region: Region): string {
+  const base = chance(rng, 0.3) ? `${pick(rng, BIZ_WORDS[region])} ${pick(rng, BIZ_WORDS[region])}` : pick(rng, BIZ_WORDS[region]);
+  const legal = chance(rng, 0.6) ? ` ${pick(rng, LEGAL_SUFFIX[region])}` : '';
+  return `${base} ${pick(rng, INDUSTRY[region])}${legal}`;
+}
+
+/** Fills the placeholders of a pattern; {M} is the merchant a refund refers to. */
+export function fill(pattern: string, region: Region, rng: Rng, m = ''): string {
+  return pattern.replace(/\{([NPEBCTYM])\}/g, (_, key: string) => {
+    switch (key) {
+      case 'N':
+        return pick(rng, BIZ_WORDS[region]);
+      case 'P':
+        return person(rng, region);
+      case 'E':
+        return employer(rng, region);
+      case 'B':
+        return pick(rng, BANKS[region]);
+      case 'C':
+        return pick(rng, CITIES[region]);
+      case 'T':
+        return pick(rng, TICKERS[region]);
+      case 'Y':
+        return String(int(rng, 2024, 2025));
+      default:
+        return m;
+    }
+  });
+}
+
+// Accents banks keep or drop at random; the normalizer must fold them either way.
+const ACCENTS: Readonly<Record<string, string>> = {
+  SAO: 'SÃO', ACUCAR: 'AÇÚCAR', FARMACIA: 'FARMÁCIA', ACOUGUE: 'AÇOUGUE', CONSTRUCAO: 'CONSTRUÇÃO',
+  SALARIO: 'SALÁRIO', DOACAO: 'DOAÇÃO', CLINICA: 'CLÍNICA', ESTETICA: 'ESTÉTICA', SERVICOS: 'SERVIÇOS',
+  MANUTENCAO: 'MANUTENÇÃO', APLICACAO: 'APLICAÇÃO', TRANSFERENCIA: 'TRANSFERÊNCIA', POUPANCA: 'POUPANÇA',
+  JOAO: 'JOÃO', JOSE: 'JOSÉ', ANTONIO: 'ANTÔNIO', CAFE: 'CAFÉ', VEICULO: 'VEÍCULO', EMPRESTIMO: 'EMPRÉSTIMO',
+  IMOBILIARIA: 'IMOBILIÁRIA', CONDOMINIO: 'CONDOMÍNIO', VETERINARIA: 'VETERINÁRIA', RACOES: 'RAÇÕES',
+  ELETRICA: 'ELÉTRICA', HIDRAULICA: 'HIDRÁULICA', DEBITO: 'DÉBITO', CREDITO: 'CRÉDITO', PEDAGIO: 'PEDÁGIO',
+  COMBUSTIVEIS: 'COMBUSTÍVEIS', UNIAO: 'UNIÃO', PAES: 'PÃES', PRESENTES: 'PRESENTES', CONFECCOES: 'CONFECÇÕES',
+  CALCADOS: 'CALÇADOS', LANCHONETE: 'LANCHONETE', RESTITUICAO: 'RESTITUIÇÃO', DEVOLUCAO: 'DEVOLUÇÃO',
+  PROPRIO: 'PRÓPRIO', BENEFICIO: 'BENEFÍCIO', ALIMENTOS: 'ALIMENTOS', MUSICA: 'MÚSICA', OTICA: 'ÓTICA',
+};
+
+function accent(text: string): string {
+  return text.replace(/[A-Z]+/g, (w) => ACCENTS[w] ?? w);
+}
+
+function titleCase(text: string): string {
+  return text.toLowerCase().replace(/(^|[\s*\-/.])([a-zà-ÿ])/g, (_, sep: string, c: string) => sep + c.toUpperCase());
+}
+
+function casing(text: string, rng: Rng, region: Region): string {
+  const u = rng();
+  // Nubank and most apps title-case merchant names; older core banks print upper case.
+  const title = region === 'br' ? 0.3 : 0.15;
+  if (u < title) return titleCase(text);
+  if (u < title + 0.04) return text.toLowerCase();
+  return text;
+}
+
+function typo(text: string, rng: Rng): string {
+  const letters = [...text.matchAll(/[A-Z]/g)].map((m) => m.index).filter((i) => i > 2);
+  if (letters.length < 4) return text;
+  const i = pick(rng, letters);
+  const op = rng();
+  if (op < 0.4) return text.slice(0, i) + text.slice(i + 1);
+  if (op < 0.7) return text.slice(0, i) + text[i] + text.slice(i);
+  return text.slice(0, i - 1) + text[i] + text[i - 1] + text.slice(i + 1);
+}
+
+export interface PrintPlan {
+  readonly text: string;
+  readonly region: Region;
+  readonly channel: Channel;
+  /** The name this merchant's terminal prints: truncated, glued or with a store number. */
+  readonly terminal: string;
+  /** Acquirer prefix this small business's terminal uses, if any. */
+  readonly acquirer: string | null;
+  readonly instalments: boolean;
+}
+
+const ACQUIRERS: Readonly<Record<Region, readonly string[]>> = {
+  br: ['PAG*', 'PAG *', 'PG *', 'MP*', 'MERCADOPAGO*', 'EC *', 'TON *', 'SUMUP *', 'STONE*', 'PAGSEGURO*'],
+  us: ['SQ *', 'TST* ', 'SQ *', 'PAYPAL *'],
+  uk: ['SUMUP *', 'IZ *', 'SQ *', 'ZETTLE_*'],
+  za: ['YOCO *', 'SNAPSCAN *', 'ZAPPER*', 'YOCO *'],
+};
+
+/** Chooses once per merchant how its terminal prints the name, so a merchant's rows look alike. */
+export function planPrint(text: string, region: Region, channel: Channel, small: boolean, instalments: boolean, rng: Rng): PrintPlan {
+  let terminal = text;
+  const u = rng();
+  if (channel === 'card' && text.length > 22 && u < 0.5) terminal = text.slice(0, chance(rng, 0.5) ? 22 : 25).trim();
+  else if (channel === 'card' && u < 0.6 && region === 'br') terminal = `${text} LJ ${pad2(int(rng, 1, 40))}`;
+  else if (channel === 'card' && u < 0.6) terminal = `${text} #${digits(rng, 4)}`;
+  const acquirer = small && channel === 'card' && chance(rng, 0.45) ? pick(rng, ACQUIRERS[region]) : null;
+  if (acquirer && region === 'br' && chance(rng, 0.3)) terminal = text.replace(/\s+/g, '').slice(0, 20);
+  return { text, region, channel, terminal, acquirer, instalments };
+}
+
+function dateParts(date: string): { y: number; m: number; d: number } {
+  const [y, m, d] = date.split('-').map(Number);
+  return { y: y ?? 2024, m: m ?? 1, d: d ?? 1 };
+}
+
+function cardLine(name: string, p: PrintPlan, rng: Rng, date: string): string {
+  const { m, d } = dateParts(date);
+  const city = pick(rng, CITIES[p.region]);
+  const u = rng();
+  switch (p.region) {
+    case 'br':
+      if (u < 0.35) return name;
+      if (u < 0.6) return `${name} ${city}${chance(rng, 0.4) ? ' BRA' : ''}`;
+      if (u < 0.72) return `COMPRA CARTAO DEB ${pad2(d)}/${pad2(m)} ${name}`;
+      if (u < 0.8) return `COMPRA NO DEBITO ${name}`;
+      if (u < 0.88) return `${name} CARTAO FINAL ${digits(rng, 4)}`;
+      return `${pad2(d)}/${pad2(m)} ${name}`;
+    case 'us': {
+      const st = pick(rng, US_STATES);
+      if (u < 0.3) return `${name} ${city} ${st}`;
+      if (u < 0.45) return `POS DEBIT ${name} ${city} ${st}`;
+      if (u < 0.6) return `CHECKCARD ${pad2(m)}${pad2(d)} ${name} ${city} ${st} ${digits(rng, 23)}`;
+      if (u < 0.72) return `DEBIT CARD PURCHASE ${name}`;
+      if (u < 0.85) return `PURCHASE AUTHORIZED ON ${pad2(m)}/${pad2(d)} ${name} ${city} ${st} S${digits(rng, 15)} CARD ${digits(rng, 4)}`;
+      return name;
+    }
+    case 'uk': {
+      const mon = MONTHS_EN[m - 1] ?? 'JAN';
+      if (u < 0.3) return `CARD PAYMENT TO ${name} ON ${pad2(d)} ${mon}`;
+      if (u < 0.55) return `${name} ${city} GB`;
+      if (u < 0.7) return `CONTACTLESS PAYMENT ${name}`;
+      if (u < 0.82) return `${name} CLP`;
+      return name;
+    }
+    default:
+      if (u < 0.35) return `POS PURCHASE ${name} ${city}`;
+      if (u < 0.55) return `${name} ${city} ZA`;
+      if (u < 0.7) return `CARD PURCHASE ${name} ${digits(rng, 6)}*${digits(rng, 4)}`;
+      if (u < 0.8) return `${name} ${pad2(d)} ${MONTHS_EN[m - 1] ?? 'JAN'}`;
+      return name;
+  }
+}
+
+function billLine(name: string, p: PrintPlan, rng: Rng): string {
+  const u = rng();
+  switch (p.region) {
+    case 'br':
+      if (u < 0.3) return `PAGAMENTO DE BOLETO ${name}`;
+      if (u < 0.5) return `DEB AUTOMATICO ${name}`;
+      if (u < 0.6) return `DEBITO AUT. ${name}`;
+      if (u < 0.7) return `PAGTO BOLETO ${name}`;
+      return name;
+    case 'us':
+      if (u < 0.3) return `ACH DEBIT ${name}`;
+      if (u < 0.45) return `${name} ONLINE PMT`;
+      if (u < 0.6) return `BILL PAY ${name}`;
+      if (u < 0.75) return `${name} AUTOPAY`;
+      if (u < 0.85) return `${name} PPD ID: ${digits(rng, 10)}`;
+      return name;
+    case 'uk':
+      if (u < 0.45) return `DIRECT DEBIT ${name}`;
+      if (u < 0.6) return `DD ${name}`;
+      if (u < 0.75) return `${name} DDR`;
+      return name;
+    default:
+      if (u < 0.45) return `DEBIT ORDER ${name}`;
+      if (u < 0.6) return `ACB DEBIT ${name}`;
+      if (u < 0.7) return `MAGTAPE DEBIT ${name}`;
+      if (u < 0.8) return `EFT DEBIT ${name}`;
+      return name;
+  }
+}
+
+function pixLine(name: string, rng: Rng): string {
+  const u = rng();
+  if (u < 0.4) return `PIX ENVIADO ${name}`;
+  if (u < 0.6) return `Pix - Enviado - ${name} - ${digits(rng, 2)}.${digits(rng, 3)}.${digits(rng, 3)}/0001-${digits(rng, 2)} - ${pick(rng, BANKS.br)}`;
+  if (u < 0.8) return `PAGAMENTO VIA PIX ${name}`;
+  return `TRANSFERENCIA ENVIADA PELO PIX ${name}`;
+}
+
+function rawLine(text: string, p: PrintPlan, rng: Rng, date: string): string {
+  const { m, d } = dateParts(date);
+  let line = text;
+  // Nubank's Pix export appends the counterparty's masked CPF and bank after " - ".
+  if (/^PIX\b/.test(line) && !line.includes(' - ') && chance(rng, 0.3)) {
+    line = `${line} - ***.${digits(rng, 3)}.${digits(rng, 3)}-** - ${pick(rng, BANKS.br)}`;
+  }
+  const u = rng();
+  if (u < 0.12) line = `${pad2(d)}/${pad2(m)} ${line}`;
+  else if (u < 0.2) line = `${line} ${pad2(d)}/${pad2(m)}`;
+  else if (u < 0.25 && p.region !== 'br') line = `${line} ${pad2(d)} ${MONTHS_EN[m - 1] ?? 'JAN'}`;
+  else if (u < 0.25) line = `${line} ${pad2(d)} ${MONTHS_BR[m - 1] ?? 'JAN'}`;
+  return line;
+}
+
+export interface RowDraw {
+  readonly description: string;
+  /** Instalment count when the row is one instalment of a split purchase. */
+  readonly instalmentOf: number;
+}
+
+export function renderRow(p: PrintPlan, rng: Rng, date: string): RowDraw {
+  let name = chance(rng, 0.8) ? p.terminal : p.text;
+  if (p.channel !== 'raw' && chance(rng, 0.03)) name = typo(name, rng);
+  let line: string;
+  let instalmentOf = 1;
+  if (p.channel === 'raw') line = rawLine(name, p, rng, date);
+  else if (p.channel === 'bill') line = billLine(name, p, rng);
+  else if (p.channel === 'pix' && p.region === 'br') line = pixLine(name, rng);
+  else {
+    const body = p.acquirer && chance(rng, 0.8) ? `${p.acquirer}${name}` : name;
+    line = cardLine(body, p, rng, date);
+    if (p.instalments && chance(rng, 0.2)) {
+      instalmentOf = pick(rng, [2, 3, 4, 5, 6, 10, 12]);
+      const k = int(rng, 1, instalmentOf);
+      const u = rng();
+      if (u < 0.5) line = `${line} PARC ${pad2(k)}/${pad2(instalmentOf)}`;
+      else if (u < 0.8) line = `${line} ${pad2(k)}/${pad2(instalmentOf)}`;
+      else line = `${line} ${k}/${instalmentOf}`;
+    }
+  }
+  if (p.region === 'br' && chance(rng, 0.25)) line = accent(line);
+  return { description: casing(line, rng, p.region).replace(/\s+/g, ' ').trim(), instalmentOf };
+}

@@ -1,0 +1,149 @@
+import { DEFAULT_CATEGORIES, defaultCategoryId, type DefaultSlug } from '@centavo/categories';
+import type { TransactionEvent } from '@centavo/jobs';
+import { currencyExponent } from '@centavo/money';
+import { ruleMatches, type MatchableRule } from '../rules/rule-matcher.js';
+import type { RuleRecord, RulesRepository } from '../rules/rules.repository.js';
+import { RULE_AMOUNT_SCALE } from '../rules/rules.service.js';
+import type { CategorizationRepository } from './categorization.repository.js';
+import type { ColdCategorizer } from './cold-categorizer.js';
+
+export interface Decision {
+  merchant: string | null;
+  /** Null when nothing is sure enough: the transaction stays uncategorized. */
+  categoryId: string | null;
+  confidence: number;
+  source: 'RULE' | 'AI';
+  explanation: string;
+  modelVersion: string;
+  suggestions: { categoryId: string; confidence: number }[];
+}
+
+export interface DecisionInput {
+  description: string;
+  /** Signed amount in cents-equivalent (2 decimals), which the model's amount features expect. */
+  cents: bigint;
+  /** Absolute amount scaled by 10^4, which rule bounds use. */
+  absScaled: bigint;
+}
+
+const MEMORY_CONFIDENCE = 0.95;
+
+/** Amount features of a transaction in any currency (JPY has 0 decimals, BHD 3). */
+export function decisionAmounts(amountMinor: bigint, currency: string): Pick<DecisionInput, 'cents' | 'absScaled'> {
+  const exponent = currencyExponent(currency);
+  const scale = (value: bigint, to: number) => (to >= exponent ? value * 10n ** BigInt(to - exponent) : value / 10n ** BigInt(exponent - to));
+  const abs = amountMinor < 0n ? -amountMinor : amountMinor;
+  return { cents: scale(amountMinor, 2), absScaled: scale(abs, RULE_AMOUNT_SCALE) };
+}
+
+function asMatchable(rule: RuleRecord): MatchableRule {
+  const scaled = (d: RuleRecord['minAmount']) => (d === null ? null : BigInt(d.mul(10 ** RULE_AMOUNT_SCALE).toFixed(0)));
+  return { field: rule.field, operator: rule.operator, value: rule.value, minScaled: scaled(rule.minAmount), maxScaled: scaled(rule.maxAmount) };
+}
+
+/**
+ * The categorization pipeline of the ai domain, in order: the user's rules (by priority),
+ * the user's own memory of a merchant (one correction suffices), then the global merchant
+ * dictionary and the model. It never writes another domain's tables: callers send decisions on.
+ */
+export class CategorizationService {
+  constructor(
+    private readonly repo: CategorizationRepository,
+    private readonly rules: RulesRepository,
+    private readonly cold: ColdCategorizer,
+  ) {}
+
+  private slugOf(userId: string, categoryId: string): string | null {
+    return DEFAULT_CATEGORIES.find((c) => defaultCategoryId(userId, c.slug) === categoryId)?.slug ?? null;
+  }
+
+  async decide(userId: string, input: DecisionInput): Promise<Decision> {
+    const cold = this.cold.categorize(input.description, input.cents);
+    const merchant = cold.merchant;
+    const suggestions = cold.suggestions.map((s) => ({ categoryId: defaultCategoryId(userId, s.slug as DefaultSlug), confidence: s.confidence }));
+    const base = { merchant, modelVersion: this.cold.version, suggestions };
+
+    for (const rule of await this.rules.listByUser(userId)) {
+      if (ruleMatches(asMatchable(rule), { description: input.description, merchant, absScaled: input.absScaled })) {
+        const op = rule.operator.toLowerCase().replace('_', ' ');
+        return { ...base, categoryId: rule.categoryId, confidence: 1, source: 'RULE', explanation: `rule: ${rule.field.toLowerCase()} ${op} ${rule.value}` };
+      }
+    }
+    if (merchant) {
+      const memory = await this.repo.memory(userId, merchant);
+      if (memory) {
+        const as = this.slugOf(userId, memory.categoryId) ?? 'your category';
+        const times = memory.count === 1 ? 'once' : `${memory.count} times`;
+        return { ...base, categoryId: memory.categoryId, confidence: MEMORY_CONFIDENCE, source: 'AI', explanation: `merchant ${merchant} seen ${times} as ${as}` };
+      }
+    }
+    return {
+      ...base,
+      categoryId: cold.slug ? defaultCategoryId(userId, cold.slug as DefaultSlug) : null,
+      confidence: cold.confidence,
+      source: 'AI',
+      explanation: cold.explanation,
+    };
+  }
+
+  /** What the pipeline would choose, without storing anything. */
+  async suggest(userId: string, input: DecisionInput, limit: number): Promise<{ categoryId: string; confidence: number }[]> {
+    const decision = await this.decide(userId, input);
+    const top = decision.categoryId && decision.source === 'RULE' ? [{ categoryId: decision.categoryId, confidence: 1 }] : [];
+    if (decision.categoryId && decision.source === 'AI' && !decision.suggestions.some((s) => s.categoryId === decision.categoryId)) {
+      top.push({ categoryId: decision.categoryId, confidence: decision.confidence });
+    }
+    const seen = new Set(top.map((t) => t.categoryId));
+    const rest = decision.suggestions
+      .filter((s) => !seen.has(s.categoryId))
+      .map((s) => (s.categoryId === decision.categoryId ? { ...s, confidence: Math.max(s.confidence, decision.confidence) } : s))
+      .sort((a, b) => b.confidence - a.confidence);
+    return [...top, ...rest].slice(0, limit);
+  }
+
+  /**
+   * Reacts to a transaction change: learns from a user's choice, or decides a category for a
+   * transaction the user has not categorized. Returns the decision to send to the
+   * transactions domain, or null.
+   */
+  async onTransactionEvent(event: TransactionEvent): Promise<(Decision & { categoryId: string }) | null> {
+    const t = event.transaction;
+    if (t.deleted) {
+      await this.repo.forget(t.id);
+      return null;
+    }
+    if (t.categorySource === 'USER') {
+      // A category the user gave (at creation or as a correction) teaches the memory at once.
+      if ((event.type === 'transaction.categorized' || event.type === 'transaction.created') && t.categoryId) {
+        const merchant = this.cold.categorize(t.description, 0n).merchant;
+        if (merchant && !t.transferPeerId) await this.repo.learn(t.userId, merchant, t.categoryId, t.id, t.version);
+        await this.repo.saveDecision({
+          transactionId: t.id,
+          userId: t.userId,
+          categoryId: t.categoryId,
+          confidence: 1,
+          source: 'USER',
+          explanation: 'chosen by you',
+          modelVersion: this.cold.version,
+          transactionVersion: t.version,
+        });
+      }
+      return null;
+    }
+    // Our own decision coming back: nothing new to decide.
+    if (event.type === 'transaction.categorized') return null;
+    const decision = await this.decide(t.userId, { description: t.description, ...decisionAmounts(BigInt(t.amountMinor), t.currency) });
+    if (!decision.categoryId) return null;
+    await this.repo.saveDecision({
+      transactionId: t.id,
+      userId: t.userId,
+      categoryId: decision.categoryId,
+      confidence: decision.confidence,
+      source: decision.source,
+      explanation: decision.explanation,
+      modelVersion: decision.modelVersion,
+      transactionVersion: t.version,
+    });
+    return decision as Decision & { categoryId: string };
+  }
+}

@@ -1,0 +1,35 @@
+import { categorize } from '../categorize/categorizer.js';
+import { CategorizerModel } from '../categorize/model.js';
+
+/** What the pipeline needs from the merchant dictionary and the model (no user data involved). */
+export interface ColdDecision {
+  merchant: string | null;
+  /** A default category slug, or null below the confidence threshold. */
+  slug: string | null;
+  confidence: number;
+  explanation: string;
+  suggestions: { slug: string; confidence: number }[];
+}
+
+export interface ColdCategorizer {
+  readonly version: string;
+  categorize(description: string, cents: bigint): ColdDecision;
+}
+
+/**
+ * The merchant dictionary and the model trained on the project's labelled data set, behind
+ * the interface the pipeline uses. Trained once per process, on first use.
+ */
+export function createColdCategorizer(threshold: number): ColdCategorizer {
+  let model: CategorizerModel | undefined;
+  const trained = () => (model ??= CategorizerModel.fromDataset());
+  return {
+    get version() {
+      return trained().version;
+    },
+    categorize(description, cents) {
+      const r = categorize({ description, amountMinor: cents }, trained(), { threshold, suggestions: 5 });
+      return { merchant: r.merchant, slug: r.slug, confidence: r.confidence, explanation: r.explanation, suggestions: r.suggestions };
+    },
+  };
+}

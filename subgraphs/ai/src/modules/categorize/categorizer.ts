@@ -1,0 +1,141 @@
+import { lookupMerchantEntry } from './merchant-dictionary.js';
+import { explainMemory, memoryConfidence, type MemoryHit } from './memory.js';
+import type { Suggestion } from './model.js';
+import { normalizeDescription } from './normalize.js';
+import { directionOf, isAllowedForDirection, type Direction, type Slug } from './slugs.js';
+
+/**
+ * The cold pipeline: the user's memory, then the global dictionary, then the model.
+ *
+ * Sign masking holds at every step. A memory entry whose slug the direction forbids is ignored.
+ * A dictionary merchant paying money IN cannot be its expense slug: that credit is a refund
+ * (a reversal, a chargeback, a returned purchase), unless the line says it is a payout
+ * (PAYOUT, REPASSE, DEPOSIT, EARNINGS: marketplace and platform settlements), which is other_income.
+ */
+export type CategorizeSource = 'MEMORY' | 'DICTIONARY' | 'MODEL';
+
+/** `categorize` only needs this much of a model, so tests and the service can substitute one. */
+export interface SlugPredictor {
+  readonly version: string;
+  predict(description: string, amountMinor: bigint | number): Suggestion[];
+  explain(description: string, amountMinor: bigint | number, slug: Slug): string;
+}
+
+export type MemoryLookup = (merchant: string, direction: Direction) => MemoryHit | null;
+
+export interface CategorizeInput {
+  description: string;
+  /** Signed minor units: money in positive, money out negative. */
+  amountMinor: bigint | number;
+  memory?: MemoryLookup;
+}
+
+export interface CategorizeOptions {
+  /** Below this confidence the answer is `slug: null` and only suggestions are offered. */
+  threshold?: number;
+  /** How many suggestions to return. */
+  suggestions?: number;
+}
+
+export interface CategorizeResult {
+  merchant: string | null;
+  slug: Slug | null;
+  /** Set when the memory knows the user's category id (custom categories have no slug). */
+  categoryId: string | null;
+  confidence: number;
+  source: CategorizeSource;
+  explanation: string;
+  suggestions: Suggestion[];
+  modelVersion: string;
+}
+
+export const DEFAULT_THRESHOLD = 0.5;
+export const DICTIONARY_CONFIDENCE = 0.97;
+/** Lower than a direct hit: the direction rule infers the slug, the dictionary did not state it. */
+export const DICTIONARY_FALLBACK_CONFIDENCE = 0.9;
+
+const PAYOUT = /\b(?:payout|payouts|repasse|deposit|earnings|ganhos|settlement|vendas?)\b/;
+
+function fallbackForIncoming(normalized: string): Slug {
+  return PAYOUT.test(normalized) ? 'other_income' : 'refunds';
+}
+
+/** Puts `slug` first at `confidence` and shares the rest among the model's other suggestions. */
+function withAlternatives(slug: Slug, confidence: number, model: Suggestion[], k: number): Suggestion[] {
+  const rest = model.filter((s) => s.slug !== slug);
+  const mass = rest.reduce((sum, s) => sum + s.confidence, 0) || 1;
+  return [{ slug, confidence }, ...rest.slice(0, k - 1).map((s) => ({ slug: s.slug, confidence: ((1 - confidence) * s.confidence) / mass }))];
+}
+
+export function categorize(input: CategorizeInput, model: SlugPredictor, options: CategorizeOptions = {}): CategorizeResult {
+  const threshold = options.threshold ?? DEFAULT_THRESHOLD;
+  const k = Math.max(1, options.suggestions ?? 3);
+  const amount = typeof input.amountMinor === 'bigint' ? Number(input.amountMinor) : input.amountMinor;
+  const direction = directionOf(amount);
+  const n = normalizeDescription(input.description);
+  const merchant = n.merchant;
+  const base = { merchant, modelVersion: model.version };
+  const accept = (slug: Slug | null, confidence: number): Slug | null => (confidence >= threshold ? slug : null);
+
+  if (merchant && input.memory) {
+    const hit = input.memory(merchant, direction);
+    const usable = hit && (hit.slug ? isAllowedForDirection(hit.slug, direction) : Boolean(hit.categoryId));
+    if (hit && usable) {
+      const confidence = memoryConfidence(hit.count);
+      const accepted = confidence >= threshold;
+      return {
+        ...base,
+        slug: accepted ? (hit.slug ?? null) : null,
+        categoryId: accepted ? (hit.categoryId ?? null) : null,
+        confidence,
+        source: 'MEMORY',
+        explanation: explainMemory(merchant, hit),
+        suggestions: hit.slug ? [{ slug: hit.slug, confidence }] : [],
+      };
+    }
+  }
+
+  const predictions = model.predict(input.description, input.amountMinor);
+
+  const entry = lookupMerchantEntry(merchant);
+  if (entry) {
+    if (isAllowedForDirection(entry.slug, direction)) {
+      return {
+        ...base,
+        slug: accept(entry.slug, DICTIONARY_CONFIDENCE),
+        categoryId: null,
+        confidence: DICTIONARY_CONFIDENCE,
+        source: 'DICTIONARY',
+        explanation: `dictionary: ${entry.entry} is ${entry.slug}`,
+        suggestions: withAlternatives(entry.slug, DICTIONARY_CONFIDENCE, predictions, k),
+      };
+    }
+    if (direction === 'in') {
+      const slug = fallbackForIncoming(n.normalized);
+      return {
+        ...base,
+        slug: accept(slug, DICTIONARY_FALLBACK_CONFIDENCE),
+        categoryId: null,
+        confidence: DICTIONARY_FALLBACK_CONFIDENCE,
+        source: 'DICTIONARY',
+        explanation: `dictionary: ${entry.entry} is ${entry.slug}; money in from it is ${slug}`,
+        suggestions: withAlternatives(slug, DICTIONARY_FALLBACK_CONFIDENCE, predictions, k),
+      };
+    }
+    // Money out to a merchant the dictionary files as income: the dictionary has nothing to say.
+  }
+
+  const top = predictions[0];
+  if (!top) {
+    return { ...base, slug: null, categoryId: null, confidence: 0, source: 'MODEL', explanation: 'model: no allowed slug', suggestions: [] };
+  }
+  return {
+    ...base,
+    slug: accept(top.slug, top.confidence),
+    categoryId: null,
+    confidence: top.confidence,
+    source: 'MODEL',
+    explanation: model.explain(input.description, input.amountMinor, top.slug),
+    suggestions: predictions.slice(0, k),
+  };
+}

@@ -1,0 +1,136 @@
+import { categorize, type CategorizeSource, type SlugPredictor } from './categorizer.js';
+import { loadDataset, type LabelledRow } from './dataset.js';
+import { MerchantMemory } from './memory.js';
+import { CategorizerModel } from './model.js';
+import { normalizeDescription } from './normalize.js';
+import { directionOf, SLUGS, type Slug } from './slugs.js';
+
+/**
+ * Scores the pipeline on the held-out split (merchants never seen in training).
+ *
+ * - `cold`: every row alone, dictionary + model, as for a brand-new user.
+ * - `prequential`: rows in date order as one user's history; the memory is consulted first and,
+ *   after each prediction, told the true slug, as if the user had corrected (or confirmed) it.
+ *   `afterFirstCorrection` scores only rows whose merchant the memory had already been told
+ *   about in that direction; it must be 1: a corrected merchant is never wrong again.
+ *
+ * Accuracy is top-1 (the best suggestion, whether or not it clears the threshold).
+ */
+export type EvalMode = 'cold' | 'prequential';
+
+export interface SlugScore {
+  slug: Slug;
+  support: number;
+  correct: number;
+  /** Recall: share of this slug's rows answered with it. */
+  accuracy: number;
+  precision: number;
+  f1: number;
+}
+
+export interface Confusion {
+  truth: Slug;
+  predicted: Slug;
+  count: number;
+}
+
+export interface EvalResult {
+  mode: EvalMode;
+  rows: number;
+  correct: number;
+  accuracy: number;
+  macroF1: number;
+  perSlug: SlugScore[];
+  /** Most frequent mistakes first. */
+  confusions: Confusion[];
+  bySource: Record<CategorizeSource, { rows: number; correct: number }>;
+  /** Rows answered with a slug at the default threshold, and how many of those were right. */
+  accepted: { rows: number; correct: number };
+  afterFirstCorrection: { rows: number; correct: number; accuracy: number } | null;
+  modelVersion: string;
+}
+
+export interface EvaluateOptions {
+  model?: SlugPredictor;
+  /** Rows to score; defaults to the committed dataset's test split. */
+  rows?: readonly LabelledRow[];
+  threshold?: number;
+}
+
+function byDate(rows: readonly LabelledRow[]): LabelledRow[] {
+  // Stable: rows of the same day keep the file's order.
+  return rows.map((r, i) => ({ r, i })).sort((a, b) => (a.r.date < b.r.date ? -1 : a.r.date > b.r.date ? 1 : a.i - b.i)).map((x) => x.r);
+}
+
+export function evaluate(mode: EvalMode, options: EvaluateOptions = {}): EvalResult {
+  const model = options.model ?? CategorizerModel.fromDataset();
+  const source = options.rows ?? loadDataset().filter((r) => r.split === 'test');
+  const rows = mode === 'prequential' ? byDate(source) : [...source];
+  const memory = mode === 'prequential' ? new MerchantMemory() : null;
+  const lookup = memory?.asLookup();
+
+  const support = new Map<Slug, number>();
+  const predicted = new Map<Slug, number>();
+  const hits = new Map<Slug, number>();
+  const confusions = new Map<string, Confusion>();
+  const bySource: EvalResult['bySource'] = { MEMORY: { rows: 0, correct: 0 }, DICTIONARY: { rows: 0, correct: 0 }, MODEL: { rows: 0, correct: 0 } };
+  const accepted = { rows: 0, correct: 0 };
+  const after = { rows: 0, correct: 0 };
+  let correct = 0;
+
+  for (const row of rows) {
+    const result = categorize({ description: row.description, amountMinor: row.amountMinor, memory: lookup }, model, { threshold: options.threshold });
+    const guess = result.slug ?? result.suggestions[0]?.slug ?? null;
+    const ok = guess === row.slug;
+    support.set(row.slug, (support.get(row.slug) ?? 0) + 1);
+    if (guess) predicted.set(guess, (predicted.get(guess) ?? 0) + 1);
+    bySource[result.source].rows++;
+    if (result.slug) accepted.rows++;
+    if (ok) {
+      correct++;
+      hits.set(row.slug, (hits.get(row.slug) ?? 0) + 1);
+      bySource[result.source].correct++;
+      if (result.slug) accepted.correct++;
+    } else if (guess) {
+      const key = `${row.slug}>${guess}`;
+      const c = confusions.get(key) ?? { truth: row.slug, predicted: guess, count: 0 };
+      c.count++;
+      confusions.set(key, c);
+    }
+    if (memory) {
+      const merchant = normalizeDescription(row.description).merchant;
+      if (merchant) {
+        const direction = directionOf(row.amountMinor);
+        if (memory.lookupExact(merchant, direction)) {
+          after.rows++;
+          if (ok) after.correct++;
+        }
+        memory.record(merchant, direction, row.slug);
+      }
+    }
+  }
+
+  const perSlug: SlugScore[] = [];
+  for (const slug of SLUGS) {
+    const n = support.get(slug) ?? 0;
+    const p = predicted.get(slug) ?? 0;
+    if (n === 0 && p === 0) continue;
+    const h = hits.get(slug) ?? 0;
+    const recall = n ? h / n : 0;
+    const precision = p ? h / p : 0;
+    perSlug.push({ slug, support: n, correct: h, accuracy: recall, precision, f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0 });
+  }
+  return {
+    mode,
+    rows: rows.length,
+    correct,
+    accuracy: rows.length ? correct / rows.length : 0,
+    macroF1: perSlug.length ? perSlug.reduce((s, x) => s + x.f1, 0) / perSlug.length : 0,
+    perSlug,
+    confusions: [...confusions.values()].sort((a, b) => b.count - a.count),
+    bySource,
+    accepted,
+    afterFirstCorrection: memory ? { ...after, accuracy: after.rows ? after.correct / after.rows : 1 } : null,
+    modelVersion: model.version,
+  };
+}

@@ -1,0 +1,73 @@
+import { DICTIONARY_ENTRIES } from './dictionary-entries.js';
+import { normalizeDescription } from './normalize.js';
+import { SLUGS, type Slug } from './slugs.js';
+
+/**
+ * The global dictionary of well-known merchants: a normalized merchant name (as
+ * normalizeDescription reads it from a bank line) to its slug. Shared by every user; a user's own
+ * corrections live in their memory, which is consulted first.
+ */
+export interface DictionaryHit {
+  slug: Slug;
+  /** The dictionary's name for the merchant, e.g. NETFLIX for "NETFLIX.COM 866-579-7172 CA". */
+  entry: string;
+}
+
+interface Built {
+  exact: Map<string, DictionaryHit>;
+  prefix: Map<string, DictionaryHit>;
+  /** Same names without spaces, for terminals that glue words ("DROGARAIA"). */
+  compact: Map<string, DictionaryHit>;
+  conflicts: string[];
+}
+
+const MIN_COMPACT = 6;
+
+function build(): Built {
+  const b: Built = { exact: new Map(), prefix: new Map(), compact: new Map(), conflicts: [] };
+  for (const slug of SLUGS) {
+    const text = DICTIONARY_ENTRIES[slug];
+    if (!text) continue;
+    for (const raw of text.split('|')) {
+      const name = raw.trim();
+      if (!name) continue;
+      const exactOnly = name.startsWith('=');
+      // Normalized like a bank line, so NETFLIX.COM, MCDONALD'S and CVS/PHARMACY line up with statements.
+      const key = normalizeDescription(exactOnly ? name.slice(1) : name).merchant;
+      if (!key) continue;
+      const hit: DictionaryHit = { slug, entry: key };
+      const prev = b.exact.get(key);
+      if (prev && prev.slug !== slug) b.conflicts.push(`${key}: ${prev.slug} vs ${slug}`);
+      if (prev) continue;
+      b.exact.set(key, hit);
+      if (!exactOnly) b.prefix.set(key, hit);
+      const compact = key.replace(/ /g, '');
+      if (compact.length >= MIN_COMPACT && !b.compact.has(compact)) b.compact.set(compact, hit);
+    }
+  }
+  return b;
+}
+
+const BUILT = build();
+
+/** Entries whose normalized names collide with a different slug (kept empty by a test). */
+export const DICTIONARY_CONFLICTS: readonly string[] = BUILT.conflicts;
+export const DICTIONARY_SIZE = BUILT.exact.size;
+
+/** The entry for a merchant: exact name, then the longest entry the name starts with (whole words). */
+export function lookupMerchantEntry(merchant: string | null): DictionaryHit | null {
+  if (!merchant) return null;
+  const exact = BUILT.exact.get(merchant) ?? BUILT.compact.get(merchant.replace(/ /g, ''));
+  if (exact) return exact;
+  let end = merchant.lastIndexOf(' ');
+  while (end > 0) {
+    const hit = BUILT.prefix.get(merchant.slice(0, end));
+    if (hit) return hit;
+    end = merchant.lastIndexOf(' ', end - 1);
+  }
+  return null;
+}
+
+export function lookupMerchant(merchant: string | null): Slug | null {
+  return lookupMerchantEntry(merchant)?.slug ?? null;
+}

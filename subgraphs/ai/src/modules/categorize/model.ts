@@ -1,0 +1,270 @@
+import { loadDataset, type LabelledRow } from './dataset.js';
+import { cloneFeatures, DEFAULT_FEATURE_WEIGHTS, FEATURE_COUNT, featurize, type Features, type FeatureWeights } from './features.js';
+import { fnv1a, fnvMix, mulberry32 } from './hash.js';
+import { normalizeDescription } from './normalize.js';
+import { directionOf, isAllowedForDirection, SLUGS, type Direction, type Slug } from './slugs.js';
+
+/**
+ * Multinomial logistic regression over hashed features, trained by SGD at start-up (about a
+ * second for the committed dataset, so no model file is shipped). The softmax only ever runs over
+ * the slugs the money's direction allows, in training as in prediction, so the model spends no
+ * capacity on impossible answers and money in can never come out as groceries.
+ */
+export interface Suggestion {
+  slug: Slug;
+  confidence: number;
+}
+
+export interface TrainOptions {
+  epochs?: number;
+  learningRate?: number;
+  /** L2 penalty applied to the weights a row touches. */
+  l2?: number;
+  seed?: number;
+  /** Share of training merchants held out to fit the temperature; 0 skips calibration. */
+  validationShare?: number;
+  features?: FeatureWeights;
+  /**
+   * Rows of a merchant seen n times weigh n^-x each. Repeats teach the merchant's own name, not
+   * the category's vocabulary, so without this the model memorizes frequent names.
+   */
+  merchantDamping?: number;
+}
+
+const C = SLUGS.length;
+const SLUG_INDEX = new Map<Slug, number>(SLUGS.map((s, i) => [s, i]));
+const ALLOWED: Record<Direction, Int32Array> = {
+  in: Int32Array.from(SLUGS.flatMap((s, i) => (isAllowedForDirection(s, 'in') ? [i] : []))),
+  out: Int32Array.from(SLUGS.flatMap((s, i) => (isAllowedForDirection(s, 'out') ? [i] : []))),
+  none: Int32Array.from(SLUGS.map((_, i) => i)),
+};
+
+const DEFAULTS: Required<TrainOptions> = {
+  epochs: 12,
+  learningRate: 0.4,
+  l2: 1e-3,
+  seed: 7,
+  validationShare: 0.15,
+  features: DEFAULT_FEATURE_WEIGHTS,
+  merchantDamping: 0.5,
+};
+
+interface Example {
+  f: Features;
+  y: number;
+  dir: Direction;
+  weight: number;
+}
+
+interface Weights {
+  w: Float32Array;
+  b: Float32Array;
+}
+
+const toNumber = (amount: bigint | number): number => (typeof amount === 'bigint' ? Number(amount) : amount);
+
+function examplesOf(rows: readonly LabelledRow[], fw: FeatureWeights, damping: number): Example[] {
+  const normalized = rows.map((r) => normalizeDescription(r.description));
+  const counts = new Map<string, number>();
+  const keys = normalized.map((n, i) => `${n.merchant ?? n.normalized}|${rows[i]!.slug}`);
+  for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1);
+  const raw = keys.map((k) => (counts.get(k) ?? 1) ** -damping);
+  // Mean weight 1, so the learning rate means the same whatever the damping.
+  const mean = raw.reduce((a, b) => a + b, 0) / Math.max(1, raw.length);
+  return rows.map((r, i) => ({
+    f: cloneFeatures(featurize(normalized[i]!, r.amountMinor, fw)),
+    y: SLUG_INDEX.get(r.slug) ?? 0,
+    dir: directionOf(r.amountMinor),
+    weight: raw[i]! / mean,
+  }));
+}
+
+/** Writes the raw scores of the allowed classes into `z` (others untouched) and returns the allowed set. */
+function scores(m: Weights, f: Features, dir: Direction, z: Float64Array): Int32Array {
+  const allowed = ALLOWED[dir];
+  for (let a = 0; a < allowed.length; a++) {
+    const c = allowed[a]!;
+    z[c] = m.b[c]!;
+  }
+  const { idx, val } = f;
+  for (let k = 0; k < idx.length; k++) {
+    const base = idx[k]! * C;
+    const v = val[k]!;
+    for (let a = 0; a < allowed.length; a++) {
+      const c = allowed[a]!;
+      z[c] = z[c]! + v * m.w[base + c]!;
+    }
+  }
+  return allowed;
+}
+
+/** In-place softmax of the allowed classes of `z` at temperature `t`; returns nothing, fills `p`. */
+function softmax(z: Float64Array, allowed: Int32Array, t: number, p: Float64Array): void {
+  let max = -Infinity;
+  for (let a = 0; a < allowed.length; a++) max = Math.max(max, z[allowed[a]!]! / t);
+  let sum = 0;
+  for (let a = 0; a < allowed.length; a++) {
+    const c = allowed[a]!;
+    const e = Math.exp(z[c]! / t - max);
+    p[c] = e;
+    sum += e;
+  }
+  for (let a = 0; a < allowed.length; a++) p[allowed[a]!] = p[allowed[a]!]! / sum;
+}
+
+function fit(examples: readonly Example[], o: Required<TrainOptions>): Weights {
+  const m: Weights = { w: new Float32Array(FEATURE_COUNT * C), b: new Float32Array(C) };
+  const rng = mulberry32(o.seed);
+  const order = examples.map((_, i) => i);
+  const z = new Float64Array(C);
+  const p = new Float64Array(C);
+  for (let epoch = 0; epoch < o.epochs; epoch++) {
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(rng() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    // Decaying step: big moves while the classes separate, small ones to settle.
+    const lr = o.learningRate / (1 + epoch * 0.5);
+    const decay = 1 - lr * o.l2;
+    for (const i of order) {
+      const ex = examples[i]!;
+      const allowed = scores(m, ex.f, ex.dir, z);
+      softmax(z, allowed, 1, p);
+      const { idx, val } = ex.f;
+      for (let a = 0; a < allowed.length; a++) {
+        const c = allowed[a]!;
+        const g = (p[c]! - (c === ex.y ? 1 : 0)) * ex.weight;
+        if (Math.abs(g) < 1e-4) continue;
+        m.b[c] = m.b[c]! - lr * g;
+        for (let k = 0; k < idx.length; k++) {
+          const at = idx[k]! * C + c;
+          m.w[at] = m.w[at]! * decay - lr * g * val[k]!;
+        }
+      }
+    }
+  }
+  return m;
+}
+
+/** Temperature minimizing the negative log-likelihood of held-out rows (golden-section on log T). */
+function fitTemperature(m: Weights, examples: readonly Example[]): number {
+  if (examples.length === 0) return 1;
+  const z = new Float64Array(C);
+  const p = new Float64Array(C);
+  const raw = examples.map((ex) => {
+    const zz = new Float64Array(C);
+    const allowed = scores(m, ex.f, ex.dir, zz);
+    return { zz, allowed, y: ex.y };
+  });
+  const nll = (logT: number): number => {
+    const t = Math.exp(logT);
+    let loss = 0;
+    for (const r of raw) {
+      z.set(r.zz);
+      softmax(z, r.allowed, t, p);
+      loss -= Math.log(Math.max(1e-12, p[r.y]!));
+    }
+    return loss;
+  };
+  let lo = Math.log(0.2);
+  let hi = Math.log(10);
+  const phi = (Math.sqrt(5) - 1) / 2;
+  for (let i = 0; i < 40; i++) {
+    const a = hi - phi * (hi - lo);
+    const b = lo + phi * (hi - lo);
+    if (nll(a) < nll(b)) hi = b;
+    else lo = a;
+  }
+  return Math.exp((lo + hi) / 2);
+}
+
+function merchantOf(description: string): string {
+  const n = normalizeDescription(description);
+  return n.merchant ?? n.normalized;
+}
+
+let datasetModel: CategorizerModel | null = null;
+
+export class CategorizerModel {
+  private readonly z = new Float64Array(C);
+  private readonly p = new Float64Array(C);
+
+  private constructor(
+    private readonly m: Weights,
+    /** Softmax temperature fitted on held-out training merchants (1 = uncalibrated). */
+    readonly temperature: number,
+    readonly version: string,
+    private readonly featureWeights: FeatureWeights,
+  ) {}
+
+  static train(rows: readonly LabelledRow[], options: TrainOptions = {}): CategorizerModel {
+    const o: Required<TrainOptions> = { ...DEFAULTS, ...options };
+    let h = fnv1a(JSON.stringify({ ...o, seed: o.seed }));
+    for (const r of rows) h = fnvMix(fnv1a(`${r.description}\t${r.amountMinor}\t${r.slug}`, h), rows.length);
+    const version = `lr-${h.toString(16).padStart(8, '0')}`;
+
+    const all = examplesOf(rows, o.features, o.merchantDamping);
+    let temperature = 1;
+    if (o.validationShare > 0) {
+      // Hold out whole merchants, as the test split does, so the temperature reflects unseen names.
+      const cut = Math.round(o.validationShare * 1000);
+      const isVal = rows.map((r) => fnv1a(merchantOf(r.description), 0x9e3779b9) % 1000 < cut);
+      const train = all.filter((_, i) => !isVal[i]);
+      const val = all.filter((_, i) => isVal[i]);
+      if (train.length > 0 && val.length > 0) temperature = fitTemperature(fit(train, o), val);
+    }
+    return new CategorizerModel(fit(all, o), temperature, version, o.features);
+  }
+
+  /** Trains on the committed dataset's train split; one model per process. */
+  static fromDataset(): CategorizerModel {
+    datasetModel ??= CategorizerModel.train(loadDataset().filter((r) => r.split === 'train'));
+    return datasetModel;
+  }
+
+  /** Every slug the amount's direction allows, most likely first; confidences sum to 1. */
+  predict(description: string, amountMinor: bigint | number): Suggestion[] {
+    const amount = toNumber(amountMinor);
+    const f = featurize(normalizeDescription(description), amount, this.featureWeights);
+    const allowed = scores(this.m, f, directionOf(amount), this.z);
+    softmax(this.z, allowed, this.temperature, this.p);
+    const out: Suggestion[] = [];
+    for (let a = 0; a < allowed.length; a++) {
+      const c = allowed[a]!;
+      out.push({ slug: SLUGS[c]!, confidence: this.p[c]! });
+    }
+    return out.sort((x, y) => y.confidence - x.confidence);
+  }
+
+  /**
+   * Names the words that pushed the line towards `slug` rather than the other allowed slugs,
+   * e.g. "model: tokens 'farmacia', 'sao joao'".
+   */
+  explain(description: string, amountMinor: bigint | number, slug: Slug): string {
+    const amount = toNumber(amountMinor);
+    const f = featurize(normalizeDescription(description), amount, this.featureWeights, true);
+    const target = SLUG_INDEX.get(slug) ?? 0;
+    const allowed = ALLOWED[directionOf(amount)];
+    const evidence = new Map<string, { score: number; kind: string }>();
+    for (let k = 0; k < f.idx.length; k++) {
+      const base = f.idx[k]! * C;
+      let mean = 0;
+      for (let a = 0; a < allowed.length; a++) mean += this.m.w[base + allowed[a]!]!;
+      mean /= allowed.length;
+      const score = f.val[k]! * (this.m.w[base + target]! - mean);
+      const name = f.names?.[k] ?? '';
+      const kind = f.kinds?.[k] ?? 'word';
+      const prev = evidence.get(`${kind}:${name}`);
+      evidence.set(`${kind}:${name}`, { score: (prev?.score ?? 0) + score, kind });
+    }
+    const ranked = [...evidence]
+      .filter(([, e]) => e.score > 0.05)
+      .sort((a, b) => b[1].score - a[1].score)
+      .map(([key, e]) => ({ name: key.slice(e.kind.length + 1), kind: e.kind }));
+    const words = ranked.filter((e) => e.kind === 'word' || e.kind === 'bigram').slice(0, 3);
+    if (words.length > 0) return `model: tokens ${words.map((e) => `'${e.name}'`).join(', ')}`;
+    const grams = ranked.filter((e) => e.kind === 'char').slice(0, 3);
+    if (grams.length > 0) return `model: name resembles ${grams.map((e) => `'${e.name.replace(/[_^$]/g, ' ').trim()}'`).join(', ')}`;
+    return `model: amount and direction (${amount > 0 ? 'money in' : amount < 0 ? 'money out' : 'no amount'})`;
+  }
+}
