@@ -1,6 +1,7 @@
 /**
- * createTransaction → transactionCategorized at a graphql-ws subscriber, through the gateway,
- * with the whole system in this process (subgraphs, gateway, relay, the three workers):
+ * createTransaction → transactionCategorized at a graphql-ws subscriber, through the gateway.
+ * The system runs as in production, as separate processes started with bin/centavo.ts: one
+ * for the subgraphs and the gateway, one for the workers (Node runs one core per process):
  *   node --import tsx bench/categorized-latency.bench.ts [rate=100] [seconds=60]
  *   node --import tsx bench/categorized-latency.bench.ts ladder [seconds=15]   (rates until p99 ≥ 1 s)
  * Descriptions come from real merchants, so every transaction gets a category.
@@ -8,8 +9,9 @@
 import { randomUUID } from 'node:crypto';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { ok, registerUser } from '@centavo/testing';
-import { startSystem, type RunningSystem } from '@centavo/testing/system';
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { ok, registerUser, testEnv } from '@centavo/testing';
 
 const MERCHANTS = ['NETFLIX.COM', 'UBER *TRIP HELP.UBER.COM', 'IFOOD *RESTAURANTE', 'POSTO IPIRANGA', 'DROGASIL 1234', 'CARREFOUR HIPER', 'SPOTIFY', 'SHELL SELECT'];
 
@@ -21,8 +23,7 @@ interface Result {
   p99: number;
 }
 
-async function run(system: RunningSystem, rate: number, seconds: number): Promise<Result> {
-  const url = system.gatewayUrl;
+async function run(url: string, rate: number, seconds: number): Promise<Result> {
   const user = await registerUser(url, 'bench');
   const { createAccount } = await ok<{ createAccount: { id: string } }>(
     url,
@@ -77,16 +78,39 @@ async function run(system: RunningSystem, rate: number, seconds: number): Promis
 const show = (r: Result) =>
   `${r.rate} tx/s: ${r.received}/${r.sent} delivered, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms`;
 
-const system = await startSystem({ LOG_LEVEL: 'warn' });
+const root = path.resolve(import.meta.dirname, '..');
+const ports = { GATEWAY_PORT: 15400, AUTH_PORT: 15401, TRANSACTIONS_PORT: 15402, BUDGET_PORT: 15403, AI_PORT: 15404 };
+const sub = (port: number) => `http://127.0.0.1:${port}/graphql`;
+const env = {
+  ...testEnv(),
+  ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+  REDIS_PREFIX: `centavo-bench-${randomUUID().slice(0, 8)}:`,
+  AUTH_SUBGRAPH_URL: sub(ports.AUTH_PORT),
+  TRANSACTIONS_SUBGRAPH_URL: sub(ports.TRANSACTIONS_PORT),
+  BUDGET_SUBGRAPH_URL: sub(ports.BUDGET_PORT),
+  AI_SUBGRAPH_URL: sub(ports.AI_PORT),
+  LOG_LEVEL: 'warn',
+};
+const start = (modules: string): ChildProcess =>
+  spawn(process.execPath, ['--import', 'tsx', 'bin/centavo.ts', `--module=${modules}`], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
+const children = [start('auth,transactions,budget,ai,gateway'), start('worker')];
+const url = sub(ports.GATEWAY_PORT);
+for (let ready = false; !ready; ) {
+  await new Promise((r) => setTimeout(r, 300));
+  ready = await fetch(`http://127.0.0.1:${ports.GATEWAY_PORT}/ready`).then((r) => r.ok, () => false);
+}
+// Warm-up: one transaction end to end, so the measured runs see the steady state.
+await run(url, 1, 1);
+
 if (process.argv[2] === 'ladder') {
   const seconds = Number(process.argv[3] ?? 15);
-  for (const rate of [100, 150, 200, 250, 300, 400, 500]) {
-    const r = await run(system, rate, seconds);
+  for (const rate of [25, 50, 75, 100, 150, 200, 300]) {
+    const r = await run(url, rate, seconds);
     console.log(show(r));
     if (r.p99 >= 1000 || r.received < r.sent) break;
   }
 } else {
-  console.log(show(await run(system, Number(process.argv[2] ?? 100), Number(process.argv[3] ?? 60))));
+  console.log(show(await run(url, Number(process.argv[2] ?? 100), Number(process.argv[3] ?? 60))));
 }
-await system.stop();
+for (const child of children) child.kill('SIGTERM');
 process.exit(0);

@@ -19,9 +19,11 @@ export const countSqlStatement = (): void => {
 export const sqlStatementCount = (): number => counter.n;
 
 /** Options every subgraph passes to its PrismaClient: the pg adapter and query events. */
-export function prismaOptions(databaseUrl: string) {
+export function prismaOptions(databaseUrl: string, poolSize = 20) {
   return {
-    adapter: new PrismaPg({ connectionString: databaseUrl }),
+    adapter: new PrismaPg({ connectionString: databaseUrl, max: poolSize }),
     log: [{ level: 'query' as const, emit: 'event' as const }],
+    // Under bursts a request waits for a connection instead of failing after Prisma's 2 s default.
+    transactionOptions: { maxWait: 10_000, timeout: 15_000 },
   };
 }

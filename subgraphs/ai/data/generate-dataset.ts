@@ -10,6 +10,7 @@
  * labels, or in both splits) are dropped: no per-user memory could tell them apart either.
  */
 import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fnv1a, mulberry32 } from '../src/modules/categorize/hash.js';
 import { normalizeDescription } from '../src/modules/categorize/normalize.js';
@@ -32,7 +33,7 @@ const CHAIN_SHARE = 0.3;
 const REPEAT_SCALE = 0.7;
 const START = Date.UTC(2024, 0, 1);
 const DAYS = 547;
-const OUT = fileURLToPath(new URL('./transactions.labelled.tsv', import.meta.url));
+export const DATASET_FILE = fileURLToPath(new URL('./transactions.labelled.tsv', import.meta.url));
 
 const SPECS: readonly SlugSpec[] = [...SPEND_1, ...SPEND_2, ...SPEND_3, ...INCOME];
 
@@ -139,9 +140,10 @@ function isoDate(day: number): string {
 function rowsOf(m: Merchant, rng: Rng): Row[] {
   const n = Math.min(24, 1 + Math.floor(-Math.log(1 - rng()) * Math.max(0, (m.spec.rows - 1) * REPEAT_SCALE)));
   const rows: Row[] = [];
-  const startDay = Math.floor(rng() * (DAYS - 30));
+  // A monthly series must fit in the period: start early enough for all n months.
+  const startDay = Math.floor(rng() * Math.max(1, DAYS - 3 - (m.spec.recurring ? n * 30 : 30)));
   for (let i = 0; i < n; i++) {
-    const day = m.spec.recurring ? Math.min(DAYS - 1, startDay + i * 30 + Math.floor(rng() * 3)) % DAYS : Math.floor(rng() * DAYS);
+    const day = m.spec.recurring ? Math.min(DAYS - 1, startDay + i * 30 + Math.floor(rng() * 3)) : Math.floor(rng() * DAYS);
     const date = isoDate(day);
     const draw = renderRow(m.plan, rng, date);
     const spread = m.spec.recurring ? 0.03 : 0.35;
@@ -160,7 +162,18 @@ function rowsOf(m: Merchant, rng: Rng): Row[] {
   return rows;
 }
 
-function main(): void {
+export interface GeneratedDataset {
+  tsv: string;
+  rows: number;
+  testRows: number;
+  dropped: number;
+  merchants: number;
+  testMerchants: number;
+  perSlug: Map<string, number>;
+}
+
+/** Builds the dataset in memory; deterministic (same seed, same bytes). */
+export function generateDataset(): GeneratedDataset {
   const rng = mulberry32(SEED);
   const merchants = buildMerchants(rng);
   const all = merchants.flatMap((m) => rowsOf(m, rng));
@@ -170,16 +183,13 @@ function main(): void {
   const kept: Row[] = [];
   let dropped = 0;
   for (const row of all) {
-    const k = `${merchantKey(row.description)}|${row.minor > 0 ? 'in' : 'out'}`;
+    const key = merchantKey(row.description);
+    const k = `${key}|${row.minor > 0 ? 'in' : 'out'}`;
     const value = `${row.slug}|${row.split}`;
     const prev = owner.get(k);
-    if (prev !== undefined && prev !== value) {
-      dropped++;
-      continue;
-    }
     // The same printed merchant in the other direction must still stay in one split.
-    const other = owner.get(`${merchantKey(row.description)}|${row.minor > 0 ? 'out' : 'in'}`);
-    if (other !== undefined && other.split('|')[1] !== row.split) {
+    const other = owner.get(`${key}|${row.minor > 0 ? 'out' : 'in'}`);
+    if ((prev !== undefined && prev !== value) || (other !== undefined && other.split('|')[1] !== row.split)) {
       dropped++;
       continue;
     }
@@ -190,15 +200,25 @@ function main(): void {
 
   const lines = ['description\tamount\tslug\tdate\tsplit'];
   for (const r of kept) lines.push(`${r.description}\t${(r.minor / 100).toFixed(2)}\t${r.slug}\t${r.date}\t${r.split}`);
-  writeFileSync(OUT, `${lines.join('\n')}\n`);
-
   const perSlug = new Map<string, number>(SLUGS.map((s) => [s, 0]));
   for (const r of kept) perSlug.set(r.slug, (perSlug.get(r.slug) ?? 0) + 1);
-  const test = kept.filter((r) => r.split === 'test').length;
-  const testMerchants = new Set(merchants.filter((m) => m.split === 'test').map((m) => m.key)).size;
-  const allMerchants = new Set(merchants.map((m) => m.key)).size;
-  console.log(`${kept.length} rows (${test} test), ${dropped} ambiguous rows dropped, ${allMerchants} merchants (${testMerchants} test)`);
-  console.log([...perSlug].map(([s, n]) => `${s}=${n}`).join(' '));
+  return {
+    tsv: `${lines.join('\n')}\n`,
+    rows: kept.length,
+    testRows: kept.filter((r) => r.split === 'test').length,
+    dropped,
+    merchants: new Set(merchants.map((m) => m.key)).size,
+    testMerchants: new Set(merchants.filter((m) => m.split === 'test').map((m) => m.key)).size,
+    perSlug,
+  };
 }
 
-main();
+function main(): void {
+  const d = generateDataset();
+  writeFileSync(DATASET_FILE, d.tsv);
+  console.log(`${d.rows} rows (${d.testRows} test), ${d.dropped} ambiguous rows dropped, ${d.merchants} merchants (${d.testMerchants} test)`);
+  console.log([...d.perSlug].map(([s, n]) => `${s}=${n}`).join(' '));
+}
+
+// Written only when run as a script; tests import generateDataset() to check the committed file.
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();

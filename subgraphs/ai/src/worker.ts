@@ -16,11 +16,10 @@ export interface AiWorker {
 export async function startAiWorker(config: AiConfig = loadConfig(), root: Logger = createLogger({ level: config.LOG_LEVEL })): Promise<AiWorker> {
   const logger = root.child({ service: 'ai-worker' });
   const prisma = createPrisma(config.databaseUrl, false);
-  const service = new CategorizationService(
-    new CategorizationRepository(prisma),
-    new RulesRepository(prisma),
-    createColdCategorizer(config.CATEGORIZE_THRESHOLD),
-  );
+  const cold = createColdCategorizer(config.CATEGORIZE_THRESHOLD);
+  // Train before taking jobs (about 2 s of CPU), so the first events do not wait behind it.
+  logger.info({ modelVersion: cold.version }, 'categorization model ready');
+  const service = new CategorizationService(new CategorizationRepository(prisma), new RulesRepository(prisma), cold);
   const commands = createQueue(config, applyCategorization.queue);
   const worker = createWorker(
     config,

@@ -1,7 +1,7 @@
 import { lookupMerchantEntry } from './merchant-dictionary.js';
 import { explainMemory, memoryConfidence, type MemoryHit } from './memory.js';
 import type { Suggestion } from './model.js';
-import { normalizeDescription } from './normalize.js';
+import { normalizeCached } from './normalized-cache.js';
 import { directionOf, isAllowedForDirection, type Direction, type Slug } from './slugs.js';
 
 /**
@@ -72,7 +72,7 @@ export function categorize(input: CategorizeInput, model: SlugPredictor, options
   const k = Math.max(1, options.suggestions ?? 3);
   const amount = typeof input.amountMinor === 'bigint' ? Number(input.amountMinor) : input.amountMinor;
   const direction = directionOf(amount);
-  const n = normalizeDescription(input.description);
+  const n = normalizeCached(input.description);
   const merchant = n.merchant;
   const base = { merchant, modelVersion: model.version };
   const accept = (slug: Slug | null, confidence: number): Slug | null => (confidence >= threshold ? slug : null);

@@ -1,15 +1,22 @@
 import { loadDataset, type LabelledRow } from './dataset.js';
 import { cloneFeatures, DEFAULT_FEATURE_WEIGHTS, FEATURE_COUNT, featurize, type Features, type FeatureWeights } from './features.js';
 import { fnv1a, fnvMix, mulberry32 } from './hash.js';
+import { normalizeCached } from './normalized-cache.js';
 import { normalizeDescription } from './normalize.js';
 import { directionOf, isAllowedForDirection, SLUGS, type Direction, type Slug } from './slugs.js';
 
 /**
- * Multinomial logistic regression over hashed features, trained by SGD at start-up (about a
- * second for the committed dataset, so no model file is shipped). The softmax only ever runs over
+ * Multinomial logistic regression over hashed features, trained by SGD at start-up (about two
+ * seconds for the committed dataset, so no model file is shipped). The softmax only ever runs over
  * the slugs the money's direction allows, in training as in prediction, so the model spends no
  * capacity on impossible answers and money in can never come out as groceries.
+ *
+ * Chosen over complement naive Bayes on the same features: on merchant-grouped folds of the
+ * training split it scored 0.774 top-1 against 0.755 for the best NB smoothing.
  */
+/** What training needs of a row; LabelledRow (with date and split) is one. */
+export type TrainingRow = Pick<LabelledRow, 'description' | 'slug'> & { amountMinor: bigint | number };
+
 export interface Suggestion {
   slug: Slug;
   confidence: number;
@@ -63,7 +70,7 @@ interface Weights {
 
 const toNumber = (amount: bigint | number): number => (typeof amount === 'bigint' ? Number(amount) : amount);
 
-function examplesOf(rows: readonly LabelledRow[], fw: FeatureWeights, damping: number): Example[] {
+function examplesOf(rows: readonly TrainingRow[], fw: FeatureWeights, damping: number): Example[] {
   const normalized = rows.map((r) => normalizeDescription(r.description));
   const counts = new Map<string, number>();
   const keys = normalized.map((n, i) => `${n.merchant ?? n.normalized}|${rows[i]!.slug}`);
@@ -72,9 +79,9 @@ function examplesOf(rows: readonly LabelledRow[], fw: FeatureWeights, damping: n
   // Mean weight 1, so the learning rate means the same whatever the damping.
   const mean = raw.reduce((a, b) => a + b, 0) / Math.max(1, raw.length);
   return rows.map((r, i) => ({
-    f: cloneFeatures(featurize(normalized[i]!, r.amountMinor, fw)),
+    f: cloneFeatures(featurize(normalized[i]!, toNumber(r.amountMinor), fw)),
     y: SLUG_INDEX.get(r.slug) ?? 0,
-    dir: directionOf(r.amountMinor),
+    dir: directionOf(toNumber(r.amountMinor)),
     weight: raw[i]! / mean,
   }));
 }
@@ -197,7 +204,7 @@ export class CategorizerModel {
     private readonly featureWeights: FeatureWeights,
   ) {}
 
-  static train(rows: readonly LabelledRow[], options: TrainOptions = {}): CategorizerModel {
+  static train(rows: readonly TrainingRow[], options: TrainOptions = {}): CategorizerModel {
     const o: Required<TrainOptions> = { ...DEFAULTS, ...options };
     let h = fnv1a(JSON.stringify({ ...o, seed: o.seed }));
     for (const r of rows) h = fnvMix(fnv1a(`${r.description}\t${r.amountMinor}\t${r.slug}`, h), rows.length);
@@ -225,7 +232,7 @@ export class CategorizerModel {
   /** Every slug the amount's direction allows, most likely first; confidences sum to 1. */
   predict(description: string, amountMinor: bigint | number): Suggestion[] {
     const amount = toNumber(amountMinor);
-    const f = featurize(normalizeDescription(description), amount, this.featureWeights);
+    const f = featurize(normalizeCached(description), amount, this.featureWeights);
     const allowed = scores(this.m, f, directionOf(amount), this.z);
     softmax(this.z, allowed, this.temperature, this.p);
     const out: Suggestion[] = [];
@@ -242,29 +249,30 @@ export class CategorizerModel {
    */
   explain(description: string, amountMinor: bigint | number, slug: Slug): string {
     const amount = toNumber(amountMinor);
-    const f = featurize(normalizeDescription(description), amount, this.featureWeights, true);
+    const n = normalizeCached(description);
+    const f = featurize(n, amount, this.featureWeights, true);
     const target = SLUG_INDEX.get(slug) ?? 0;
     const allowed = ALLOWED[directionOf(amount)];
-    const evidence = new Map<string, { score: number; kind: string }>();
-    for (let k = 0; k < f.idx.length; k++) {
-      const base = f.idx[k]! * C;
+    // Evidence per readable token: its word feature, its bigrams, and the character n-grams that
+    // fall inside it (so a glued or misspelt name still reads as the word it came from).
+    const evidence = new Map<string, number>();
+    const { idx, val, owner, labels } = f;
+    for (let k = 0; k < idx.length; k++) {
+      const o = owner?.[k] ?? -1;
+      const token = o >= 0 ? labels?.[o] : undefined;
+      if (!token) continue;
+      const base = idx[k]! * C;
       let mean = 0;
       for (let a = 0; a < allowed.length; a++) mean += this.m.w[base + allowed[a]!]!;
       mean /= allowed.length;
-      const score = f.val[k]! * (this.m.w[base + target]! - mean);
-      const name = f.names?.[k] ?? '';
-      const kind = f.kinds?.[k] ?? 'word';
-      const prev = evidence.get(`${kind}:${name}`);
-      evidence.set(`${kind}:${name}`, { score: (prev?.score ?? 0) + score, kind });
+      evidence.set(token, (evidence.get(token) ?? 0) + val[k]! * (this.m.w[base + target]! - mean));
     }
-    const ranked = [...evidence]
-      .filter(([, e]) => e.score > 0.05)
-      .sort((a, b) => b[1].score - a[1].score)
-      .map(([key, e]) => ({ name: key.slice(e.kind.length + 1), kind: e.kind }));
-    const words = ranked.filter((e) => e.kind === 'word' || e.kind === 'bigram').slice(0, 3);
-    if (words.length > 0) return `model: tokens ${words.map((e) => `'${e.name}'`).join(', ')}`;
-    const grams = ranked.filter((e) => e.kind === 'char').slice(0, 3);
-    if (grams.length > 0) return `model: name resembles ${grams.map((e) => `'${e.name.replace(/[_^$]/g, ' ').trim()}'`).join(', ')}`;
+    const top = [...evidence]
+      .filter(([, score]) => score > 0.1)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([token]) => `'${token}'`);
+    if (top.length > 0) return `model: tokens ${top.join(', ')}`;
     return `model: amount and direction (${amount > 0 ? 'money in' : amount < 0 ? 'money out' : 'no amount'})`;
   }
 }

@@ -274,8 +274,10 @@ function toWords(text: string): string[] {
   if (!cleaned) return [];
   return cleaned.split(' ').filter((w) => {
     if (w === '&') return false;
-    // Reference codes: digits-only runs of 3+, or letter/digit mixes with 3+ digits.
+    // Reference codes: digits-only runs of 3+, or letter/digit mixes with 3+ digits; but a word
+    // followed or led by a short number is a brand (BET365, 123MILHAS), not a reference.
     if (/^\d{3,}$/.test(w)) return false;
+    if (/^[A-Z]{3,}\d{1,3}$|^\d{1,3}[A-Z]{3,}$/.test(w)) return true;
     if (/\d/.test(w) && /[A-Z]/.test(w) && (w.match(/\d/g)?.length ?? 0) >= 3) return false;
     return true;
   });

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { categorize, DICTIONARY_CONFIDENCE, type SlugPredictor } from './categorizer.js';
+import { MerchantMemory } from './memory.js';
+import type { Suggestion } from './model.js';
+import { CategorizerModel } from './model.js';
+import { allowedSlugs, type Slug } from './slugs.js';
+
+/** A predictor that answers `top` (when the direction allows it) and spreads the rest evenly. */
+function stub(top: Slug, confidence: number): SlugPredictor {
+  return {
+    version: 'stub-1',
+    predict(_description: string, amountMinor: bigint | number): Suggestion[] {
+      const allowed = allowedSlugs(Number(amountMinor));
+      const first = allowed.includes(top) ? top : allowed[0]!;
+      const rest = allowed.filter((s) => s !== first);
+      return [{ slug: first, confidence }, ...rest.map((slug) => ({ slug, confidence: (1 - confidence) / rest.length }))];
+    },
+    explain: (_d, _a, slug) => `model: tokens '${slug}'`,
+  };
+}
+
+describe('categorize', () => {
+  it('answers from the dictionary first, with its reason', () => {
+    const r = categorize({ description: 'NETFLIX.COM 866-579-7172 CA', amountMinor: -3990n }, stub('groceries', 0.8));
+    expect(r).toMatchObject({ merchant: 'NETFLIX', slug: 'subscriptions', confidence: DICTIONARY_CONFIDENCE, source: 'DICTIONARY', modelVersion: 'stub-1' });
+    expect(r.explanation).toBe('dictionary: NETFLIX is subscriptions');
+    expect(r.suggestions[0]).toEqual({ slug: 'subscriptions', confidence: DICTIONARY_CONFIDENCE });
+    expect(r.suggestions.reduce((s, x) => s + x.confidence, 0)).toBeLessThanOrEqual(1 + 1e-9);
+  });
+
+  it('masks the dictionary by sign: money in from an expense merchant is a refund or a payout', () => {
+    const refund = categorize({ description: 'UBER *TRIP', amountMinor: 2350n }, stub('salary', 0.9));
+    expect(refund).toMatchObject({ slug: 'refunds', source: 'DICTIONARY' });
+    expect(refund.explanation).toBe('dictionary: UBER is transport; money in from it is refunds');
+    expect(categorize({ description: 'AIRBNB PAYOUT', amountMinor: 120000n }, stub('salary', 0.9)).slug).toBe('other_income');
+    expect(categorize({ description: 'UBER *TRIP', amountMinor: -2350n }, stub('salary', 0.9)).slug).toBe('transport');
+    // Gambling is allowed both ways: winnings stay gambling.
+    expect(categorize({ description: 'BET365', amountMinor: 50000n }, stub('salary', 0.9)).slug).toBe('gambling');
+  });
+
+  it('falls back to the model, below the threshold offering suggestions only', () => {
+    const sure = categorize({ description: 'PADARIA SAO JOAO', amountMinor: -1250n }, stub('groceries', 0.8));
+    expect(sure).toMatchObject({ slug: 'groceries', confidence: 0.8, source: 'MODEL', explanation: "model: tokens 'groceries'" });
+    const unsure = categorize({ description: 'XPTO COMERCIO', amountMinor: -1250n }, stub('shopping', 0.3));
+    expect(unsure.slug).toBeNull();
+    expect(unsure.suggestions.map((s) => s.slug)[0]).toBe('shopping');
+    expect(unsure.suggestions).toHaveLength(3);
+    expect(categorize({ description: 'XPTO COMERCIO', amountMinor: -1250n }, stub('shopping', 0.3), { threshold: 0.25 }).slug).toBe('shopping');
+  });
+
+  it('consults the memory before anything else, in the same direction only', () => {
+    const memory = new MerchantMemory();
+    memory.record('NETFLIX', 'out', 'entertainment');
+    memory.record('NETFLIX', 'out', 'entertainment');
+    const r = categorize({ description: 'NETFLIX.COM', amountMinor: -3990n, memory: memory.asLookup() }, stub('groceries', 0.8));
+    expect(r).toMatchObject({ slug: 'entertainment', source: 'MEMORY', explanation: 'merchant NETFLIX seen 2 times as entertainment' });
+    const back = categorize({ description: 'NETFLIX.COM', amountMinor: 3990n, memory: memory.asLookup() }, stub('groceries', 0.8));
+    expect(back).toMatchObject({ slug: 'refunds', source: 'DICTIONARY' });
+  });
+
+  it('ignores a memory the sign forbids and passes a category id through', () => {
+    const forbidden = categorize(
+      { description: 'PADARIA SAO JOAO', amountMinor: 1000n, memory: () => ({ slug: 'groceries', count: 4 }) },
+      stub('refunds', 0.7),
+    );
+    expect(forbidden).toMatchObject({ source: 'MODEL', slug: 'refunds' });
+    const custom = categorize(
+      { description: 'PADARIA SAO JOAO', amountMinor: -1000n, memory: (merchant) => (merchant === 'PADARIA SAO JOAO' ? { categoryId: 'cat-42', count: 1 } : null) },
+      stub('groceries', 0.7),
+    );
+    expect(custom).toMatchObject({ source: 'MEMORY', slug: null, categoryId: 'cat-42' });
+  });
+
+  it('runs end to end on the trained model', () => {
+    const model = CategorizerModel.fromDataset();
+    const r = categorize({ description: 'FARMACIA SAO JOAO', amountMinor: -4590n }, model);
+    expect(r).toMatchObject({ merchant: 'FARMACIA SAO JOAO', slug: 'health', source: 'MODEL', modelVersion: model.version });
+    expect(r.explanation).toMatch(/^model: tokens .*'farmacia'/);
+    const income = categorize({ description: 'PIX RECEBIDO ACME TECNOLOGIA LTDA', amountMinor: 850000n }, model);
+    expect(['salary', 'transfer', 'other_income']).toContain(income.suggestions[0]!.slug);
+  });
+});

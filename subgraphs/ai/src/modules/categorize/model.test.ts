@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import type { LabelledRow } from './dataset.js';
+import { CategorizerModel } from './model.js';
+import { isAllowed, slugKind, SLUGS, type Slug } from './slugs.js';
+
+const row = (description: string, amountMinor: number, slug: Slug): LabelledRow => ({ description, amountMinor, slug, date: '2024-01-01', split: 'train' });
+
+const TINY: LabelledRow[] = [
+  row('FARMACIA SAO JOAO', -4500, 'health'),
+  row('FARMACIA POPULAR', -2300, 'health'),
+  row('DROGARIA BOA VISTA', -8900, 'health'),
+  row('PADARIA SAO JOAO', -1200, 'groceries'),
+  row('SUPERMERCADO POPULAR', -25000, 'groceries'),
+  row('MERCADO BOA VISTA', -9900, 'groceries'),
+  row('SALARIO ACME TECNOLOGIA', 800000, 'salary'),
+  row('PIX RECEBIDO MARIA SILVA', 15000, 'transfer'),
+];
+
+describe('CategorizerModel', () => {
+  const model = CategorizerModel.fromDataset();
+
+  it('trains from the dataset once per process, within the start-up budget', () => {
+    const started = performance.now();
+    const again = CategorizerModel.train(TINY, { validationShare: 0 });
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(again).toBeInstanceOf(CategorizerModel);
+    expect(CategorizerModel.fromDataset()).toBe(model);
+  });
+
+  it('returns every allowed slug, sorted, with confidences summing to 1', () => {
+    const out = model.predict('FARMACIA SAO JOAO', -4590);
+    expect(out.length).toBe(SLUGS.filter((s) => isAllowed(s, -1)).length);
+    for (let i = 1; i < out.length; i++) expect(out[i - 1]!.confidence).toBeGreaterThanOrEqual(out[i]!.confidence);
+    expect(out.reduce((s, x) => s + x.confidence, 0)).toBeCloseTo(1, 9);
+    expect(out[0]!.slug).toBe('health');
+  });
+
+  it('never answers an expense for money in, nor income for money out', () => {
+    const lines = ['UBER *TRIP', 'FARMACIA SAO JOAO', 'SALARIO ACME LTDA', 'RENDIMENTO POUPANCA', 'ESTORNO COMPRA NETFLIX', 'BET365', 'XPTO'];
+    for (const d of lines) {
+      for (const s of model.predict(d, 5000)) expect(slugKind(s.slug) !== 'EXPENSE' || s.slug === 'gambling').toBe(true);
+      for (const s of model.predict(d, -5000)) expect(slugKind(s.slug)).not.toBe('INCOME');
+    }
+    expect(model.predict('XPTO', 0).length).toBe(SLUGS.length);
+  });
+
+  it('accepts bigint and number amounts alike', () => {
+    expect(model.predict('POSTO IPIRANGA', -20000n)).toEqual(model.predict('POSTO IPIRANGA', -20000));
+  });
+
+  it('is deterministic, versioned by its training data, and calibrated on held-out training merchants', () => {
+    const a = CategorizerModel.train(TINY, { validationShare: 0 });
+    const b = CategorizerModel.train(TINY, { validationShare: 0 });
+    expect(a.version).toMatch(/^lr-[0-9a-f]{8}$/);
+    expect(a.version).toBe(b.version);
+    expect(a.predict('FARMACIA BOA VISTA', -1000)).toEqual(b.predict('FARMACIA BOA VISTA', -1000));
+    expect(CategorizerModel.train(TINY.slice(1), { validationShare: 0 }).version).not.toBe(a.version);
+    expect(a.temperature).toBe(1);
+    expect(model.temperature).toBeGreaterThan(0.2);
+    expect(model.temperature).toBeLessThan(10);
+    expect(model.temperature).not.toBe(1);
+  });
+
+  it('learns category words from a handful of rows', () => {
+    const tiny = CategorizerModel.train(TINY, { validationShare: 0 });
+    expect(tiny.predict('FARMACIA CENTRAL', -3000)[0]!.slug).toBe('health');
+    expect(tiny.predict('SUPERMERCADO CENTRAL', -3000)[0]!.slug).toBe('groceries');
+    expect(tiny.predict('PIX RECEBIDO JOAO COSTA', 3000)[0]!.slug).toBe('transfer');
+  });
+
+  it('explains with the tokens that pushed towards the slug', () => {
+    expect(model.explain('FARMACIA SAO JOAO', -4590, 'health')).toMatch(/^model: tokens '.*farmacia/);
+    expect(model.explain('PAG*PadariaSaoJoao', -1250, 'groceries')).toMatch(/^model: tokens '.*padariasaojoao/);
+    expect(model.explain('', 1000, 'transfer')).toMatch(/^model: /);
+  });
+});
