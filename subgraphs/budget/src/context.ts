@@ -1,5 +1,7 @@
 import DataLoader from 'dataloader';
 import type { BaseContext } from '@centavo/server';
+import type { AlertRecord, AlertsRepository } from './modules/alerts/alerts.repository.js';
+import type { AlertsService } from './modules/alerts/alerts.service.js';
 import { spentOf } from './modules/budgets/budget-status.js';
 import type { BudgetRecord, BudgetsRepository } from './modules/budgets/budgets.repository.js';
 import type { BudgetsService } from './modules/budgets/budgets.service.js';
@@ -11,17 +13,20 @@ export interface BudgetContext extends BaseContext {
   categories: CategoriesService;
   budgets: BudgetsService;
   spending: SpendingService;
+  alerts: AlertsService;
   loaders: {
     category: DataLoader<string, CategoryRecord | null>;
     budget: DataLoader<string, BudgetRecord | null>;
     /** Spent minor units of a budget by id: one grouped query for every budget of a request. */
     budgetSpent: DataLoader<string, bigint>;
+    alert: DataLoader<string, AlertRecord | null>;
   };
 }
 
 export interface LoaderRepositories {
   categories: CategoriesRepository;
   budgets: BudgetsRepository;
+  alerts: AlertsRepository;
 }
 
 /** Other domains may name a default category (its id is derived) before this one created it. */
@@ -52,5 +57,6 @@ export function createLoaders(
       const net = userId ? await repos.budgets.netSpentFor(userId, ids) : new Map<string, bigint>();
       return ids.map((id) => spentOf(net.get(id) ?? 0n));
     }),
+    alert: new DataLoader(byId((u, ids) => repos.alerts.findManyForUser(u, ids))),
   };
 }

@@ -1,11 +1,20 @@
 import { countSqlStatement, prismaOptions } from '@centavo/db';
-import { PrismaClient } from './generated/prisma/client.js';
+import { PrismaClient, type Prisma } from './generated/prisma/client.js';
 
 export type BudgetPrisma = PrismaClient;
+/** The client inside an interactive transaction. */
+export type BudgetTx = Prisma.TransactionClient;
+/** What a repository runs on: the client, or a transaction another repository opened. */
+export type BudgetDb = BudgetPrisma | BudgetTx;
 
 export function createPrisma(databaseUrl: string, countStatements = true): BudgetPrisma {
   const client = new PrismaClient(prismaOptions(databaseUrl));
   // Background work (relays, workers) passes false, so N+1 tests count requests only.
   if (countStatements) client.$on('query', countSqlStatement);
   return client;
+}
+
+/** Runs `work` in a new transaction, or in the caller's when `db` already is one. */
+export function inTransaction<T>(db: BudgetDb, work: (tx: BudgetTx) => Promise<T>, options?: { maxWait?: number; timeout?: number }): Promise<T> {
+  return '$transaction' in db ? db.$transaction(work, options) : work(db);
 }

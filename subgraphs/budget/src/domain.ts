@@ -1,4 +1,6 @@
 import type { BudgetPrisma } from './db.js';
+import { AlertsRepository } from './modules/alerts/alerts.repository.js';
+import { AlertsService } from './modules/alerts/alerts.service.js';
 import { BudgetsRepository } from './modules/budgets/budgets.repository.js';
 import { BudgetsService } from './modules/budgets/budgets.service.js';
 import { CategoriesRepository } from './modules/categories/categories.repository.js';
@@ -12,6 +14,7 @@ export function createBudgetDomain(prisma: BudgetPrisma) {
     categories: new CategoriesRepository(prisma),
     budgets: new BudgetsRepository(prisma),
     spending: new SpendingRepository(prisma),
+    alerts: new AlertsRepository(prisma),
   };
   const categories = new CategoriesService(repos.categories);
   return {
@@ -19,6 +22,7 @@ export function createBudgetDomain(prisma: BudgetPrisma) {
     categories,
     budgets: new BudgetsService(repos.budgets),
     spending: new SpendingService(repos.spending, repos.categories, (userId) => categories.ensureDefaults(userId)),
+    alerts: new AlertsService(repos.alerts),
   };
 }
 

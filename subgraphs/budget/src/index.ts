@@ -1,10 +1,11 @@
 import { createAuthRuntime } from '@centavo/auth-tokens';
 import { createLogger, type Logger } from '@centavo/logger';
-import { bootSubgraph, loadTypeDefs, type SubgraphServer } from '@centavo/server';
+import { bootSubgraph, loadTypeDefs, mergeResolvers, type SubgraphServer } from '@centavo/server';
 import { loadConfig, type BudgetConfig } from './config.js';
 import { createLoaders, type BudgetContext } from './context.js';
 import { createPrisma } from './db.js';
 import { createBudgetDomain } from './domain.js';
+import { alertsResolvers } from './modules/alerts/alerts.resolvers.js';
 import { budgetsResolvers } from './modules/budgets/budgets.resolvers.js';
 import { categoriesResolvers } from './modules/categories/categories.resolvers.js';
 import { spendingResolvers } from './modules/spending/spending.resolvers.js';
@@ -13,13 +14,7 @@ export { loadConfig, type BudgetConfig };
 export { startBudgetWorker, type BudgetWorker } from './worker.js';
 export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
 
-export const resolvers = {
-  Query: { ...categoriesResolvers.Query, ...budgetsResolvers.Query, ...spendingResolvers.Query },
-  Mutation: { ...categoriesResolvers.Mutation, ...budgetsResolvers.Mutation },
-  Category: categoriesResolvers.Category,
-  Budget: budgetsResolvers.Budget,
-  CategorySpending: spendingResolvers.CategorySpending,
-};
+export const resolvers = mergeResolvers(categoriesResolvers, budgetsResolvers, spendingResolvers, alertsResolvers);
 
 export async function startBudgetSubgraph(
   config: BudgetConfig = loadConfig(),
@@ -42,6 +37,7 @@ export async function startBudgetSubgraph(
       categories: domain.categories,
       budgets: domain.budgets,
       spending: domain.spending,
+      alerts: domain.alerts,
       loaders: createLoaders(base.user?.id, domain.repos, (u) => domain.categories.ensureDefaults(u)),
     }),
   });

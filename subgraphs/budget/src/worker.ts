@@ -1,16 +1,20 @@
 import { budgetTransactionChanged, createWorker } from '@centavo/jobs';
 import { createLogger, type Logger } from '@centavo/logger';
+import { createPublisher } from '@centavo/pubsub';
 import { loadConfig, type BudgetConfig } from './config.js';
 import { createPrisma } from './db.js';
 import { createBudgetDomain } from './domain.js';
-import { createTransactionChangedProcessor } from './jobs/transaction-changed.processor.js';
+import { createLiveUpdates, createTransactionChangedProcessor } from './jobs/transaction-changed.processor.js';
 
 export interface BudgetWorker {
-  /** Lets in-flight jobs finish, closes the BullMQ worker, then the database connection. */
+  /** Lets in-flight jobs finish, closes the BullMQ worker and the publisher, then the database connection. */
   stop(): Promise<void>;
 }
 
-/** Consumes the budget-events queue: every transaction change updates the spending aggregates. */
+/**
+ * Consumes the budget-events queue: every transaction change updates the spending aggregates,
+ * raises the alerts it causes, and publishes budgetUpdated and alertRaised to the user.
+ */
 export async function startBudgetWorker(
   config: BudgetConfig = loadConfig(),
   root: Logger = createLogger({ level: config.LOG_LEVEL }),
@@ -18,10 +22,11 @@ export async function startBudgetWorker(
   const logger = root.child({ service: 'budget-worker' });
   const prisma = createPrisma(config.databaseUrl, false);
   const domain = createBudgetDomain(prisma);
+  const publisher = createPublisher(config);
   const worker = createWorker(
     config,
     budgetTransactionChanged,
-    createTransactionChangedProcessor(domain.spending, logger),
+    createTransactionChangedProcessor(domain.spending, logger, createLiveUpdates(domain, publisher)),
     logger,
     // A killed worker's job stalls and is retried; it must never be failed for stalling.
     { concurrency: config.WORKER_CONCURRENCY, stalledInterval: config.WORKER_STALLED_INTERVAL_MS, maxStalledCount: 100 },
@@ -30,6 +35,7 @@ export async function startBudgetWorker(
     await worker.waitUntilReady();
   } catch (error) {
     await worker.close();
+    await publisher.close();
     await prisma.$disconnect();
     throw error;
   }
@@ -39,6 +45,7 @@ export async function startBudgetWorker(
     stop() {
       stopping ??= (async () => {
         await worker.close();
+        await publisher.close();
         await prisma.$disconnect();
       })();
       return stopping;

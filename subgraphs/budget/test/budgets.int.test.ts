@@ -118,6 +118,7 @@ describe('budgets', () => {
           return domain.repos.categories.findManyForUser(...args);
         },
       }),
+      alerts: domain.repos.alerts,
     };
     // @apollo/subgraph builds the schema with graphql's CommonJS build; execute with the same one.
     const { graphql } = createRequire(import.meta.url)('graphql') as typeof import('graphql');

@@ -1,5 +1,5 @@
 import { isUniqueViolation } from '@centavo/db';
-import type { BudgetPrisma } from '../../db.js';
+import type { BudgetDb } from '../../db.js';
 import { Prisma } from '../../generated/prisma/client.js';
 
 export interface BudgetRecord {
@@ -13,8 +13,25 @@ export interface BudgetRecord {
   updatedAt: Date;
 }
 
+/** Where a transaction's spending lands: its category (null when uncategorized), month and currency. */
+export interface SpendingKey {
+  categoryId: string | null;
+  /** "YYYY-MM" */
+  month: string;
+  currency: string;
+}
+
+/** What the worker needs of a budget to tell its subscribers and check its thresholds. */
+export interface CoveringBudget {
+  id: string;
+  categoryId: string;
+  month: string;
+  limitMinor: bigint;
+  currency: string;
+}
+
 export class BudgetsRepository {
-  constructor(private readonly prisma: BudgetPrisma) {}
+  constructor(private readonly prisma: BudgetDb) {}
 
   /** Creates or replaces the budget of (user, category, month); the id survives a replace. */
   async upsert(data: { userId: string; categoryId: string; month: string; limitMinor: bigint; currency: string }): Promise<BudgetRecord> {
@@ -61,5 +78,27 @@ export class BudgetsRepository {
       WHERE b.user_id = ${userId}::uuid AND b.id IN (${Prisma.join(ids.map((id) => Prisma.sql`${id}::uuid`))})
       GROUP BY b.id`;
     return new Map(rows.map((r) => [r.id, BigInt(r.net)]));
+  }
+
+  /**
+   * The budgets spending at these keys counts in: of the key's month and currency, on its
+   * category or on the category's parent (subcategories roll up). With `lock`, the rows are
+   * locked in id order, so changes that move the same budget run one after the other.
+   */
+  async covering(userId: string, keys: readonly SpendingKey[], options: { lock?: boolean } = {}): Promise<CoveringBudget[]> {
+    const known = keys.filter((k): k is SpendingKey & { categoryId: string } => k.categoryId !== null);
+    if (known.length === 0) return [];
+    const match = Prisma.join(
+      known.map((k) => Prisma.sql`(c.id = ${k.categoryId}::uuid AND b.month = ${k.month} AND b.currency = ${k.currency})`),
+      ' OR ',
+    );
+    const rows = await this.prisma.$queryRaw<{ id: string; category_id: string; month: string; limit_minor: bigint | string; currency: string }[]>`
+      SELECT id::text, category_id::text, month, limit_minor, currency FROM budgets
+      WHERE id IN (
+        SELECT b.id FROM budgets b
+        JOIN categories c ON c.user_id = b.user_id AND (c.id = b.category_id OR c.parent_id = b.category_id)
+        WHERE b.user_id = ${userId}::uuid AND (${match}))
+      ORDER BY id ${options.lock ? Prisma.sql`FOR UPDATE` : Prisma.empty}`;
+    return rows.map((r) => ({ id: r.id, categoryId: r.category_id, month: r.month, limitMinor: BigInt(r.limit_minor), currency: r.currency }));
   }
 }

@@ -1,5 +1,5 @@
 import { isUniqueViolation } from '@centavo/db';
-import type { BudgetPrisma } from '../../db.js';
+import type { BudgetDb } from '../../db.js';
 import type { CategoryKind } from '../../generated/prisma/client.js';
 import { DEFAULT_CATEGORIES, defaultCategoryId } from '@centavo/categories';
 
@@ -17,7 +17,7 @@ export interface CategoryRecord {
 export class SlugTakenError extends Error {}
 
 export class CategoriesRepository {
-  constructor(private readonly prisma: BudgetPrisma) {}
+  constructor(private readonly prisma: BudgetDb) {}
 
   /** Inserts the default categories a user lacks; safe to run concurrently (unique user+slug). */
   async insertDefaults(userId: string): Promise<void> {

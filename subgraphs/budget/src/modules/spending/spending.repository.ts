@@ -1,4 +1,4 @@
-import type { BudgetPrisma } from '../../db.js';
+import type { BudgetPrisma, BudgetTx } from '../../db.js';
 import type { DayTotals } from './periods.js';
 import { UNCATEGORIZED_KEY, type AggregateDelta, type LedgerEntry } from './ledger.js';
 
@@ -36,6 +36,16 @@ const toEntry = (row: LedgerRow): LedgerEntry => ({
   deleted: row.deleted,
 });
 
+/**
+ * Work that commits atomically with a change of the aggregates (alerts). It runs inside the
+ * ledger transaction and calls `moveAggregates` once, so it can read the sums before and after.
+ */
+export type AroundApply = (
+  tx: BudgetTx,
+  change: { previous: LedgerEntry | null; deltas: AggregateDelta[] },
+  moveAggregates: () => Promise<void>,
+) => Promise<void>;
+
 export class SpendingRepository {
   constructor(private readonly prisma: BudgetPrisma) {}
 
@@ -47,6 +57,7 @@ export class SpendingRepository {
   async apply(
     next: LedgerEntry,
     plan: (previous: LedgerEntry | null) => AggregateDelta[] | null,
+    around?: AroundApply,
   ): Promise<{ applied: boolean; previous: LedgerEntry | null }> {
     return this.prisma.$transaction(async (tx) => {
       const inserted = await tx.$executeRaw`
@@ -66,25 +77,37 @@ export class SpendingRepository {
       }
       const deltas = plan(previous);
       if (!deltas) return { applied: false, previous };
-      for (const d of deltas) {
-        await tx.$executeRaw`
-          INSERT INTO daily_spending AS s (user_id, category_key, currency, day, expense_minor, income_minor, tx_count)
-          VALUES (${d.userId}::uuid, ${d.categoryKey}::uuid, ${d.currency}, ${d.day}::date,
-            ${d.expenseMinor}::bigint, ${d.incomeMinor}::bigint, ${d.count}::int)
-          ON CONFLICT (user_id, category_key, currency, day) DO UPDATE SET
-            expense_minor = s.expense_minor + excluded.expense_minor,
-            income_minor = s.income_minor + excluded.income_minor,
-            tx_count = s.tx_count + excluded.tx_count`;
-      }
-      if (previous) {
-        await tx.$executeRaw`
-          UPDATE transaction_ledger SET user_id = ${next.userId}::uuid, category_id = ${next.categoryId}::uuid,
-            day = ${next.day}::date, currency = ${next.currency}, amount_minor = ${next.amountMinor}::bigint,
-            is_transfer = ${next.isTransfer}, version = ${next.version}::int, deleted = ${next.deleted}, updated_at = now()
-          WHERE transaction_id = ${next.transactionId}::uuid`;
-      }
+      let moved = false;
+      const moveAggregates = async () => {
+        if (moved) return;
+        moved = true;
+        await this.move(tx, next, previous, deltas);
+      };
+      if (around) await around(tx, { previous, deltas }, moveAggregates);
+      await moveAggregates();
       return { applied: true, previous };
     }, TX_OPTIONS);
+  }
+
+  /** Moves the daily sums by the deltas, then stores `next` over an existing ledger row. */
+  private async move(tx: BudgetTx, next: LedgerEntry, previous: LedgerEntry | null, deltas: AggregateDelta[]): Promise<void> {
+    for (const d of deltas) {
+      await tx.$executeRaw`
+        INSERT INTO daily_spending AS s (user_id, category_key, currency, day, expense_minor, income_minor, tx_count)
+        VALUES (${d.userId}::uuid, ${d.categoryKey}::uuid, ${d.currency}, ${d.day}::date,
+          ${d.expenseMinor}::bigint, ${d.incomeMinor}::bigint, ${d.count}::int)
+        ON CONFLICT (user_id, category_key, currency, day) DO UPDATE SET
+          expense_minor = s.expense_minor + excluded.expense_minor,
+          income_minor = s.income_minor + excluded.income_minor,
+          tx_count = s.tx_count + excluded.tx_count`;
+    }
+    if (previous) {
+      await tx.$executeRaw`
+        UPDATE transaction_ledger SET user_id = ${next.userId}::uuid, category_id = ${next.categoryId}::uuid,
+          day = ${next.day}::date, currency = ${next.currency}, amount_minor = ${next.amountMinor}::bigint,
+          is_transfer = ${next.isTransfer}, version = ${next.version}::int, deleted = ${next.deleted}, updated_at = now()
+        WHERE transaction_id = ${next.transactionId}::uuid`;
+    }
   }
 
   findEntry(transactionId: string): Promise<LedgerEntry | null> {

@@ -1,7 +1,8 @@
 import type { TransactionSnapshot } from '@centavo/jobs';
+import type { BudgetTx } from '../../db.js';
 import { requireCurrency } from '../common/inputs.js';
 import type { CategoriesRepository } from '../categories/categories.repository.js';
-import { planDeltas, UNCATEGORIZED_KEY, type LedgerEntry } from './ledger.js';
+import { planDeltas, UNCATEGORIZED_KEY, type AggregateDelta, type LedgerEntry } from './ledger.js';
 import { bucket, formatDay, parseDay, requireRange, type Interval, type PeriodTotals } from './periods.js';
 import type { CategoryTotals, SpendingRepository } from './spending.repository.js';
 
@@ -15,6 +16,20 @@ export interface ApplyResult {
   unknownCategory: boolean;
 }
 
+/** A change about to be applied: the snapshot, the ledger entry before and after, the deltas. */
+export interface LedgerChange {
+  snapshot: TransactionSnapshot;
+  previous: LedgerEntry | null;
+  next: LedgerEntry;
+  deltas: AggregateDelta[];
+}
+
+/**
+ * Work that must commit atomically with a change (raising alerts): runs in the ledger
+ * transaction, only for changes that apply, and calls `moveAggregates` when it wants the sums moved.
+ */
+export type ApplyEffects = (tx: BudgetTx, change: LedgerChange, moveAggregates: () => Promise<void>) => Promise<void>;
+
 export class SpendingService {
   constructor(
     private readonly spending: SpendingRepository,
@@ -23,7 +38,7 @@ export class SpendingService {
   ) {}
 
   /** Applies a transaction's full current state; idempotent and safe in any order. */
-  async applySnapshot(snapshot: TransactionSnapshot): Promise<ApplyResult> {
+  async applySnapshot(snapshot: TransactionSnapshot, effects?: ApplyEffects): Promise<ApplyResult> {
     // A producer bug, not a passing failure: say so instead of a database cast error.
     if (parseDay(snapshot.date) === null) throw new Error(`transaction ${snapshot.id} has no real date: "${snapshot.date}"`);
     let categoryId: string | null = null;
@@ -63,7 +78,7 @@ export class SpendingService {
         currency: d.currency,
       }));
       return deltas;
-    });
+    }, effects && ((tx, { previous, deltas }, move) => effects(tx, { snapshot, previous, next, deltas }, move)));
     return { applied, userId: snapshot.userId, affected: applied ? moved : [], unknownCategory };
   }
 

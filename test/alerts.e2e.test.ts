@@ -1,0 +1,137 @@
+import { createClient, type Client } from 'graphql-ws';
+import { WebSocket } from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPublisher, type Publisher } from '@centavo/pubsub';
+import { codes, graphql, ok, registerUser, type Session } from '@centavo/testing';
+import { startSystem, type RunningSystem } from '@centavo/testing/system';
+import { eventually } from './testing-wait.js';
+
+let system: RunningSystem;
+let url: string;
+let publisher: Publisher;
+let client: Client | undefined;
+let ana: Session;
+let bob: Session;
+let account: string;
+let cat: Map<string, string>;
+
+interface Alert {
+  id: string;
+  type: string;
+  severity: string;
+  message: string;
+  readAt: string | null;
+  budget: { category: { slug: string } } | null;
+  transaction: { amount: { amount: string } } | null;
+}
+const FIELDS = `id type severity message readAt budget { category { slug } } transaction { amount { amount } }`;
+const ALERTS = `query ($u: Boolean) { alerts(unreadOnly: $u) { ${FIELDS} } }`;
+
+const alertsOf = async (s: Session, unreadOnly = false) => (await ok<{ alerts: Alert[] }>(url, ALERTS, { u: unreadOnly }, s.accessToken)).alerts;
+
+async function spend(s: Session, amount: string, slug: string | null, description = 'Restaurante') {
+  await ok(
+    url,
+    `mutation ($i: CreateTransactionInput!) { createTransaction(input: $i) { id } }`,
+    { i: { accountId: account, amount, date: '2026-05-14', description, ...(slug ? { categoryId: cat.get(slug) } : {}) } },
+    s.accessToken,
+  );
+}
+
+/** Collects what a graphql-ws subscription delivers to `s`. */
+function subscribe(s: Session, query: string): Record<string, unknown>[] {
+  client ??= createClient({
+    url: url.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${s.accessToken}` },
+    retryAttempts: 0,
+  });
+  const received: Record<string, unknown>[] = [];
+  client.subscribe(
+    { query, variables: {} },
+    { next: (v) => void received.push(v as Record<string, unknown>), error: (e) => void received.push({ error: e }), complete: () => undefined },
+  );
+  return received;
+}
+
+beforeAll(async () => {
+  system = await startSystem();
+  url = system.gatewayUrl;
+  const env = system.env;
+  publisher = createPublisher({ REDIS_URL: env.REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_PREFIX: env.REDIS_PREFIX! });
+  [ana, bob] = await Promise.all([registerUser(url, 'ana'), registerUser(url, 'bob')]);
+  account = (
+    await ok<{ createAccount: { id: string } }>(url, `mutation { createAccount(input: { name: "Card", type: CREDIT_CARD, currency: "BRL" }) { id } }`, {}, ana.accessToken)
+  ).createAccount.id;
+  const { categories } = await ok<{ categories: { id: string; slug: string }[] }>(url, `{ categories { id slug } }`, {}, ana.accessToken);
+  cat = new Map(categories.map((c) => [c.slug, c.id]));
+});
+afterAll(async () => {
+  await client?.dispose();
+  await publisher?.close();
+  await system?.stop();
+});
+
+describe('alerts through the gateway', () => {
+  it('raises one BUDGET_WARNING and one BUDGET_EXCEEDED as spending crosses 80% and 100%, live too', async () => {
+    const live = subscribe(ana, `subscription { alertRaised { id type transaction { amount { amount } } } }`);
+    const budgets = subscribe(ana, `subscription { budgetUpdated { category { slug } spent { amount } } }`);
+    // Both subscriptions share one socket and so one Redis channel of ana's.
+    await eventually(async () => ((await publisher.subscriberCount(ana.id)) > 0 ? true : undefined), 5_000, 'live subscription');
+    await ok(
+      url,
+      `mutation ($c: ID!) { setBudget(input: { categoryId: $c, month: "2026-05", limit: "100.00", currency: "BRL" }) { id } }`,
+      { c: cat.get('restaurants') },
+      ana.accessToken,
+    );
+    await spend(ana, '-85.00', 'restaurants');
+    await spend(ana, '-20.00', 'restaurants');
+
+    const alerts = await eventually(async () => {
+      const list = await alertsOf(ana);
+      return list.length >= 2 ? list : undefined;
+    }, 10_000, 'two alerts');
+    expect(alerts.map((a) => [a.type, a.severity, a.budget?.category.slug, a.transaction?.amount.amount])).toEqual([
+      ['BUDGET_EXCEEDED', 'CRITICAL', 'restaurants', '-20.00'],
+      ['BUDGET_WARNING', 'WARNING', 'restaurants', '-85.00'],
+    ]);
+    expect(alerts[1]?.message).toBe('Restaurants & takeout budget for 2026-05 is at 85% (85.00 of 100.00 BRL)');
+
+    await eventually(async () => (live.length >= 2 ? true : undefined), 5_000, 'alertRaised events');
+    const raised = live.map((e) => (e.data as { alertRaised: { id: string; type: string; transaction: { amount: { amount: string } } } }).alertRaised);
+    expect(raised.map((a) => [a.id, a.type, a.transaction.amount.amount]).sort()).toEqual(
+      alerts.map((a) => [a.id, a.type, a.transaction?.amount.amount]).sort(),
+    );
+    await eventually(
+      async () => (budgets.some((e) => JSON.stringify(e).includes('"105.00"')) ? true : undefined),
+      5_000,
+      'budgetUpdated at 105.00',
+    );
+    expect(budgets[0]).toMatchObject({ data: { budgetUpdated: { category: { slug: 'restaurants' } } } });
+    expect(await alertsOf(ana)).toHaveLength(2);
+  });
+
+  it('marks alerts read, lists unread ones, and raises LARGE_TRANSACTION for a big purchase', async () => {
+    const [exceeded, warning] = await alertsOf(ana);
+    const MARK = `mutation ($id: ID!) { markAlertRead(id: $id) { id readAt } }`;
+    const marked = await ok<{ markAlertRead: { readAt: string } }>(url, MARK, { id: warning!.id }, ana.accessToken);
+    expect(marked.markAlertRead.readAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    expect(await ok(url, MARK, { id: warning!.id }, ana.accessToken)).toEqual(marked);
+    expect((await alertsOf(ana, true)).map((a) => a.id)).toEqual([exceeded!.id]);
+
+    await spend(ana, '-1500.00', null, 'Notebook');
+    const large = await eventually(async () => (await alertsOf(ana)).find((a) => a.type === 'LARGE_TRANSACTION'), 10_000, 'large alert');
+    expect(large).toMatchObject({ severity: 'INFO', budget: null, transaction: { amount: { amount: '-1500.00' } } });
+    expect(large.message).toBe('Large transaction: 1500.00 BRL on 2026-05-14 (Notebook)');
+  });
+
+  it("keeps alerts private: another user's alert is NOT_FOUND and their list is empty", async () => {
+    const [alert] = await alertsOf(ana);
+    const one = await graphql(url, `query ($id: ID!) { alert(id: $id) { id message } }`, { id: alert!.id }, bob.accessToken);
+    expect(codes(one)).toEqual(['NOT_FOUND']);
+    const mark = await graphql(url, `mutation ($id: ID!) { markAlertRead(id: $id) { id } }`, { id: alert!.id }, bob.accessToken);
+    expect(codes(mark)).toEqual(['NOT_FOUND']);
+    expect(await alertsOf(bob)).toEqual([]);
+    expect(codes(await graphql(url, ALERTS, { u: false }))).toEqual(['UNAUTHENTICATED']);
+  });
+});
