@@ -4,6 +4,7 @@
  * for the subgraphs and the gateway, one for the workers (Node runs one core per process):
  *   node --import tsx bench/categorized-latency.bench.ts [rate=100] [seconds=60]
  *   node --import tsx bench/categorized-latency.bench.ts ladder [seconds=15]   (rates until p99 ≥ 1 s)
+ * The load is spread over BENCH_USERS users (20), each with its own subscriber.
  * Descriptions come from real merchants, so every transaction gets a category.
  */
 import { randomUUID } from 'node:crypto';
@@ -13,6 +14,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { ok, registerUser, testEnv } from '@centavo/testing';
 
+/** Load spread over this many users, each with a subscriber (one user's writes serialize on its rows). */
+const USERS = Number(process.env.BENCH_USERS ?? 20);
 const MERCHANTS = ['NETFLIX.COM', 'UBER *TRIP HELP.UBER.COM', 'IFOOD *RESTAURANTE', 'POSTO IPIRANGA', 'DROGASIL 1234', 'CARREFOUR HIPER', 'SPOTIFY', 'SHELL SELECT'];
 
 interface Result {
@@ -23,7 +26,8 @@ interface Result {
   p99: number;
 }
 
-async function run(url: string, rate: number, seconds: number): Promise<Result> {
+/** One user with an account and a live subscriber that records latencies. */
+async function subscriber(url: string, sentAt: Map<string, number>, latencies: number[]) {
   const user = await registerUser(url, 'bench');
   const { createAccount } = await ok<{ createAccount: { id: string } }>(
     url,
@@ -31,8 +35,6 @@ async function run(url: string, rate: number, seconds: number): Promise<Result> 
     {},
     user.accessToken,
   );
-  const sentAt = new Map<string, number>();
-  const latencies: number[] = [];
   const client = createClient({ url: url.replace('http', 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${user.accessToken}` } });
   await new Promise<void>((resolve) => {
     client.on('connected', () => setTimeout(resolve, 200));
@@ -48,6 +50,13 @@ async function run(url: string, rate: number, seconds: number): Promise<Result> 
       },
     );
   });
+  return { user, account: createAccount.id, client };
+}
+
+async function run(url: string, rate: number, seconds: number, users = USERS): Promise<Result> {
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  const subs = await Promise.all(Array.from({ length: users }, () => subscriber(url, sentAt, latencies)));
   const total = rate * seconds;
   const inFlight: Promise<unknown>[] = [];
   const begin = performance.now();
@@ -56,12 +65,13 @@ async function run(url: string, rate: number, seconds: number): Promise<Result> 
     const wait = due - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const description = `${MERCHANTS[i % MERCHANTS.length]} ${randomUUID().slice(0, 8)}`;
+    const { user, account } = subs[i % subs.length]!;
     sentAt.set(description, performance.now());
     inFlight.push(
       ok(
         url,
         `mutation ($i: CreateTransactionInput!) { createTransaction(input: $i) { id } }`,
-        { i: { accountId: createAccount.id, amount: '-10.00', date: '2026-11-20', description } },
+        { i: { accountId: account, amount: '-10.00', date: `2026-11-${String((i % 28) + 1).padStart(2, '0')}`, description } },
         user.accessToken,
       ),
     );
@@ -69,7 +79,7 @@ async function run(url: string, rate: number, seconds: number): Promise<Result> 
   await Promise.all(inFlight);
   const deadline = Date.now() + 30_000;
   while (latencies.length < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  await client.dispose();
+  await Promise.all(subs.map((s) => s.client.dispose()));
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
   return { rate, sent: total, received: latencies.length, p50: at(0.5), p99: at(0.99) };
@@ -100,7 +110,7 @@ for (let ready = false; !ready; ) {
   ready = await fetch(`http://127.0.0.1:${ports.GATEWAY_PORT}/ready`).then((r) => r.ok, () => false);
 }
 // Warm-up: one transaction end to end, so the measured runs see the steady state.
-await run(url, 1, 1);
+await run(url, 1, 1, 1);
 
 if (process.argv[2] === 'ladder') {
   const seconds = Number(process.argv[3] ?? 15);
