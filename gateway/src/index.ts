@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import {
@@ -7,11 +6,10 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { GraphQLError } from 'graphql';
-import { bearerToken, createAuthRuntime } from '@centavo/auth-tokens';
-import { formatError, isDomainError } from '@centavo/errors';
+import { createAuthRuntime } from '@centavo/auth-tokens';
+import { formatError } from '@centavo/errors';
 import { createLogger, type Logger } from '@centavo/logger';
-import { listen, mountHealth, type RunningHttpServer } from '@centavo/server';
+import { authenticate, listen, mountHealth, requestIdOf, type RunningHttpServer } from '@centavo/server';
 import { bodyLimitBytes, loadConfig, subgraphUrlOverrides, type GatewayConfig } from './config.js';
 import type { GatewayContext } from './context.js';
 import { createSubscriptionServer } from './subscriptions/server.js';
@@ -92,19 +90,7 @@ export async function startGateway(
     '/graphql',
     express.json({ limit: config.BODY_LIMIT }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        const requestId = requestIdOf(req.headers['x-request-id']);
-        try {
-          const token = bearerToken(req.headers.authorization);
-          const user = token ? await runtime.verifier.verify(token) : null;
-          return { token, user, requestId };
-        } catch (error) {
-          if (isDomainError(error)) {
-            throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 401 } } });
-          }
-          throw error;
-        }
-      },
+      context: async ({ req }) => ({ ...(await authenticate(runtime.verifier, req.headers)), requestId: requestIdOf(req.headers) }),
     }),
   );
   const http = await listen(app, config.HOST, config.GATEWAY_PORT);
@@ -120,9 +106,4 @@ export async function startGateway(
       await runtime.close();
     },
   };
-}
-
-function requestIdOf(value: string | string[] | undefined): string {
-  const v = Array.isArray(value) ? value[0] : value;
-  return v && /^[\w.:-]{1,128}$/.test(v) ? v : randomUUID();
 }

@@ -4,3 +4,4 @@ export * from './health.js';
 export * from './ids.js';
 export * from './type-defs.js';
 export * from './merge-resolvers.js';
+export * from './request-auth.js';

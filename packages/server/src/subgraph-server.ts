@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import {
   ApolloServerPluginInlineTraceDisabled,
@@ -9,11 +8,12 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import express from 'express';
 import type { DocumentNode } from 'graphql';
-import { bearerToken, type AuthRuntime, type AuthUser, type TokenVerifier } from '@centavo/auth-tokens';
-import { formatError, isDomainError, toGraphQLError, unauthenticated } from '@centavo/errors';
+import type { AuthRuntime, AuthUser, TokenVerifier } from '@centavo/auth-tokens';
+import { formatError, unauthenticated } from '@centavo/errors';
 import type { Logger } from '@centavo/logger';
 import { mountHealth, type ReadinessCheck } from './health.js';
 import { listen, type RunningHttpServer } from './http.js';
+import { authenticate, requestIdOf } from './request-auth.js';
 
 /** What every subgraph's context carries; apps extend it with their services and loaders. */
 export interface BaseContext {
@@ -80,16 +80,9 @@ export async function startSubgraphServer<TContext extends BaseContext>(
     express.json({ limit: options.bodyLimit ?? '1mb' }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
-        const requestId = headerValue(req.headers['x-request-id']) ?? randomUUID();
+        const requestId = requestIdOf(req.headers);
         const child = logger.child({ requestId });
-        let user: AuthUser | null = null;
-        try {
-          const token = bearerToken(req.headers.authorization);
-          if (token) user = await options.verifier.verify(token);
-        } catch (error) {
-          if (isDomainError(error)) throw withStatus(toGraphQLError(error), 401);
-          throw error;
-        }
+        const { user } = await authenticate(options.verifier, req.headers);
         return options.context({ user, requestId, logger: user ? child.child({ userId: user.id }) : child });
       },
     }),
@@ -105,16 +98,6 @@ export async function startSubgraphServer<TContext extends BaseContext>(
       await apollo.stop();
     },
   };
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  const v = Array.isArray(value) ? value[0] : value;
-  return v && /^[\w.:-]{1,128}$/.test(v) ? v : undefined;
-}
-
-function withStatus<E extends { extensions: Record<string, unknown> }>(error: E, status: number): E {
-  (error.extensions as Record<string, unknown>).http = { status };
-  return error;
 }
 
 /** The part of a Prisma client the bootstrap needs. */

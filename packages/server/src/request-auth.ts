@@ -1,0 +1,31 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { GraphQLError } from 'graphql';
+import { bearerToken, type AuthUser, type TokenVerifier } from '@centavo/auth-tokens';
+import { isDomainError } from '@centavo/errors';
+
+/** The caller's `x-request-id` when it is a sane token, else a new one. */
+export function requestIdOf(headers: IncomingHttpHeaders): string {
+  const raw = headers['x-request-id'];
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  return value && /^[\w.:-]{1,128}$/.test(value) ? value : randomUUID();
+}
+
+/**
+ * The caller of an HTTP request: null without a token; a token that is malformed, forged,
+ * expired or logged out fails the whole request with UNAUTHENTICATED and HTTP 401.
+ */
+export async function authenticate(
+  verifier: TokenVerifier,
+  headers: IncomingHttpHeaders,
+): Promise<{ token: string | undefined; user: AuthUser | null }> {
+  try {
+    const token = bearerToken(headers.authorization);
+    return { token, user: token ? await verifier.verify(token) : null };
+  } catch (error) {
+    if (isDomainError(error)) {
+      throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 401 } } });
+    }
+    throw error;
+  }
+}
