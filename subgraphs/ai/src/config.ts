@@ -8,6 +8,12 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
       BUDGET_SUBGRAPH_URL: z.url().default(`http://127.0.0.1:${DEFAULT_PORTS.budget}/graphql`),
       /** Below this model confidence a transaction stays uncategorized (with suggestions). */
       CATEGORIZE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
+      /** An OpenAI-compatible endpoint asked about low-confidence transactions; unset = off. */
+      EXTERNAL_MODEL_URL: z.url().optional(),
+      EXTERNAL_MODEL_API_KEY: z.string().min(1).optional(),
+      EXTERNAL_MODEL_NAME: z.string().min(1).default('gpt-4o-mini'),
+      EXTERNAL_MODEL_TIMEOUT_MS: z.coerce.number().int().positive().default(3000),
+      EXTERNAL_MODEL_MAX_CALLS_PER_HOUR: z.coerce.number().int().min(0).default(100),
     },
     env,
   );

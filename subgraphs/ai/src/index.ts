@@ -27,7 +27,9 @@ export async function startAiSubgraph(
   const rulesRepo = new RulesRepository(prisma);
   const decisions = new CategorizationRepository(prisma);
   const rules = new RulesService(rulesRepo, new BudgetCategories(config.BUDGET_SUBGRAPH_URL));
-  const categorization = new CategorizationService(decisions, rulesRepo, createColdCategorizer(config.CATEGORIZE_THRESHOLD));
+  const categorization = new CategorizationService(decisions, rulesRepo, createColdCategorizer(config.CATEGORIZE_THRESHOLD), {
+    threshold: config.CATEGORIZE_THRESHOLD,
+  });
   return bootSubgraph<AiContext>({
     name: 'ai',
     config,

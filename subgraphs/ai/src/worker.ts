@@ -6,6 +6,7 @@ import { processTransactionEvent } from './jobs/categorize.processor.js';
 import { CategorizationRepository } from './modules/categorization/categorization.repository.js';
 import { CategorizationService } from './modules/categorization/categorization.service.js';
 import { createColdCategorizer } from './modules/categorization/cold-categorizer.js';
+import { createExternalModel } from './modules/categorization/external-model.js';
 import { RulesRepository } from './modules/rules/rules.repository.js';
 
 export interface AiWorker {
@@ -19,7 +20,13 @@ export async function startAiWorker(config: AiConfig = loadConfig(), root: Logge
   const cold = createColdCategorizer(config.CATEGORIZE_THRESHOLD);
   // Train before taking jobs (about 2 s of CPU), so the first events do not wait behind it.
   logger.info({ modelVersion: cold.version }, 'categorization model ready');
-  const service = new CategorizationService(new CategorizationRepository(prisma), new RulesRepository(prisma), cold);
+  // Off (null) unless EXTERNAL_MODEL_URL is set: then nothing is ever sent out.
+  const external = createExternalModel(config, logger);
+  if (external) logger.info({ model: external.name }, 'external model on for low-confidence transactions');
+  const service = new CategorizationService(new CategorizationRepository(prisma), new RulesRepository(prisma), cold, {
+    threshold: config.CATEGORIZE_THRESHOLD,
+    external,
+  });
   const commands = createQueue(config, applyCategorization.queue);
   const worker = createWorker(
     config,

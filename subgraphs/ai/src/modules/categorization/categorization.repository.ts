@@ -1,5 +1,7 @@
 import type { AiPrisma } from '../../db.js';
 import type { DecisionSource } from '../../generated/prisma/client.js';
+import type { Direction } from '../categorize/slugs.js';
+import type { PriorCount } from './user-priors.js';
 
 export interface CategorizationRecord {
   transactionId: string;
@@ -16,6 +18,18 @@ export interface MemoryRecord {
   merchant: string;
   categoryId: string;
   count: number;
+}
+
+/** One user choice to learn from. */
+export interface Correction {
+  userId: string;
+  /** Null when the description names no merchant: only the word priors learn. */
+  merchant: string | null;
+  categoryId: string;
+  transactionId: string;
+  version: number;
+  direction: Direction;
+  tokens: string[];
 }
 
 export class CategorizationRepository {
@@ -48,24 +62,58 @@ export class CategorizationRepository {
     return this.prisma.merchantMemory.findUnique({ where: { userId_merchant: { userId, merchant } } });
   }
 
+  /** The user's counts for these words, in one direction of money ('none' matches every direction). */
+  priors(userId: string, direction: string, tokens: readonly string[]): Promise<PriorCount[]> {
+    if (tokens.length === 0) return Promise.resolve([]);
+    return this.prisma.userTokenPrior.findMany({
+      where: { userId, token: { in: [...tokens] }, ...(direction === 'none' ? {} : { direction }) },
+      select: { token: true, categoryId: true, count: true },
+    });
+  }
+
   /**
    * Learns one correction, once: the (transaction, version) pair is recorded in the same
    * database transaction, so a replayed event teaches nothing twice. The newest choice wins;
-   * the count says how many corrections in a row chose it.
+   * the count says how many corrections in a row chose it. The word priors count each
+   * transaction once: a newer choice for it moves its words' counts to the new category.
    */
-  async learn(userId: string, merchant: string, categoryId: string, transactionId: string, version: number): Promise<boolean> {
+  async learn(c: Correction): Promise<boolean> {
     return this.prisma.$transaction(async (tx) => {
       const inserted = await tx.$executeRaw`
-        INSERT INTO learned_corrections (transaction_id, version) VALUES (${transactionId}::uuid, ${version})
+        INSERT INTO learned_corrections (transaction_id, version) VALUES (${c.transactionId}::uuid, ${c.version})
         ON CONFLICT DO NOTHING`;
       if (inserted === 0) return false;
-      await tx.$executeRaw`
-        INSERT INTO merchant_memory (user_id, merchant, category_id, count, updated_at)
-        VALUES (${userId}::uuid, ${merchant}, ${categoryId}::uuid, 1, now())
-        ON CONFLICT (user_id, merchant) DO UPDATE SET
-          count = CASE WHEN merchant_memory.category_id = excluded.category_id THEN merchant_memory.count + 1 ELSE 1 END,
-          category_id = excluded.category_id,
-          updated_at = now()`;
+      if (c.merchant) {
+        await tx.$executeRaw`
+          INSERT INTO merchant_memory (user_id, merchant, category_id, count, updated_at)
+          VALUES (${c.userId}::uuid, ${c.merchant}, ${c.categoryId}::uuid, 1, now())
+          ON CONFLICT (user_id, merchant) DO UPDATE SET
+            count = CASE WHEN merchant_memory.category_id = excluded.category_id THEN merchant_memory.count + 1 ELSE 1 END,
+            category_id = excluded.category_id,
+            updated_at = now()`;
+      }
+      const [previous] = await tx.$queryRaw<{ direction: string; category_id: string; tokens: string[]; version: number }[]>`
+        SELECT direction, category_id::text, tokens, version FROM prior_contributions WHERE transaction_id = ${c.transactionId}::uuid FOR UPDATE`;
+      // An older version replayed after a newer one must not take the newer choice back.
+      if (previous && previous.version > c.version) return true;
+      if (previous) {
+        await tx.$executeRaw`
+          UPDATE user_token_priors SET count = count - 1, updated_at = now()
+          WHERE user_id = ${c.userId}::uuid AND direction = ${previous.direction} AND category_id = ${previous.category_id}::uuid
+            AND token = ANY(${previous.tokens}::text[])`;
+        await tx.$executeRaw`DELETE FROM user_token_priors WHERE user_id = ${c.userId}::uuid AND count <= 0`;
+      }
+      if (c.tokens.length > 0) {
+        await tx.$executeRaw`
+          INSERT INTO user_token_priors (user_id, direction, token, category_id, count, updated_at)
+          SELECT ${c.userId}::uuid, ${c.direction}, t, ${c.categoryId}::uuid, 1, now() FROM unnest(${c.tokens}::text[]) AS t
+          ON CONFLICT (user_id, direction, token, category_id) DO UPDATE SET count = user_token_priors.count + 1, updated_at = now()`;
+      }
+      await tx.priorContribution.upsert({
+        where: { transactionId: c.transactionId },
+        create: { transactionId: c.transactionId, userId: c.userId, direction: c.direction, categoryId: c.categoryId, tokens: c.tokens, version: c.version },
+        update: { direction: c.direction, categoryId: c.categoryId, tokens: c.tokens, version: c.version },
+      });
       return true;
     });
   }

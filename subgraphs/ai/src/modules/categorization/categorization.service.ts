@@ -5,7 +5,12 @@ import { ruleMatches, type MatchableRule } from '../rules/rule-matcher.js';
 import type { RuleRecord, RulesRepository } from '../rules/rules.repository.js';
 import { RULE_AMOUNT_SCALE } from '../rules/rules.service.js';
 import type { CategorizationRepository } from './categorization.repository.js';
+import { DEFAULT_THRESHOLD } from '../categorize/categorizer.js';
+import { normalizeCached } from '../categorize/normalized-cache.js';
+import { allowedSlugs, directionOf, isAllowedForDirection, isSlug, type Direction } from '../categorize/slugs.js';
 import type { ColdCategorizer } from './cold-categorizer.js';
+import type { ExternalModel } from './external-model.js';
+import { blendWithPriors, explainPriors, priorTokens } from './user-priors.js';
 
 export interface Decision {
   merchant: string | null;
@@ -26,7 +31,18 @@ export interface DecisionInput {
   absScaled: bigint;
 }
 
+export interface CategorizationOptions {
+  /** Below this confidence nothing is chosen (the cold categorizer's own threshold). */
+  threshold?: number;
+  /** The optional external model, asked only when the local decision is below the threshold. */
+  external?: ExternalModel | null;
+}
+
 const MEMORY_CONFIDENCE = 0.95;
+/** The external model gives no probability; its answer counts as just sure enough, no more. */
+const EXTERNAL_CONFIDENCE = 0.6;
+/** A dictionary hit names the merchant itself: the user's word priors need more evidence to beat it. */
+const PRIOR_STRENGTH = { DICTIONARY: 3, default: 1 } as const;
 
 /** Amount features of a transaction in any currency (JPY has 0 decimals, BHD 3). */
 export function decisionAmounts(amountMinor: bigint, currency: string): Pick<DecisionInput, 'cents' | 'absScaled'> {
@@ -51,13 +67,19 @@ export class CategorizationService {
     private readonly repo: CategorizationRepository,
     private readonly rules: RulesRepository,
     private readonly cold: ColdCategorizer,
+    private readonly options: CategorizationOptions = {},
   ) {}
+
+  private get threshold(): number {
+    return this.options.threshold ?? DEFAULT_THRESHOLD;
+  }
 
   private slugOf(userId: string, categoryId: string): string | null {
     return DEFAULT_CATEGORIES.find((c) => defaultCategoryId(userId, c.slug) === categoryId)?.slug ?? null;
   }
 
-  async decide(userId: string, input: DecisionInput): Promise<Decision> {
+  /** `external`: whether a low-confidence decision may ask the external model (the worker's path). */
+  async decide(userId: string, input: DecisionInput, { external = false }: { external?: boolean } = {}): Promise<Decision> {
     const cold = this.cold.categorize(input.description, input.cents);
     const merchant = cold.merchant;
     const suggestions = cold.suggestions.map((s) => ({ categoryId: defaultCategoryId(userId, s.slug as DefaultSlug), confidence: s.confidence }));
@@ -77,12 +99,46 @@ export class CategorizationService {
         return { ...base, categoryId: memory.categoryId, confidence: MEMORY_CONFIDENCE, source: 'AI', explanation: `merchant ${merchant} seen ${times} as ${as}` };
       }
     }
-    return {
+    const direction = directionOf(Number(input.cents));
+    const local = await this.withPriors(userId, input.description, direction, {
       ...base,
       categoryId: cold.slug ? defaultCategoryId(userId, cold.slug as DefaultSlug) : null,
       confidence: cold.confidence,
       source: 'AI',
       explanation: cold.explanation,
+    }, cold.source === 'DICTIONARY' ? PRIOR_STRENGTH.DICTIONARY : PRIOR_STRENGTH.default);
+    if (local.categoryId || !external || !this.options.external) return local;
+    const slug = await this.options.external.pick(input.description, direction, allowedSlugs(Number(input.cents)));
+    if (!slug) return local;
+    return {
+      ...local,
+      categoryId: defaultCategoryId(userId, slug),
+      confidence: Math.max(this.threshold, EXTERNAL_CONFIDENCE),
+      explanation: `external model ${this.options.external.name}: ${slug}`,
+      modelVersion: `external:${this.options.external.name}`,
+    };
+  }
+
+  /** Blends the cold decision with what the user's corrections taught about its words. */
+  private async withPriors(userId: string, description: string, direction: Direction, cold: Decision, strength: number): Promise<Decision> {
+    const tokens = priorTokens(normalizeCached(description).tokens);
+    const counts = await this.repo.priors(userId, direction, tokens);
+    // Sign masking: a default category must suit the money's direction; a custom one was learned
+    // from the same direction (priors are kept per direction).
+    const allowed = (categoryId: string) => {
+      const slug = this.slugOf(userId, categoryId);
+      return slug === null || !isSlug(slug) || isAllowedForDirection(slug, direction);
+    };
+    const blend = blendWithPriors(cold.suggestions, counts, { strength, allowed });
+    const top = blend.ranked[0];
+    if (blend.weight === 0 || !top) return cold;
+    const words = blend.evidence.get(top.categoryId);
+    return {
+      ...cold,
+      suggestions: blend.ranked.slice(0, Math.max(cold.suggestions.length, 1)),
+      categoryId: top.confidence >= this.threshold ? top.categoryId : null,
+      confidence: top.confidence,
+      explanation: words ? explainPriors(words, this.slugOf(userId, top.categoryId) ?? 'your category') : cold.explanation,
     };
   }
 
@@ -116,7 +172,12 @@ export class CategorizationService {
       // A category the user gave (at creation or as a correction) teaches the memory at once.
       if ((event.type === 'transaction.categorized' || event.type === 'transaction.created') && t.categoryId) {
         const merchant = this.cold.categorize(t.description, 0n).merchant;
-        if (merchant && !t.transferPeerId) await this.repo.learn(t.userId, merchant, t.categoryId, t.id, t.version);
+        const tokens = priorTokens(normalizeCached(t.description).tokens);
+        // A transfer's category says nothing about the words of its description.
+        if ((merchant || tokens.length > 0) && !t.transferPeerId) {
+          const direction = directionOf(Number(t.amountMinor));
+          await this.repo.learn({ userId: t.userId, merchant, categoryId: t.categoryId, transactionId: t.id, version: t.version, direction, tokens });
+        }
         await this.repo.saveDecision({
           transactionId: t.id,
           userId: t.userId,
@@ -132,7 +193,7 @@ export class CategorizationService {
     }
     // Our own decision coming back: nothing new to decide.
     if (event.type === 'transaction.categorized') return null;
-    const decision = await this.decide(t.userId, { description: t.description, ...decisionAmounts(BigInt(t.amountMinor), t.currency) });
+    const decision = await this.decide(t.userId, { description: t.description, ...decisionAmounts(BigInt(t.amountMinor), t.currency) }, { external: true });
     if (!decision.categoryId) return null;
     await this.repo.saveDecision({
       transactionId: t.id,

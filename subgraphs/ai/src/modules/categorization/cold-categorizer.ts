@@ -7,6 +7,8 @@ export interface ColdDecision {
   /** A default category slug, or null below the confidence threshold. */
   slug: string | null;
   confidence: number;
+  /** Where the answer came from: the user's priors weigh less against a dictionary hit. */
+  source: 'MEMORY' | 'DICTIONARY' | 'MODEL';
   explanation: string;
   suggestions: { slug: string; confidence: number }[];
 }
@@ -29,7 +31,7 @@ export function createColdCategorizer(threshold: number): ColdCategorizer {
     },
     categorize(description, cents) {
       const r = categorize({ description, amountMinor: cents }, trained(), { threshold, suggestions: 5 });
-      return { merchant: r.merchant, slug: r.slug, confidence: r.confidence, explanation: r.explanation, suggestions: r.suggestions };
+      return { merchant: r.merchant, slug: r.slug, confidence: r.confidence, source: r.source, explanation: r.explanation, suggestions: r.suggestions };
     },
   };
 }

@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultCategoryId } from '@centavo/categories';
+import type { TransactionEvent } from '@centavo/jobs';
+import { testEnv } from '@centavo/testing';
+import { loadConfig } from '../src/config.js';
+import { createPrisma, type AiPrisma } from '../src/db.js';
+import { CategorizationRepository } from '../src/modules/categorization/categorization.repository.js';
+import { CategorizationService } from '../src/modules/categorization/categorization.service.js';
+import { createColdCategorizer } from '../src/modules/categorization/cold-categorizer.js';
+import { RulesRepository } from '../src/modules/rules/rules.repository.js';
+
+let prisma: AiPrisma;
+let repo: CategorizationRepository;
+let service: CategorizationService;
+beforeAll(() => {
+  const config = loadConfig(testEnv({ AI_PORT: '0' }));
+  prisma = createPrisma(config.databaseUrl, false);
+  repo = new CategorizationRepository(prisma);
+  service = new CategorizationService(repo, new RulesRepository(prisma), createColdCategorizer(config.CATEGORIZE_THRESHOLD), {
+    threshold: config.CATEGORIZE_THRESHOLD,
+  });
+});
+afterAll(async () => {
+  await prisma?.$disconnect();
+});
+
+function corrected(userId: string, id: string, description: string, categoryId: string, version: number): TransactionEvent {
+  return {
+    eventId: randomUUID(),
+    type: 'transaction.categorized',
+    occurredAt: new Date().toISOString(),
+    transaction: {
+      id,
+      userId,
+      accountId: randomUUID(),
+      version,
+      deleted: false,
+      amountMinor: '-1200',
+      currency: 'BRL',
+      date: '2026-11-20',
+      description,
+      merchant: null,
+      categoryId,
+      categorySource: 'USER',
+      transferPeerId: null,
+    },
+  };
+}
+
+const santaLuzia = { description: 'PADARIA SANTA LUZIA', cents: -1500n, absScaled: 150_000n };
+
+describe('per-user word priors against PostgreSQL', () => {
+  it('a correction of PADARIA DO ZE to gifts makes another bakery lean to gifts, for that user only', async () => {
+    const [ana, bia] = [randomUUID(), randomUUID()];
+    const gifts = defaultCategoryId(ana, 'gifts');
+    const before = await service.decide(ana, santaLuzia);
+    expect(before.categoryId).not.toBe(gifts);
+
+    await service.onTransactionEvent(corrected(ana, randomUUID(), 'PADARIA DO ZE LTDA SAO PAULO BR', gifts, 2));
+    const after = await service.decide(ana, santaLuzia);
+    expect(after.categoryId).toBe(gifts);
+    expect(after.explanation).toBe("your corrections: token 'padaria' → gifts");
+    expect(after.suggestions[0]?.categoryId).toBe(gifts);
+
+    const other = await service.decide(bia, santaLuzia);
+    expect(other.categoryId).not.toBe(defaultCategoryId(bia, 'gifts'));
+  });
+
+  it("a custom category can win; money in never takes the user's expense words", async () => {
+    const user = randomUUID();
+    const custom = randomUUID();
+    await service.onTransactionEvent(corrected(user, randomUUID(), 'PADARIA DO ZE', custom, 1));
+    const out = await service.decide(user, santaLuzia);
+    expect(out.categoryId).toBe(custom);
+    expect(out.explanation).toBe("your corrections: token 'padaria' → your category");
+    const incoming = await service.decide(user, { ...santaLuzia, cents: 1500n });
+    expect(incoming.categoryId).not.toBe(custom);
+  });
+
+  it('counts a replayed correction once and moves the counts on a newer choice', async () => {
+    const user = randomUUID();
+    const tx = randomUUID();
+    const [gifts, health] = [defaultCategoryId(user, 'gifts'), defaultCategoryId(user, 'health')];
+    await service.onTransactionEvent(corrected(user, tx, 'PADARIA DO ZE', gifts, 2));
+    await service.onTransactionEvent(corrected(user, tx, 'PADARIA DO ZE', gifts, 2));
+    expect(await repo.priors(user, 'out', ['padaria'])).toEqual([{ token: 'padaria', categoryId: gifts, count: 1 }]);
+
+    await service.onTransactionEvent(corrected(user, tx, 'PADARIA DO ZE', health, 3));
+    expect(await repo.priors(user, 'out', ['padaria'])).toEqual([{ token: 'padaria', categoryId: health, count: 1 }]);
+    // An older version arriving late does not take the newer choice back.
+    await service.onTransactionEvent(corrected(user, tx, 'PADARIA DO ZE', gifts, 1));
+    expect(await repo.priors(user, 'out', ['padaria'])).toEqual([{ token: 'padaria', categoryId: health, count: 1 }]);
+  });
+});
