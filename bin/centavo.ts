@@ -2,6 +2,8 @@
  * One entry point for every module (like Loki's -target):
  *   centavo [--module=all|gateway|auth|transactions|budget|ai|worker[,...]] [--migrate]
  *   centavo migrate            create the databases and apply pending migrations, then exit
+ *   centavo jobs failed        list the jobs that failed their last try (kept a week)
+ *   centavo jobs retry         move every failed job back to its queue
  * `all` (the default) runs the four subgraphs, the gateway and the workers in this process.
  */
 import { resolveKeyPems } from '@centavo/auth-tokens';
@@ -20,12 +22,16 @@ interface Stoppable {
   stop(): Promise<void>;
 }
 
-function parseArgs(argv: string[]): { command: 'run' | 'migrate'; modules: Module[]; migrate: boolean } {
-  let command: 'run' | 'migrate' = 'run';
+type Command = 'run' | 'migrate' | 'jobs-failed' | 'jobs-retry';
+
+function parseArgs(argv: string[]): { command: Command; modules: Module[]; migrate: boolean } {
+  let command: Command = 'run';
   let modules: Module[] = [...MODULES];
   let migrate = false;
   for (const arg of argv) {
     if (arg === 'migrate') command = 'migrate';
+    else if (arg === 'jobs') command = 'jobs-failed';
+    else if (command.startsWith('jobs') && (arg === 'failed' || arg === 'retry')) command = `jobs-${arg}`;
     else if (arg === '--migrate') migrate = true;
     else if (arg.startsWith('--module=')) {
       const names = arg.slice('--module='.length).split(',').map((s) => s.trim());
@@ -68,6 +74,13 @@ async function startModule(name: Module): Promise<Stoppable> {
 async function main(): Promise<void> {
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'info', name: 'centavo' });
   const { command, modules, migrate } = parseArgs(process.argv.slice(2));
+  if (command === 'jobs-failed' || command === 'jobs-retry') {
+    const { listFailedJobs, retryFailedJobs } = await import('@centavo/jobs');
+    const config = parseEnv(z.object({ REDIS_URL: commonEnv.REDIS_URL, REDIS_PREFIX: commonEnv.REDIS_PREFIX }));
+    const result = command === 'jobs-failed' ? await listFailedJobs(config) : await retryFailedJobs(config);
+    console.log(JSON.stringify(result, null, 2));
+    return;
+  }
   const infra = await ensureInfra({ log: (m) => logger.info(m) });
   process.env.DATABASE_URL = infra.databaseUrl;
   process.env.REDIS_URL = infra.redisUrl;
