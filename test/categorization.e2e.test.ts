@@ -82,13 +82,16 @@ describe('categorization pushed live', () => {
     expect(event.categorization?.confidence).toBeGreaterThan(0.5);
     expect(event.categorization?.explanation).toBeTruthy();
     expect(bobEvents).toEqual([]);
-    const { transaction } = await ok<{ transaction: { merchant: string | null; categorization: { source: string } } }>(
+    const { transaction } = await ok<{
+      transaction: { merchant: string | null; categorization: { source: string }; suggestions: { category: { slug: string } }[] };
+    }>(
       url,
-      `query ($id: ID!) { transaction(id: $id) { merchant categorization { source } } }`,
+      `query ($id: ID!) { transaction(id: $id) { merchant categorization { source } suggestions { category { slug } } } }`,
       { id },
       ana.accessToken,
     );
-    expect(transaction).toEqual({ merchant: 'NETFLIX', categorization: { source: 'AI' } });
+    expect(transaction).toMatchObject({ merchant: 'NETFLIX', categorization: { source: 'AI' } });
+    expect(transaction.suggestions[0]?.category.slug).toBe('subscriptions');
   }, 30_000);
 
   it('learns a merchant from ONE correction', async () => {

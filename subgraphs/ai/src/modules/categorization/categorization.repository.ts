@@ -3,10 +3,17 @@ import type { DecisionSource } from '../../generated/prisma/client.js';
 import type { Direction } from '../categorize/slugs.js';
 import type { PriorCount } from './user-priors.js';
 
+export interface SuggestionRecord {
+  categoryId: string;
+  confidence: number;
+}
+
 export interface CategorizationRecord {
   transactionId: string;
   userId: string;
-  categoryId: string;
+  /** Null when nothing was sure enough to choose. */
+  categoryId: string | null;
+  suggestions: SuggestionRecord[];
   confidence: number;
   source: DecisionSource;
   explanation: string | null;
@@ -35,23 +42,30 @@ export interface Correction {
 export class CategorizationRepository {
   constructor(private readonly prisma: AiPrisma) {}
 
-  /** Stores a decision unless one for a newer version of the transaction is already there. */
+  /**
+   * Stores a decision unless one for a newer version of the transaction is already there, or it
+   * is unsure (no category) and a sure one is.
+   */
   async saveDecision(d: CategorizationRecord): Promise<boolean> {
     const { transactionVersion, ...rest } = d;
+    const suggestions = JSON.stringify(rest.suggestions);
     const count = await this.prisma.$executeRaw`
-      INSERT INTO categorizations (transaction_id, user_id, category_id, confidence, source, explanation, model_version, transaction_version, updated_at)
-      VALUES (${rest.transactionId}::uuid, ${rest.userId}::uuid, ${rest.categoryId}::uuid, ${rest.confidence}, ${rest.source}::"DecisionSource",
+      INSERT INTO categorizations (transaction_id, user_id, category_id, suggestions, confidence, source, explanation, model_version, transaction_version, updated_at)
+      VALUES (${rest.transactionId}::uuid, ${rest.userId}::uuid, ${rest.categoryId}::uuid, ${suggestions}::jsonb, ${rest.confidence}, ${rest.source}::"DecisionSource",
               ${rest.explanation}, ${rest.modelVersion}, ${transactionVersion}, now())
       ON CONFLICT (transaction_id) DO UPDATE SET
-        category_id = excluded.category_id, confidence = excluded.confidence, source = excluded.source,
+        category_id = excluded.category_id, suggestions = excluded.suggestions, confidence = excluded.confidence, source = excluded.source,
         explanation = excluded.explanation, model_version = excluded.model_version,
         transaction_version = excluded.transaction_version, updated_at = now()
-      WHERE categorizations.transaction_version <= excluded.transaction_version`;
+      WHERE categorizations.transaction_version <= excluded.transaction_version
+        -- An unsure decision never replaces a sure one: the transaction keeps its category.
+        AND (excluded.category_id IS NOT NULL OR categorizations.category_id IS NULL)`;
     return count === 1;
   }
 
-  findForUser(userId: string, transactionIds: readonly string[]): Promise<CategorizationRecord[]> {
-    return this.prisma.categorization.findMany({ where: { userId, transactionId: { in: [...transactionIds] } } });
+  async findForUser(userId: string, transactionIds: readonly string[]): Promise<CategorizationRecord[]> {
+    const rows = await this.prisma.categorization.findMany({ where: { userId, transactionId: { in: [...transactionIds] } } });
+    return rows.map((r) => ({ ...r, suggestions: r.suggestions as unknown as SuggestionRecord[] }));
   }
 
   async forget(transactionId: string): Promise<void> {

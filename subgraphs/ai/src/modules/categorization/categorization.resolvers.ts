@@ -40,7 +40,7 @@ export const categorizationResolvers = {
       return { id: ref.id, decision: isUuid(ref.id) ? await ctx.loaders.categorization.load(ref.id) : null };
     },
     categorization: (t: { decision: CategorizationRecord | null }) =>
-      t.decision
+      t.decision?.categoryId
         ? {
             category: category(t.decision.categoryId),
             confidence: t.decision.confidence,
@@ -49,5 +49,7 @@ export const categorizationResolvers = {
             modelVersion: t.decision.modelVersion,
           }
         : null,
+    suggestions: (t: { decision: CategorizationRecord | null }) =>
+      (t.decision?.suggestions ?? []).map((s) => ({ category: category(s.categoryId), confidence: s.confidence })),
   },
 };

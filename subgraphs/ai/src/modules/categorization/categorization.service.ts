@@ -182,6 +182,7 @@ export class CategorizationService {
           transactionId: t.id,
           userId: t.userId,
           categoryId: t.categoryId,
+          suggestions: [{ categoryId: t.categoryId, confidence: 1 }],
           confidence: 1,
           source: 'USER',
           explanation: 'chosen by you',
@@ -194,17 +195,18 @@ export class CategorizationService {
     // Our own decision coming back: nothing new to decide.
     if (event.type === 'transaction.categorized') return null;
     const decision = await this.decide(t.userId, { description: t.description, ...decisionAmounts(BigInt(t.amountMinor), t.currency) }, { external: true });
-    if (!decision.categoryId) return null;
+    // Not sure enough: the transaction stays uncategorized, but its top suggestions are kept.
     await this.repo.saveDecision({
       transactionId: t.id,
       userId: t.userId,
       categoryId: decision.categoryId,
+      suggestions: decision.suggestions.slice(0, 3),
       confidence: decision.confidence,
       source: decision.source,
       explanation: decision.explanation,
       modelVersion: decision.modelVersion,
       transactionVersion: t.version,
     });
-    return decision as Decision & { categoryId: string };
+    return decision.categoryId ? (decision as Decision & { categoryId: string }) : null;
   }
 }

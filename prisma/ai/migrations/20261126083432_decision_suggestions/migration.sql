@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "categorizations" ADD COLUMN     "suggestions" JSONB NOT NULL DEFAULT '[]',
+ALTER COLUMN "category_id" DROP NOT NULL;
