@@ -88,3 +88,10 @@ export const applyCategorization = defineJob({
 
 /** Every consumer of transaction events, each on its own queue. */
 export const TRANSACTION_EVENT_CONSUMERS = [budgetTransactionChanged, aiTransactionChanged] as const;
+
+/** ai: retrain the global model from the data set and users' corrections (scheduled, and after enough corrections). */
+export const retrainModel = defineJob({
+  queue: 'ai-maintenance',
+  name: 'retrain-model',
+  schema: z.object({ reason: z.string().max(200) }),
+});

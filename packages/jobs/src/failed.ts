@@ -1,8 +1,8 @@
 import { createQueue, type QueueConfig } from './queues.js';
-import { aiTransactionChanged, applyCategorization, budgetTransactionChanged } from './definitions.js';
+import { aiTransactionChanged, applyCategorization, budgetTransactionChanged, retrainModel } from './definitions.js';
 
 /** Every queue of Centavo, for operators' tools. */
-export const ALL_QUEUES = [budgetTransactionChanged.queue, aiTransactionChanged.queue, applyCategorization.queue] as const;
+export const ALL_QUEUES = [budgetTransactionChanged.queue, aiTransactionChanged.queue, applyCategorization.queue, retrainModel.queue] as const;
 
 export interface FailedJob {
   queue: string;

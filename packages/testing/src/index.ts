@@ -11,6 +11,9 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
     JWT_KEY_DIR: '.data/test-keys',
     HOST: '127.0.0.1',
     APOLLO_TELEMETRY_DISABLED: '1',
+    // Tests share one database: retraining the global model is tested on its own, with cleanup.
+    GLOBAL_LEARNING: '0',
+    RETRAIN_CRON: '',
     ...overrides,
   };
 }

@@ -1,4 +1,4 @@
-import { DEFAULT_PORTS, loadSubgraphConfig, z } from '@centavo/config';
+import { DEFAULT_PORTS, envBoolean, loadSubgraphConfig, z } from '@centavo/config';
 
 export const loadConfig = (env: Record<string, string | undefined> = process.env) =>
   loadSubgraphConfig(
@@ -8,6 +8,12 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
       BUDGET_SUBGRAPH_URL: z.url().default(`http://127.0.0.1:${DEFAULT_PORTS.budget}/graphql`),
       /** Below this model confidence a transaction stays uncategorized (with suggestions). */
       CATEGORIZE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
+      /** Users' corrections to default categories also train the global model (one installation's users). */
+      GLOBAL_LEARNING: envBoolean(true),
+      /** Retrain once this many new corrections have come in since the last model ... */
+      RETRAIN_AFTER_CORRECTIONS: z.coerce.number().int().min(1).default(50),
+      /** ... and on this cron schedule (UTC); empty turns the schedule off. */
+      RETRAIN_CRON: z.string().default('0 3 * * *'),
       /** An OpenAI-compatible endpoint asked about low-confidence transactions; unset = off. */
       EXTERNAL_MODEL_URL: z.url().optional(),
       EXTERNAL_MODEL_API_KEY: z.string().min(1).optional(),

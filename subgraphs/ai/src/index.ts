@@ -12,6 +12,9 @@ import { createColdCategorizer } from './modules/categorization/cold-categorizer
 import { rulesResolvers } from './modules/rules/rules.resolvers.js';
 import { RulesRepository } from './modules/rules/rules.repository.js';
 import { RulesService } from './modules/rules/rules.service.js';
+import { followModelUpdates } from './modules/training/model-sync.js';
+import { ModelTraining } from './modules/training/model-training.js';
+import { TrainingRepository } from './modules/training/training.repository.js';
 
 export { loadConfig };
 export { startAiWorker, type AiWorker } from './worker.js';
@@ -27,9 +30,14 @@ export async function startAiSubgraph(
   const rulesRepo = new RulesRepository(prisma);
   const decisions = new CategorizationRepository(prisma);
   const rules = new RulesService(rulesRepo, new BudgetCategories(config.BUDGET_SUBGRAPH_URL));
-  const categorization = new CategorizationService(decisions, rulesRepo, createColdCategorizer(config.CATEGORIZE_THRESHOLD), {
-    threshold: config.CATEGORIZE_THRESHOLD,
+  const cold = createColdCategorizer(config.CATEGORIZE_THRESHOLD);
+  const categorization = new CategorizationService(decisions, rulesRepo, cold, { threshold: config.CATEGORIZE_THRESHOLD });
+  // suggestCategories answers with the newest retrained model, like the worker.
+  const training = new ModelTraining(new TrainingRepository(prisma), cold, logger, {
+    globalLearning: config.GLOBAL_LEARNING,
+    retrainAfter: config.RETRAIN_AFTER_CORRECTIONS,
   });
+  const models = await followModelUpdates(config, training, logger);
   return bootSubgraph<AiContext>({
     name: 'ai',
     config,
@@ -39,5 +47,6 @@ export async function startAiSubgraph(
     resolvers: mergeResolvers(rulesResolvers, categorizationResolvers),
     db: prisma,
     context: (base) => ({ ...base, rules, rulesRepo, categorization, loaders: createLoaders(base.user?.id, rulesRepo, decisions) }),
+    onStop: () => models.close(),
   });
 }

@@ -1,4 +1,4 @@
-import { aiTransactionChanged, applyCategorization, createQueue, createWorker } from '@centavo/jobs';
+import { aiTransactionChanged, applyCategorization, createQueue, createWorker, retrainModel } from '@centavo/jobs';
 import { createLogger, type Logger } from '@centavo/logger';
 import { loadConfig, type AiConfig } from './config.js';
 import { createPrisma } from './db.js';
@@ -8,6 +8,9 @@ import { CategorizationService } from './modules/categorization/categorization.s
 import { createColdCategorizer } from './modules/categorization/cold-categorizer.js';
 import { createExternalModel } from './modules/categorization/external-model.js';
 import { RulesRepository } from './modules/rules/rules.repository.js';
+import { announceModel, followModelUpdates } from './modules/training/model-sync.js';
+import { ModelTraining } from './modules/training/model-training.js';
+import { TrainingRepository } from './modules/training/training.repository.js';
 
 export interface AiWorker {
   stop(): Promise<void>;
@@ -18,7 +21,12 @@ export async function startAiWorker(config: AiConfig = loadConfig(), root: Logge
   const logger = root.child({ service: 'ai-worker' });
   const prisma = createPrisma(config.databaseUrl, false);
   const cold = createColdCategorizer(config.CATEGORIZE_THRESHOLD);
+  const model = new ModelTraining(new TrainingRepository(prisma), cold, logger, {
+    globalLearning: config.GLOBAL_LEARNING,
+    retrainAfter: config.RETRAIN_AFTER_CORRECTIONS,
+  });
   // Train before taking jobs (about 2 s of CPU), so the first events do not wait behind it.
+  const models = await followModelUpdates(config, model, logger);
   logger.info({ modelVersion: cold.version }, 'categorization model ready');
   // Off (null) unless EXTERNAL_MODEL_URL is set: then nothing is ever sent out.
   const external = createExternalModel(config, logger);
@@ -28,17 +36,37 @@ export async function startAiWorker(config: AiConfig = loadConfig(), root: Logge
     external,
   });
   const commands = createQueue(config, applyCategorization.queue);
+  const maintenance = createQueue(config, retrainModel.queue);
+  const training = { model, queue: maintenance, currentVersion: () => cold.version };
   const worker = createWorker(
     config,
     aiTransactionChanged,
-    (event, job) => processTransactionEvent(service, commands, event, logger.child({ jobId: job.id, requestId: event.requestId })),
+    (event, job) => processTransactionEvent(service, commands, event, logger.child({ jobId: job.id, requestId: event.requestId }), training),
     logger,
     { concurrency: config.WORKER_CONCURRENCY, stalledInterval: config.WORKER_STALLED_INTERVAL_MS, maxStalledCount: 100 },
   );
+  // Retraining is a job: scheduled, and enqueued after enough corrections; every ai process then loads the new version.
+  const retrainer = createWorker(
+    config,
+    retrainModel,
+    async () => {
+      const result = await model.retrain();
+      await announceModel(config, result.version);
+      return result;
+    },
+    logger,
+    { concurrency: 1, stalledInterval: config.WORKER_STALLED_INTERVAL_MS },
+  );
+  if (config.RETRAIN_CRON) {
+    await maintenance.upsertJobScheduler('retrain-schedule', { pattern: config.RETRAIN_CRON, tz: 'UTC' }, { name: retrainModel.name, data: { reason: 'schedule' } });
+  }
   return {
     async stop() {
       await worker.close();
+      await retrainer.close();
       await commands.close();
+      await maintenance.close();
+      await models.close();
       await prisma.$disconnect();
     },
   };

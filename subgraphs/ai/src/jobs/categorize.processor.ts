@@ -1,6 +1,7 @@
-import { applyCategorization, enqueue, type Queue, type TransactionEvent } from '@centavo/jobs';
+import { applyCategorization, enqueue, retrainModel, type Queue, type TransactionEvent } from '@centavo/jobs';
 import type { Logger } from '@centavo/logger';
 import type { CategorizationService } from '../modules/categorization/categorization.service.js';
+import type { ModelTraining } from '../modules/training/model-training.js';
 
 /**
  * One transaction event: the service learns or decides, and a decision goes to the
@@ -12,7 +13,12 @@ export async function processTransactionEvent(
   commands: Queue,
   event: TransactionEvent,
   logger: Logger,
+  training?: { model: ModelTraining; queue: Queue; currentVersion: () => string },
 ): Promise<void> {
+  if (training && (await training.model.recordCorrection(event))) {
+    // Enough new corrections: one retrain per model version (the job id dedupes the rest).
+    await enqueue(training.queue, retrainModel, { reason: 'corrections' }, `retrain-after-${training.currentVersion()}`);
+  }
   const decision = await service.onTransactionEvent(event);
   if (!decision) return;
   const t = event.transaction;

@@ -18,14 +18,23 @@ export interface ColdCategorizer {
   categorize(description: string, cents: bigint): ColdDecision;
 }
 
+/** A cold categorizer whose model a retrain can replace. */
+export interface SwappableColdCategorizer extends ColdCategorizer {
+  swap(model: CategorizerModel): void;
+}
+
 /**
  * The merchant dictionary and the model trained on the project's labelled data set, behind
- * the interface the pipeline uses. Trained once per process, on first use.
+ * the interface the pipeline uses. Trained once per process, on first use; a retrained model
+ * replaces it with swap().
  */
-export function createColdCategorizer(threshold: number): ColdCategorizer {
+export function createColdCategorizer(threshold: number): SwappableColdCategorizer {
   let model: CategorizerModel | undefined;
   const trained = () => (model ??= CategorizerModel.fromDataset());
   return {
+    swap(next) {
+      model = next;
+    },
     get version() {
       return trained().version;
     },

@@ -1,0 +1,41 @@
+import { Redis } from 'ioredis';
+import type { Logger } from '@centavo/logger';
+import type { ModelTraining } from './model-training.js';
+
+interface SyncConfig {
+  REDIS_URL: string;
+  REDIS_PREFIX: string;
+}
+
+const channel = (config: SyncConfig) => `${config.REDIS_PREFIX}ai:model`;
+
+/** Tells every ai process that a new model version was recorded. */
+export async function announceModel(config: SyncConfig, version: string): Promise<void> {
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 });
+  try {
+    await redis.publish(channel(config), version);
+  } finally {
+    await redis.quit().catch(() => redis.disconnect());
+  }
+}
+
+/**
+ * Keeps this process's model in step with the newest recorded version: at start, and
+ * whenever a retrain is announced (training takes about 2 s of this process's CPU).
+ */
+export async function followModelUpdates(config: SyncConfig, training: ModelTraining, logger: Logger): Promise<{ close(): Promise<void> }> {
+  const load = () =>
+    training
+      .loadLatest()
+      .then((version) => version && logger.info({ version }, 'categorization model updated'))
+      .catch((err: unknown) => logger.error({ err }, 'loading the newest model failed; keeping the current one'));
+  await load();
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  await redis.subscribe(channel(config));
+  redis.on('message', () => void load());
+  return {
+    async close() {
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}
