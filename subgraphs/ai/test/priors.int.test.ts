@@ -9,6 +9,7 @@ import { CategorizationRepository } from '../src/modules/categorization/categori
 import { CategorizationService } from '../src/modules/categorization/categorization.service.js';
 import { createColdCategorizer } from '../src/modules/categorization/cold-categorizer.js';
 import { RulesRepository } from '../src/modules/rules/rules.repository.js';
+import { transactionEvent } from './factories.js';
 
 let prisma: AiPrisma;
 let repo: CategorizationRepository;
@@ -25,28 +26,8 @@ afterAll(async () => {
   await prisma?.$disconnect();
 });
 
-function corrected(userId: string, id: string, description: string, categoryId: string, version: number): TransactionEvent {
-  return {
-    eventId: randomUUID(),
-    type: 'transaction.categorized',
-    occurredAt: new Date().toISOString(),
-    transaction: {
-      id,
-      userId,
-      accountId: randomUUID(),
-      version,
-      deleted: false,
-      amountMinor: '-1200',
-      currency: 'BRL',
-      date: '2026-11-20',
-      description,
-      merchant: null,
-      categoryId,
-      categorySource: 'USER',
-      transferPeerId: null,
-    },
-  };
-}
+const corrected = (userId: string, id: string, description: string, categoryId: string, version: number): TransactionEvent =>
+  transactionEvent('transaction.categorized', { id, userId, description, categoryId, categorySource: 'USER', version });
 
 const santaLuzia = { description: 'PADARIA SANTA LUZIA', cents: -1500n, absScaled: 150_000n };
 

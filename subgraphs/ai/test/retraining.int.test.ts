@@ -9,6 +9,7 @@ import { createPrisma, type AiPrisma } from '../src/db.js';
 import { createColdCategorizer } from '../src/modules/categorization/cold-categorizer.js';
 import { ModelTraining } from '../src/modules/training/model-training.js';
 import { TrainingRepository } from '../src/modules/training/training.repository.js';
+import { transactionEvent } from './factories.js';
 
 const config = loadConfig(testEnv({ AI_PORT: '0', REDIS_PREFIX: `centavo-test-retrain-${randomUUID().slice(0, 8)}:` }));
 const logger = createLogger({ level: 'silent' });
@@ -27,28 +28,16 @@ afterAll(async () => {
 });
 
 function correction(userId: string, description: string, slug: 'gifts' | 'pets', version = 2): TransactionEvent {
-  const id = randomUUID();
-  transactionIds.push(id);
-  return {
-    eventId: randomUUID(),
-    type: 'transaction.categorized',
-    occurredAt: new Date().toISOString(),
-    transaction: {
-      id,
-      userId,
-      accountId: randomUUID(),
-      version,
-      deleted: false,
-      amountMinor: '-3500',
-      currency: 'BRL',
-      date: '2026-11-20',
-      description,
-      merchant: null,
-      categoryId: defaultCategoryId(userId, slug),
-      categorySource: 'USER',
-      transferPeerId: null,
-    },
-  };
+  const event = transactionEvent('transaction.categorized', {
+    userId,
+    description,
+    version,
+    amountMinor: '-3500',
+    categoryId: defaultCategoryId(userId, slug),
+    categorySource: 'USER',
+  });
+  transactionIds.push(event.transaction.id);
+  return event;
 }
 
 describe('retraining the global model from corrections', () => {

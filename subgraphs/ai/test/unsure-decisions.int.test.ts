@@ -9,6 +9,7 @@ import { CategorizationRepository } from '../src/modules/categorization/categori
 import { CategorizationService } from '../src/modules/categorization/categorization.service.js';
 import { createColdCategorizer } from '../src/modules/categorization/cold-categorizer.js';
 import { RulesRepository } from '../src/modules/rules/rules.repository.js';
+import { transactionEvent } from './factories.js';
 
 let prisma: AiPrisma;
 let repo: CategorizationRepository;
@@ -21,26 +22,8 @@ beforeAll(() => {
 });
 afterAll(() => prisma?.$disconnect());
 
-const event = (userId: string, id: string, version: number, description: string): TransactionEvent => ({
-  eventId: randomUUID(),
-  type: version === 1 ? 'transaction.created' : 'transaction.updated',
-  occurredAt: new Date().toISOString(),
-  transaction: {
-    id,
-    userId,
-    accountId: randomUUID(),
-    version,
-    deleted: false,
-    amountMinor: '-4590',
-    currency: 'BRL',
-    date: '2026-11-20',
-    description,
-    merchant: null,
-    categoryId: null,
-    categorySource: null,
-    transferPeerId: null,
-  },
-});
+const event = (userId: string, id: string, version: number, description: string): TransactionEvent =>
+  transactionEvent(version === 1 ? 'transaction.created' : 'transaction.updated', { userId, id, version, description, amountMinor: '-4590' });
 
 describe('decisions below the confidence threshold', () => {
   it('leave the transaction uncategorized but keep its top suggestions', async () => {
