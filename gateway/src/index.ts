@@ -9,6 +9,7 @@ import express from 'express';
 import { createAuthRuntime } from '@centavo/auth-tokens';
 import { formatError } from '@centavo/errors';
 import { createLogger, type Logger } from '@centavo/logger';
+import { metricsPlugin } from '@centavo/metrics';
 import { authenticate, listen, mountHealth, requestIdOf, type RunningHttpServer } from '@centavo/server';
 import { bodyLimitBytes, loadConfig, subgraphUrlOverrides, type GatewayConfig } from './config.js';
 import type { GatewayContext } from './context.js';
@@ -49,7 +50,7 @@ export async function startGateway(
     buildService: ({ url }) => new AuthenticatedDataSource({ url }),
     logger,
   });
-  const plugins: ApolloServerPlugin<GatewayContext>[] = [ApolloServerPluginUsageReportingDisabled()];
+  const plugins: ApolloServerPlugin<GatewayContext>[] = [ApolloServerPluginUsageReportingDisabled(), metricsPlugin<GatewayContext>('gateway')];
   if (!config.INTROSPECTION) plugins.push(ApolloServerPluginLandingPageDisabled());
   const apollo = new ApolloServer<GatewayContext>({
     gateway,

@@ -1,4 +1,5 @@
 import type { Express } from 'express';
+import { metrics, metricsContentType, metricsText } from '@centavo/metrics';
 
 /** A dependency whose failure makes the process not ready (PostgreSQL, Redis, ...). */
 export interface ReadinessCheck {
@@ -25,8 +26,23 @@ async function runCheck(check: ReadinessCheck): Promise<{ name: string; ok: bool
   }
 }
 
-/** /live (the process answers), /ready (503 while a dependency is down) and /health. */
+const KNOWN_ROUTES = new Set(['/graphql', '/health', '/ready', '/live', '/metrics']);
+
+/**
+ * /live (the process answers), /ready (503 while a dependency is down), /health, and
+ * /metrics (Prometheus text), plus the duration of every HTTP request. Mount it first.
+ */
 export function mountHealth(app: Express, service: string, checks: ReadinessCheck[]): void {
+  app.use((req, res, next) => {
+    const done = metrics.httpDuration.startTimer();
+    // Unknown paths share one label, so scanners cannot blow up the metric's cardinality.
+    const route = KNOWN_ROUTES.has(req.path) ? req.path : 'other';
+    res.on('finish', () => done({ service, method: req.method, route, status: String(res.statusCode) }));
+    next();
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metricsContentType).send(await metricsText());
+  });
   app.get('/live', (_req, res) => {
     res.json({ status: 'ok' });
   });

@@ -9,6 +9,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import express from 'express';
 import type { DocumentNode } from 'graphql';
 import type { AuthRuntime, AuthUser, TokenVerifier } from '@centavo/auth-tokens';
+import { metricsPlugin } from '@centavo/metrics';
 import { formatError, unauthenticated } from '@centavo/errors';
 import type { Logger } from '@centavo/logger';
 import { mountHealth, type ReadinessCheck } from './health.js';
@@ -60,7 +61,7 @@ export async function startSubgraphServer<TContext extends BaseContext>(
   const { logger } = options;
   const schema = buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers }]);
   // Inline traces feed Apollo Studio, which Centavo never reports to.
-  const plugins: ApolloServerPlugin<TContext>[] = [ApolloServerPluginInlineTraceDisabled()];
+  const plugins: ApolloServerPlugin<TContext>[] = [ApolloServerPluginInlineTraceDisabled(), metricsPlugin<TContext>(options.name)];
   if (!options.introspection) plugins.push(ApolloServerPluginLandingPageDisabled());
   const apollo = new ApolloServer<TContext>({
     schema,

@@ -3,6 +3,7 @@ import type { CryptoKey } from 'jose';
 import { signAccessToken, type AuthUser, type Denylist, type Role } from '@centavo/auth-tokens';
 import { conflict, unauthenticated } from '@centavo/errors';
 import type { Logger } from '@centavo/logger';
+import { metrics } from '@centavo/metrics';
 import {
   hashPassword,
   normalizeEmail,
@@ -51,6 +52,7 @@ export class AuthService {
       throw error;
     }
     this.o.logger.info({ userId: user.id }, 'user registered');
+    metrics.userRegistrations.inc();
     return this.issue(user, randomUUID());
   }
 

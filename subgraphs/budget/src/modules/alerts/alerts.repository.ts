@@ -80,15 +80,15 @@ export class AlertsRepository {
    * them. Rows another worker is publishing are skipped (SKIP LOCKED); a crash before the
    * commit leaves them pending for the next try: delivery is at least once.
    */
-  async publishPending(userId: string, publish: (alertId: string) => Promise<void>, batch = 100): Promise<number> {
+  async publishPending(userId: string, publish: (alertId: string, type: string) => Promise<void>, batch = 100): Promise<number> {
     // Most events find nothing pending: check without opening a transaction.
     const pending = await this.db.alert.findFirst({ where: { userId, publishedAt: null }, select: { id: true } });
     if (!pending) return 0;
     return inTransaction(this.db, async (tx) => {
-      const rows = await tx.$queryRaw<{ id: string }[]>`
-        SELECT id::text FROM alerts WHERE user_id = ${userId}::uuid AND published_at IS NULL
+      const rows = await tx.$queryRaw<{ id: string; type: string }[]>`
+        SELECT id::text, type::text FROM alerts WHERE user_id = ${userId}::uuid AND published_at IS NULL
         ORDER BY created_at, id LIMIT ${batch}::int FOR UPDATE SKIP LOCKED`;
-      for (const row of rows) await publish(row.id);
+      for (const row of rows) await publish(row.id, row.type);
       if (rows.length > 0) {
         await tx.alert.updateMany({ where: { id: { in: rows.map((r) => r.id) } }, data: { publishedAt: new Date() } });
       }

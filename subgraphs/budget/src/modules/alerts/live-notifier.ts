@@ -1,3 +1,4 @@
+import { metrics } from '@centavo/metrics';
 import type { Publisher } from '@centavo/pubsub';
 import type { BudgetsRepository, SpendingKey } from '../budgets/budgets.repository.js';
 import type { ApplyResult, SpendingService } from '../spending/spending.service.js';
@@ -30,7 +31,11 @@ export class LiveNotifier {
     for (;;) {
       const sent = await this.d.alerts.publishPending(
         result.userId,
-        (id) => this.d.publisher.publish(result.userId, { __typename: 'Alert', id, field: 'alertRaised' }),
+        async (id, type) => {
+          await this.d.publisher.publish(result.userId, { __typename: 'Alert', id, field: 'alertRaised' });
+          // Counted when first published: alerts are stored once, published (normally) once.
+          metrics.alertsRaised.inc({ type });
+        },
         BATCH,
       );
       alerts += sent;

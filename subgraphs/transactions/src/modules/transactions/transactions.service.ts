@@ -3,6 +3,7 @@ import type { AuthUser } from '@centavo/auth-tokens';
 import type { BudgetCategories } from '@centavo/budget-client';
 import { defaultCategoryId } from '@centavo/categories';
 import { badInput, notFound } from '@centavo/errors';
+import { metrics } from '@centavo/metrics';
 import type { AccountRecord } from '../accounts/accounts.repository.js';
 import {
   IdempotencyKeyTaken,
@@ -140,6 +141,9 @@ export class TransactionsService {
     try {
       const created = await this.d.transactions.createWithEvents(rows, requestId);
       this.d.onEvents();
+      for (const row of created) {
+        metrics.transactionsCreated.inc({ type: row.transferPeerId ? 'transfer' : row.amountMinor < 0n ? 'expense' : 'income' });
+      }
       return created;
     } catch (error) {
       // Lost a race with a request carrying the same key: answer with the winner's row.

@@ -1,0 +1,72 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import client from 'prom-client';
+
+/**
+ * Prometheus metrics of this process, served at /metrics by every HTTP module. One registry
+ * per process, kept on globalThis so a module loaded twice still registers each metric once.
+ */
+interface Metrics {
+  registry: client.Registry;
+  httpDuration: client.Histogram<'service' | 'method' | 'route' | 'status'>;
+  operations: client.Histogram<'service' | 'operation' | 'type'>;
+  errors: client.Counter<'service' | 'code'>;
+  userRegistrations: client.Counter;
+  transactionsCreated: client.Counter<'type'>;
+  alertsRaised: client.Counter<'type'>;
+}
+
+function create(): Metrics {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  return {
+    registry,
+    httpDuration: new client.Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP requests by service, method, route and status',
+      labelNames: ['service', 'method', 'route', 'status'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
+    operations: new client.Histogram({
+      name: 'graphql_operation_duration_seconds',
+      help: 'GraphQL operations by service, operation name and type',
+      labelNames: ['service', 'operation', 'type'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
+    errors: new client.Counter({ name: 'graphql_errors_total', help: 'GraphQL errors by extensions.code', labelNames: ['service', 'code'], registers }),
+    userRegistrations: new client.Counter({ name: 'user_registrations_total', help: 'Users registered', registers }),
+    transactionsCreated: new client.Counter({
+      name: 'transactions_created_total',
+      help: 'Transactions recorded, by type (expense, income, transfer)',
+      labelNames: ['type'],
+      registers,
+    }),
+    alertsRaised: new client.Counter({ name: 'alerts_raised_total', help: 'Alerts raised, by type', labelNames: ['type'], registers }),
+  };
+}
+
+const holder = globalThis as { __centavoMetrics?: Metrics };
+export const metrics: Metrics = (holder.__centavoMetrics ??= create());
+
+/** Records every GraphQL operation's duration and every error's code. */
+export function metricsPlugin<T extends object>(service: string): ApolloServerPlugin<T> {
+  return {
+    async requestDidStart() {
+      const started = process.hrtime.bigint();
+      return {
+        async willSendResponse({ operationName, operation, errors }) {
+          const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+          metrics.operations.observe({ service, operation: operationName ?? 'anonymous', type: operation?.operation ?? 'unknown' }, seconds);
+          for (const error of errors ?? []) {
+            metrics.errors.inc({ service, code: String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR') });
+          }
+        },
+      };
+    },
+  };
+}
+
+export const metricsText = (): Promise<string> => metrics.registry.metrics();
+export const metricsContentType = metrics.registry.contentType;
