@@ -16,8 +16,8 @@ echo "== typecheck"
 node --import tsx scripts/prisma.ts generate >/dev/null
 if node_modules/.bin/tsc -p tsconfig.json --noEmit; then checks_passed=$((checks_passed + 1)); else checks_failed=$((checks_failed + 1)); fi
 
-echo "== docker-compose.yml (no Docker engine needed)"
-if node_modules/.bin/dclint docker-compose.yml; then checks_passed=$((checks_passed + 1)); else checks_failed=$((checks_failed + 1)); fi
+echo "== docker-compose.yml and deploy/k8s (no Docker engine or cluster needed)"
+if node_modules/.bin/dclint docker-compose.yml && node deploy/validate.mjs; then checks_passed=$((checks_passed + 1)); else checks_failed=$((checks_failed + 1)); fi
 
 echo "== tests"
 mkdir -p .data
