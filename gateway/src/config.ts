@@ -14,17 +14,56 @@ const schema = z.object({
   /** Apollo Sandbox and introspection; always off in production. */
   INTROSPECTION: envBoolean(true),
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/).default('1mb'),
+  /** Calls to subgraphs: a timeout, retries (queries only) and a circuit breaker per subgraph. */
+  SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
+  SUBGRAPH_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+  SUBGRAPH_BREAKER_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  SUBGRAPH_BREAKER_COOLDOWN_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   /** Events waiting for one slow subscription; past this the oldest are dropped (and logged). */
   SUBSCRIPTION_QUEUE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(100),
   /** Subscriptions one WebSocket may hold at once. */
   SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().min(1).max(1_000).default(50),
+  /** Limits (gateway/src/limits): refused before any subgraph is called. */
+  MAX_QUERY_DEPTH: z.coerce.number().int().min(1).default(12),
+  MAX_QUERY_COST: z.coerce.number().int().min(1).default(10_000),
+  MAX_ALIASES: z.coerce.number().int().min(0).default(30),
+  MAX_QUERY_TOKENS: z.coerce.number().int().min(1).default(5_000),
+  /**
+   * Requests per minute of one authenticated user and of one IP without a token; `login` per
+   * IP and per email, `register` per IP. Unset, they take the production values below, or
+   * 100 times those outside production (see loadConfig).
+   */
+  USER_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).optional(),
+  IP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).optional(),
+  LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).optional(),
+  REGISTER_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).optional(),
 });
 
-export type GatewayConfig = z.infer<typeof schema>;
+type RateLimit = 'USER_RATE_LIMIT_PER_MINUTE' | 'IP_RATE_LIMIT_PER_MINUTE' | 'LOGIN_RATE_LIMIT_PER_MINUTE' | 'REGISTER_RATE_LIMIT_PER_MINUTE';
+export type GatewayConfig = Omit<z.infer<typeof schema>, RateLimit> & Record<RateLimit, number>;
+
+const PRODUCTION_RATE_LIMITS: Record<RateLimit, number> = {
+  USER_RATE_LIMIT_PER_MINUTE: 600,
+  IP_RATE_LIMIT_PER_MINUTE: 300,
+  LOGIN_RATE_LIMIT_PER_MINUTE: 10,
+  REGISTER_RATE_LIMIT_PER_MINUTE: 10,
+};
+// A developer's machine runs scripts and test suites that register, log in and write far
+// faster than a person; they are not throttled unless a limit is set explicitly.
+const DEVELOPMENT_FACTOR = 100;
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
   const config = parseEnv(schema, env);
-  return { ...config, INTROSPECTION: config.INTROSPECTION && config.NODE_ENV !== 'production' };
+  const factor = config.NODE_ENV === 'production' ? 1 : DEVELOPMENT_FACTOR;
+  const limit = (name: RateLimit) => config[name] ?? PRODUCTION_RATE_LIMITS[name] * factor;
+  return {
+    ...config,
+    INTROSPECTION: config.INTROSPECTION && config.NODE_ENV !== 'production',
+    USER_RATE_LIMIT_PER_MINUTE: limit('USER_RATE_LIMIT_PER_MINUTE'),
+    IP_RATE_LIMIT_PER_MINUTE: limit('IP_RATE_LIMIT_PER_MINUTE'),
+    LOGIN_RATE_LIMIT_PER_MINUTE: limit('LOGIN_RATE_LIMIT_PER_MINUTE'),
+    REGISTER_RATE_LIMIT_PER_MINUTE: limit('REGISTER_RATE_LIMIT_PER_MINUTE'),
+  };
 }
 
 export function subgraphUrlOverrides(config: GatewayConfig): Record<string, string | undefined> {

@@ -14,7 +14,9 @@ import { authenticate, listen, mountHealth, requestIdOf, type RunningHttpServer 
 import { bodyLimitBytes, loadConfig, subgraphUrlOverrides, type GatewayConfig } from './config.js';
 import type { GatewayContext } from './context.js';
 import { createSubscriptionServer } from './subscriptions/server.js';
+import { resilientFetcher } from './resilience/resilient-fetcher.js';
 import { composeSupergraph } from './supergraph.js';
+import { formatLimitError, limitsPlugin } from './limits/plugin.js';
 
 export { loadConfig, composeSupergraph };
 export type { GatewayContext };
@@ -47,11 +49,25 @@ export async function startGateway(
 
   const gateway = new ApolloGateway({
     supergraphSdl,
-    buildService: ({ url }) => new AuthenticatedDataSource({ url }),
+    buildService: ({ name, url }) =>
+      new AuthenticatedDataSource({
+        url,
+        fetcher: resilientFetcher(
+          name,
+          {
+            timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+            retries: config.SUBGRAPH_RETRIES,
+            breakerFailures: config.SUBGRAPH_BREAKER_FAILURES,
+            breakerCooldownMs: config.SUBGRAPH_BREAKER_COOLDOWN_MS,
+          },
+          logger,
+        ),
+      }),
     logger,
   });
   const plugins: ApolloServerPlugin<GatewayContext>[] = [ApolloServerPluginUsageReportingDisabled(), metricsPlugin<GatewayContext>('gateway')];
   if (!config.INTROSPECTION) plugins.push(ApolloServerPluginLandingPageDisabled());
+  plugins.push(limitsPlugin(config, runtime.redis));
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: config.INTROSPECTION,
@@ -59,6 +75,7 @@ export async function startGateway(
     includeStacktraceInErrorResponses: false,
     plugins,
     formatError: (formatted, error) =>
+      formatLimitError(formatted) ??
       formatError(formatted, error, (internal) => logger.error({ err: internal }, 'internal error')),
   });
   const subscriptions = createSubscriptionServer({
@@ -91,7 +108,7 @@ export async function startGateway(
     '/graphql',
     express.json({ limit: config.BODY_LIMIT }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => ({ ...(await authenticate(runtime.verifier, req.headers)), requestId: requestIdOf(req.headers) }),
+      context: async ({ req }) => ({ ...(await authenticate(runtime.verifier, req.headers)), requestId: requestIdOf(req.headers), clientIp: req.ip }),
     }),
   );
   const http = await listen(app, config.HOST, config.GATEWAY_PORT);

@@ -17,6 +17,8 @@ const PUBLIC_CODES = new Set<string>([
   'BAD_USER_INPUT',
   'CONFLICT',
   'RATE_LIMITED',
+  // A subgraph is down or too slow: its fields fail fast, the rest of the answer stands.
+  'SERVICE_UNAVAILABLE',
   'GRAPHQL_VALIDATION_FAILED',
   'GRAPHQL_PARSE_FAILED',
   'BAD_REQUEST',

@@ -16,6 +16,8 @@ export interface RunningSystem {
   /** The environment the system runs with (its REDIS_PREFIX is its own). */
   env: Record<string, string | undefined>;
   urls: { auth: string; transactions: string; budget: string; ai: string };
+  /** Stops or starts again (on the same port) the ai subgraph, to see the others carry on. */
+  aiSubgraph: { stop(): Promise<void>; start(): Promise<void> };
   stop(): Promise<void>;
 }
 
@@ -29,17 +31,18 @@ export async function startSystem(overrides: Record<string, string> = {}, option
   const env = testEnv({ AUTH_PORT: '0', TRANSACTIONS_PORT: '0', BUDGET_PORT: '0', AI_PORT: '0', GATEWAY_PORT: '0', REDIS_PREFIX: prefix, ...overrides });
   const [auth, budget] = await Promise.all([startAuthSubgraph(authConfig(env)), startBudgetSubgraph(budgetConfig(env))]);
   // Both ask the budget domain about the caller's categories.
-  const [transactions, ai] = await Promise.all([
+  const [transactions, firstAi] = await Promise.all([
     startTransactionsSubgraph(transactionsConfig({ ...env, BUDGET_SUBGRAPH_URL: budget.url })),
     startAiSubgraph(aiConfig({ ...env, BUDGET_SUBGRAPH_URL: budget.url })),
   ]);
+  let ai: typeof firstAi | null = firstAi;
   const gateway = await startGateway(
     gatewayConfig({
       ...env,
       AUTH_SUBGRAPH_URL: auth.url,
       TRANSACTIONS_SUBGRAPH_URL: transactions.url,
       BUDGET_SUBGRAPH_URL: budget.url,
-      AI_SUBGRAPH_URL: ai.url,
+      AI_SUBGRAPH_URL: firstAi.url,
     }),
   );
   // The workers of `centavo --module=worker`, unless a test runs them as a process of its own.
@@ -54,11 +57,20 @@ export async function startSystem(overrides: Record<string, string> = {}, option
   return {
     gatewayUrl: gateway.url,
     env,
-    urls: { auth: auth.url, transactions: transactions.url, budget: budget.url, ai: ai.url },
+    urls: { auth: auth.url, transactions: transactions.url, budget: budget.url, ai: firstAi.url },
+    aiSubgraph: {
+      async stop() {
+        await ai?.stop();
+        ai = null;
+      },
+      async start() {
+        ai ??= await startAiSubgraph(aiConfig({ ...env, AI_PORT: String(firstAi.http.port), BUDGET_SUBGRAPH_URL: budget.url }));
+      },
+    },
     async stop() {
       await gateway.stop();
       await Promise.all(workers.map((w) => w.stop()));
-      await Promise.all([auth.stop(), transactions.stop(), budget.stop(), ai.stop()]);
+      await Promise.all([auth.stop(), transactions.stop(), budget.stop(), ai?.stop()]);
       await deleteKeys(env.REDIS_URL ?? 'redis://127.0.0.1:6379', env.REDIS_PREFIX!);
     },
   };

@@ -1,0 +1,88 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '@centavo/logger';
+import { CircuitBreaker } from '../src/resilience/circuit-breaker.js';
+import { resilientFetcher } from '../src/resilience/resilient-fetcher.js';
+
+describe('circuit breaker', () => {
+  it('opens after consecutive failures, probes once after the cooldown, and closes on success', () => {
+    let now = 0;
+    const breaker = new CircuitBreaker(3, 1000, () => now);
+    breaker.failure();
+    breaker.failure();
+    expect(breaker.allow()).toBe(true);
+    breaker.failure();
+    expect([breaker.state, breaker.allow()]).toEqual(['open', false]);
+    now = 1000;
+    expect(breaker.allow()).toBe(true); // the probe
+    expect(breaker.allow()).toBe(false); // only one
+    breaker.failure();
+    expect(breaker.state).toBe('open');
+    now = 2000;
+    expect(breaker.allow()).toBe(true);
+    breaker.success();
+    expect([breaker.state, breaker.allow()]).toEqual(['closed', true]);
+  });
+});
+
+describe('resilient subgraph fetch', () => {
+  // A real HTTP peer whose behaviour each test sets.
+  let mode: 'ok' | 'fail' | 'hang' = 'ok';
+  let calls = 0;
+  const server = http.createServer((_req, res) => {
+    calls++;
+    if (mode === 'hang') return;
+    res.writeHead(mode === 'ok' ? 200 : 503, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ data: { ok: mode === 'ok' } }));
+  });
+  let url = '';
+  beforeAll(async () => {
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  });
+
+  const logger = createLogger({ level: 'silent' });
+  const body = (query: string) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+  const codeOf = async (res: { json(): Promise<unknown> }) =>
+    ((await res.json()) as { errors?: { extensions?: { code?: string } }[] }).errors?.[0]?.extensions?.code;
+
+  it('retries queries, never mutations', async () => {
+    const fetcher = resilientFetcher('ai', { timeoutMs: 1000, retries: 2, breakerFailures: 100, breakerCooldownMs: 1000 }, logger);
+    mode = 'fail';
+    calls = 0;
+    await fetcher(url, body('query { rules { id } }'));
+    expect(calls).toBe(3);
+    calls = 0;
+    await fetcher(url, body('mutation { deleteRule(id: "x") }'));
+    expect(calls).toBe(1);
+  });
+
+  it('times out a hanging subgraph and answers SERVICE_UNAVAILABLE', async () => {
+    const fetcher = resilientFetcher('ai', { timeoutMs: 200, retries: 0, breakerFailures: 100, breakerCooldownMs: 1000 }, logger);
+    mode = 'hang';
+    const started = Date.now();
+    expect(await codeOf(await fetcher(url, body('query { rules { id } }')))).toBe('SERVICE_UNAVAILABLE');
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('fails fast while the breaker is open and recovers by itself', async () => {
+    const fetcher = resilientFetcher('ai', { timeoutMs: 500, retries: 0, breakerFailures: 2, breakerCooldownMs: 300 }, logger);
+    mode = 'fail';
+    await fetcher(url, body('query { a }'));
+    await fetcher(url, body('query { a }'));
+    expect(fetcher.breaker.state).toBe('open');
+    calls = 0;
+    expect(await codeOf(await fetcher(url, body('query { a }')))).toBe('SERVICE_UNAVAILABLE');
+    expect(calls).toBe(0);
+    mode = 'ok';
+    await new Promise((r) => setTimeout(r, 350));
+    const res = await fetcher(url, body('query { a }'));
+    expect(res.status).toBe(200);
+    expect(fetcher.breaker.state).toBe('closed');
+  });
+});
