@@ -65,7 +65,20 @@ export async function startGateway(
       }),
     logger,
   });
-  const plugins: ApolloServerPlugin<GatewayContext>[] = [ApolloServerPluginUsageReportingDisabled(), metricsPlugin<GatewayContext>('gateway')];
+  const plugins: ApolloServerPlugin<GatewayContext>[] = [
+    ApolloServerPluginUsageReportingDisabled(),
+    metricsPlugin<GatewayContext>('gateway'),
+    {
+      // One line per operation with its request id, which every subgraph and job carries on.
+      async requestDidStart() {
+        return {
+          async willSendResponse({ contextValue, operationName, errors }) {
+            logger.debug({ requestId: contextValue.requestId, operation: operationName ?? 'anonymous', errors: errors?.length ?? 0 }, 'operation');
+          },
+        };
+      },
+    },
+  ];
   if (!config.INTROSPECTION) plugins.push(ApolloServerPluginLandingPageDisabled());
   plugins.push(limitsPlugin(config, runtime.redis));
   const apollo = new ApolloServer<GatewayContext>({

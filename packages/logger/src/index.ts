@@ -1,4 +1,4 @@
-import { pino, type Logger, type LoggerOptions } from 'pino';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 export type { Logger };
 
@@ -19,12 +19,12 @@ const REDACT = [
 ];
 
 /** One root logger per process; apps derive child loggers carrying `service`, `requestId`. */
-export function createLogger(options: { level?: string; name?: string } = {}): Logger {
+export function createLogger(options: { level?: string; name?: string; destination?: DestinationStream } = {}): Logger {
   const opts: LoggerOptions = {
     level: options.level ?? 'info',
     base: options.name ? { service: options.name } : {},
     redact: { paths: REDACT, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
-  return pino(opts);
+  return options.destination ? pino(opts, options.destination) : pino(opts);
 }

@@ -61,7 +61,20 @@ export async function startSubgraphServer<TContext extends BaseContext>(
   const { logger } = options;
   const schema = buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers }]);
   // Inline traces feed Apollo Studio, which Centavo never reports to.
-  const plugins: ApolloServerPlugin<TContext>[] = [ApolloServerPluginInlineTraceDisabled(), metricsPlugin<TContext>(options.name)];
+  const plugins: ApolloServerPlugin<TContext>[] = [
+    ApolloServerPluginInlineTraceDisabled(),
+    metricsPlugin<TContext>(options.name),
+    {
+      // One line per operation, with the request id the gateway passed on.
+      async requestDidStart() {
+        return {
+          async willSendResponse({ contextValue, operationName, errors }) {
+            contextValue.logger?.debug({ operation: operationName ?? 'anonymous', errors: errors?.length ?? 0 }, 'operation');
+          },
+        };
+      },
+    },
+  ];
   if (!options.introspection) plugins.push(ApolloServerPluginLandingPageDisabled());
   const apollo = new ApolloServer<TContext>({
     schema,

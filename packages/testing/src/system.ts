@@ -9,6 +9,7 @@ import {
 } from '@centavo/subgraph-transactions';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import type { Logger } from '@centavo/logger';
 import { testEnv } from './index.js';
 
 export interface RunningSystem {
@@ -25,15 +26,18 @@ export interface RunningSystem {
  * The whole system in this process on free ports, started by the same functions as
  * `centavo --module=all`: four subgraphs, the gateway composed from supergraph.yaml, and the workers.
  */
-export async function startSystem(overrides: Record<string, string> = {}, options: { workers?: boolean } = {}): Promise<RunningSystem> {
+export async function startSystem(
+  overrides: Record<string, string> = {},
+  options: { workers?: boolean; logger?: Logger } = {},
+): Promise<RunningSystem> {
   // Queues and channels of its own: no other test file's worker takes its jobs or hears its events.
   const prefix = `centavo-test-${randomUUID().slice(0, 8)}:`;
   const env = testEnv({ AUTH_PORT: '0', TRANSACTIONS_PORT: '0', BUDGET_PORT: '0', AI_PORT: '0', GATEWAY_PORT: '0', REDIS_PREFIX: prefix, ...overrides });
-  const [auth, budget] = await Promise.all([startAuthSubgraph(authConfig(env)), startBudgetSubgraph(budgetConfig(env))]);
+  const [auth, budget] = await Promise.all([startAuthSubgraph(authConfig(env), options.logger), startBudgetSubgraph(budgetConfig(env), options.logger)]);
   // Both ask the budget domain about the caller's categories.
   const [transactions, firstAi] = await Promise.all([
-    startTransactionsSubgraph(transactionsConfig({ ...env, BUDGET_SUBGRAPH_URL: budget.url })),
-    startAiSubgraph(aiConfig({ ...env, BUDGET_SUBGRAPH_URL: budget.url })),
+    startTransactionsSubgraph(transactionsConfig({ ...env, BUDGET_SUBGRAPH_URL: budget.url }), options.logger),
+    startAiSubgraph(aiConfig({ ...env, BUDGET_SUBGRAPH_URL: budget.url }), options.logger),
   ]);
   let ai: typeof firstAi | null = firstAi;
   const gateway = await startGateway(
@@ -44,15 +48,16 @@ export async function startSystem(overrides: Record<string, string> = {}, option
       BUDGET_SUBGRAPH_URL: budget.url,
       AI_SUBGRAPH_URL: firstAi.url,
     }),
+    options.logger,
   );
   // The workers of `centavo --module=worker`, unless a test runs them as a process of its own.
   const workers =
     options.workers === false
       ? []
       : await Promise.all([
-          startBudgetWorker(budgetConfig(env)),
-          startTransactionsWorker(transactionsConfig({ ...env, BUDGET_SUBGRAPH_URL: budget.url })),
-          startAiWorker(aiConfig({ ...env, BUDGET_SUBGRAPH_URL: budget.url })),
+          startBudgetWorker(budgetConfig(env), options.logger),
+          startTransactionsWorker(transactionsConfig({ ...env, BUDGET_SUBGRAPH_URL: budget.url }), options.logger),
+          startAiWorker(aiConfig({ ...env, BUDGET_SUBGRAPH_URL: budget.url }), options.logger),
         ]);
   return {
     gatewayUrl: gateway.url,
@@ -64,7 +69,7 @@ export async function startSystem(overrides: Record<string, string> = {}, option
         ai = null;
       },
       async start() {
-        ai ??= await startAiSubgraph(aiConfig({ ...env, AI_PORT: String(firstAi.http.port), BUDGET_SUBGRAPH_URL: budget.url }));
+        ai ??= await startAiSubgraph(aiConfig({ ...env, AI_PORT: String(firstAi.http.port), BUDGET_SUBGRAPH_URL: budget.url }), options.logger);
       },
     },
     async stop() {
