@@ -6,11 +6,17 @@
  *   centavo jobs retry         move every failed job back to its queue
  * `all` (the default) runs the four subgraphs, the gateway and the workers in this process.
  */
-import { resolveKeyPems } from '@centavo/auth-tokens';
-import { commonEnv, databaseUrlFor, jwtEnv, mayGenerateKeys, parseEnv, SUBGRAPHS, z, type SubgraphName } from '@centavo/config';
-import { generateClients, migrateAll } from '@centavo/db/cli';
-import { ensureInfra } from '@centavo/infra';
-import { createLogger } from '@centavo/logger';
+import type { SubgraphName } from '@centavo/config';
+
+// First, OpenTelemetry (when OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_TRACES_CONSOLE=1 asks for it): it must
+// patch http, graphql and Prisma before anything loads them, so everything else is imported after it
+// (static imports would all load before the first line runs).
+await import('@centavo/telemetry/register');
+const { resolveKeyPems } = await import('@centavo/auth-tokens');
+const { commonEnv, databaseUrlFor, envPort, jwtEnv, mayGenerateKeys, parseEnv, SUBGRAPHS, z } = await import('@centavo/config');
+const { generateClients, migrateAll } = await import('@centavo/db/cli');
+const { ensureInfra } = await import('@centavo/infra');
+const { createLogger } = await import('@centavo/logger');
 
 // Apollo Gateway reports usage and probes cloud metadata unless this is set (TOOLCHAIN.md).
 process.env.APOLLO_TELEMETRY_DISABLED = '1';
@@ -66,7 +72,24 @@ async function startModule(name: Module): Promise<Stoppable> {
         import('@centavo/subgraph-ai'),
       ]);
       const workers = await Promise.all([budget.startBudgetWorker(), transactions.startTransactionsWorker(), ai.startAiWorker()]);
-      return { stop: async () => void (await Promise.all(workers.map((w) => w.stop()))) };
+      // /live, /ready, /health and /metrics (with queue depths) for probes and Prometheus.
+      const { startWorkerHttp } = await import('@centavo/server');
+      const { pingDatabase } = await import('@centavo/db/cli');
+      const env = parseEnv(
+        z.object({ HOST: commonEnv.HOST, REDIS_URL: commonEnv.REDIS_URL, REDIS_PREFIX: commonEnv.REDIS_PREFIX, WORKER_PORT: envPort(4005) }),
+      );
+      const http = await startWorkerHttp({
+        host: env.HOST,
+        port: env.WORKER_PORT,
+        checks: [{ name: 'postgres', check: () => pingDatabase(databaseUrlFor('budget')) }],
+        queues: { config: env },
+      });
+      return {
+        stop: async () => {
+          await http.close();
+          await Promise.all(workers.map((w) => w.stop()));
+        },
+      };
     }
   }
 }

@@ -20,9 +20,9 @@ const parseAll = (rel) => {
 };
 const subset = (small = {}, big = {}) => Object.entries(small).every(([k, v]) => big[k] === v);
 
-// The HTTP modules and their ports (packages/config DEFAULT_PORTS); the worker has none.
-const PORTS = { gateway: 4000, auth: 4001, transactions: 4002, budget: 4003, ai: 4004 };
-const MODULES = [...Object.keys(PORTS), 'worker'];
+// Every module and its HTTP port (packages/config DEFAULT_PORTS; the worker's serves only health and metrics).
+const PORTS = { gateway: 4000, auth: 4001, transactions: 4002, budget: 4003, ai: 4004, worker: 4005 };
+const MODULES = Object.keys(PORTS);
 const NAMESPACE = 'centavo';
 
 // ---------------------------------------------------------------- Kubernetes
@@ -139,11 +139,6 @@ for (const module of MODULES) {
   if (!envNames.has('JWT_PUBLIC_KEY')) fail(where, 'JWT_PUBLIC_KEY missing');
   if (envNames.has('JWT_PRIVATE_KEY') !== (module === 'auth')) fail(where, 'only auth may receive JWT_PRIVATE_KEY');
   const probes = ['startupProbe', 'livenessProbe', 'readinessProbe'];
-  if (module === 'worker') {
-    for (const p of probes) if (container[p]) fail(where, `worker has no HTTP endpoint; unexpected ${p}`);
-    if (container.ports?.length) fail(where, 'worker exposes no port');
-    continue;
-  }
   const ports = container.ports ?? [];
   if (!ports.some((p) => p.containerPort === PORTS[module])) fail(where, `containerPort ${PORTS[module]} missing`);
   const portOk = (port) => port === PORTS[module] || ports.some((p) => p.name === port);

@@ -37,6 +37,8 @@ const schema = z.object({
   IP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).optional(),
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).optional(),
   REGISTER_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).optional(),
+  /** Bull Board at /admin/queues for ADMIN users (gateway/src/admin); 0 turns it off. */
+  QUEUE_DASHBOARD: envBoolean(true),
 });
 
 type RateLimit = 'USER_RATE_LIMIT_PER_MINUTE' | 'IP_RATE_LIMIT_PER_MINUTE' | 'LOGIN_RATE_LIMIT_PER_MINUTE' | 'REGISTER_RATE_LIMIT_PER_MINUTE';

@@ -17,6 +17,7 @@ import { createSubscriptionServer } from './subscriptions/server.js';
 import { resilientFetcher } from './resilience/resilient-fetcher.js';
 import { composeSupergraph } from './supergraph.js';
 import { formatLimitError, limitsPlugin } from './limits/plugin.js';
+import { mountQueueDashboard } from './admin/queue-dashboard.js';
 
 export { loadConfig, composeSupergraph };
 export type { GatewayContext };
@@ -117,6 +118,7 @@ export async function startGateway(
       },
     })),
   ]);
+  const queueDashboard = config.QUEUE_DASHBOARD ? mountQueueDashboard(app, { config, verifier: runtime.verifier, logger }) : null;
   app.use(
     '/graphql',
     express.json({ limit: config.BODY_LIMIT }),
@@ -134,6 +136,7 @@ export async function startGateway(
       await subscriptions.close();
       await http.close();
       await apollo.stop();
+      await queueDashboard?.close();
       await runtime.close();
     },
   };

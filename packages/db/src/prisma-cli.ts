@@ -43,6 +43,17 @@ export async function generateClients(options: { onlyMissing?: boolean } = {}): 
   await Promise.all(names.map((n) => runPrisma(n, ['generate'], 'postgresql://localhost/unused')));
 }
 
+/** Resolves when the PostgreSQL server of a URL accepts a connection and answers. */
+export async function pingDatabase(databaseUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 2_000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 /** Creates the database of a URL if it does not exist. */
 export async function ensureDatabase(databaseUrl: string): Promise<void> {
   const url = new URL(databaseUrl);

@@ -1,4 +1,4 @@
-import { Queue, Worker, type ConnectionOptions, type Job, type JobsOptions, type WorkerOptions } from 'bullmq';
+import { Queue, Worker, type ConnectionOptions, type Job, type JobsOptions, type Telemetry, type WorkerOptions } from 'bullmq';
 import type { Logger } from '@centavo/logger';
 import type { JobDefinition } from './definitions.js';
 import type { z } from 'zod';
@@ -31,8 +31,19 @@ export function connectionOf(config: QueueConfig): ConnectionOptions {
 
 export const bullPrefix = (config: QueueConfig) => `${config.REDIS_PREFIX}bull`;
 
+/**
+ * Trace context across the queue: when @centavo/telemetry started tracing in this process it
+ * leaves a bullmq-otel instance under this symbol. Queues then put the W3C `traceparent` of the
+ * enqueuing span into the job's options (`opts.telemetry.metadata`) and workers start each
+ * job's `process` span as its child. Unset (tracing off), BullMQ runs without telemetry.
+ */
+function telemetryOption(): { telemetry?: Telemetry } {
+  const telemetry = (globalThis as Record<symbol, Telemetry | undefined>)[Symbol.for('centavo.telemetry.bullmq')];
+  return telemetry ? { telemetry } : {};
+}
+
 export function createQueue(config: QueueConfig, queue: string): Queue {
-  return new Queue(queue, { connection: connectionOf(config), prefix: bullPrefix(config), defaultJobOptions: DEFAULT_JOB_OPTIONS });
+  return new Queue(queue, { connection: connectionOf(config), prefix: bullPrefix(config), defaultJobOptions: DEFAULT_JOB_OPTIONS, ...telemetryOption() });
 }
 
 /** Adds a job under a fixed id: adding the same id again while it is kept is a no-op. */
@@ -63,6 +74,7 @@ export function createWorker<S extends z.ZodType>(
       connection: connectionOf(config),
       prefix: bullPrefix(config),
       concurrency: 4,
+      ...telemetryOption(),
       ...options,
     },
   );

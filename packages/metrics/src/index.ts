@@ -70,3 +70,41 @@ export function metricsPlugin<T extends object>(service: string): ApolloServerPl
 
 export const metricsText = (): Promise<string> => metrics.registry.metrics();
 export const metricsContentType = metrics.registry.contentType;
+
+/** One sample of `queue_jobs`: how many jobs of a queue are in a state. */
+export interface QueueJobCount {
+  queue: string;
+  state: string;
+  count: number;
+}
+
+interface QueueGaugeHolder {
+  gauge?: client.Gauge<'queue' | 'state'>;
+  collectors: Set<() => Promise<QueueJobCount[]>>;
+}
+const queueGauge: QueueGaugeHolder = ((holder as { __centavoQueueGauge?: QueueGaugeHolder }).__centavoQueueGauge ??= { collectors: new Set() });
+
+/**
+ * `queue_jobs{queue,state}`, read from the queues on every scrape by `collect`. A collector
+ * that fails (Redis down) only leaves its samples out. Returns the function that removes it.
+ */
+export function registerQueueGauge(collect: () => Promise<QueueJobCount[]>): () => void {
+  queueGauge.gauge ??= new client.Gauge({
+    name: 'queue_jobs',
+    help: 'BullMQ jobs by queue and state (waiting, active, delayed, failed), read at scrape time',
+    labelNames: ['queue', 'state'],
+    registers: [metrics.registry],
+    async collect() {
+      this.reset();
+      const results = await Promise.allSettled([...queueGauge.collectors].map((c) => c()));
+      for (const result of results) {
+        if (result.status !== 'fulfilled') continue;
+        for (const { queue, state, count } of result.value) this.set({ queue, state }, count);
+      }
+    },
+  });
+  queueGauge.collectors.add(collect);
+  return () => {
+    queueGauge.collectors.delete(collect);
+  };
+}

@@ -5,3 +5,4 @@ export * from './ids.js';
 export * from './type-defs.js';
 export * from './merge-resolvers.js';
 export * from './request-auth.js';
+export * from './worker-http.js';

@@ -13,6 +13,7 @@ export function testEnv(overrides: Record<string, string> = {}): Record<string, 
     APOLLO_TELEMETRY_DISABLED: '1',
     // Tests share one database: retraining the global model is tested on its own, with cleanup.
     GLOBAL_LEARNING: '0',
+    WORKER_PORT: '0',
     RETRAIN_CRON: '',
     ...overrides,
   };
