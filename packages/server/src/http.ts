@@ -2,6 +2,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { RequestListener } from 'node:http';
 
+/** How long in-flight requests may take to finish once a server is closing. */
+const DRAIN_MS = 10_000;
+
 export interface RunningHttpServer {
   server: http.Server;
   port: number;
@@ -29,7 +32,15 @@ export async function listen(handler: RequestListener, host: string, port: numbe
     url: `http://${shownHost}:${address.port}`,
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => resolve());
+        // In-flight requests finish; keep-alive sockets are closed as soon as they fall idle,
+        // and whatever still hangs after the drain time is cut, so shutdown stays bounded.
+        const idle = setInterval(() => server.closeIdleConnections(), 50);
+        const cut = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
+        server.close(() => {
+          clearInterval(idle);
+          clearTimeout(cut);
+          resolve();
+        });
         server.closeIdleConnections();
       }),
   };

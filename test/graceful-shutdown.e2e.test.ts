@@ -1,0 +1,103 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ok, registerUser, testEnv } from '@centavo/testing';
+import { eventually } from './testing-wait.js';
+
+const root = path.resolve(import.meta.dirname, '..');
+const ports = { GATEWAY_PORT: 14600, AUTH_PORT: 14601, TRANSACTIONS_PORT: 14602, BUDGET_PORT: 14603, AI_PORT: 14604 };
+const sub = (port: number) => `http://127.0.0.1:${port}/graphql`;
+const env = {
+  ...testEnv(),
+  ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+  REDIS_PREFIX: `centavo-test-sigterm-${randomUUID().slice(0, 8)}:`,
+  AUTH_SUBGRAPH_URL: sub(ports.AUTH_PORT),
+  TRANSACTIONS_SUBGRAPH_URL: sub(ports.TRANSACTIONS_PORT),
+  BUDGET_SUBGRAPH_URL: sub(ports.BUDGET_PORT),
+  AI_SUBGRAPH_URL: sub(ports.AI_PORT),
+  LOG_LEVEL: 'warn',
+};
+const url = sub(ports.GATEWAY_PORT);
+let child: ChildProcess | undefined;
+
+function start(): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', 'bin/centavo.ts', '--module=all'], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+const up = () => eventually(async () => ((await fetch(`http://127.0.0.1:${ports.GATEWAY_PORT}/ready`)).ok ? true : undefined), 30_000, 'the system up');
+
+afterAll(() => {
+  child?.kill('SIGKILL');
+});
+
+describe('SIGTERM under load', () => {
+  it('loses no accepted request and no job', async () => {
+    child = start();
+    await up();
+    const user = await registerUser(url, 'sigterm');
+    const { createAccount } = await ok<{ createAccount: { id: string } }>(
+      url,
+      `mutation { createAccount(input: { name: "Load", type: CHECKING, currency: "BRL" }) { id } }`,
+      {},
+      user.accessToken,
+    );
+    const { categories } = await ok<{ categories: { id: string; slug: string }[] }>(url, `{ categories { id slug } }`, {}, user.accessToken);
+    const groceries = categories.find((c) => c.slug === 'groceries')!.id;
+
+    const accepted: string[] = [];
+    let refused = 0;
+    const send = async (i: number) => {
+      try {
+        const data = await ok<{ createTransaction: { id: string } }>(
+          url,
+          `mutation ($i: CreateTransactionInput!) { createTransaction(input: $i) { id } }`,
+          { i: { accountId: createAccount.id, amount: '-1.00', date: '2026-04-10', description: `MERCADO ${i}`, categoryId: groceries } },
+          user.accessToken,
+        );
+        accepted.push(data.createTransaction.id);
+      } catch {
+        refused++; // not accepted: the client saw an error and may retry
+      }
+    };
+    const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
+    const load = Array.from({ length: 300 }, (_, i) => new Promise((r) => setTimeout(r, i * 3)).then(() => send(i)));
+    await new Promise((r) => setTimeout(r, 400));
+    child.kill('SIGTERM');
+    await Promise.all(load);
+    expect(await exited).toBe(0);
+    expect(accepted.length).toBeGreaterThan(0);
+    expect(refused).toBeGreaterThan(0); // SIGTERM really came in the middle of the load
+    expect(accepted.length + refused).toBe(300);
+
+    // Back up: every accepted transaction is there, and every stored one is in the aggregates.
+    child = start();
+    await up();
+    const { transactions } = await ok<{ transactions: { totalCount: number } }>(
+      url,
+      `query ($a: ID!) { transactions(filter: { accountId: $a }, first: 1) { totalCount } }`,
+      { a: createAccount.id },
+      user.accessToken,
+    );
+    expect(transactions.totalCount).toBeGreaterThanOrEqual(accepted.length);
+    for (const id of accepted.slice(0, 20)) {
+      expect((await ok<{ transaction: { id: string } }>(url, `query ($id: ID!) { transaction(id: $id) { id } }`, { id }, user.accessToken)).transaction.id).toBe(id);
+    }
+    await eventually(
+      async () => {
+        const data = await ok<{ spendingByCategory: { count: number }[] }>(
+          url,
+          `{ spendingByCategory(from: "2026-04-01", to: "2026-04-30", currency: "BRL") { count } }`,
+          {},
+          user.accessToken,
+        );
+        return data.spendingByCategory[0]?.count === transactions.totalCount ? true : undefined;
+      },
+      30_000,
+      `all ${transactions.totalCount} stored transactions in the aggregates`,
+    );
+    const stopped = new Promise((resolve) => child!.once('exit', resolve));
+    child.kill('SIGTERM');
+    await stopped;
+    child = undefined;
+  }, 120_000);
+});
