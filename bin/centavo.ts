@@ -11,7 +11,7 @@ import type { SubgraphName } from '@centavo/config';
 // First, OpenTelemetry (when OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_TRACES_CONSOLE=1 asks for it): it must
 // patch http, graphql and Prisma before anything loads them, so everything else is imported after it
 // (static imports would all load before the first line runs).
-await import('@centavo/telemetry/register');
+const { telemetry } = await import('@centavo/telemetry/register');
 const { resolveKeyPems } = await import('@centavo/auth-tokens');
 const { commonEnv, databaseUrlFor, envPort, jwtEnv, mayGenerateKeys, parseEnv, SUBGRAPHS, z } = await import('@centavo/config');
 const { generateClients, migrateAll } = await import('@centavo/db/cli');
@@ -131,6 +131,7 @@ async function main(): Promise<void> {
     const timer = setTimeout(() => process.exit(1), 30_000).unref();
     for (const module of running.reverse()) await module.stop().catch((err: unknown) => logger.error({ err }, 'stop failed'));
     await infra.stop();
+    await telemetry?.shutdown().catch(() => undefined); // flush the last spans
     clearTimeout(timer);
     process.exit(0);
   };

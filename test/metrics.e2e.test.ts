@@ -51,5 +51,6 @@ describe('/metrics', () => {
     const unauthenticated = 'graphql_errors_total{service="gateway",code="UNAUTHENTICATED"}';
     expect(sample(after, unauthenticated) - sample(before, unauthenticated)).toBeGreaterThanOrEqual(1);
     expect(after).toMatch(/graphql_operation_duration_seconds_count\{service="gateway",operation="CreateSpend",type="mutation"\} [1-9]/);
+    expect(after).toMatch(/subgraph_fetch_duration_seconds_count\{subgraph="transactions",outcome="ok"\} [1-9]/);
   });
 });

@@ -1,5 +1,6 @@
 import { Queue, Worker, type ConnectionOptions, type Job, type JobsOptions, type Telemetry, type WorkerOptions } from 'bullmq';
 import type { Logger } from '@centavo/logger';
+import { metrics } from '@centavo/metrics';
 import type { JobDefinition } from './definitions.js';
 import type { z } from 'zod';
 
@@ -67,8 +68,15 @@ export function createWorker<S extends z.ZodType>(
     def.queue,
     async (job) => {
       if (job.name !== def.name) throw new Error(`unexpected job ${job.name} on ${def.queue}`);
-      const payload = def.schema.parse(job.data);
-      return handler(payload, job);
+      const done = metrics.jobDuration.startTimer({ queue: def.queue });
+      try {
+        const result = await handler(def.schema.parse(job.data), job);
+        done({ status: 'completed' });
+        return result;
+      } catch (error) {
+        done({ status: 'failed' });
+        throw error;
+      }
     },
     {
       connection: connectionOf(config),

@@ -13,6 +13,8 @@ interface Metrics {
   userRegistrations: client.Counter;
   transactionsCreated: client.Counter<'type'>;
   alertsRaised: client.Counter<'type'>;
+  jobDuration: client.Histogram<'queue' | 'status'>;
+  subgraphFetch: client.Histogram<'subgraph' | 'outcome'>;
 }
 
 function create(): Metrics {
@@ -44,6 +46,20 @@ function create(): Metrics {
       registers,
     }),
     alertsRaised: new client.Counter({ name: 'alerts_raised_total', help: 'Alerts raised, by type', labelNames: ['type'], registers }),
+    jobDuration: new client.Histogram({
+      name: 'job_duration_seconds',
+      help: 'BullMQ jobs processed, by queue and status (completed, failed); failures are the failed count',
+      labelNames: ['queue', 'status'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
+    subgraphFetch: new client.Histogram({
+      name: 'subgraph_fetch_duration_seconds',
+      help: 'Gateway calls to subgraphs, by subgraph and outcome (ok, error, unavailable)',
+      labelNames: ['subgraph', 'outcome'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
   };
 }
 
