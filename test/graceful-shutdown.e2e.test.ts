@@ -1,30 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ok, registerUser, testEnv } from '@centavo/testing';
+import { ok, registerUser } from '@centavo/testing';
+import { processEnv, spawnCentavo } from '@centavo/testing/process';
 import { eventually } from './testing-wait.js';
 
-const root = path.resolve(import.meta.dirname, '..');
-const ports = { GATEWAY_PORT: 14600, AUTH_PORT: 14601, TRANSACTIONS_PORT: 14602, BUDGET_PORT: 14603, AI_PORT: 14604 };
-const sub = (port: number) => `http://127.0.0.1:${port}/graphql`;
-const env = {
-  ...testEnv(),
-  ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
-  REDIS_PREFIX: `centavo-test-sigterm-${randomUUID().slice(0, 8)}:`,
-  AUTH_SUBGRAPH_URL: sub(ports.AUTH_PORT),
-  TRANSACTIONS_SUBGRAPH_URL: sub(ports.TRANSACTIONS_PORT),
-  BUDGET_SUBGRAPH_URL: sub(ports.BUDGET_PORT),
-  AI_SUBGRAPH_URL: sub(ports.AI_PORT),
-  LOG_LEVEL: 'warn',
-};
-const url = sub(ports.GATEWAY_PORT);
+const env = processEnv(14600);
+const url = env.gatewayUrl;
 let child: ChildProcess | undefined;
 
-function start(): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'bin/centavo.ts', '--module=all'], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
-}
-const up = () => eventually(async () => ((await fetch(`http://127.0.0.1:${ports.GATEWAY_PORT}/ready`)).ok ? true : undefined), 30_000, 'the system up');
+const start = (): ChildProcess => spawnCentavo('all', env);
+const up = () => eventually(async () => ((await fetch('http://127.0.0.1:14600/ready')).ok ? true : undefined), 30_000, 'the system up');
 
 afterAll(() => {
   child?.kill('SIGKILL');

@@ -1,14 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphql, ok, registerUser, testEnv } from '@centavo/testing';
+import { graphql, ok, registerUser } from '@centavo/testing';
+import { processEnv, spawnCentavo } from '@centavo/testing/process';
 
-const root = path.resolve(import.meta.dirname, '..');
-// Ports of their own, apart from a developer's instance (4000-4004) and start-command's (144xx).
-const ports = { GATEWAY_PORT: 14500, AUTH_PORT: 14501, TRANSACTIONS_PORT: 14502, BUDGET_PORT: 14503, AI_PORT: 14504, WORKER_PORT: 14505 };
+// Ports of their own (14500-14505), apart from a developer's instance and the other process tests.
+const ports = { GATEWAY_PORT: 14500, TRANSACTIONS_PORT: 14502 };
 const gatewayUrl = `http://127.0.0.1:${ports.GATEWAY_PORT}/graphql`;
 
 /** One span as OTLP/JSON carries it, flattened with its service. */
@@ -126,24 +125,16 @@ function renderTree(list: Span[]): string {
 
 describe('traces (OTLP)', () => {
   it('follows createTransaction from the gateway through the transactions subgraph, Prisma and BullMQ to the budget worker', async () => {
-    const sub = (name: keyof typeof ports) => `http://127.0.0.1:${ports[name]}/graphql`;
-    child = spawn(process.execPath, ['--import', 'tsx', 'bin/centavo.ts', '--module=all'], {
-      cwd: root,
-      env: {
-        ...testEnv({ REDIS_PREFIX: `centavo-test-tracing-${randomUUID().slice(0, 8)}:` }),
-        ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
-        AUTH_SUBGRAPH_URL: sub('AUTH_PORT'),
-        TRANSACTIONS_SUBGRAPH_URL: sub('TRANSACTIONS_PORT'),
-        BUDGET_SUBGRAPH_URL: sub('BUDGET_PORT'),
-        AI_SUBGRAPH_URL: sub('AI_PORT'),
-        LOG_LEVEL: 'warn',
+    child = spawnCentavo(
+      'all',
+      processEnv(14500, {
         OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`,
         OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
         OTEL_BSP_SCHEDULE_DELAY: '100',
         OTEL_TRACES_CONSOLE: '',
-      },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
+      }),
+      'inherit',
+    );
     await waitFor(`http://127.0.0.1:${ports.GATEWAY_PORT}/health`, 20_000);
 
     const session = await registerUser(gatewayUrl, 'tracing');
