@@ -6,3 +6,4 @@ export * from './type-defs.js';
 export * from './merge-resolvers.js';
 export * from './request-auth.js';
 export * from './worker-http.js';
+export * from './loaders.js';

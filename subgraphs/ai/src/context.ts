@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { BaseContext } from '@centavo/server';
+import { ownedLoader, type BaseContext } from '@centavo/server';
 import type { CategorizationRecord, CategorizationRepository } from './modules/categorization/categorization.repository.js';
 import type { CategorizationService } from './modules/categorization/categorization.service.js';
 import type { RuleRecord, RulesRepository } from './modules/rules/rules.repository.js';
@@ -19,15 +19,7 @@ export interface AiContext extends BaseContext {
 /** Per-request loaders, scoped to the caller: another user's ids load as null. */
 export function createLoaders(userId: string | undefined, rules: RulesRepository, decisions: CategorizationRepository): AiContext['loaders'] {
   return {
-    rule: new DataLoader(async (ids: readonly string[]) => {
-      const rows = userId ? await rules.findManyForUser(userId, ids) : [];
-      const byId = new Map(rows.map((r) => [r.id, r]));
-      return ids.map((id) => byId.get(id) ?? null);
-    }),
-    categorization: new DataLoader(async (ids: readonly string[]) => {
-      const rows = userId ? await decisions.findForUser(userId, ids) : [];
-      const byId = new Map(rows.map((r) => [r.transactionId, r]));
-      return ids.map((id) => byId.get(id) ?? null);
-    }),
+    rule: ownedLoader(userId, (u, ids) => rules.findManyForUser(u, ids), 'id'),
+    categorization: ownedLoader(userId, (u, ids) => decisions.findForUser(u, ids), 'transactionId'),
   };
 }

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { BaseContext } from '@centavo/server';
+import { ownedLoader, type BaseContext } from '@centavo/server';
 import type { AlertRecord, AlertsRepository } from './modules/alerts/alerts.repository.js';
 import type { AlertsService } from './modules/alerts/alerts.service.js';
 import { spentOf } from './modules/budgets/budget-status.js';
@@ -38,25 +38,20 @@ export function createLoaders(
   repos: LoaderRepositories,
   ensureDefaults: EnsureDefaults,
 ): BudgetContext['loaders'] {
-  const byId =
-    <T extends { id: string }>(find: (userId: string, ids: readonly string[]) => Promise<T[]>) =>
-    async (ids: readonly string[]) => {
-      const rows = userId ? await find(userId, ids) : [];
-      const map = new Map(rows.map((r) => [r.id, r]));
-      return ids.map((id) => map.get(id) ?? null);
-    };
   return {
-    category: new DataLoader(
-      byId(async (u, ids) => {
+    category: ownedLoader(
+      userId,
+      async (u, ids) => {
         await ensureDefaults(u);
         return repos.categories.findManyForUser(u, ids);
-      }),
+      },
+      'id',
     ),
-    budget: new DataLoader(byId((u, ids) => repos.budgets.findManyForUser(u, ids))),
+    budget: ownedLoader(userId, (u, ids) => repos.budgets.findManyForUser(u, ids), 'id'),
     budgetSpent: new DataLoader(async (ids: readonly string[]) => {
       const net = userId ? await repos.budgets.netSpentFor(userId, ids) : new Map<string, bigint>();
       return ids.map((id) => spentOf(net.get(id) ?? 0n));
     }),
-    alert: new DataLoader(byId((u, ids) => repos.alerts.findManyForUser(u, ids))),
+    alert: ownedLoader(userId, (u, ids) => repos.alerts.findManyForUser(u, ids), 'id'),
   };
 }

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { BaseContext } from '@centavo/server';
+import { ownedLoader, type BaseContext } from '@centavo/server';
 import type { AccountRecord, AccountsRepository } from './modules/accounts/accounts.repository.js';
 import type { AccountsService } from './modules/accounts/accounts.service.js';
 import type { TransactionRecord, TransactionsRepository } from './modules/transactions/transactions.repository.js';
@@ -20,18 +20,11 @@ export interface Loaders {
   accountSum: DataLoader<string, bigint>;
 }
 
-function byId<T extends { id: string }>(load: (ids: readonly string[]) => Promise<T[]>) {
-  return new DataLoader(async (ids: readonly string[]) => {
-    const byKey = new Map((await load(ids)).map((row) => [row.id, row]));
-    return ids.map((id) => byKey.get(id) ?? null);
-  });
-}
-
 /** Per-request loaders, scoped to the caller: another user's ids load as null. */
 export function createLoaders(userId: string | undefined, accounts: AccountsRepository, transactions: TransactionsRepository): Loaders {
   return {
-    account: byId((ids) => (userId ? accounts.findManyForUser(userId, ids) : Promise.resolve([]))),
-    transaction: byId((ids) => (userId ? transactions.findManyForUser(userId, ids) : Promise.resolve([]))),
+    account: ownedLoader(userId, (u, ids) => accounts.findManyForUser(u, ids), 'id'),
+    transaction: ownedLoader(userId, (u, ids) => transactions.findManyForUser(u, ids), 'id'),
     accountSum: new DataLoader(async (ids: readonly string[]) => {
       const sums = await transactions.sumsByAccount(ids);
       return ids.map((id) => sums.get(id) ?? 0n);
