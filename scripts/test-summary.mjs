@@ -9,8 +9,12 @@ let ran = 0;
 if (file && existsSync(file)) {
   const report = JSON.parse(readFileSync(file, 'utf8'));
   passed += report.numPassedTests ?? 0;
-  // A file that fails to load has no failed test of its own: count it as one failure.
-  failed += (report.numFailedTests ?? 0) + (report.testResults ?? []).filter((r) => r.status === 'failed' && r.assertionResults?.length === 0).length;
+  // A file that failed outside its tests (load error, failing hook, unhandled error) counts once.
+  failed +=
+    (report.numFailedTests ?? 0) +
+    (report.testResults ?? []).filter((r) => r.status === 'failed' && !(r.assertionResults ?? []).some((a) => a.status === 'failed')).length;
+  // Unhandled errors fail the run even when every test passed.
+  if (report.success === false && failed === 0) failed += 1;
   ran = report.numTotalTests ?? 0;
 } else {
   failed += 1;
