@@ -41,7 +41,7 @@ beforeAll(async () => {
   relayPort = (relay.address() as AddressInfo).port;
   const url = new URL(pgUrl);
   url.host = `127.0.0.1:${relayPort}`;
-  url.pathname = '/centavo_test_budget';
+  url.pathname = `/${testEnv().DB_NAME_PREFIX}_budget`;
   server = await startBudgetSubgraph(loadConfig(testEnv({ BUDGET_PORT: '0', DATABASE_URL_BUDGET: url.toString() })));
 });
 afterAll(async () => {

@@ -4,7 +4,7 @@ import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { GatewayConfig } from '../config.js';
 import type { GatewayContext } from '../context.js';
 import { countAliases, countTokens, operationCost, operationDepth, rootFields, selectOperation } from './analysis.js';
-import { FixedWindowLimiter } from './rate-limit.js';
+import { FixedWindowLimiter } from '@centavo/server';
 
 export type LimitsConfig = Pick<
   GatewayConfig,

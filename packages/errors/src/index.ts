@@ -8,6 +8,8 @@ export type ErrorCode =
   | 'BAD_USER_INPUT'
   | 'CONFLICT'
   | 'RATE_LIMITED'
+  /** A per-user quota (rules, categories, accounts, sockets...) is full; `extensions.limit` says how many. */
+  | 'LIMIT_EXCEEDED'
   | 'INTERNAL_SERVER_ERROR';
 
 const PUBLIC_CODES = new Set<string>([
@@ -17,6 +19,7 @@ const PUBLIC_CODES = new Set<string>([
   'BAD_USER_INPUT',
   'CONFLICT',
   'RATE_LIMITED',
+  'LIMIT_EXCEEDED',
   // A subgraph is down or too slow: its fields fail fast, the rest of the answer stands.
   'SERVICE_UNAVAILABLE',
   'GRAPHQL_VALIDATION_FAILED',
@@ -33,6 +36,8 @@ export class DomainError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly field?: string,
+    /** More for clients in `extensions` (a quota's `limit`, a rate limit's `retryAfter`). */
+    readonly details?: Readonly<Record<string, string | number>>,
   ) {
     super(message);
     this.name = 'DomainError';
@@ -57,10 +62,22 @@ export const unauthenticated = (message = 'Authentication required') =>
   new DomainError('UNAUTHENTICATED', message);
 export const conflict = (message: string, field?: string) => new DomainError('CONFLICT', message, field);
 
+/**
+ * A per-user quota is full: `what` names the resource (`rules`, `accounts`), `limit` its
+ * configured maximum. Clients see LIMIT_EXCEEDED with `extensions.resource` and `extensions.limit`.
+ */
+export const limitExceeded = (what: string, limit: number, message = `You have reached the limit of ${limit} ${what}`, field?: string) =>
+  new DomainError('LIMIT_EXCEEDED', message, field, { resource: what, limit });
+
+export const rateLimited = (message: string, retryAfter: number) => new DomainError('RATE_LIMITED', message, undefined, { retryAfter });
+
+/** The extensions a domain error shows clients. */
+function extensionsOf(error: DomainError): Record<string, unknown> {
+  return { code: error.code, ...(error.field ? { field: error.field } : {}), ...(error.details ?? {}) };
+}
+
 export function toGraphQLError(error: DomainError): GraphQLError {
-  return new GraphQLError(error.message, {
-    extensions: { code: error.code, ...(error.field ? { field: error.field } : {}) },
-  });
+  return new GraphQLError(error.message, { extensions: extensionsOf(error) });
 }
 
 /**
@@ -78,7 +95,7 @@ export function formatError(
       message: original.message,
       path: formatted.path,
       locations: formatted.locations,
-      extensions: { code: original.code, ...(original.field ? { field: original.field } : {}) },
+      extensions: extensionsOf(original),
     };
   }
   const code = formatted.extensions?.code;

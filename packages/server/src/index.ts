@@ -7,3 +7,4 @@ export * from './merge-resolvers.js';
 export * from './request-auth.js';
 export * from './worker-http.js';
 export * from './loaders.js';
+export * from './rate-limit.js';

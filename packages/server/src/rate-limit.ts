@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import type { AuthRuntime } from '@centavo/auth-tokens';
 
-// The gateway's one Redis connection (ioredis is no direct dependency of the gateway).
+// The process's one Redis connection for tokens and counters.
 type Redis = AuthRuntime['redis'];
 
 export interface RateLimitResult {
@@ -10,9 +11,12 @@ export interface RateLimitResult {
   count: number;
 }
 
+/** Ids that are short and plain go into the key as they are; anything else (a 900 KB "email") as its hash. */
+const keyPart = (id: string) => (/^[\w.:@+-]{1,64}$/.test(id) ? id : createHash('sha256').update(id).digest('base64url'));
+
 /**
  * Fixed-window counters in Redis: one INCR per request on a key named after the window, so
- * every gateway instance shares the count and old windows expire on their own.
+ * every process shares the count and old windows expire on their own.
  */
 export class FixedWindowLimiter {
   constructor(
@@ -23,7 +27,7 @@ export class FixedWindowLimiter {
 
   async hit(bucket: string, id: string, limit: number, now = Date.now()): Promise<RateLimitResult> {
     const window = Math.floor(now / this.windowMs);
-    const key = `${this.prefix}ratelimit:${bucket}:${id}:${window}`;
+    const key = `${this.prefix}ratelimit:${bucket}:${keyPart(id)}:${window}`;
     const results = await this.redis.multi().incr(key).pexpire(key, this.windowMs).exec();
     const count = Number(results?.[0]?.[1] ?? 0);
     const retryAfter = Math.max(1, Math.ceil(((window + 1) * this.windowMs - now) / 1000));
