@@ -187,6 +187,48 @@ for (const name of ['gateway', 'worker']) {
   if (!ofKind('HorizontalPodAutoscaler').some((h) => h.obj.spec?.scaleTargetRef?.name === name)) fail(k8sDir, `no HPA for ${name}`);
 }
 
+// NetworkPolicies: ingress is denied by default; only the gateway is open to anyone, each
+// subgraph admits exactly the modules that call it, and the monitoring namespace scrapes metrics.
+const ALLOWED_CALLERS = {
+  gateway: ['*', 'ns:monitoring'],
+  auth: ['gateway', 'ns:monitoring'],
+  transactions: ['gateway', 'ns:monitoring'],
+  budget: ['ai', 'gateway', 'ns:monitoring', 'transactions'],
+  ai: ['gateway', 'ns:monitoring'],
+  worker: ['ns:monitoring'],
+};
+const policies = ofKind('NetworkPolicy');
+const selects = (selector, labels) => subset(selector?.matchLabels ?? {}, labels ?? {});
+if (!policies.some(({ obj }) => Object.keys(obj.spec?.podSelector ?? {}).length === 0 && (obj.spec?.policyTypes ?? []).includes('Ingress') && !(obj.spec?.ingress ?? []).length)) {
+  fail(k8sDir, 'no default-deny ingress NetworkPolicy (podSelector {}, policyTypes [Ingress], no rules)');
+}
+for (const { where, obj } of policies) {
+  if (!(obj.spec?.policyTypes ?? []).includes('Ingress')) fail(where, 'policyTypes must include Ingress');
+}
+for (const module of MODULES) {
+  const labels = byName('Deployment', module)?.obj.spec?.template?.metadata?.labels;
+  if (!labels) continue;
+  const callers = new Set();
+  for (const { where, obj } of policies.filter((p) => selects(p.obj.spec?.podSelector, labels))) {
+    for (const rule of obj.spec?.ingress ?? []) {
+      const ports = rule.ports ?? [];
+      if (ports.length && !ports.some((p) => p.port === PORTS[module])) continue;
+      if (!rule.from?.length) callers.add('*');
+      for (const peer of rule.from ?? []) {
+        if (peer.namespaceSelector) callers.add(`ns:${peer.namespaceSelector.matchLabels?.['kubernetes.io/metadata.name'] ?? '?'}`);
+        else if (peer.podSelector) {
+          const matched = MODULES.filter((m) => selects(peer.podSelector, byName('Deployment', m)?.obj.spec?.template?.metadata?.labels));
+          if (!matched.length) fail(where, 'a podSelector matches no Deployment');
+          for (const m of matched) callers.add(m);
+        } else fail(where, 'ingress peers must be a podSelector or a namespaceSelector');
+      }
+    }
+  }
+  const got = [...callers].sort().join(', ');
+  const want = [...ALLOWED_CALLERS[module]].sort().join(', ');
+  if (got !== want) fail(k8sDir, `NetworkPolicies let ${module}:${PORTS[module]} be reached by [${got}]; expected [${want}]`);
+}
+
 // ---------------------------------------------------------------- docker-compose.yml
 const compose = parseAll('docker-compose.yml')[0] ?? {};
 const services = compose.services ?? {};
