@@ -1,6 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import { LeakFreePrismaPg } from './pg-adapter.js';
 
-export { PrismaPg };
+export { PrismaPg, LeakFreePrismaPg };
 
 /** PostgreSQL error codes surfaced through Prisma's driver adapter. */
 export function isUniqueViolation(error: unknown): boolean {
@@ -21,7 +22,7 @@ export const sqlStatementCount = (): number => counter.n;
 /** Options every subgraph passes to its PrismaClient: the pg adapter and query events. */
 export function prismaOptions(databaseUrl: string, poolSize = 20) {
   return {
-    adapter: new PrismaPg({ connectionString: databaseUrl, max: poolSize }),
+    adapter: new LeakFreePrismaPg({ connectionString: databaseUrl, max: poolSize }),
     log: [{ level: 'query' as const, emit: 'event' as const }],
     // Under bursts a request waits for a connection instead of failing after Prisma's 2 s default.
     transactionOptions: { maxWait: 10_000, timeout: 15_000 },

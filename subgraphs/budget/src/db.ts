@@ -7,8 +7,8 @@ export type BudgetTx = Prisma.TransactionClient;
 /** What a repository runs on: the client, or a transaction another repository opened. */
 export type BudgetDb = BudgetPrisma | BudgetTx;
 
-export function createPrisma(databaseUrl: string, countStatements = true): BudgetPrisma {
-  const client = new PrismaClient(prismaOptions(databaseUrl));
+export function createPrisma(databaseUrl: string, countStatements = true, poolSize?: number): BudgetPrisma {
+  const client = new PrismaClient(prismaOptions(databaseUrl, poolSize));
   // Background work (relays, workers) passes false, so N+1 tests count requests only.
   if (countStatements) client.$on('query', countSqlStatement);
   return client;
