@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { mayGenerateKeys } from '@centavo/config';
+import { connectionErrorLogger, type Logger } from '@centavo/logger';
 import { Denylist } from './denylist.js';
 import { importPublicKey, resolveKeyPems, type KeyPems } from './keys.js';
 import { TokenVerifier } from './tokens.js';
@@ -23,7 +24,7 @@ export interface AuthRuntime {
 }
 
 /** What every process needs to check access tokens: the public key and the Redis denylist. */
-export async function createAuthRuntime(config: AuthRuntimeConfig): Promise<AuthRuntime> {
+export async function createAuthRuntime(config: AuthRuntimeConfig, logger: Logger): Promise<AuthRuntime> {
   const keys = resolveKeyPems({
     privateKeyPem: config.JWT_PRIVATE_KEY,
     publicKeyPem: config.JWT_PUBLIC_KEY,
@@ -31,6 +32,7 @@ export async function createAuthRuntime(config: AuthRuntimeConfig): Promise<Auth
     generate: mayGenerateKeys(config),
   });
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
+  redis.on('error', connectionErrorLogger(logger, 'redis (tokens, limits)'));
   const denylist = new Denylist(redis, config.REDIS_PREFIX);
   const verifier = new TokenVerifier(await importPublicKey(keys.publicKeyPem), denylist);
   return {

@@ -1,5 +1,5 @@
 import { Queue, Worker, type ConnectionOptions, type Job, type JobsOptions, type Telemetry, type WorkerOptions } from 'bullmq';
-import type { Logger } from '@centavo/logger';
+import { connectionErrorLogger, type Logger } from '@centavo/logger';
 import { metrics } from '@centavo/metrics';
 import type { JobDefinition } from './definitions.js';
 import type { z } from 'zod';
@@ -43,8 +43,12 @@ function telemetryOption(): { telemetry?: Telemetry } {
   return telemetry ? { telemetry } : {};
 }
 
-export function createQueue(config: QueueConfig, queue: string): Queue {
-  return new Queue(queue, { connection: connectionOf(config), prefix: bullPrefix(config), defaultJobOptions: DEFAULT_JOB_OPTIONS, ...telemetryOption() });
+/** Without a logger (CLI, tests) connection errors still reach callers through add() and friends. */
+export function createQueue(config: QueueConfig, queue: string, logger?: Logger): Queue {
+  const created = new Queue(queue, { connection: connectionOf(config), prefix: bullPrefix(config), defaultJobOptions: DEFAULT_JOB_OPTIONS, ...telemetryOption() });
+  // A Queue without an `error` listener prints every reconnect failure to stderr.
+  created.on('error', logger ? connectionErrorLogger(logger, `queue ${queue}`) : () => undefined);
+  return created;
 }
 
 /** Adds a job under a fixed id: adding the same id again while it is kept is a no-op. */
@@ -89,6 +93,6 @@ export function createWorker<S extends z.ZodType>(
   worker.on('failed', (job, err) =>
     logger.warn({ jobId: job?.id, queue: def.queue, attempt: job?.attemptsMade, err }, 'job failed'),
   );
-  worker.on('error', (err) => logger.error({ err, queue: def.queue }, 'worker error'));
+  worker.on('error', connectionErrorLogger(logger, `worker ${def.queue}`));
   return worker;
 }

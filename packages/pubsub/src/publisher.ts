@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { connectionErrorLogger, type Logger } from '@centavo/logger';
 import { userChannel, userEvent, type PubSubConfig, type UserEvent } from './events.js';
 
 export interface Publisher {
@@ -10,8 +11,10 @@ export interface Publisher {
 }
 
 /** The side the domains' workers use. Nobody listening is fine: events are not stored. */
-export function createPublisher(config: PubSubConfig): Publisher {
+export function createPublisher(config: PubSubConfig, logger?: Logger): Publisher {
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: true });
+  // Without a logger (scripts, tests) errors still reach the caller through publish().
+  redis.on('error', logger ? connectionErrorLogger(logger, 'redis publisher') : () => undefined);
   return {
     async publish(userId, event) {
       const message = userEvent.parse({ ...event, userId });

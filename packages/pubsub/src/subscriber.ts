@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { Logger } from '@centavo/logger';
+import { connectionErrorLogger, type Logger } from '@centavo/logger';
 import { userChannel, userEvent, type PubSubConfig, type UserEvent } from './events.js';
 
 /**
@@ -30,7 +30,7 @@ interface Channel {
  */
 export function createSubscriber(config: PubSubConfig, logger?: Logger): Subscriber {
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 });
-  redis.on('error', (err: Error) => logger?.warn({ err }, 'pubsub subscriber connection error'));
+  redis.on('error', logger ? connectionErrorLogger(logger, 'redis subscriber') : () => undefined);
   const channels = new Map<string, Channel>();
   let messages = 0;
 

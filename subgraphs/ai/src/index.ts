@@ -25,7 +25,7 @@ export async function startAiSubgraph(
   root: Logger = createLogger({ level: config.LOG_LEVEL }),
 ): Promise<SubgraphServer> {
   const logger = root.child({ service: 'ai' });
-  const runtime = await createAuthRuntime(config);
+  const runtime = await createAuthRuntime(config, logger);
   const prisma = createPrisma(config.databaseUrl);
   const rulesRepo = new RulesRepository(prisma);
   const decisions = new CategorizationRepository(prisma);

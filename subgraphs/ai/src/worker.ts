@@ -35,8 +35,8 @@ export async function startAiWorker(config: AiConfig = loadConfig(), root: Logge
     threshold: config.CATEGORIZE_THRESHOLD,
     external,
   });
-  const commands = createQueue(config, applyCategorization.queue);
-  const maintenance = createQueue(config, retrainModel.queue);
+  const commands = createQueue(config, applyCategorization.queue, logger);
+  const maintenance = createQueue(config, retrainModel.queue, logger);
   const training = { model, queue: maintenance, currentVersion: () => cold.version };
   const worker = createWorker(
     config,
@@ -51,7 +51,7 @@ export async function startAiWorker(config: AiConfig = loadConfig(), root: Logge
     retrainModel,
     async () => {
       const result = await model.retrain();
-      await announceModel(config, result.version);
+      await announceModel(config, result.version, logger);
       return result;
     },
     logger,

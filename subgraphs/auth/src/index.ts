@@ -18,7 +18,7 @@ export async function startAuthSubgraph(
   root: Logger = createLogger({ level: config.LOG_LEVEL }),
 ): Promise<SubgraphServer> {
   const logger = root.child({ service: 'auth' });
-  const runtime = await createAuthRuntime(config);
+  const runtime = await createAuthRuntime(config, logger);
   if (!runtime.keys.privateKeyPem) throw new Error('JWT_PRIVATE_KEY is required by the auth subgraph');
   const privateKey = await importPrivateKey(runtime.keys.privateKeyPem);
   const prisma = createPrisma(config.databaseUrl);

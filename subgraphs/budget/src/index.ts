@@ -21,7 +21,7 @@ export async function startBudgetSubgraph(
   root: Logger = createLogger({ level: config.LOG_LEVEL }),
 ): Promise<SubgraphServer> {
   const logger = root.child({ service: 'budget' });
-  const runtime = await createAuthRuntime(config);
+  const runtime = await createAuthRuntime(config, logger);
   const prisma = createPrisma(config.databaseUrl);
   const domain = createBudgetDomain(prisma);
   return bootSubgraph<BudgetContext>({

@@ -22,7 +22,7 @@ export async function startBudgetWorker(
   const logger = root.child({ service: 'budget-worker' });
   const prisma = createPrisma(config.databaseUrl, false);
   const domain = createBudgetDomain(prisma);
-  const publisher = createPublisher(config);
+  const publisher = createPublisher(config, logger);
   const worker = createWorker(
     config,
     budgetTransactionChanged,

@@ -23,7 +23,7 @@ export async function startTransactionsSubgraph(
   root: Logger = createLogger({ level: config.LOG_LEVEL }),
 ): Promise<SubgraphServer> {
   const logger = root.child({ service: 'transactions' });
-  const runtime = await createAuthRuntime(config);
+  const runtime = await createAuthRuntime(config, logger);
   const prisma = createPrisma(config.databaseUrl);
   const accountsRepo = new AccountsRepository(prisma);
   const accounts = new AccountsService(accountsRepo);

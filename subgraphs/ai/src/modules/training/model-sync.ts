@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { Logger } from '@centavo/logger';
+import { connectionErrorLogger, type Logger } from '@centavo/logger';
 import type { ModelTraining } from './model-training.js';
 
 interface SyncConfig {
@@ -10,8 +10,9 @@ interface SyncConfig {
 const channel = (config: SyncConfig) => `${config.REDIS_PREFIX}ai:model`;
 
 /** Tells every ai process that a new model version was recorded. */
-export async function announceModel(config: SyncConfig, version: string): Promise<void> {
+export async function announceModel(config: SyncConfig, version: string, logger: Logger): Promise<void> {
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2 });
+  redis.on('error', connectionErrorLogger(logger, 'redis (model announcement)'));
   try {
     await redis.publish(channel(config), version);
   } finally {
@@ -31,6 +32,7 @@ export async function followModelUpdates(config: SyncConfig, training: ModelTrai
       .catch((err: unknown) => logger.error({ err }, 'loading the newest model failed; keeping the current one'));
   await load();
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  redis.on('error', connectionErrorLogger(logger, 'redis (model updates)'));
   await redis.subscribe(channel(config));
   redis.on('message', () => void load());
   return {

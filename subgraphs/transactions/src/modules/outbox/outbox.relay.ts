@@ -27,8 +27,8 @@ export class OutboxRelay {
     config: QueueConfig,
     private readonly logger: Logger,
   ) {
-    this.queues = TRANSACTION_EVENT_CONSUMERS.map((def) => createQueue(config, def.queue));
-    this.publisher = createPublisher(config);
+    this.queues = TRANSACTION_EVENT_CONSUMERS.map((def) => createQueue(config, def.queue, logger));
+    this.publisher = createPublisher(config, logger);
   }
 
   start(): void {
