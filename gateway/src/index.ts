@@ -46,7 +46,7 @@ export async function startGateway(
   process.env.APOLLO_TELEMETRY_DISABLED = '1';
   const { supergraphSdl, subgraphs } = composeSupergraph(config.SUPERGRAPH_CONFIG, subgraphUrlOverrides(config));
   logger.info({ subgraphs }, 'supergraph composed');
-  const runtime = await createAuthRuntime(config);
+  const runtime = await createAuthRuntime(config, logger);
 
   const gateway = new ApolloGateway({
     supergraphSdl,
@@ -90,7 +90,12 @@ export async function startGateway(
     plugins,
     formatError: (formatted, error) =>
       formatLimitError(formatted) ??
-      formatError(formatted, error, (internal) => logger.error({ err: internal }, 'internal error')),
+      formatError(
+        formatted,
+        error,
+        (internal) => logger.error({ err: internal }, 'internal error'),
+        (unavailable) => logger.warn({ err: unavailable }, 'dependency unavailable'),
+      ),
   });
   const subscriptions = createSubscriptionServer({
     config: { ...config, maxPayload: bodyLimitBytes(config.BODY_LIMIT) },

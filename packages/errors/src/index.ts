@@ -10,6 +10,8 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   /** A per-user quota (rules, categories, accounts, sockets...) is full; `extensions.limit` says how many. */
   | 'LIMIT_EXCEEDED'
+  /** PostgreSQL or Redis cannot be reached right now: nothing was changed, try again shortly. */
+  | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_SERVER_ERROR';
 
 const PUBLIC_CODES = new Set<string>([
@@ -80,6 +82,40 @@ export function toGraphQLError(error: DomainError): GraphQLError {
   return new GraphQLError(error.message, { extensions: extensionsOf(error) });
 }
 
+// Prisma: can't reach the server, timed out, server closed the connection, no pooled connection in time.
+const PRISMA_UNAVAILABLE = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+// @prisma/adapter-pg's names for socket-level failures.
+const ADAPTER_UNAVAILABLE = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
+// PostgreSQL: connection exceptions (08), shutting down (57P01-03), too many connections (53300).
+const PG_UNAVAILABLE = /^(08...|57P0[123]|53300)$/;
+// pg and ioredis messages for a connection that went away.
+const UNAVAILABLE_MESSAGE = /^(Connection terminated unexpectedly|Client has encountered a connection error|Connection is closed\.|Stream isn't writeable)/;
+
+type Inspected = { name?: unknown; code?: unknown; message?: unknown; cause?: unknown; originalError?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: unknown; originalCode?: unknown } } } };
+
+/**
+ * Whether an error means a dependency (PostgreSQL, Redis) is unreachable rather than a bug:
+ * clients get SERVICE_UNAVAILABLE and retry, operators get a warning instead of an error.
+ * Recognized by shape (Prisma, the pg adapter, pg, ioredis), through `cause` chains.
+ */
+export function isUnavailable(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
+    const e = current as Inspected;
+    const adapter = e.meta?.driverAdapterError?.cause;
+    if (typeof e.code === 'string' && (PRISMA_UNAVAILABLE.has(e.code) || PG_UNAVAILABLE.test(e.code))) return true;
+    if (typeof adapter?.kind === 'string' && ADAPTER_UNAVAILABLE.has(adapter.kind)) return true;
+    if (typeof adapter?.originalCode === 'string' && PG_UNAVAILABLE.test(adapter.originalCode)) return true;
+    if (e.name === 'MaxRetriesPerRequestError') return true;
+    if (e.name === 'DriverAdapterError' && typeof e.message === 'string' && ADAPTER_UNAVAILABLE.has(e.message)) return true;
+    if (typeof e.message === 'string' && UNAVAILABLE_MESSAGE.test(e.message)) return true;
+    current = e.originalError ?? e.cause;
+  }
+  return false;
+}
+
+export const UNAVAILABLE_MESSAGE_TEXT = 'A service Centavo depends on is unavailable; nothing was changed, try again shortly';
+
 /**
  * The single place where errors become what clients see: domain errors keep their code and
  * field, known GraphQL codes pass, everything else is masked as INTERNAL_SERVER_ERROR.
@@ -88,6 +124,7 @@ export function formatError(
   formatted: GraphQLFormattedError,
   error: unknown,
   onInternal?: (error: unknown) => void,
+  onUnavailable?: (error: unknown) => void,
 ): GraphQLFormattedError {
   const original = unwrap(error);
   if (isDomainError(original)) {
@@ -103,6 +140,10 @@ export function formatError(
     // serviceName (added by the gateway) names internal topology; clients need only the code.
     const { stacktrace: _stack, exception: _exception, serviceName: _service, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions };
+  }
+  if (isUnavailable(original ?? error)) {
+    onUnavailable?.(original ?? error);
+    return { message: UNAVAILABLE_MESSAGE_TEXT, path: formatted.path, locations: formatted.locations, extensions: { code: 'SERVICE_UNAVAILABLE' } };
   }
   onInternal?.(original ?? error);
   return {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { bearerToken, type AuthUser, type TokenVerifier } from '@centavo/auth-tokens';
-import { isDomainError } from '@centavo/errors';
+import { isDomainError, isUnavailable, UNAVAILABLE_MESSAGE_TEXT } from '@centavo/errors';
 
 /** The caller's `x-request-id` when it is a sane token, else a new one. */
 export function requestIdOf(headers: IncomingHttpHeaders): string {
@@ -26,6 +26,8 @@ export async function authenticate(
     if (isDomainError(error)) {
       throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 401 } } });
     }
+    // Redis (the logout denylist) unreachable: the token cannot be checked now.
+    if (isUnavailable(error)) throw new GraphQLError(UNAVAILABLE_MESSAGE_TEXT, { extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } } });
     throw error;
   }
 }

@@ -82,7 +82,12 @@ export async function startSubgraphServer<TContext extends BaseContext>(
     plugins,
     includeStacktraceInErrorResponses: false,
     formatError: (formatted, error) =>
-      formatError(formatted, error, (internal) => logger.error({ err: internal }, 'internal error')),
+      formatError(
+        formatted,
+        error,
+        (internal) => logger.error({ err: internal }, 'internal error'),
+        (unavailable) => logger.warn({ err: unavailable }, 'dependency unavailable'),
+      ),
   });
   await apollo.start();
 
