@@ -135,6 +135,9 @@ describe('transactions', () => {
     expect(await count({ search: 'uber' })).toBe(4);
     expect(await count({ search: 'FARMÁCIA' })).toBe(3);
     expect(await count({ search: 'remédio' })).toBe(1);
+    // LIKE's wildcards are searched for as themselves: no description here has them.
+    expect(await count({ search: '%' })).toBe(0);
+    expect(await count({ search: 'U_ER' })).toBe(0);
     expect(await count({ from: '2026-10-03', to: '2026-10-05' })).toBe(3);
     expect(await count({ uncategorized: true })).toBe(7);
     expect(await count({ categoryId: slugs.get('groceries') })).toBe(0);

@@ -142,7 +142,8 @@ export class TransactionsRepository {
     if (filter.from) and.push({ date: { gte: filter.from } });
     if (filter.to) and.push({ date: { lte: filter.to } });
     if (filter.search) {
-      const contains = { contains: filter.search, mode: 'insensitive' as const };
+      // Prisma passes `contains` to ILIKE as it is: "%" and "_" would match anything.
+      const contains = { contains: filter.search.replace(/[\\%_]/g, (c) => `\\${c}`), mode: 'insensitive' as const };
       and.push({ OR: [{ description: contains }, { merchant: contains }, { notes: contains }] });
     }
     return { AND: and };
