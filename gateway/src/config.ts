@@ -25,6 +25,8 @@ const schema = z.object({
   SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().min(1).max(1_000).default(50),
   /** Limits (gateway/src/limits): refused before any subgraph is called. */
   ...queryLimitsEnv,
+  /** WebSockets one user may hold open on one gateway process; the next one is closed (4429). */
+  MAX_SOCKETS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(20),
   /**
    * Requests per minute of one authenticated user and of one IP without a token; `login` per
    * IP and per email, `register` per IP. Unset, they take the production values below, or

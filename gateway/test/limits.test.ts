@@ -133,6 +133,7 @@ describe('limits configuration', () => {
       MAX_QUERY_COST: 10_000,
       MAX_ALIASES: 30,
       MAX_QUERY_TOKENS: 5_000,
+      MAX_SOCKETS_PER_USER: 20,
       USER_RATE_LIMIT_PER_MINUTE: 600,
       IP_RATE_LIMIT_PER_MINUTE: 300,
       LOGIN_RATE_LIMIT_PER_MINUTE: 10,
