@@ -59,6 +59,9 @@ describe('query limits analysis', () => {
     expect(analyse('{ transactions(first: 5) { edges { node { id } } } }').cost).toBe(1 + 5 + 5 + 5);
     expect(analyse('query ($n: Int) { transactions(first: $n) { total } }', { n: 7 }).cost).toBe(1 + 7);
     expect(analyse('{ transactions { total } }').cost).toBe(1 + 50);
+    // A variable left out takes the operation's default, as in execution.
+    expect(analyse('query ($n: Int = 200) { transactions(first: $n) { total } }').cost).toBe(1 + 200);
+    expect(analyse('query ($deep: Boolean = true) { me { friends @include(if: $deep) { id } } }').depth).toBe(3);
     // The same field twice is resolved once; an alias is resolved again.
     expect(analyse('{ me { id } me { id } }').cost).toBe(2);
     expect(analyse('{ me { id } again: me { id } }').cost).toBe(4);

@@ -83,6 +83,16 @@ const fragmentsOf = (document: DocumentNode): Record<string, FragmentDefinitionN
     document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
   );
 
+/** The request's variables, with the operation's defaults for those it leaves out (as execution has them). */
+const withDefaults = (operation: OperationDefinitionNode, variables: Record<string, unknown>): Record<string, unknown> => {
+  const values = { ...variables };
+  for (const definition of operation.variableDefinitions ?? []) {
+    const name = definition.variable.name.value;
+    if (values[name] === undefined && definition.defaultValue) values[name] = valueFromASTUntyped(definition.defaultValue);
+  }
+  return values;
+};
+
 const argumentsOf = (field: FieldNode, variables: Record<string, unknown>): Record<string, unknown> =>
   Object.fromEntries((field.arguments ?? []).map((a) => [a.name.value, valueFromASTUntyped(a.value, variables)]));
 
@@ -101,8 +111,9 @@ export function rootFields(
   schema: GraphQLSchema,
   document: DocumentNode,
   operation: OperationDefinitionNode,
-  variables: Record<string, unknown> = {},
+  rawVariables: Record<string, unknown> = {},
 ): RootField[] {
+  const variables = withDefaults(operation, rawVariables);
   const root = schema.getRootType(operation.operation);
   if (!root) return [];
   const collected = collectFields(schema, fragmentsOf(document), variables, root, operation.selectionSet);
@@ -134,9 +145,10 @@ export function measureOperation(
   schema: GraphQLSchema,
   document: DocumentNode,
   operation: OperationDefinitionNode,
-  variables: Record<string, unknown> = {},
+  rawVariables: Record<string, unknown> = {},
   defaultListSize = DEFAULT_LIST_SIZE,
 ): OperationMeasure {
+  const variables = withDefaults(operation, rawVariables);
   const fragments = fragmentsOf(document);
   const root = schema.getRootType(operation.operation);
   if (!root) return { depth: 0, cost: 0 };
