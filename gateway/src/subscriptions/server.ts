@@ -118,6 +118,8 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
           const token = bearerToken(typeof header === 'string' ? header : undefined);
           if (!token) throw unauthenticated();
           const user = await verifier.verify(token);
+          // Closed while its token was checked: onClose has run already and would never release it.
+          if (socket.readyState !== socket.OPEN) return false;
           const open = socketsOf.get(user.id) ?? 0;
           if (open >= config.MAX_SOCKETS_PER_USER) {
             socket.close(TOO_MANY_SOCKETS_CLOSE, `Too many sockets for this user (at most ${config.MAX_SOCKETS_PER_USER})`);
