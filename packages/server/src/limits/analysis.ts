@@ -123,7 +123,7 @@ export function rootFields(
 export interface OperationMeasure {
   /** Deepest field nesting (a top-level field is depth 1); introspection fields are not counted. */
   depth: number;
-  /** Estimated fields resolved; see operationCost. */
+  /** Estimated fields resolved; see measureOperation. */
   cost: number;
 }
 
