@@ -57,6 +57,29 @@ describe('limits', () => {
     await ok(url, '{ transactions(first: 20) { edges { node { id description } } } }', {}, token);
   });
 
+  it("serves a query at the gateway's limits across every subgraph: their own limits leave room for the query plan", async () => {
+    const { categories } = await ok<{ categories: { id: string }[] }>(url, '{ categories { id } }', {}, token);
+    const { createAccount } = await ok<{ createAccount: { id: string } }>(url, 'mutation { createAccount(input: { name: "L", type: CHECKING, currency: "BRL" }) { id } }', {}, token);
+    for (const amount of ['-1', '-2']) {
+      await ok(url, 'mutation ($i: CreateTransactionInput!) { createTransaction(input: $i) { id } }', { i: { accountId: createAccount.id, amount, date: '2026-11-02', description: 'Feira', categoryId: categories[0]!.id } }, token);
+    }
+    // Depth 5, 3 aliases, 75 tokens and cost 295 of 5, 3, 80 and 500.
+    const query = `query ($n: Int) { a: transactions(first: $n) { edges { node { ...T } } } b: me { id name email } }
+      fragment T on Transaction { id date description amount { amount currency } c: categorization { source confidence } category { name slug } account { name } suggestions { confidence } transferPeer { id } }`;
+    const res = await graphql<{ a: { edges: { node: { id: string; category: { name: string } } }[] } }>(url, query, { n: 10 }, token);
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.a.edges).toHaveLength(2);
+    expect(res.data?.a.edges[0]?.node.category.name).toEqual(expect.any(String));
+
+    // 76 tokens, nearly all the ai subgraph's: its entity fetch adds a wrapper and comes to 84.
+    const ai = `query ($id: ID!, $a: Boolean!) { transaction(id: $id) {
+      c: categorization { source @include(if: $a) confidence explanation modelVersion category { id } }
+      s: suggestions { confidence @include(if: $a) category { id } }
+      d: categorization { source confidence explanation modelVersion category { id } } } }`;
+    const id = res.data?.a.edges[0]?.node.id;
+    expect(await graphql(url, ai, { id, a: true }, token)).toEqual({ status: 200, data: { transaction: { c: null, s: [], d: null } } });
+  });
+
   it('refuses more aliases than MAX_ALIASES', async () => {
     const res = await graphql(url, '{ a: me { id } b: me { id } c: me { id } d: me { id } }', {}, token);
     expect(codes(res)).toEqual(['TOO_MANY_ALIASES']);

@@ -1,4 +1,4 @@
-import { commonEnv, DEFAULT_PORTS, envBoolean, envPort, jwtEnv, parseEnv, z } from '@centavo/config';
+import { commonEnv, DEFAULT_PORTS, envBoolean, envPort, jwtEnv, parseEnv, queryLimitsEnv, z } from '@centavo/config';
 
 const optionalUrl = z.url().optional();
 
@@ -24,10 +24,9 @@ const schema = z.object({
   /** Subscriptions one WebSocket may hold at once. */
   SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().min(1).max(1_000).default(50),
   /** Limits (gateway/src/limits): refused before any subgraph is called. */
-  MAX_QUERY_DEPTH: z.coerce.number().int().min(1).default(12),
-  MAX_QUERY_COST: z.coerce.number().int().min(1).default(10_000),
-  MAX_ALIASES: z.coerce.number().int().min(0).default(30),
-  MAX_QUERY_TOKENS: z.coerce.number().int().min(1).default(5_000),
+  ...queryLimitsEnv,
+  /** WebSockets one user may hold open on one gateway process; the next one is closed (4429). */
+  MAX_SOCKETS_PER_USER: z.coerce.number().int().min(1).max(10_000).default(20),
   /**
    * Requests per minute of one authenticated user and of one IP without a token; `login` per
    * IP and per email, `register` per IP. Unset, they take the production values below, or

@@ -10,13 +10,23 @@ import { createAuthRuntime } from '@centavo/auth-tokens';
 import { formatError } from '@centavo/errors';
 import { createLogger, type Logger } from '@centavo/logger';
 import { metricsPlugin } from '@centavo/metrics';
-import { authenticate, listen, mountHealth, requestIdOf, type RunningHttpServer } from '@centavo/server';
+import {
+  authenticate,
+  FixedWindowLimiter,
+  formatLimitError,
+  listen,
+  mountHealth,
+  queryGuard,
+  requestIdOf,
+  type RunningHttpServer,
+} from '@centavo/server';
 import { bodyLimitBytes, loadConfig, subgraphUrlOverrides, type GatewayConfig } from './config.js';
 import type { GatewayContext } from './context.js';
 import { createSubscriptionServer } from './subscriptions/server.js';
 import { resilientFetcher } from './resilience/resilient-fetcher.js';
 import { composeSupergraph } from './supergraph.js';
-import { formatLimitError, limitsPlugin } from './limits/plugin.js';
+import { limitsPlugin } from './limits/plugin.js';
+import { callerOf, requestMeter } from './limits/request-meter.js';
 import { mountQueueDashboard } from './admin/queue-dashboard.js';
 
 export { loadConfig, composeSupergraph };
@@ -81,10 +91,13 @@ export async function startGateway(
     },
   ];
   if (!config.INTROSPECTION) plugins.push(ApolloServerPluginLandingPageDisabled());
-  plugins.push(limitsPlugin(config, runtime.redis));
+  const limiter = new FixedWindowLimiter(runtime.redis, config.REDIS_PREFIX);
+  plugins.push(limitsPlugin(config, limiter));
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: config.INTROSPECTION,
+    // Batched (array) bodies stay off (Apollo's default); queryGuard answers them with BAD_REQUEST.
+    parseOptions: { maxTokens: config.MAX_QUERY_TOKENS },
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
     plugins,
@@ -124,11 +137,19 @@ export async function startGateway(
     })),
   ]);
   const queueDashboard = config.QUEUE_DASHBOARD ? mountQueueDashboard(app, { config, verifier: runtime.verifier, logger }) : null;
+  // Metered before the body is read, bounded before it is parsed: no request is free.
   app.use(
     '/graphql',
+    requestMeter({ config, verifier: runtime.verifier, limiter, logger }),
     express.json({ limit: config.BODY_LIMIT }),
+    queryGuard(config),
     expressMiddleware(apollo, {
-      context: async ({ req }) => ({ ...(await authenticate(runtime.verifier, req.headers)), requestId: requestIdOf(req.headers), clientIp: req.ip }),
+      context: async ({ req }) => ({
+        ...(callerOf(req) ?? (await authenticate(runtime.verifier, req.headers))),
+        requestId: requestIdOf(req.headers),
+        // Every HTTP request has an address: the limits plugin tells refetches apart by its absence.
+        clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+      }),
     }),
   );
   const http = await listen(app, config.HOST, config.GATEWAY_PORT);

@@ -86,3 +86,81 @@ describe('resilient subgraph fetch', () => {
     expect(fetcher.breaker.state).toBe('closed');
   });
 });
+
+describe('failure isolation between users', () => {
+  // A healthy subgraph on which one operation is slow (its body says so); `hung` stops /live too.
+  let hung = false;
+  let slowCalls = 0;
+  const server = http.createServer((req, res) => {
+    if (req.url === '/live') {
+      if (!hung) res.end('{"status":"ok"}');
+      return;
+    }
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      if (hung) return;
+      if (body.includes('slow')) {
+        slowCalls++;
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ data: { fast: true } }));
+    });
+  });
+  let url = '';
+  beforeAll(async () => {
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  });
+
+  const logger = createLogger({ level: 'silent' });
+  const options = { timeoutMs: 200, retries: 2, breakerFailures: 2, breakerCooldownMs: 60_000 };
+  const query = (text: string) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: text }) });
+  const settle = () => new Promise((r) => setTimeout(r, 400));
+
+  it("does not retry one user's timed-out operations nor let them open the breaker for others' fast ones", async () => {
+    hung = false;
+    slowCalls = 0;
+    const fetcher = resilientFetcher('budget', options, logger);
+    // A burst of slow operations, more than breakerFailures, with nothing else in between ...
+    await Promise.all([1, 2, 3].map(() => fetcher(url, query('query { slow }'))));
+    await settle();
+    expect(slowCalls).toBe(3);
+    expect(fetcher.breaker.state).toBe('closed');
+    const next = await fetcher(url, query('query { fast }'));
+    expect([next.status, next.headers.get('x-centavo-unavailable')]).toEqual([200, null]);
+
+    // ... and slow ones going on while others query.
+    const fast: number[] = [];
+    let slowDone = false;
+    const slow = (async () => {
+      for (let i = 0; i < 3; i++) await fetcher(url, query('query { slow }'));
+      slowDone = true;
+    })();
+    while (!slowDone) {
+      const res = await fetcher(url, query('query { fast }'));
+      fast.push(res.headers.get('x-centavo-unavailable') ? 503 : res.status);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await slow;
+    await settle();
+    expect(slowCalls).toBe(6);
+    expect(fetcher.breaker.state).toBe('closed');
+    expect(new Set(fast)).toEqual(new Set([200]));
+  });
+
+  it('still opens the breaker when the subgraph is hung (its /live does not answer either)', async () => {
+    hung = true;
+    const fetcher = resilientFetcher('budget', options, logger);
+    for (let i = 0; i < 6 && fetcher.breaker.state !== 'open'; i++) {
+      await fetcher(url, query('query { fast }'));
+      await settle();
+    }
+    expect(fetcher.breaker.state).toBe('open');
+  });
+});

@@ -33,6 +33,11 @@ export class CircuitBreaker {
     this.state = 'closed';
   }
 
+  /** The call proved nothing either way (it outlived its timeout, the subgraph is alive): a half-open breaker may probe again. */
+  release(): void {
+    this.probing = false;
+  }
+
   failure(): void {
     this.probing = false;
     this.consecutive++;

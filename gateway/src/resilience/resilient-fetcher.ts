@@ -15,6 +15,9 @@ export interface ResilienceOptions {
   breakerCooldownMs: number;
 }
 
+/** The liveness probe after a timeout: /live answers at once from any process that is not hung. */
+const PROBE_TIMEOUT_MS = 1_000;
+
 const isMutation = (body: FetcherRequestInit['body']): boolean => {
   try {
     const { query } = JSON.parse(String(body ?? '{}')) as { query?: string };
@@ -41,9 +44,33 @@ const backoff = (attempt: number) => {
  * The gateway's fetch to one subgraph: a timeout, retries with exponential backoff and jitter
  * for queries only, and a circuit breaker, so a slow or stopped subgraph gives its fields a fast
  * SERVICE_UNAVAILABLE error while the other fields resolve, and service resumes by itself.
+ *
+ * Refused connections, resets and 5xx are outages: retried (queries) and counted by the breaker.
+ * A timeout may be one user's costly operation on a healthy subgraph, so it is neither retried
+ * nor counted; a liveness probe of the subgraph (one at a time) counts a failure only if the
+ * subgraph does not answer /live either, so a truly hung subgraph still opens the breaker.
  */
 export function resilientFetcher(name: string, options: ResilienceOptions, logger: Logger): Fetcher & { breaker: CircuitBreaker } {
   const breaker = new CircuitBreaker(options.breakerFailures, options.breakerCooldownMs);
+  const probeTimeoutMs = Math.min(PROBE_TIMEOUT_MS, options.timeoutMs);
+  let probing = false;
+  const probeLiveness = (url: string) => {
+    if (probing) return;
+    probing = true;
+    void (async () => {
+      try {
+        const res = await fetch(new URL('/live', url), { signal: AbortSignal.timeout(probeTimeoutMs) });
+        await res.body?.cancel();
+        if (!res.ok) throw new Error(`HTTP ${res.status}`);
+        breaker.release();
+      } catch (err) {
+        breaker.failure();
+        logger.warn({ subgraph: name, err, breaker: breaker.state }, 'subgraph timed out and failed its liveness probe');
+      } finally {
+        probing = false;
+      }
+    })();
+  };
   const fetcher = async (url: string, init?: FetcherRequestInit): Promise<FetcherResponse> => {
     const done = metrics.subgraphFetch.startTimer({ subgraph: name });
     const response = await attempt(url, init);
@@ -65,7 +92,12 @@ export function resilientFetcher(name: string, options: ResilienceOptions, logge
         breaker.failure();
         if (attempt === tries - 1) return response as unknown as FetcherResponse;
       } catch (error) {
-        why = (error as Error).name === 'TimeoutError' ? `no answer within ${options.timeoutMs} ms` : 'unreachable';
+        if ((error as Error).name === 'TimeoutError') {
+          probeLiveness(url);
+          logger.warn({ subgraph: name, attempt: attempt + 1, breaker: breaker.state }, 'subgraph call timed out');
+          return unavailable(name, `no answer within ${options.timeoutMs} ms`);
+        }
+        why = 'unreachable';
         breaker.failure();
       }
       logger.warn({ subgraph: name, attempt: attempt + 1, why, breaker: breaker.state }, 'subgraph call failed');

@@ -21,6 +21,7 @@ import { bearerToken, type TokenVerifier } from '@centavo/auth-tokens';
 import { isDomainError, unauthenticated } from '@centavo/errors';
 import type { Logger } from '@centavo/logger';
 import { createSubscriber } from '@centavo/pubsub';
+import { checkOperation, checkQueryText, type QueryLimits } from '@centavo/server';
 import type { GatewayContext } from '../context.js';
 import { planRefetch } from './refetch-plan.js';
 import { buildSubscriptionSchema, type SubscriptionSchema } from './schema.js';
@@ -39,9 +40,10 @@ export interface SubscriptionServerOptions {
     REDIS_PREFIX: string;
     SUBSCRIPTION_QUEUE_LIMIT: number;
     SUBSCRIPTIONS_PER_SOCKET: number;
+    MAX_SOCKETS_PER_USER: number;
     /** Largest accepted WebSocket message, in bytes. */
     maxPayload: number;
-  };
+  } & QueryLimits;
   verifier: TokenVerifier;
   logger: Logger;
   /** Runs an operation exactly as an HTTP request is run: same auth, same error masking. */
@@ -58,6 +60,11 @@ export interface SubscriptionServer {
 
 /** A failure of ours (e.g. Redis down while checking the denylist): clients retry 1013. */
 const TRY_AGAIN_LATER = 1013;
+/**
+ * A user's socket past MAX_SOCKETS_PER_USER. graphql-ws 6 clients treat 4429 as fatal and do not
+ * retry it (4403 and 1013 they retry), so a runaway client stops instead of hammering.
+ */
+export const TOO_MANY_SOCKETS_CLOSE = 4429;
 
 const withCode = (error: GraphQLError, code: string) =>
   new GraphQLError(error.message, {
@@ -66,6 +73,12 @@ const withCode = (error: GraphQLError, code: string) =>
     positions: error.positions,
     extensions: { ...error.extensions, code },
   });
+
+/** A limit's error without its HTTP status, which means nothing on a socket. */
+const overSocket = (error: GraphQLError) => {
+  const { http: _http, ...extensions } = error.extensions;
+  return new GraphQLError(error.message, { extensions });
+};
 
 /**
  * graphql-ws beside Apollo Gateway, which does not execute subscriptions: each event on the
@@ -90,6 +103,9 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
   });
   const deps = { subscriber, refetch, queueLimit: config.SUBSCRIPTION_QUEUE_LIMIT };
 
+  // Open sockets per user on this process: one user cannot hold every socket the process can serve.
+  const socketsOf = new Map<string, number>();
+
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxPayload });
   const disposable = useServer<Record<string, unknown>, { session: Session }>(
     {
@@ -102,6 +118,14 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
           const token = bearerToken(typeof header === 'string' ? header : undefined);
           if (!token) throw unauthenticated();
           const user = await verifier.verify(token);
+          // Closed while its token was checked: onClose has run already and would never release it.
+          if (socket.readyState !== socket.OPEN) return false;
+          const open = socketsOf.get(user.id) ?? 0;
+          if (open >= config.MAX_SOCKETS_PER_USER) {
+            socket.close(TOO_MANY_SOCKETS_CLOSE, `Too many sockets for this user (at most ${config.MAX_SOCKETS_PER_USER})`);
+            return false;
+          }
+          socketsOf.set(user.id, open + 1);
           const session: Session = { user, token, socket, logger: logger.child({ userId: user.id }) };
           // An expired token would fail every refetch: end the socket when it expires.
           session.expiryTimer = setTimeout(
@@ -122,14 +146,24 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
         }
       },
       onClose(ctx) {
-        clearTimeout(ctx.extra.session?.expiryTimer);
+        const session = ctx.extra.session;
+        if (!session) return;
+        clearTimeout(session.expiryTimer);
+        const open = (socketsOf.get(session.user.id) ?? 1) - 1;
+        if (open > 0) socketsOf.set(session.user.id, open);
+        else socketsOf.delete(session.user.id);
       },
       onSubscribe(ctx, _id, payload) {
         const session = ctx.extra.session;
         if (!session) return [new GraphQLError('Unauthorized', { extensions: { code: 'UNAUTHENTICATED' } })];
         // ctx.subscriptions already holds this one.
         if (Object.keys(ctx.subscriptions).length > config.SUBSCRIPTIONS_PER_SOCKET) {
-          return [new GraphQLError('Too many subscriptions on this socket', { extensions: { code: 'RATE_LIMITED' } })];
+          const limit = config.SUBSCRIPTIONS_PER_SOCKET;
+          return [
+            new GraphQLError(`You have reached the limit of ${limit} subscriptions on this socket`, {
+              extensions: { code: 'LIMIT_EXCEEDED', resource: 'subscriptions', limit },
+            }),
+          ];
         }
         return prepare(session, payload);
       },
@@ -142,9 +176,12 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
 
   function prepare(session: Session, payload: SubscribePayload): ExecutionArgs | readonly GraphQLError[] {
     if (!current) return [new GraphQLError('Subscriptions are not available yet', { extensions: { code: 'BAD_REQUEST' } })];
+    // The limits of an HTTP request hold here too: tokens and nesting before parse, the rest after validation.
+    const textError = checkQueryText(config, payload.query);
+    if (textError) return [overSocket(textError)];
     let document: DocumentNode;
     try {
-      document = parse(payload.query);
+      document = parse(payload.query, { maxTokens: config.MAX_QUERY_TOKENS });
     } catch (error) {
       return [withCode(error as GraphQLError, 'GRAPHQL_PARSE_FAILED')];
     }
@@ -165,6 +202,8 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
         }),
       ];
     }
+    const tooMuch = checkOperation(config, current.schema, document, operation, payload.variables ?? {});
+    if (tooMuch) return [overSocket(tooMuch)];
     const plan = planRefetch(current, document, operation, payload.variables);
     if ('errors' in plan) return plan.errors.map((e) => withCode(e, 'BAD_USER_INPUT'));
     const contextValue: OperationContext = { session, plan };

@@ -91,12 +91,24 @@ export function mayGenerateKeys(config: { NODE_ENV: string; JWT_GENERATE_KEYS?: 
   return config.NODE_ENV !== 'production';
 }
 
+/**
+ * Size limits of one GraphQL operation, checked by the gateway and again by every subgraph
+ * (a subgraph reached directly defends itself); tokens and brace nesting before parse.
+ */
+export const queryLimitsEnv = {
+  MAX_QUERY_DEPTH: z.coerce.number().int().min(1).default(12),
+  MAX_QUERY_COST: z.coerce.number().int().min(1).default(10_000),
+  MAX_ALIASES: z.coerce.number().int().min(0).default(30),
+  MAX_QUERY_TOKENS: z.coerce.number().int().min(1).default(5_000),
+};
+
 type Env = Record<string, string | undefined>;
 
 const subgraphBase = z.object({
   ...commonEnv,
   ...jwtEnv,
   ...workerEnv,
+  ...queryLimitsEnv,
   PORT: envPort(0),
   INTROSPECTION: envBoolean(true),
 });

@@ -15,6 +15,7 @@ import type { Logger } from '@centavo/logger';
 import { mountHealth, type ReadinessCheck } from './health.js';
 import { listen, type RunningHttpServer } from './http.js';
 import { authenticate, requestIdOf } from './request-auth.js';
+import { formatLimitError, queryGuard, queryLimitsPlugin, subgraphLimits, type QueryLimits } from './limits/index.js';
 
 /** What every subgraph's context carries; apps extend it with their services and loaders. */
 export interface BaseContext {
@@ -43,6 +44,8 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   introspection: boolean;
   /** Largest accepted request body. */
   bodyLimit?: string;
+  /** The configured query limits (see subgraphLimits): a subgraph reached directly defends itself. */
+  limits: QueryLimits;
 }
 
 export interface SubgraphServer {
@@ -59,6 +62,7 @@ export async function startSubgraphServer<TContext extends BaseContext>(
   options: SubgraphServerOptions<TContext>,
 ): Promise<SubgraphServer> {
   const { logger } = options;
+  const limits = subgraphLimits(options.limits);
   const schema = buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers }]);
   // Inline traces feed Apollo Studio, which Centavo never reports to.
   const plugins: ApolloServerPlugin<TContext>[] = [
@@ -76,12 +80,15 @@ export async function startSubgraphServer<TContext extends BaseContext>(
     },
   ];
   if (!options.introspection) plugins.push(ApolloServerPluginLandingPageDisabled());
+  plugins.push(queryLimitsPlugin<TContext>(limits));
   const apollo = new ApolloServer<TContext>({
     schema,
     introspection: options.introspection,
     plugins,
+    parseOptions: { maxTokens: limits.MAX_QUERY_TOKENS },
     includeStacktraceInErrorResponses: false,
     formatError: (formatted, error) =>
+      formatLimitError(formatted) ??
       formatError(
         formatted,
         error,
@@ -97,6 +104,7 @@ export async function startSubgraphServer<TContext extends BaseContext>(
   app.use(
     '/graphql',
     express.json({ limit: options.bodyLimit ?? '1mb' }),
+    queryGuard(limits),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const requestId = requestIdOf(req.headers);
@@ -137,7 +145,7 @@ export interface BootOptions<TContext extends BaseContext> {
     JWT_PUBLIC_KEY?: string | undefined;
     JWT_PRIVATE_KEY?: string | undefined;
     JWT_KEY_DIR: string;
-  };
+  } & QueryLimits;
   logger: Logger;
   typeDefs: DocumentNode;
   resolvers: object;
@@ -164,6 +172,7 @@ export async function bootSubgraph<TContext extends BaseContext>(
     host: config.HOST,
     port: config.PORT,
     introspection: config.INTROSPECTION,
+    limits: config,
     context: options.context,
     readiness: [
       { name: 'postgres', check: () => db.$queryRawUnsafe('SELECT 1') },

@@ -1,0 +1,2 @@
+export * from './analysis.js';
+export * from './limits.js';
