@@ -27,12 +27,18 @@ const isMutation = (body: FetcherRequestInit['body']): boolean => {
   }
 };
 
-/** A GraphQL answer the gateway passes on as the error of that subgraph's fields. */
-const unavailable = (name: string, why: string): FetcherResponse =>
+type Outcome = 'unavailable' | 'error';
+
+/**
+ * A GraphQL answer the gateway passes on as the error of that subgraph's fields. `error`: the
+ * subgraph answered 5xx (its own dependency down, or a crash it logged); `unavailable`: the
+ * breaker is open or the call timed out. A raw 5xx would reach clients as an internal error.
+ */
+const unavailable = (name: string, why: string, outcome: Outcome = 'unavailable'): FetcherResponse =>
   new Response(JSON.stringify({ errors: [{ message: `The ${name} service is unavailable (${why}); try again shortly`, extensions: { code: 'SERVICE_UNAVAILABLE' } }] }), {
     status: 200,
     // Marks the answer as ours (not the subgraph's) for the fetch metrics.
-    headers: { 'content-type': 'application/json', 'x-centavo-unavailable': '1' },
+    headers: { 'content-type': 'application/json', 'x-centavo-outcome': outcome },
   }) as unknown as FetcherResponse;
 
 const backoff = (attempt: number) => {
@@ -74,7 +80,7 @@ export function resilientFetcher(name: string, options: ResilienceOptions, logge
   const fetcher = async (url: string, init?: FetcherRequestInit): Promise<FetcherResponse> => {
     const done = metrics.subgraphFetch.startTimer({ subgraph: name });
     const response = await attempt(url, init);
-    done({ outcome: response.status >= 500 ? 'error' : response.headers.get('x-centavo-unavailable') ? 'unavailable' : 'ok' });
+    done({ outcome: response.headers.get('x-centavo-outcome') ?? 'ok' });
     return response;
   };
   const attempt = async (url: string, init?: FetcherRequestInit): Promise<FetcherResponse> => {
@@ -90,7 +96,8 @@ export function resilientFetcher(name: string, options: ResilienceOptions, logge
         }
         why = `HTTP ${response.status}`;
         breaker.failure();
-        if (attempt === tries - 1) return response as unknown as FetcherResponse;
+        await response.body?.cancel();
+        if (attempt === tries - 1) return unavailable(name, why, 'error');
       } catch (error) {
         if ((error as Error).name === 'TimeoutError') {
           probeLiveness(url);
