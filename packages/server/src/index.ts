@@ -8,3 +8,5 @@ export * from './request-auth.js';
 export * from './worker-http.js';
 export * from './loaders.js';
 export * from './rate-limit.js';
+// Domains that count their own events without depending on the metrics package themselves.
+export { metrics } from '@centavo/metrics';

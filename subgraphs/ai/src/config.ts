@@ -14,6 +14,17 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
       RETRAIN_AFTER_CORRECTIONS: z.coerce.number().int().min(1).default(50),
       /** ... and on this cron schedule (UTC); empty turns the schedule off. */
       RETRAIN_CRON: z.string().default('0 3 * * *'),
+      /** Rules per user, REGEX rules among them, and RE2 instructions per REGEX rule and per user (all REGEX rules). */
+      MAX_RULES_PER_USER: z.coerce.number().int().min(0).default(500),
+      MAX_REGEX_RULES_PER_USER: z.coerce.number().int().min(0).default(50),
+      MAX_REGEX_PROGRAM_SIZE: z.coerce.number().int().min(1).default(500),
+      MAX_REGEX_PROGRAM_SIZE_PER_USER: z.coerce.number().int().min(0).default(5000),
+      /** Per categorization, REGEX rules stop being tried past this sum of program size × text length (a user within the quotas stays below it) ... */
+      REGEX_STEP_BUDGET: z.coerce.number().int().min(0).default(3_000_000),
+      /** ... or past this many milliseconds (logged and counted in ai_regex_rules_skipped_total). */
+      REGEX_TIME_BUDGET_MS: z.coerce.number().min(0).default(100),
+      /** Memory for compiled regexes (and their DFAs), shared by all users of the process. */
+      REGEX_CACHE_MAX_BYTES: z.coerce.number().int().min(0).default(64 * 1024 * 1024),
       /** An OpenAI-compatible endpoint asked about low-confidence transactions; unset = off. */
       EXTERNAL_MODEL_URL: z.url().optional(),
       EXTERNAL_MODEL_API_KEY: z.string().min(1).optional(),

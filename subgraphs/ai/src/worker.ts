@@ -2,6 +2,7 @@ import { aiTransactionChanged, applyCategorization, createQueue, createWorker, r
 import { createLogger, type Logger } from '@centavo/logger';
 import { loadConfig, type AiConfig } from './config.js';
 import { createPrisma } from './db.js';
+import { categorizationOptions, ruleMatcher } from './domain.js';
 import { processTransactionEvent } from './jobs/categorize.processor.js';
 import { CategorizationRepository } from './modules/categorization/categorization.repository.js';
 import { CategorizationService } from './modules/categorization/categorization.service.js';
@@ -32,7 +33,7 @@ export async function startAiWorker(config: AiConfig = loadConfig(), root: Logge
   const external = createExternalModel(config, logger);
   if (external) logger.info({ model: external.name }, 'external model on for low-confidence transactions');
   const service = new CategorizationService(new CategorizationRepository(prisma), new RulesRepository(prisma), cold, {
-    threshold: config.CATEGORIZE_THRESHOLD,
+    ...categorizationOptions(config, ruleMatcher(config), logger),
     external,
   });
   const commands = createQueue(config, applyCategorization.queue);
