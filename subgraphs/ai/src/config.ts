@@ -10,10 +10,16 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
       CATEGORIZE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
       /** Users' corrections to default categories also train the global model (one installation's users). */
       GLOBAL_LEARNING: envBoolean(true),
-      /** Retrain once this many new corrections have come in since the last model ... */
+      /** Retrain once this many new corrections (each user's counted up to the cap below) have come in since the last model ... */
       RETRAIN_AFTER_CORRECTIONS: z.coerce.number().int().min(1).default(50),
-      /** ... and on this cron schedule (UTC); empty turns the schedule off. */
+      /** ... from at least this many users (one user alone never triggers a retrain) ... */
+      RETRAIN_MIN_USERS: z.coerce.number().int().min(1).default(3),
+      /** ... at most once per this many minutes since the last retrain ... */
+      RETRAIN_MIN_INTERVAL_MINUTES: z.coerce.number().min(0).default(60),
+      /** ... and on this cron schedule (UTC), unpaced; empty turns the schedule off. */
       RETRAIN_CRON: z.string().default('0 3 * * *'),
+      /** The global model learns at most this many corrections per user (that user's newest). */
+      GLOBAL_LEARNING_MAX_EXAMPLES_PER_USER: z.coerce.number().int().min(1).default(50),
       /** Rules per user, REGEX rules among them, and RE2 instructions per REGEX rule and per user (all REGEX rules). */
       MAX_RULES_PER_USER: z.coerce.number().int().min(0).default(500),
       MAX_REGEX_RULES_PER_USER: z.coerce.number().int().min(0).default(50),

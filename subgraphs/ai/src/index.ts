@@ -5,7 +5,7 @@ import { bootSubgraph, loadTypeDefs, mergeResolvers, type SubgraphServer } from 
 import { loadConfig, type AiConfig } from './config.js';
 import { createLoaders, type AiContext } from './context.js';
 import { createPrisma } from './db.js';
-import { categorizationOptions, ruleMatcher, ruleQuotas } from './domain.js';
+import { categorizationOptions, ruleMatcher, ruleQuotas, trainingOptions } from './domain.js';
 import { categorizationResolvers } from './modules/categorization/categorization.resolvers.js';
 import { CategorizationRepository } from './modules/categorization/categorization.repository.js';
 import { CategorizationService } from './modules/categorization/categorization.service.js';
@@ -35,10 +35,7 @@ export async function startAiSubgraph(
   const cold = createColdCategorizer(config.CATEGORIZE_THRESHOLD);
   const categorization = new CategorizationService(decisions, rulesRepo, cold, categorizationOptions(config, matcher, logger));
   // suggestCategories answers with the newest retrained model, like the worker.
-  const training = new ModelTraining(new TrainingRepository(prisma), cold, logger, {
-    globalLearning: config.GLOBAL_LEARNING,
-    retrainAfter: config.RETRAIN_AFTER_CORRECTIONS,
-  });
+  const training = new ModelTraining(new TrainingRepository(prisma), cold, logger, trainingOptions(config));
   const models = await followModelUpdates(config, training, logger);
   return bootSubgraph<AiContext>({
     name: 'ai',
