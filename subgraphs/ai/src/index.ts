@@ -34,7 +34,7 @@ export async function startAiSubgraph(
   const rules = new RulesService(rulesRepo, new BudgetCategories(config.BUDGET_SUBGRAPH_URL), matcher, ruleQuotas(config));
   const cold = createColdCategorizer(config.CATEGORIZE_THRESHOLD);
   const categorization = new CategorizationService(decisions, rulesRepo, cold, categorizationOptions(config, matcher, logger));
-  // suggestCategories answers with the newest retrained model, like the worker.
+  // suggestCategories answers with the newest retrained model, like the worker (trained off the event loop).
   const training = new ModelTraining(new TrainingRepository(prisma), cold, logger, trainingOptions(config));
   const models = await followModelUpdates(config, training, logger);
   return bootSubgraph<AiContext>({

@@ -23,7 +23,7 @@ export async function startAiWorker(config: AiConfig = loadConfig(), root: Logge
   const prisma = createPrisma(config.databaseUrl, false);
   const cold = createColdCategorizer(config.CATEGORIZE_THRESHOLD);
   const model = new ModelTraining(new TrainingRepository(prisma), cold, logger, trainingOptions(config));
-  // Train before taking jobs (about 2 s of CPU), so the first events do not wait behind it.
+  // Train (about 2 s of CPU, on a worker thread) before taking jobs, so the first events do not wait behind it.
   const models = await followModelUpdates(config, model, logger);
   logger.info({ modelVersion: cold.version }, 'categorization model ready');
   // Off (null) unless EXTERNAL_MODEL_URL is set: then nothing is ever sent out.

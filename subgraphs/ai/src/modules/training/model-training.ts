@@ -1,10 +1,10 @@
 import { DEFAULT_CATEGORIES, defaultCategoryId } from '@centavo/categories';
 import type { TransactionEvent } from '@centavo/jobs';
 import type { Logger } from '@centavo/logger';
-import { loadDataset } from '../categorize/dataset.js';
-import { CategorizerModel, type TrainingRow } from '../categorize/model.js';
+import type { CategorizerModel, TrainingRow } from '../categorize/model.js';
 import { isSlug } from '../categorize/slugs.js';
 import { decisionAmounts } from '../categorization/categorization.service.js';
+import { trainInThread } from './model-trainer.js';
 import type { TrainingRepository } from './training.repository.js';
 
 /** The part of the cold categorizer that retraining replaces. */
@@ -29,8 +29,6 @@ export interface TrainingOptions {
 export const TRAINING_DEFAULTS = { minUsers: 3, minIntervalMs: 60 * 60_000, maxExamplesPerUser: 50 } as const;
 
 type Trained = { model: CategorizerModel; examples: number };
-let datasetRows: TrainingRow[] | undefined;
-const dataset = () => (datasetRows ??= loadDataset().filter((r) => r.split === 'train'));
 // The subgraph and the worker of one process (--module=all) train the same version once.
 let lastTrained: { key: string; trained: Promise<Trained> } | undefined;
 
@@ -109,7 +107,7 @@ export class ModelTraining {
     const cap = this.o.maxExamplesPerUser;
     const key = `${until?.toISOString() ?? 'dataset'}:${cap}`;
     if (lastTrained?.key !== key) {
-      const trained = this.rows(until, cap).then(async (examples) => ({ model: CategorizerModel.train([...dataset(), ...examples]), examples: examples.length }));
+      const trained = this.rows(until, cap).then(async (examples) => ({ model: await trainInThread(examples), examples: examples.length }));
       lastTrained = { key, trained };
       // A failed training is retried by the next caller, not remembered.
       trained.catch(() => {
