@@ -1,3 +1,7 @@
+import { ByteLru, stringBytes } from './byte-lru.js';
+
+export { ByteLru, stringBytes } from './byte-lru.js';
+
 /**
  * Other domains' view of a user's categories, read from the budget subgraph's public API
  * with the caller's own token: no domain reads the budget domain's tables.
@@ -16,21 +20,37 @@ interface Cached {
   categories: CategoryInfo[];
 }
 
+/** Default memory for cached category lists: about 8 MiB, some thousands of users. */
+export const CATEGORY_CACHE_MAX_BYTES = 8 * 1024 * 1024;
+
+/** Estimated heap bytes of one user's cached list (a user may have hundreds of categories). */
+function cachedBytes(userId: string, categories: readonly CategoryInfo[]): number {
+  let bytes = 64 + stringBytes(userId);
+  for (const c of categories) bytes += 48 + stringBytes(c.id) + stringBytes(c.slug) + stringBytes(c.kind);
+  return bytes;
+}
+
 export class BudgetCategories {
-  private readonly cache = new Map<string, Cached>();
+  private readonly cache: ByteLru<string, Cached>;
 
   constructor(
     private readonly budgetUrl: string,
-    private readonly options: { ttlMs?: number; timeoutMs?: number; maxUsers?: number } = {},
-  ) {}
+    private readonly options: { ttlMs?: number; timeoutMs?: number; maxBytes?: number } = {},
+  ) {
+    this.cache = new ByteLru(options.maxBytes ?? CATEGORY_CACHE_MAX_BYTES);
+  }
+
+  /** What the cache holds now (users and estimated bytes), for tests and diagnostics. */
+  get cacheStats(): { users: number; bytes: number; maxBytes: number } {
+    return { users: this.cache.size, bytes: this.cache.bytes, maxBytes: this.cache.maxBytes };
+  }
 
   /** The user's categories (the budget domain creates the defaults on first use). */
   async list(caller: { id: string; token: string }, requestId?: string, fresh = false): Promise<CategoryInfo[]> {
     const cached = this.cache.get(caller.id);
     if (!fresh && cached && Date.now() - cached.at < (this.options.ttlMs ?? 60_000)) return cached.categories;
     const categories = await this.fetch(caller.token, requestId);
-    if (this.cache.size >= (this.options.maxUsers ?? 10_000)) this.cache.clear();
-    this.cache.set(caller.id, { at: Date.now(), categories });
+    this.cache.set(caller.id, { at: Date.now(), categories }, cachedBytes(caller.id, categories));
     return categories;
   }
 

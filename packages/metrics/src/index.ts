@@ -15,6 +15,7 @@ interface Metrics {
   alertsRaised: client.Counter<'type'>;
   jobDuration: client.Histogram<'queue' | 'status'>;
   subgraphFetch: client.Histogram<'subgraph' | 'outcome'>;
+  regexRulesSkipped: client.Counter<'reason'>;
 }
 
 function create(): Metrics {
@@ -58,6 +59,12 @@ function create(): Metrics {
       help: 'Gateway calls to subgraphs, by subgraph and outcome (ok, error, unavailable)',
       labelNames: ['subgraph', 'outcome'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
+    regexRulesSkipped: new client.Counter({
+      name: 'ai_regex_rules_skipped_total',
+      help: "Users' REGEX rules left out of a categorization: over its step or time budget, or over the program-size limit",
+      labelNames: ['reason'],
       registers,
     }),
   };

@@ -9,3 +9,5 @@ export * from './worker-http.js';
 export * from './loaders.js';
 export * from './rate-limit.js';
 export * from './limits/index.js';
+// Domains that count their own events without depending on the metrics package themselves.
+export { metrics } from '@centavo/metrics';

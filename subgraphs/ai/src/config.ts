@@ -10,10 +10,27 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
       CATEGORIZE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
       /** Users' corrections to default categories also train the global model (one installation's users). */
       GLOBAL_LEARNING: envBoolean(true),
-      /** Retrain once this many new corrections have come in since the last model ... */
+      /** Retrain once this many new corrections (each user's counted up to the cap below) have come in since the last model ... */
       RETRAIN_AFTER_CORRECTIONS: z.coerce.number().int().min(1).default(50),
-      /** ... and on this cron schedule (UTC); empty turns the schedule off. */
+      /** ... from at least this many users (one user alone never triggers a retrain) ... */
+      RETRAIN_MIN_USERS: z.coerce.number().int().min(1).default(3),
+      /** ... at most once per this many minutes since the last retrain ... */
+      RETRAIN_MIN_INTERVAL_MINUTES: z.coerce.number().min(0).default(60),
+      /** ... and on this cron schedule (UTC), unpaced; empty turns the schedule off. */
       RETRAIN_CRON: z.string().default('0 3 * * *'),
+      /** The global model learns at most this many corrections per user (that user's newest). */
+      GLOBAL_LEARNING_MAX_EXAMPLES_PER_USER: z.coerce.number().int().min(1).default(50),
+      /** Rules per user, REGEX rules among them, and RE2 instructions per REGEX rule and per user (all REGEX rules). */
+      MAX_RULES_PER_USER: z.coerce.number().int().min(0).default(500),
+      MAX_REGEX_RULES_PER_USER: z.coerce.number().int().min(0).default(50),
+      MAX_REGEX_PROGRAM_SIZE: z.coerce.number().int().min(1).default(500),
+      MAX_REGEX_PROGRAM_SIZE_PER_USER: z.coerce.number().int().min(0).default(5000),
+      /** Per categorization, REGEX rules stop being tried past this sum of program size × text length (a user within the quotas stays below it) ... */
+      REGEX_STEP_BUDGET: z.coerce.number().int().min(0).default(3_000_000),
+      /** ... or past this many milliseconds (logged and counted in ai_regex_rules_skipped_total). */
+      REGEX_TIME_BUDGET_MS: z.coerce.number().min(0).default(100),
+      /** Memory for compiled regexes (and their DFAs), shared by all users of the process. */
+      REGEX_CACHE_MAX_BYTES: z.coerce.number().int().min(0).default(64 * 1024 * 1024),
       /** An OpenAI-compatible endpoint asked about low-confidence transactions; unset = off. */
       EXTERNAL_MODEL_URL: z.url().optional(),
       EXTERNAL_MODEL_API_KEY: z.string().min(1).optional(),

@@ -5,6 +5,7 @@ import { bootSubgraph, loadTypeDefs, mergeResolvers, type SubgraphServer } from 
 import { loadConfig, type AiConfig } from './config.js';
 import { createLoaders, type AiContext } from './context.js';
 import { createPrisma } from './db.js';
+import { categorizationOptions, ruleMatcher, ruleQuotas, trainingOptions } from './domain.js';
 import { categorizationResolvers } from './modules/categorization/categorization.resolvers.js';
 import { CategorizationRepository } from './modules/categorization/categorization.repository.js';
 import { CategorizationService } from './modules/categorization/categorization.service.js';
@@ -29,14 +30,12 @@ export async function startAiSubgraph(
   const prisma = createPrisma(config.databaseUrl);
   const rulesRepo = new RulesRepository(prisma);
   const decisions = new CategorizationRepository(prisma);
-  const rules = new RulesService(rulesRepo, new BudgetCategories(config.BUDGET_SUBGRAPH_URL));
+  const matcher = ruleMatcher(config);
+  const rules = new RulesService(rulesRepo, new BudgetCategories(config.BUDGET_SUBGRAPH_URL), matcher, ruleQuotas(config));
   const cold = createColdCategorizer(config.CATEGORIZE_THRESHOLD);
-  const categorization = new CategorizationService(decisions, rulesRepo, cold, { threshold: config.CATEGORIZE_THRESHOLD });
-  // suggestCategories answers with the newest retrained model, like the worker.
-  const training = new ModelTraining(new TrainingRepository(prisma), cold, logger, {
-    globalLearning: config.GLOBAL_LEARNING,
-    retrainAfter: config.RETRAIN_AFTER_CORRECTIONS,
-  });
+  const categorization = new CategorizationService(decisions, rulesRepo, cold, categorizationOptions(config, matcher, logger));
+  // suggestCategories answers with the newest retrained model, like the worker (trained off the event loop).
+  const training = new ModelTraining(new TrainingRepository(prisma), cold, logger, trainingOptions(config));
   const models = await followModelUpdates(config, training, logger);
   return bootSubgraph<AiContext>({
     name: 'ai',

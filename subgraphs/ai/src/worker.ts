@@ -2,6 +2,7 @@ import { aiTransactionChanged, applyCategorization, createQueue, createWorker, r
 import { createLogger, type Logger } from '@centavo/logger';
 import { loadConfig, type AiConfig } from './config.js';
 import { createPrisma } from './db.js';
+import { categorizationOptions, ruleMatcher, trainingOptions } from './domain.js';
 import { processTransactionEvent } from './jobs/categorize.processor.js';
 import { CategorizationRepository } from './modules/categorization/categorization.repository.js';
 import { CategorizationService } from './modules/categorization/categorization.service.js';
@@ -21,18 +22,15 @@ export async function startAiWorker(config: AiConfig = loadConfig(), root: Logge
   const logger = root.child({ service: 'ai-worker' });
   const prisma = createPrisma(config.databaseUrl, false);
   const cold = createColdCategorizer(config.CATEGORIZE_THRESHOLD);
-  const model = new ModelTraining(new TrainingRepository(prisma), cold, logger, {
-    globalLearning: config.GLOBAL_LEARNING,
-    retrainAfter: config.RETRAIN_AFTER_CORRECTIONS,
-  });
-  // Train before taking jobs (about 2 s of CPU), so the first events do not wait behind it.
+  const model = new ModelTraining(new TrainingRepository(prisma), cold, logger, trainingOptions(config));
+  // Train (about 2 s of CPU, on a worker thread) before taking jobs, so the first events do not wait behind it.
   const models = await followModelUpdates(config, model, logger);
   logger.info({ modelVersion: cold.version }, 'categorization model ready');
   // Off (null) unless EXTERNAL_MODEL_URL is set: then nothing is ever sent out.
   const external = createExternalModel(config, logger);
   if (external) logger.info({ model: external.name }, 'external model on for low-confidence transactions');
   const service = new CategorizationService(new CategorizationRepository(prisma), new RulesRepository(prisma), cold, {
-    threshold: config.CATEGORIZE_THRESHOLD,
+    ...categorizationOptions(config, ruleMatcher(config), logger),
     external,
   });
   const commands = createQueue(config, applyCategorization.queue, logger);
@@ -45,12 +43,14 @@ export async function startAiWorker(config: AiConfig = loadConfig(), root: Logge
     logger,
     { concurrency: config.WORKER_CONCURRENCY, stalledInterval: config.WORKER_STALLED_INTERVAL_MS, maxStalledCount: 100 },
   );
-  // Retraining is a job: scheduled, and enqueued after enough corrections; every ai process then loads the new version.
+  // Retraining is a job: scheduled, and enqueued after enough corrections (paced: checked again
+  // here); every ai process then loads the new version.
   const retrainer = createWorker(
     config,
     retrainModel,
-    async () => {
-      const result = await model.retrain();
+    async (data) => {
+      const result = data.reason === 'corrections' ? await model.retrainIfDue() : await model.retrain();
+      if (!result) return { skipped: true };
       await announceModel(config, result.version, logger);
       return result;
     },

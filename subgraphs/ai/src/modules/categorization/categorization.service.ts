@@ -1,7 +1,8 @@
 import { DEFAULT_CATEGORIES, defaultCategoryId, type DefaultSlug } from '@centavo/categories';
 import type { TransactionEvent } from '@centavo/jobs';
+import type { Logger } from '@centavo/logger';
 import { currencyExponent } from '@centavo/money';
-import { ruleMatches, type MatchableRule } from '../rules/rule-matcher.js';
+import { RuleMatcher, type MatchableRule, type MatchOutcome } from '../rules/rule-matcher.js';
 import type { RuleRecord, RulesRepository } from '../rules/rules.repository.js';
 import { RULE_AMOUNT_SCALE } from '../rules/rules.service.js';
 import type { CategorizationRepository } from './categorization.repository.js';
@@ -36,6 +37,11 @@ export interface CategorizationOptions {
   threshold?: number;
   /** The optional external model, asked only when the local decision is below the threshold. */
   external?: ExternalModel | null;
+  /** Runs the user's rules within the regex limits and budgets (a default one otherwise). */
+  matcher?: RuleMatcher;
+  logger?: Logger;
+  /** Told how many REGEX rules a decision left out, and why (a metric). */
+  onRegexSkipped?: (reason: 'steps' | 'time' | 'oversized', count: number) => void;
 }
 
 const MEMORY_CONFIDENCE = 0.95;
@@ -63,12 +69,16 @@ function asMatchable(rule: RuleRecord): MatchableRule {
  * dictionary and the model. It never writes another domain's tables: callers send decisions on.
  */
 export class CategorizationService {
+  private readonly matcher: RuleMatcher;
+
   constructor(
     private readonly repo: CategorizationRepository,
     private readonly rules: RulesRepository,
     private readonly cold: ColdCategorizer,
     private readonly options: CategorizationOptions = {},
-  ) {}
+  ) {
+    this.matcher = options.matcher ?? new RuleMatcher();
+  }
 
   private get threshold(): number {
     return this.options.threshold ?? DEFAULT_THRESHOLD;
@@ -85,11 +95,13 @@ export class CategorizationService {
     const suggestions = cold.suggestions.map((s) => ({ categoryId: defaultCategoryId(userId, s.slug as DefaultSlug), confidence: s.confidence }));
     const base = { merchant, modelVersion: this.cold.version, suggestions };
 
-    for (const rule of await this.rules.listByUser(userId)) {
-      if (ruleMatches(asMatchable(rule), { description: input.description, merchant, absScaled: input.absScaled })) {
-        const op = rule.operator.toLowerCase().replace('_', ' ');
-        return { ...base, categoryId: rule.categoryId, confidence: 1, source: 'RULE', explanation: `rule: ${rule.field.toLowerCase()} ${op} ${rule.value}` };
-      }
+    const rules = (await this.rules.listByUser(userId)).map((r) => ({ ...asMatchable(r), record: r }));
+    const matched = this.matcher.firstMatch(rules, { description: input.description, merchant, absScaled: input.absScaled });
+    this.reportSkipped(userId, matched);
+    if (matched.rule) {
+      const rule = matched.rule.record;
+      const op = rule.operator.toLowerCase().replace('_', ' ');
+      return { ...base, categoryId: rule.categoryId, confidence: 1, source: 'RULE', explanation: `rule: ${rule.field.toLowerCase()} ${op} ${rule.value}` };
     }
     if (merchant) {
       const memory = await this.repo.memory(userId, merchant);
@@ -117,6 +129,14 @@ export class CategorizationService {
       explanation: `external model ${this.options.external.name}: ${slug}`,
       modelVersion: `external:${this.options.external.name}`,
     };
+  }
+
+  /** REGEX rules a decision could not afford (or that exceed today's limits) are logged and counted. */
+  private reportSkipped(userId: string, outcome: MatchOutcome<MatchableRule>): void {
+    if (outcome.skipped === 0 && outcome.oversized === 0) return;
+    this.options.logger?.warn({ userId, skipped: outcome.skipped, budget: outcome.budget, oversized: outcome.oversized }, 'REGEX rules left out of a categorization');
+    if (outcome.skipped > 0 && outcome.budget) this.options.onRegexSkipped?.(outcome.budget, outcome.skipped);
+    if (outcome.oversized > 0) this.options.onRegexSkipped?.('oversized', outcome.oversized);
   }
 
   /** Blends the cold decision with what the user's corrections taught about its words. */

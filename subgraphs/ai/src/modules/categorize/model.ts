@@ -64,8 +64,16 @@ interface Example {
 }
 
 interface Weights {
-  w: Float32Array;
-  b: Float32Array;
+  // Plain (not shared) buffers, so they can be transferred between threads.
+  w: Float32Array<ArrayBuffer>;
+  b: Float32Array<ArrayBuffer>;
+}
+
+/** A trained model as plain data, to cross a worker thread (the weights' buffers can be transferred). */
+export interface ModelParts extends Weights {
+  temperature: number;
+  version: string;
+  featureWeights: FeatureWeights;
 }
 
 const toNumber = (amount: bigint | number): number => (typeof amount === 'bigint' ? Number(amount) : amount);
@@ -221,6 +229,16 @@ export class CategorizerModel {
       if (train.length > 0 && val.length > 0) temperature = fitTemperature(fit(train, o), val);
     }
     return new CategorizerModel(fit(all, o), temperature, version, o.features);
+  }
+
+  /** The model as data (shares the weights' memory: transfer or copy them, do not write to them). */
+  toParts(): ModelParts {
+    return { w: this.m.w, b: this.m.b, temperature: this.temperature, version: this.version, featureWeights: this.featureWeights };
+  }
+
+  static fromParts(p: ModelParts): CategorizerModel {
+    if (p.w.length !== FEATURE_COUNT * C || p.b.length !== C) throw new Error(`model ${p.version}: weights of the wrong shape`);
+    return new CategorizerModel({ w: p.w, b: p.b }, p.temperature, p.version, p.featureWeights);
   }
 
   /** Trains on the committed dataset's train split; one model per process. */

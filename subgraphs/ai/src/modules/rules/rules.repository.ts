@@ -11,6 +11,7 @@ export interface RuleRecord {
   maxAmount: Prisma.Decimal | null;
   categoryId: string;
   priority: number;
+  programSize: number | null;
   createdAt: Date;
 }
 
@@ -23,13 +24,35 @@ export interface NewRule {
   maxAmount: string | null;
   categoryId: string;
   priority: number;
+  programSize: number | null;
+}
+
+/** What a user's rules take of their quotas. */
+export interface RuleUsage {
+  rules: number;
+  regexRules: number;
+  /** Summed program size of the REGEX rules; one stored before sizes were recorded counts as `unknownRegexSize`. */
+  regexProgramSize: number;
 }
 
 export class RulesRepository {
   constructor(private readonly prisma: AiPrisma) {}
 
-  create(data: NewRule): Promise<RuleRecord> {
-    return this.prisma.rule.create({ data });
+  /**
+   * Inserts a rule unless `check` (given the user's usage) throws. A per-user advisory lock held
+   * to the end of the transaction makes count-then-insert atomic: concurrent creates queue up.
+   */
+  async createChecked(data: NewRule, unknownRegexSize: number, check: (usage: RuleUsage) => void): Promise<RuleRecord> {
+    return this.prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`ai-rules:${data.userId}`}, 0))`;
+      const [usage] = await tx.$queryRaw<{ rules: bigint; regex_rules: bigint; regex_size: bigint }[]>`
+        SELECT count(*) AS rules,
+               count(*) FILTER (WHERE operator = 'REGEX') AS regex_rules,
+               COALESCE(sum(COALESCE(program_size, ${unknownRegexSize})) FILTER (WHERE operator = 'REGEX'), 0)::bigint AS regex_size
+        FROM rules WHERE user_id = ${data.userId}::uuid`;
+      check({ rules: Number(usage?.rules ?? 0), regexRules: Number(usage?.regex_rules ?? 0), regexProgramSize: Number(usage?.regex_size ?? 0) });
+      return tx.rule.create({ data });
+    });
   }
 
   /** Highest priority first; among equals, the older rule first. */

@@ -1,8 +1,8 @@
-import { badInput, notFound } from '@centavo/errors';
+import { badInput, limitExceeded, notFound } from '@centavo/errors';
 import { MoneyError, parseScaled } from '@centavo/money';
 import type { RuleField, RuleOperator } from '../../generated/prisma/client.js';
 import type { BudgetCategories } from '@centavo/budget-client';
-import { compileRegex, MAX_RULE_VALUE_LENGTH } from './rule-matcher.js';
+import { MAX_RULE_VALUE_LENGTH, type RuleMatcher } from './rule-matcher.js';
 import type { RuleRecord, RulesRepository } from './rules.repository.js';
 
 export interface RuleInput {
@@ -30,10 +30,22 @@ function bound(field: 'minAmount' | 'maxAmount', value: string | null | undefine
   }
 }
 
+/** Per-user quotas: rules are run on every categorization of the user's transactions. */
+export interface RuleQuotas {
+  maxRules: number;
+  maxRegexRules: number;
+  /** Summed RE2 program size of a user's REGEX rules. */
+  maxRegexProgramSize: number;
+}
+
+export const DEFAULT_RULE_QUOTAS: RuleQuotas = { maxRules: 500, maxRegexRules: 50, maxRegexProgramSize: 5000 };
+
 export class RulesService {
   constructor(
     private readonly rules: RulesRepository,
     private readonly categories: BudgetCategories,
+    private readonly matcher: RuleMatcher,
+    private readonly quotas: RuleQuotas = DEFAULT_RULE_QUOTAS,
   ) {}
 
   async create(caller: { id: string; token: string }, input: RuleInput, requestId: string): Promise<RuleRecord> {
@@ -42,7 +54,7 @@ export class RulesService {
     if (value.length > MAX_RULE_VALUE_LENGTH) {
       throw badInput('value', `Rule value must have at most ${MAX_RULE_VALUE_LENGTH} characters`);
     }
-    if (input.operator === 'REGEX') compileRegex(value);
+    const programSize = input.operator === 'REGEX' ? this.matcher.compile(value).programSize : null;
     const min = bound('minAmount', input.minAmount);
     const max = bound('maxAmount', input.maxAmount);
     if (min !== null && max !== null && min > max) throw badInput('maxAmount', 'maxAmount must not be below minAmount');
@@ -51,7 +63,7 @@ export class RulesService {
     if (!(await this.categories.find(caller, input.categoryId, requestId))) {
       throw notFound('Category');
     }
-    return this.rules.create({
+    const rule = {
       userId: caller.id,
       field: input.field,
       operator: input.operator,
@@ -60,6 +72,22 @@ export class RulesService {
       maxAmount: input.maxAmount?.trim() ?? null,
       categoryId: input.categoryId,
       priority,
+      programSize,
+    };
+    // A REGEX rule stored before sizes were recorded counts as the largest allowed.
+    return this.rules.createChecked(rule, this.matcher.options.maxProgramSize, (usage) => {
+      const q = this.quotas;
+      if (usage.rules >= q.maxRules) throw limitExceeded('rules', q.maxRules);
+      if (programSize === null) return;
+      if (usage.regexRules >= q.maxRegexRules) throw limitExceeded('regexRules', q.maxRegexRules, `You have reached the limit of ${q.maxRegexRules} REGEX rules`);
+      if (usage.regexProgramSize + programSize > q.maxRegexProgramSize) {
+        throw limitExceeded(
+          'regexProgramSize',
+          q.maxRegexProgramSize,
+          `Your REGEX rules would compile to ${usage.regexProgramSize + programSize} instructions in all; the limit is ${q.maxRegexProgramSize}`,
+          'value',
+        );
+      }
     });
   }
 

@@ -21,15 +21,32 @@ export async function announceModel(config: SyncConfig, version: string, logger:
 }
 
 /**
- * Keeps this process's model in step with the newest recorded version: at start, and
- * whenever a retrain is announced (training takes about 2 s of this process's CPU).
+ * Keeps this process's model in step with the newest recorded version: at start (the data set's
+ * model when none is recorded), and whenever a retrain is announced. Training takes about 2 s of
+ * CPU on a worker thread; announcements during one lead to one more load, not one each.
  */
 export async function followModelUpdates(config: SyncConfig, training: ModelTraining, logger: Logger): Promise<{ close(): Promise<void> }> {
-  const load = () =>
+  const loadOnce = () =>
     training
       .loadLatest()
-      .then((version) => version && logger.info({ version }, 'categorization model updated'))
+      .then((version) => logger.info({ version }, 'categorization model updated'))
       .catch((err: unknown) => logger.error({ err }, 'loading the newest model failed; keeping the current one'));
+  let running: Promise<void> | null = null;
+  let again = false;
+  const load = (): Promise<void> => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = loadOnce().finally(() => {
+      running = null;
+      if (again) {
+        again = false;
+        void load();
+      }
+    });
+    return running;
+  };
   await load();
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
   redis.on('error', connectionErrorLogger(logger, 'redis (model updates)'));

@@ -1,10 +1,10 @@
 import { DEFAULT_CATEGORIES, defaultCategoryId } from '@centavo/categories';
 import type { TransactionEvent } from '@centavo/jobs';
 import type { Logger } from '@centavo/logger';
-import { loadDataset } from '../categorize/dataset.js';
-import { CategorizerModel, type TrainingRow } from '../categorize/model.js';
+import type { CategorizerModel, TrainingRow } from '../categorize/model.js';
 import { isSlug } from '../categorize/slugs.js';
 import { decisionAmounts } from '../categorization/categorization.service.js';
+import { trainInThread } from './model-trainer.js';
 import type { TrainingRepository } from './training.repository.js';
 
 /** The part of the cold categorizer that retraining replaces. */
@@ -12,26 +12,46 @@ export interface ModelHolder {
   swap(model: CategorizerModel): void;
 }
 
-let datasetRows: TrainingRow[] | undefined;
-const dataset = () => (datasetRows ??= loadDataset().filter((r) => r.split === 'train'));
+export interface TrainingOptions {
+  globalLearning: boolean;
+  /** New corrections (each user's counted up to `maxExamplesPerUser`) that call for a retrain ... */
+  retrainAfter: number;
+  /** ... coming from at least this many users ... */
+  minUsers?: number;
+  /** ... at most once per this long since the last retrain (corrections-triggered only). */
+  minIntervalMs?: number;
+  /** The newest corrections of a user the global model learns, at most. */
+  maxExamplesPerUser?: number;
+  /** The clock pacing uses (tests move it). */
+  now?: () => number;
+}
+
+export const TRAINING_DEFAULTS = { minUsers: 3, minIntervalMs: 60 * 60_000, maxExamplesPerUser: 50 } as const;
+
+type Trained = { model: CategorizerModel; examples: number };
 // The subgraph and the worker of one process (--module=all) train the same version once.
-let lastTrained: { key: string; model: CategorizerModel; examples: number } | undefined;
+let lastTrained: { key: string; trained: Promise<Trained> } | undefined;
 
 /**
  * Retraining of the global model: users' corrections to default categories become training
  * rows next to the project's data set (custom categories stay per user, in the memory and
- * priors). A retrain records the version and the cut-off of the rows it used, so every ai
- * process can train exactly the same model when told.
+ * priors). One user weighs at most `maxExamplesPerUser` rows, cannot call for a retrain alone,
+ * and corrections call for one at most once per `minIntervalMs`. A retrain records the version
+ * and the cut-off of the rows it used, so every ai process can train exactly the same model.
  */
 export class ModelTraining {
+  private readonly o: Required<Omit<TrainingOptions, 'now'>> & Pick<TrainingOptions, 'now'>;
+
   constructor(
     private readonly repo: TrainingRepository,
     private readonly holder: ModelHolder,
     private readonly logger: Logger,
-    private readonly options: { globalLearning: boolean; retrainAfter: number },
-  ) {}
+    options: TrainingOptions,
+  ) {
+    this.o = { ...TRAINING_DEFAULTS, ...options };
+  }
 
-  /** Records a user's correction as a training row; true when enough new rows call for a retrain. */
+  /** Records a user's correction as a training row; true when a retrain is due. */
   async recordCorrection(event: TransactionEvent): Promise<boolean> {
     const t = event.transaction;
     if (t.deleted) {
@@ -39,18 +59,35 @@ export class ModelTraining {
       return false;
     }
     const userChoice = event.type === 'transaction.categorized' || event.type === 'transaction.created';
-    if (!this.options.globalLearning || !userChoice || t.categorySource !== 'USER' || !t.categoryId || t.transferPeerId) return false;
+    if (!this.o.globalLearning || !userChoice || t.categorySource !== 'USER' || !t.categoryId || t.transferPeerId) return false;
     const slug = DEFAULT_CATEGORIES.find((c) => defaultCategoryId(t.userId, c.slug) === t.categoryId)?.slug;
     if (!slug) return false;
     const { cents } = decisionAmounts(BigInt(t.amountMinor), t.currency);
-    await this.repo.recordExample({ transactionId: t.id, description: t.description, amountCents: cents, slug, version: t.version });
-    const latest = await this.repo.latest();
-    return (await this.repo.countSince(latest?.examplesUntil ?? null)) >= this.options.retrainAfter;
+    await this.repo.recordExample({ transactionId: t.id, userId: t.userId, description: t.description, amountCents: cents, slug, version: t.version });
+    return this.retrainDue();
   }
 
-  /** Trains on the data set and every training row so far; records the new version. */
+  /** Enough corrections from enough users since the last model, and that model old enough. */
+  async retrainDue(): Promise<boolean> {
+    const latest = await this.repo.latest();
+    const now = this.o.now?.() ?? Date.now();
+    if (latest && now - latest.trainedAt.getTime() < this.o.minIntervalMs) return false;
+    const count = await this.repo.correctionsSince(latest?.examplesUntil ?? null, this.o.maxExamplesPerUser);
+    return count.corrections >= this.o.retrainAfter && count.users >= this.o.minUsers;
+  }
+
+  /** A corrections-triggered retrain: checked again when it runs (another process may have retrained). */
+  async retrainIfDue(): Promise<{ version: string; examples: number } | null> {
+    if (!(await this.retrainDue())) {
+      this.logger.info('retrain after corrections skipped: not due (paced, or too few corrections or users)');
+      return null;
+    }
+    return this.retrain();
+  }
+
+  /** Trains on the data set and the capped training rows so far; records the new version. */
   async retrain(): Promise<{ version: string; examples: number }> {
-    const until = new Date();
+    const until = await this.repo.cutoff();
     const { model, examples } = await this.train(until);
     await this.repo.save({ version: model.version, examples, examplesUntil: until });
     this.holder.swap(model);
@@ -58,23 +95,32 @@ export class ModelTraining {
     return { version: model.version, examples };
   }
 
-  /** Trains the newest recorded version, if any (at start-up, and when another process retrained). */
-  async loadLatest(): Promise<string | null> {
+  /** Trains the newest recorded version, or the data set's model when none is (at start-up, and when another process retrained). */
+  async loadLatest(): Promise<string> {
     const latest = await this.repo.latest();
-    if (!latest) return null;
-    const { model } = await this.train(latest.examplesUntil);
+    const { model } = await this.train(latest?.examplesUntil ?? null);
     this.holder.swap(model);
     return model.version;
   }
 
-  private async train(until: Date): Promise<{ model: CategorizerModel; examples: number }> {
-    const examples = (await this.repo.examplesUntil(until)).flatMap((e) =>
+  private train(until: Date | null): Promise<Trained> {
+    const cap = this.o.maxExamplesPerUser;
+    const key = `${until?.toISOString() ?? 'dataset'}:${cap}`;
+    if (lastTrained?.key !== key) {
+      const trained = this.rows(until, cap).then(async (examples) => ({ model: await trainInThread(examples), examples: examples.length }));
+      lastTrained = { key, trained };
+      // A failed training is retried by the next caller, not remembered.
+      trained.catch(() => {
+        if (lastTrained?.trained === trained) lastTrained = undefined;
+      });
+    }
+    return lastTrained.trained;
+  }
+
+  private async rows(until: Date | null, cap: number): Promise<TrainingRow[]> {
+    if (!until) return [];
+    return (await this.repo.examplesUntil(until, cap)).flatMap((e) =>
       isSlug(e.slug) ? [{ description: e.description, amountMinor: Number(e.amountCents), slug: e.slug }] : [],
     );
-    const key = `${until.toISOString()}:${examples.length}`;
-    if (lastTrained?.key !== key) {
-      lastTrained = { key, model: CategorizerModel.train([...dataset(), ...examples]), examples: examples.length };
-    }
-    return lastTrained;
   }
 }
