@@ -1,6 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 
 export { PrismaPg };
+export { advisoryXactLock, isRetryableConflict, retryOnConflict, type ConflictRetryOptions, type RawExecutor } from './concurrency.js';
 
 /** PostgreSQL error codes surfaced through Prisma's driver adapter. */
 export function isUniqueViolation(error: unknown): boolean {
