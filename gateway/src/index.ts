@@ -10,7 +10,7 @@ import { createAuthRuntime } from '@centavo/auth-tokens';
 import { formatError } from '@centavo/errors';
 import { createLogger, type Logger } from '@centavo/logger';
 import { metricsPlugin } from '@centavo/metrics';
-import { authenticate, listen, mountHealth, requestIdOf, type RunningHttpServer } from '@centavo/server';
+import { authenticate, inputTextPlugin, listen, mountHealth, requestIdOf, type RunningHttpServer } from '@centavo/server';
 import { bodyLimitBytes, loadConfig, subgraphUrlOverrides, type GatewayConfig } from './config.js';
 import type { GatewayContext } from './context.js';
 import { createSubscriptionServer } from './subscriptions/server.js';
@@ -69,6 +69,7 @@ export async function startGateway(
   const plugins: ApolloServerPlugin<GatewayContext>[] = [
     ApolloServerPluginUsageReportingDisabled(),
     metricsPlugin<GatewayContext>('gateway'),
+    inputTextPlugin<GatewayContext>(),
     {
       // One line per operation with its request id, which every subgraph and job carries on.
       async requestDidStart() {

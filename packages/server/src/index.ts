@@ -8,3 +8,4 @@ export * from './request-auth.js';
 export * from './worker-http.js';
 export * from './loaders.js';
 export * from './rate-limit.js';
+export * from './input-text.js';

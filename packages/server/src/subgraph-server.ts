@@ -14,6 +14,7 @@ import { formatError, unauthenticated } from '@centavo/errors';
 import type { Logger } from '@centavo/logger';
 import { mountHealth, type ReadinessCheck } from './health.js';
 import { listen, type RunningHttpServer } from './http.js';
+import { inputTextPlugin } from './input-text.js';
 import { authenticate, requestIdOf } from './request-auth.js';
 
 /** What every subgraph's context carries; apps extend it with their services and loaders. */
@@ -64,6 +65,7 @@ export async function startSubgraphServer<TContext extends BaseContext>(
   const plugins: ApolloServerPlugin<TContext>[] = [
     ApolloServerPluginInlineTraceDisabled(),
     metricsPlugin<TContext>(options.name),
+    inputTextPlugin<TContext>(),
     {
       // One line per operation, with the request id the gateway passed on.
       async requestDidStart() {
