@@ -10,7 +10,7 @@ import { createAuthRuntime } from '@centavo/auth-tokens';
 import { formatError } from '@centavo/errors';
 import { createLogger, type Logger } from '@centavo/logger';
 import { metricsPlugin } from '@centavo/metrics';
-import { authenticate, inputTextPlugin, listen, mountHealth, requestIdOf, type RunningHttpServer } from '@centavo/server';
+import { authenticate, inputTextPlugin, listen, mountErrorHandling, mountHealth, requestIdOf, type RunningHttpServer } from '@centavo/server';
 import { bodyLimitBytes, loadConfig, subgraphUrlOverrides, type GatewayConfig } from './config.js';
 import type { GatewayContext } from './context.js';
 import { createSubscriptionServer } from './subscriptions/server.js';
@@ -127,6 +127,7 @@ export async function startGateway(
       context: async ({ req }) => ({ ...(await authenticate(runtime.verifier, req.headers)), requestId: requestIdOf(req.headers), clientIp: req.ip }),
     }),
   );
+  mountErrorHandling(app, logger);
   const http = await listen(app, config.HOST, config.GATEWAY_PORT);
   subscriptions.attach(http.server);
   logger.info({ url: `${http.url}/graphql` }, 'gateway ready');

@@ -9,3 +9,4 @@ export * from './worker-http.js';
 export * from './loaders.js';
 export * from './rate-limit.js';
 export * from './input-text.js';
+export * from './http-errors.js';

@@ -13,6 +13,7 @@ import { metricsPlugin } from '@centavo/metrics';
 import { formatError, unauthenticated } from '@centavo/errors';
 import type { Logger } from '@centavo/logger';
 import { mountHealth, type ReadinessCheck } from './health.js';
+import { mountErrorHandling } from './http-errors.js';
 import { listen, type RunningHttpServer } from './http.js';
 import { inputTextPlugin } from './input-text.js';
 import { authenticate, requestIdOf } from './request-auth.js';
@@ -103,6 +104,7 @@ export async function startSubgraphServer<TContext extends BaseContext>(
       },
     }),
   );
+  mountErrorHandling(app, logger);
 
   const http = await listen(app, options.host, options.port);
   logger.info({ url: `${http.url}/graphql` }, `${options.name} subgraph ready`);
