@@ -165,6 +165,30 @@ describe('NUL and other control characters in text inputs', () => {
     }
   });
 
+  it('refuses a 900,000-digit amount on every Decimal input, quickly and without echoing it', async () => {
+    const huge = '9'.repeat(900_000);
+    const cases: [Target, string, string, Record<string, unknown>][] = [
+      ['transactions', 'amount', `mutation ($a: Decimal!) { createTransaction(input: { accountId: "${accountId}", amount: $a, date: "2026-04-01", description: "x" }) { id } }`, { a: `-${huge}` }],
+      ['transactions', 'openingBalance', `mutation ($a: Decimal!) { createAccount(input: { name: "Big", type: CASH, currency: "BRL", openingBalance: $a }) { id } }`, { a: huge }],
+      ['budget', 'limit', `mutation ($a: Decimal!) { setBudget(input: { categoryId: "${categoryId}", month: "2026-04", limit: $a, currency: "BRL" }) { id } }`, { a: huge }],
+      ['budget', 'amount', `mutation ($a: Decimal!) { setLargeTransactionThreshold(amount: $a, currency: "BRL") { largeTransactionThreshold(currency: "BRL") { amount } } }`, { a: huge }],
+      ['ai', 'minAmount', `mutation ($a: Decimal!) { createRule(input: { field: DESCRIPTION, operator: CONTAINS, value: "x", minAmount: $a, categoryId: "${categoryId}" }) { id } }`, { a: huge }],
+      ['ai', 'amount', `query ($a: Decimal!) { suggestCategories(description: "x", amount: $a) { confidence } }`, { a: huge }],
+    ];
+    const before = await stored();
+    for (const [subgraph, field, query, variables] of cases) {
+      for (const url of [system.gatewayUrl, urlOf(subgraph)]) {
+        const started = Date.now();
+        const res = await graphql(url, query, variables, user.accessToken);
+        expect(res.errors?.[0]?.extensions, field).toMatchObject({ code: 'BAD_USER_INPUT', field });
+        expect(res.errors?.[0]?.message.length).toBeLessThan(300);
+        // Generous: only work proportional to the digits would come near it.
+        expect(Date.now() - started).toBeLessThan(5_000);
+      }
+    }
+    expect(await stored()).toEqual(before);
+  });
+
   it('keeps tab, line feed and carriage return', async () => {
     const { createTransaction } = await ok<{ createTransaction: { notes: string } }>(
       system.urls.transactions,
