@@ -14,7 +14,9 @@ import {
   authenticate,
   FixedWindowLimiter,
   formatLimitError,
+  inputTextPlugin,
   listen,
+  mountErrorHandling,
   mountHealth,
   queryGuard,
   requestIdOf,
@@ -79,6 +81,7 @@ export async function startGateway(
   const plugins: ApolloServerPlugin<GatewayContext>[] = [
     ApolloServerPluginUsageReportingDisabled(),
     metricsPlugin<GatewayContext>('gateway'),
+    inputTextPlugin<GatewayContext>(),
     {
       // One line per operation with its request id, which every subgraph and job carries on.
       async requestDidStart() {
@@ -152,6 +155,7 @@ export async function startGateway(
       }),
     }),
   );
+  mountErrorHandling(app, logger);
   const http = await listen(app, config.HOST, config.GATEWAY_PORT);
   subscriptions.attach(http.server);
   logger.info({ url: `${http.url}/graphql` }, 'gateway ready');

@@ -2,10 +2,13 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { LeakFreePrismaPg } from './pg-adapter.js';
 
 export { PrismaPg, LeakFreePrismaPg };
+export { advisoryXactLock, isRetryableConflict, retryOnConflict, type ConflictRetryOptions, type RawExecutor } from './concurrency.js';
 
 /** PostgreSQL error codes surfaced through Prisma's driver adapter. */
 export function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; meta?: { code?: string; driverAdapterError?: { cause?: { originalCode?: string } } } };
+  const e = error as { name?: string; code?: string; cause?: { originalCode?: string }; meta?: { code?: string; driverAdapterError?: { cause?: { originalCode?: string } } } };
+  // Inside an interactive transaction a model query may throw the bare DriverAdapterError (see concurrency.ts).
+  if (e?.name === 'DriverAdapterError') return e.cause?.originalCode === '23505';
   return e?.code === 'P2002' || e?.meta?.driverAdapterError?.cause?.originalCode === '23505';
 }
 

@@ -13,11 +13,22 @@ export class MoneyError extends Error {
 /** Largest accepted absolute amount, in major units (10^13). */
 export const MAX_MAJOR_UNITS = 10n ** 13n;
 
+/**
+ * Longest decimal string accepted: ±10^13 with any currency's decimals fits with room to spare.
+ * Checked before any regular expression or BigInt, whose cost grows with the input.
+ */
+export const MAX_DECIMAL_LENGTH = 40;
+const MAX_CURRENCY_INPUT_LENGTH = 16;
+// 10^13 has 14 digits: a whole part with more significant digits is beyond it.
+const MAX_WHOLE_DIGITS = MAX_MAJOR_UNITS.toString().length;
+
 const KNOWN_CURRENCIES = new Set<string>(Intl.supportedValuesOf('currency'));
 const exponents = new Map<string, number>();
 
 /** Normalizes and validates an ISO 4217 code; throws MoneyError for anything else. */
 export function normalizeCurrency(code: string): string {
+  // Long input is neither echoed nor processed.
+  if (typeof code !== 'string' || code.length > MAX_CURRENCY_INPUT_LENGTH) throw new MoneyError('not an ISO 4217 currency code');
   const upper = code.trim().toUpperCase();
   if (!/^[A-Z]{3}$/.test(upper) || !KNOWN_CURRENCIES.has(upper)) {
     throw new MoneyError(`"${code}" is not an ISO 4217 currency code`);
@@ -52,11 +63,13 @@ export function parseAmount(value: string, currency: string): bigint {
 /** Parses a decimal string with at most `scale` decimals into an integer scaled by 10^scale. */
 export function parseScaled(value: string, scale: number, scaleMessage = `at most ${scale} decimal places`): bigint {
   if (typeof value !== 'string') throw new MoneyError('must be a decimal string such as "12.30"');
+  if (value.length > MAX_DECIMAL_LENGTH) throw new MoneyError(`must be a decimal string of at most ${MAX_DECIMAL_LENGTH} characters`);
   const match = DECIMAL.exec(value.trim());
   if (!match) throw new MoneyError(`"${value}" is not a decimal number such as "-12.30"`);
   const [, sign, whole, fraction = ''] = match;
   const significant = fraction.replace(/0+$/, '');
   if (significant.length > scale) throw new MoneyError(`"${value}" has too many decimal places: ${scaleMessage}`);
+  if (whole!.replace(/^0+/, '').length > MAX_WHOLE_DIGITS) throw new MoneyError(`"${value}" is beyond ±10^13`);
   const units = BigInt(whole!) * 10n ** BigInt(scale) + BigInt((significant || '0').padEnd(scale, '0') || '0');
   if (units > MAX_MAJOR_UNITS * 10n ** BigInt(scale)) throw new MoneyError(`"${value}" is beyond ±10^13`);
   return sign === '-' ? -units : units;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { currencyExponent, formatAmount, normalizeCurrency, parseAmount } from './index.js';
+import { currencyExponent, formatAmount, normalizeCurrency, parseAmount, parseScaled } from './index.js';
 
 describe('money', () => {
   it('knows currency exponents from ISO 4217', () => {
@@ -29,6 +29,20 @@ describe('money', () => {
     }
     expect(() => parseAmount('1.5', 'JPY')).toThrow(/decimal places/);
     expect(() => parseAmount('10000000000000.01', 'USD')).toThrow(/10\^13/);
+  });
+
+  it('refuses an over-long amount by its length, before any regex or BigInt', () => {
+    const huge = '9'.repeat(900_000);
+    for (const parse of [() => parseAmount(huge, 'BRL'), () => parseScaled(huge, 4), () => parseAmount(`-${huge}.00`, 'USD')]) {
+      expect(parse).toThrow(/at most 40 characters/);
+    }
+    // The message never echoes the input back.
+    expect(() => parseAmount(huge, 'BRL')).toThrow(expect.objectContaining({ message: expect.stringMatching(/^.{0,80}$/) }));
+    expect(() => parseAmount(`${'x'.repeat(10_000)}`, 'BRL')).toThrow(/at most 40 characters/);
+    // Leading zeros are fine; significant digits beyond 10^13 are not.
+    expect(parseAmount('000000000000000000000001.50', 'BRL')).toBe(150n);
+    expect(() => parseAmount('123456789012345678', 'BRL')).toThrow(/10\^13/);
+    expect(() => normalizeCurrency('B'.repeat(100_000))).toThrow(/^not an ISO 4217 currency code$/);
   });
 
   it('formats minor units with the currency exponent', () => {

@@ -13,7 +13,9 @@ import { metricsPlugin } from '@centavo/metrics';
 import { formatError, unauthenticated } from '@centavo/errors';
 import type { Logger } from '@centavo/logger';
 import { mountHealth, type ReadinessCheck } from './health.js';
+import { mountErrorHandling } from './http-errors.js';
 import { listen, type RunningHttpServer } from './http.js';
+import { inputTextPlugin } from './input-text.js';
 import { authenticate, requestIdOf } from './request-auth.js';
 import { formatLimitError, queryGuard, queryLimitsPlugin, subgraphLimits, type QueryLimits } from './limits/index.js';
 
@@ -68,6 +70,7 @@ export async function startSubgraphServer<TContext extends BaseContext>(
   const plugins: ApolloServerPlugin<TContext>[] = [
     ApolloServerPluginInlineTraceDisabled(),
     metricsPlugin<TContext>(options.name),
+    inputTextPlugin<TContext>(),
     {
       // One line per operation, with the request id the gateway passed on.
       async requestDidStart() {
@@ -114,6 +117,7 @@ export async function startSubgraphServer<TContext extends BaseContext>(
       },
     }),
   );
+  mountErrorHandling(app, logger);
 
   const http = await listen(app, options.host, options.port);
   logger.info({ url: `${http.url}/graphql` }, `${options.name} subgraph ready`);

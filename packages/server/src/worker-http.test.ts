@@ -27,6 +27,13 @@ describe('worker HTTP', () => {
     expect(await ready.json()).toEqual({ status: 'ready', checks: [{ name: 'redis', ok: true }, { name: 'extra', ok: true }] });
   });
 
+  it('answers anything else in JSON, never an HTML page', async () => {
+    const res = await fetch(`${worker.url}/live`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"broken' });
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await res.json()).toEqual({ errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] });
+  });
+
   it('reports queue_jobs{queue,state} of every queue on /metrics, counted at scrape time', async () => {
     const queue = createQueue(config, 'budget-events');
     try {

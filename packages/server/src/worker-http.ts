@@ -2,6 +2,7 @@ import express from 'express';
 import { ALL_QUEUES, createQueue, type QueueConfig } from '@centavo/jobs';
 import { registerQueueGauge, type QueueJobCount } from '@centavo/metrics';
 import { mountHealth, type ReadinessCheck } from './health.js';
+import { mountErrorHandling } from './http-errors.js';
 import { listen } from './http.js';
 
 /** The states `queue_jobs` reports. */
@@ -46,6 +47,7 @@ export async function startWorkerHttp({ host, port, checks, queues: { config } }
   app.disable('x-powered-by');
   // Redis is what the workers live on: ready only while their queues answer.
   mountHealth(app, 'worker', [{ name: 'redis', check: () => queues[0]!.getJobCounts('waiting') }, ...checks]);
+  mountErrorHandling(app);
   const http = await listen(app, host, port);
   return {
     url: http.url,

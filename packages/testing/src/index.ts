@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
+export { deleteRedisKeys } from './redis.js';
+
 /** The environment every test process uses: its own databases and Redis prefix. */
 export function testEnv(overrides: Record<string, string> = {}): Record<string, string | undefined> {
   return {

@@ -8,9 +8,9 @@ import {
   loadConfig as transactionsConfig,
 } from '@centavo/subgraph-transactions';
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
 import type { Logger } from '@centavo/logger';
 import { testEnv } from './index.js';
+import { deleteRedisKeys } from './redis.js';
 
 export interface RunningSystem {
   gatewayUrl: string;
@@ -76,22 +76,7 @@ export async function startSystem(
       await gateway.stop();
       await Promise.all(workers.map((w) => w.stop()));
       await Promise.all([auth.stop(), transactions.stop(), budget.stop(), ai?.stop()]);
-      await deleteKeys(env.REDIS_URL ?? 'redis://127.0.0.1:6379', env.REDIS_PREFIX!);
+      await deleteRedisKeys(env.REDIS_URL ?? 'redis://127.0.0.1:6379', env.REDIS_PREFIX!);
     },
   };
-}
-
-/** Removes what a test system left in Redis (queues, denylist entries). */
-async function deleteKeys(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    await redis.quit();
-  }
 }

@@ -1,6 +1,6 @@
 import { createAuthRuntime, importPrivateKey } from '@centavo/auth-tokens';
 import { createLogger, type Logger } from '@centavo/logger';
-import { bootSubgraph, loadTypeDefs, type SubgraphServer } from '@centavo/server';
+import { bootSubgraph, FixedWindowLimiter, loadTypeDefs, type SubgraphServer } from '@centavo/server';
 import { loadConfig, type AuthConfig } from './config.js';
 import { createLoaders, type AuthContext } from './context.js';
 import { createPrisma } from './db.js';
@@ -23,6 +23,8 @@ export async function startAuthSubgraph(
   const privateKey = await importPrivateKey(runtime.keys.privateKeyPem);
   const prisma = createPrisma(config.databaseUrl);
   const users = new UsersRepository(prisma);
+  // Its own bucket: through the gateway an attempt is counted there too, under another name.
+  const limiter = new FixedWindowLimiter(runtime.redis, config.REDIS_PREFIX);
   const auth = new AuthService({
     users,
     refreshTokens: new RefreshTokensRepository(prisma),
@@ -31,6 +33,7 @@ export async function startAuthSubgraph(
     accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
     logger,
+    loginAttempt: (email) => limiter.hit('auth-login-email', email, config.LOGIN_RATE_LIMIT_PER_MINUTE),
   });
   return bootSubgraph<AuthContext>({
     name: 'auth',

@@ -18,3 +18,9 @@ export function createPrisma(databaseUrl: string, countStatements = true, poolSi
 export function inTransaction<T>(db: BudgetDb, work: (tx: BudgetTx) => Promise<T>, options?: { maxWait?: number; timeout?: number }): Promise<T> {
   return '$transaction' in db ? db.$transaction(work, options) : work(db);
 }
+
+/** The root client of a repository that opens its own transaction (a quota check, a lock). */
+export function rootClient(db: BudgetDb): BudgetPrisma {
+  if (!('$transaction' in db)) throw new Error('this needs a transaction of its own, not the caller\'s');
+  return db;
+}

@@ -23,7 +23,7 @@ export async function startBudgetSubgraph(
   const logger = root.child({ service: 'budget' });
   const runtime = await createAuthRuntime(config, logger);
   const prisma = createPrisma(config.databaseUrl);
-  const domain = createBudgetDomain(prisma);
+  const domain = createBudgetDomain(prisma, config);
   return bootSubgraph<BudgetContext>({
     name: 'budget',
     config,

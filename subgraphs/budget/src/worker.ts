@@ -21,7 +21,7 @@ export async function startBudgetWorker(
 ): Promise<BudgetWorker> {
   const logger = root.child({ service: 'budget-worker' });
   const prisma = createPrisma(config.databaseUrl, false);
-  const domain = createBudgetDomain(prisma);
+  const domain = createBudgetDomain(prisma, config);
   const publisher = createPublisher(config, logger);
   const worker = createWorker(
     config,

@@ -26,7 +26,7 @@ export async function startTransactionsSubgraph(
   const runtime = await createAuthRuntime(config, logger);
   const prisma = createPrisma(config.databaseUrl);
   const accountsRepo = new AccountsRepository(prisma);
-  const accounts = new AccountsService(accountsRepo);
+  const accounts = new AccountsService(accountsRepo, config.MAX_ACCOUNTS_PER_USER);
   const transactionsRepo = new TransactionsRepository(prisma);
   const categories = new BudgetCategories(config.BUDGET_SUBGRAPH_URL);
   const relayPrisma = createPrisma(config.databaseUrl, false);

@@ -18,8 +18,9 @@ export async function applyDecision(repo: TransactionsRepository, decision: Deci
     (row) => {
       const stale = row.version !== decision.basedOnVersion || row.categorySource === 'USER';
       const same = row.categoryId === decision.categoryId && row.categorySource === decision.source && row.merchant === decision.merchant;
-      if (stale || same) return { skip: true, self: {} };
-      applied = true;
+      // Set on every run: the repository runs this again when it retries the transaction.
+      applied = !(stale || same);
+      if (!applied) return { skip: true, self: {} };
       return { self: { categoryId: decision.categoryId, categorySource: decision.source, merchant: decision.merchant } };
     },
     decision.requestId,

@@ -1,3 +1,4 @@
+import { retryOnConflict } from '@centavo/db';
 import type { AiPrisma } from '../../db.js';
 import type { DecisionSource } from '../../generated/prisma/client.js';
 import type { Direction } from '../categorize/slugs.js';
@@ -92,7 +93,8 @@ export class CategorizationRepository {
    * transaction once: a newer choice for it moves its words' counts to the new category.
    */
   async learn(c: Correction): Promise<boolean> {
-    return this.prisma.$transaction(async (tx) => {
+    // Corrections of one user upsert overlapping word rows in any order: a deadlock runs again.
+    return retryOnConflict(() => this.prisma.$transaction(async (tx) => {
       const inserted = await tx.$executeRaw`
         INSERT INTO learned_corrections (transaction_id, version) VALUES (${c.transactionId}::uuid, ${c.version})
         ON CONFLICT DO NOTHING`;
@@ -129,6 +131,6 @@ export class CategorizationRepository {
         update: { direction: c.direction, categoryId: c.categoryId, tokens: c.tokens, version: c.version },
       });
       return true;
-    });
+    }));
   }
 }

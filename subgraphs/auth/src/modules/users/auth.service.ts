@@ -1,11 +1,13 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { CryptoKey } from 'jose';
 import { signAccessToken, type AuthUser, type Denylist, type Role } from '@centavo/auth-tokens';
-import { conflict, unauthenticated } from '@centavo/errors';
+import { conflict, rateLimited, unauthenticated } from '@centavo/errors';
 import type { Logger } from '@centavo/logger';
 import { metrics } from '@centavo/metrics';
 import {
   hashPassword,
+  loginEmail,
+  loginPassword,
   normalizeEmail,
   normalizeName,
   timingDummyHash,
@@ -30,12 +32,19 @@ export interface AuthServiceOptions {
   accessTokenTtlSeconds: number;
   refreshTokenTtlDays: number;
   logger: Logger;
+  /** Counts a login attempt for a normalized email (shared by every auth process). */
+  loginAttempt(email: string): Promise<{ allowed: boolean; retryAfter: number }>;
 }
 
 const INVALID_CREDENTIALS = 'Invalid email or password';
 const INVALID_REFRESH = 'Invalid refresh token';
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('base64url');
+// Issued tokens have 43 characters: anything much longer is not one, and is not even hashed.
+const MAX_REFRESH_TOKEN_LENGTH = 128;
+const isTokenShaped = (token: string | null | undefined): token is string => !!token && token.length <= MAX_REFRESH_TOKEN_LENGTH;
+
+type Rotation = 'rotated' | 'reused' | 'expired' | 'invalid';
 
 export class AuthService {
   constructor(private readonly o: AuthServiceOptions) {}
@@ -57,7 +66,13 @@ export class AuthService {
   }
 
   async login(input: { email: string; password: string }): Promise<AuthPayload> {
-    const email = input.email.trim().toLowerCase();
+    // Lengths first: nothing over-long is hashed, counted in Redis or looked up.
+    const email = loginEmail(input.email);
+    loginPassword(input.password);
+    if (email) {
+      const attempt = await this.o.loginAttempt(email);
+      if (!attempt.allowed) throw rateLimited(`Too many login attempts; retry in ${attempt.retryAfter}s`, attempt.retryAfter);
+    }
     const user = email ? await this.o.users.findByEmail(email) : null;
     const ok = await verifyPassword(user?.passwordHash ?? (await timingDummyHash()), input.password);
     if (!user || !ok) throw unauthenticated(INVALID_CREDENTIALS);
@@ -67,45 +82,64 @@ export class AuthService {
   /**
    * Rotates a refresh token. A token works once; presenting one that was already used means
    * it leaked, so the whole family (including the token issued in its place) is revoked.
+   * Checking, marking used and issuing the next token happen under the family's lock.
    */
   async refresh(refreshToken: string): Promise<AuthPayload> {
+    const found = isTokenShaped(refreshToken) ? await this.o.refreshTokens.findByHash(sha256(refreshToken)) : null;
+    if (!found || found.revokedAt) throw unauthenticated(INVALID_REFRESH);
+    const [user] = await this.o.users.findManyByIds([found.userId]);
+    const next = this.newRefreshToken();
     const now = new Date();
-    const record = refreshToken ? await this.o.refreshTokens.findByHash(sha256(refreshToken)) : null;
-    if (!record || record.revokedAt) throw unauthenticated(INVALID_REFRESH);
-    if (record.usedAt || !(await this.o.refreshTokens.markUsed(record.id, now))) {
-      await this.o.refreshTokens.revokeFamily(record.familyId, now);
-      this.o.logger.warn({ userId: record.userId, familyId: record.familyId }, 'refresh token reuse; family revoked');
-      throw unauthenticated(INVALID_REFRESH);
-    }
-    if (record.expiresAt <= now) throw unauthenticated('Refresh token expired');
-    const [user] = await this.o.users.findManyByIds([record.userId]);
-    if (!user) throw unauthenticated(INVALID_REFRESH);
-    return this.issue(user, record.familyId);
+    const outcome = await this.o.refreshTokens.inFamily(found.familyId, async (tokens): Promise<Rotation> => {
+      // Read again under the lock: a rotation or revocation that raced with this one has committed.
+      const record = await tokens.findById(found.id);
+      if (!record || record.revokedAt) return 'invalid';
+      if (record.usedAt) {
+        await tokens.revokeFamily(record.familyId, now);
+        return 'reused';
+      }
+      if (record.expiresAt <= now) return 'expired';
+      if (!user) return 'invalid';
+      await tokens.markUsed(record.id, now);
+      await tokens.create({ userId: user.id, familyId: record.familyId, tokenHash: sha256(next.token), expiresAt: next.expiresAt });
+      return 'rotated';
+    });
+    if (outcome === 'reused') this.o.logger.warn({ userId: found.userId, familyId: found.familyId }, 'refresh token reuse; family revoked');
+    if (outcome === 'expired') throw unauthenticated('Refresh token expired');
+    if (outcome !== 'rotated' || !user) throw unauthenticated(INVALID_REFRESH);
+    return this.payload(user, next.token);
   }
 
   /** Denylists the access token until it expires, and revokes the refresh token's family if given. */
   async logout(caller: AuthUser, refreshToken?: string | null): Promise<boolean> {
     await this.o.denylist.add(caller.jti, caller.exp);
-    if (refreshToken) {
+    if (isTokenShaped(refreshToken)) {
       const record = await this.o.refreshTokens.findByHash(sha256(refreshToken));
-      if (record && record.userId === caller.id) await this.o.refreshTokens.revokeFamily(record.familyId, new Date());
+      if (record && record.userId === caller.id) {
+        // Under the family's lock, so a rotation racing with the logout cannot leave a live token.
+        await this.o.refreshTokens.inFamily(record.familyId, (tokens) => tokens.revokeFamily(record.familyId, new Date()));
+      }
     }
     return true;
   }
 
+  private newRefreshToken(): { token: string; expiresAt: Date } {
+    return { token: randomBytes(32).toString('base64url'), expiresAt: new Date(Date.now() + this.o.refreshTokenTtlDays * 86_400_000) };
+  }
+
+  /** Tokens of a new family (register, login). */
   private async issue(user: UserRecord, familyId: string): Promise<AuthPayload> {
+    const next = this.newRefreshToken();
+    await this.o.refreshTokens.create({ userId: user.id, familyId, tokenHash: sha256(next.token), expiresAt: next.expiresAt });
+    return this.payload(user, next.token);
+  }
+
+  private async payload(user: UserRecord, refreshToken: string): Promise<AuthPayload> {
     const access = await signAccessToken(
       this.o.privateKey,
       { userId: user.id, roles: user.roles as Role[] },
       this.o.accessTokenTtlSeconds,
     );
-    const refreshToken = randomBytes(32).toString('base64url');
-    await this.o.refreshTokens.create({
-      userId: user.id,
-      familyId,
-      tokenHash: sha256(refreshToken),
-      expiresAt: new Date(Date.now() + this.o.refreshTokenTtlDays * 86_400_000),
-    });
     return { accessToken: access.token, refreshToken, expiresAt: access.expiresAt, user };
   }
 }

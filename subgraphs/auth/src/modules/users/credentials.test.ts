@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '@centavo/errors';
-import { hashPassword, normalizeEmail, normalizeName, validatePassword, verifyPassword } from './credentials.js';
+import { hashPassword, loginEmail, loginPassword, normalizeEmail, normalizeName, validatePassword, verifyPassword } from './credentials.js';
 
 const fieldOf = (fn: () => unknown) => {
   try {
@@ -20,6 +20,16 @@ describe('credentials', () => {
     for (const bad of ['', 'ana', 'ana@', '@example.com', 'ana@example', 'ana @example.com', 'a@b..com']) {
       expect(fieldOf(() => normalizeEmail(bad)), bad).toBe('BAD_USER_INPUT:email');
     }
+  });
+
+  it('refuses over-long emails and passwords, at registration and at login', () => {
+    const huge = `${'a'.repeat(900_000)}@example.com`;
+    expect(fieldOf(() => normalizeEmail(huge))).toBe('BAD_USER_INPUT:email');
+    expect(fieldOf(() => loginEmail(huge))).toBe('BAD_USER_INPUT:email');
+    expect(fieldOf(() => loginEmail(`${'a'.repeat(250)}@example.com`))).toBe('BAD_USER_INPUT:email');
+    expect(loginEmail('  Ana@Example.com ')).toBe('ana@example.com');
+    expect(fieldOf(() => loginPassword('x'.repeat(257)))).toBe('BAD_USER_INPUT:password');
+    expect(fieldOf(() => loginPassword('short'))).toBe('none');
   });
 
   it('requires passwords of 8 to 256 characters', () => {

@@ -1,4 +1,6 @@
+import { advisoryXactLock, retryOnConflict } from '@centavo/db';
 import type { AuthPrisma } from '../../db.js';
+import type { Prisma } from '../../generated/prisma/client.js';
 
 export interface RefreshTokenRecord {
   id: string;
@@ -9,27 +11,49 @@ export interface RefreshTokenRecord {
   revokedAt: Date | null;
 }
 
-export class RefreshTokensRepository {
-  constructor(private readonly prisma: AuthPrisma) {}
+export interface NewRefreshToken {
+  userId: string;
+  familyId: string;
+  tokenHash: string;
+  expiresAt: Date;
+}
 
-  async create(data: { userId: string; familyId: string; tokenHash: string; expiresAt: Date }): Promise<void> {
-    await this.prisma.refreshToken.create({ data });
+export class RefreshTokensRepository {
+  constructor(private readonly db: AuthPrisma | Prisma.TransactionClient) {}
+
+  async create(data: NewRefreshToken): Promise<void> {
+    await this.db.refreshToken.create({ data });
   }
 
   findByHash(tokenHash: string): Promise<RefreshTokenRecord | null> {
-    return this.prisma.refreshToken.findUnique({ where: { tokenHash } });
+    return this.db.refreshToken.findUnique({ where: { tokenHash } });
   }
 
-  /** Marks a token used unless it already was (or was revoked); false when it lost that race. */
-  async markUsed(id: string, at: Date): Promise<boolean> {
-    const { count } = await this.prisma.refreshToken.updateMany({
-      where: { id, usedAt: null, revokedAt: null },
-      data: { usedAt: at },
-    });
-    return count === 1;
+  findById(id: string): Promise<RefreshTokenRecord | null> {
+    return this.db.refreshToken.findUnique({ where: { id } });
+  }
+
+  async markUsed(id: string, at: Date): Promise<void> {
+    await this.db.refreshToken.update({ where: { id }, data: { usedAt: at } });
   }
 
   async revokeFamily(familyId: string, at: Date): Promise<void> {
-    await this.prisma.refreshToken.updateMany({ where: { familyId, revokedAt: null }, data: { revokedAt: at } });
+    await this.db.refreshToken.updateMany({ where: { familyId, revokedAt: null }, data: { revokedAt: at } });
+  }
+
+  /**
+   * Runs `work` in one database transaction that holds the family's advisory lock: rotations,
+   * reuse checks and revocations of one family run one after the other, so a revocation
+   * always sees (and revokes) the token a concurrent rotation issued.
+   */
+  inFamily<T>(familyId: string, work: (tokens: RefreshTokensRepository) => Promise<T>): Promise<T> {
+    const db = this.db;
+    if (!('$transaction' in db)) throw new Error('inFamily needs the root client, not a transaction');
+    return retryOnConflict(() =>
+      db.$transaction(async (tx) => {
+        await advisoryXactLock(tx, 'refresh-family', familyId);
+        return work(new RefreshTokensRepository(tx));
+      }),
+    );
   }
 }

@@ -1,5 +1,5 @@
-import { isUniqueViolation } from '@centavo/db';
-import type { BudgetDb } from '../../db.js';
+import { advisoryXactLock, retryOnConflict } from '@centavo/db';
+import { rootClient, type BudgetDb } from '../../db.js';
 import { Prisma } from '../../generated/prisma/client.js';
 
 export interface BudgetRecord {
@@ -33,21 +33,24 @@ export interface CoveringBudget {
 export class BudgetsRepository {
   constructor(private readonly prisma: BudgetDb) {}
 
-  /** Creates or replaces the budget of (user, category, month); the id survives a replace. */
-  async upsert(data: { userId: string; categoryId: string; month: string; limitMinor: bigint; currency: string }): Promise<BudgetRecord> {
-    const write = () =>
-      this.prisma.budget.upsert({
-        where: { userId_categoryId_month: { userId: data.userId, categoryId: data.categoryId, month: data.month } },
-        create: data,
-        update: { limitMinor: data.limitMinor, currency: data.currency },
-      });
-    try {
-      return await write();
-    } catch (error) {
-      // Two concurrent first writes: the loser finds the winner's row and updates it.
-      if (isUniqueViolation(error)) return write();
-      throw error;
-    }
+  /**
+   * Replaces the budget of (user, category, month), keeping its id, or creates it unless the
+   * user already has `max` budgets; null then. Under the user's advisory lock, so concurrent
+   * writes neither overshoot the cap nor race to insert the same budget twice.
+   */
+  upsertWithin(max: number, data: { userId: string; categoryId: string; month: string; limitMinor: bigint; currency: string }): Promise<BudgetRecord | null> {
+    const db = rootClient(this.prisma);
+    return retryOnConflict(() =>
+      db.$transaction(async (tx) => {
+        await advisoryXactLock(tx, 'budgets-quota', data.userId);
+        const key = { userId_categoryId_month: { userId: data.userId, categoryId: data.categoryId, month: data.month } };
+        if (await tx.budget.findUnique({ where: key, select: { id: true } })) {
+          return tx.budget.update({ where: key, data: { limitMinor: data.limitMinor, currency: data.currency } });
+        }
+        if ((await tx.budget.count({ where: { userId: data.userId } })) >= max) return null;
+        return tx.budget.create({ data });
+      }),
+    );
   }
 
   findManyForUser(userId: string, ids: readonly string[]): Promise<BudgetRecord[]> {

@@ -1,4 +1,4 @@
-import { badInput, notFound } from '@centavo/errors';
+import { badInput, limitExceeded, notFound } from '@centavo/errors';
 import { MoneyError, parseAmount } from '@centavo/money';
 import { requireCurrency } from '../common/inputs.js';
 import type { CategoryRecord } from '../categories/categories.repository.js';
@@ -13,7 +13,11 @@ export interface SetBudgetInput {
 }
 
 export class BudgetsService {
-  constructor(private readonly budgets: BudgetsRepository) {}
+  constructor(
+    private readonly budgets: BudgetsRepository,
+    /** MAX_BUDGETS_PER_USER: replacing a budget never counts. */
+    private readonly maxBudgets: number,
+  ) {}
 
   /** Creates or replaces the budget of a category and month. */
   async set(
@@ -34,7 +38,9 @@ export class BudgetsService {
     const category = await loadCategory(input.categoryId);
     if (!category) throw notFound('Category');
     if (category.kind === 'TRANSFER') throw badInput('categoryId', 'Transfers never count as spending; choose another category');
-    return this.budgets.upsert({ userId, categoryId: category.id, month, limitMinor, currency });
+    const budget = await this.budgets.upsertWithin(this.maxBudgets, { userId, categoryId: category.id, month, limitMinor, currency });
+    if (!budget) throw limitExceeded('budgets', this.maxBudgets);
+    return budget;
   }
 
   list(userId: string, month: string): Promise<BudgetRecord[]> {

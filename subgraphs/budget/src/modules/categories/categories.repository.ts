@@ -1,5 +1,5 @@
-import { isUniqueViolation } from '@centavo/db';
-import type { BudgetDb } from '../../db.js';
+import { advisoryXactLock, isUniqueViolation, retryOnConflict } from '@centavo/db';
+import { rootClient, type BudgetDb } from '../../db.js';
 import type { CategoryKind } from '../../generated/prisma/client.js';
 import { DEFAULT_CATEGORIES, defaultCategoryId } from '@centavo/categories';
 
@@ -43,9 +43,24 @@ export class CategoriesRepository {
     return this.prisma.category.findMany({ where: { userId, id: { in: [...ids] } } });
   }
 
-  async create(data: { userId: string; slug: string; name: string; kind: CategoryKind; parentId: string | null }): Promise<CategoryRecord> {
+  /**
+   * Creates a custom category unless the user already has `max` of them (defaults do not
+   * count); null then. Counted and inserted under the user's advisory lock, so concurrent
+   * creates cannot overshoot the cap.
+   */
+  async createWithin(
+    max: number,
+    data: { userId: string; slug: string; name: string; kind: CategoryKind; parentId: string | null },
+  ): Promise<CategoryRecord | null> {
+    const db = rootClient(this.prisma);
     try {
-      return await this.prisma.category.create({ data });
+      return await retryOnConflict(() =>
+        db.$transaction(async (tx) => {
+          await advisoryXactLock(tx, 'categories-quota', data.userId);
+          if ((await tx.category.count({ where: { userId: data.userId, isDefault: false } })) >= max) return null;
+          return tx.category.create({ data });
+        }),
+      );
     } catch (error) {
       if (isUniqueViolation(error)) throw new SlugTakenError(data.slug);
       throw error;

@@ -1,4 +1,4 @@
-import { badInput, conflict, notFound } from '@centavo/errors';
+import { badInput, conflict, limitExceeded, notFound } from '@centavo/errors';
 import type { CategoryKind } from '../../generated/prisma/client.js';
 import { DEFAULT_CATEGORIES } from '@centavo/categories';
 import { SlugTakenError, type CategoriesRepository, type CategoryRecord } from './categories.repository.js';
@@ -21,7 +21,11 @@ const SEEDED_CACHE_LIMIT = 50_000;
 export class CategoriesService {
   private readonly seeded = new Set<string>();
 
-  constructor(private readonly categories: CategoriesRepository) {}
+  constructor(
+    private readonly categories: CategoriesRepository,
+    /** MAX_CATEGORIES_PER_USER: custom categories only. */
+    private readonly maxCategories: number,
+  ) {}
 
   /** Gives a user the default categories the first time they need them. */
   async ensureDefaults(userId: string): Promise<void> {
@@ -61,11 +65,14 @@ export class CategoriesService {
       }
       parentId = parent.id;
     }
+    let created: CategoryRecord | null;
     try {
-      return await this.categories.create({ userId, slug, name, kind: input.kind, parentId });
+      created = await this.categories.createWithin(this.maxCategories, { userId, slug, name, kind: input.kind, parentId });
     } catch (error) {
       if (error instanceof SlugTakenError) throw conflict(`A category with slug "${slug}" already exists`, 'name');
       throw error;
     }
+    if (!created) throw limitExceeded('categories', this.maxCategories);
+    return created;
   }
 }

@@ -1,3 +1,4 @@
+import { retryOnConflict } from '@centavo/db';
 import type { BudgetPrisma, BudgetTx } from '../../db.js';
 import type { DayTotals } from './periods.js';
 import { UNCATEGORIZED_KEY, type AggregateDelta, type LedgerEntry } from './ledger.js';
@@ -59,7 +60,8 @@ export class SpendingRepository {
     plan: (previous: LedgerEntry | null) => AggregateDelta[] | null,
     around?: AroundApply,
   ): Promise<{ applied: boolean; previous: LedgerEntry | null }> {
-    return this.prisma.$transaction(async (tx) => {
+    // Jobs of one user lock aggregate and budget rows; a deadlock between two of them runs again here.
+    return retryOnConflict(() => this.prisma.$transaction(async (tx) => {
       const inserted = await tx.$executeRaw`
         INSERT INTO transaction_ledger
           (transaction_id, user_id, category_id, day, currency, amount_minor, is_transfer, version, deleted, updated_at)
@@ -86,7 +88,7 @@ export class SpendingRepository {
       if (around) await around(tx, { previous, deltas }, moveAggregates);
       await moveAggregates();
       return { applied: true, previous };
-    }, TX_OPTIONS);
+    }, TX_OPTIONS));
   }
 
   /** Moves the daily sums by the deltas, then stores `next` over an existing ledger row. */

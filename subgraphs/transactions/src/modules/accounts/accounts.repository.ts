@@ -1,3 +1,4 @@
+import { advisoryXactLock, retryOnConflict } from '@centavo/db';
 import type { TransactionsPrisma } from '../../db.js';
 import type { AccountType } from '../../generated/prisma/client.js';
 
@@ -15,8 +16,18 @@ export interface AccountRecord {
 export class AccountsRepository {
   constructor(private readonly prisma: TransactionsPrisma) {}
 
-  create(data: Omit<AccountRecord, 'id' | 'archived' | 'createdAt'>): Promise<AccountRecord> {
-    return this.prisma.account.create({ data });
+  /**
+   * Creates an account unless its user already has `max`; null then. Counted and inserted
+   * under the user's advisory lock, so concurrent creates cannot overshoot the cap.
+   */
+  createWithin(max: number, data: Omit<AccountRecord, 'id' | 'archived' | 'createdAt'>): Promise<AccountRecord | null> {
+    return retryOnConflict(() =>
+      this.prisma.$transaction(async (tx) => {
+        await advisoryXactLock(tx, 'accounts-quota', data.userId);
+        if ((await tx.account.count({ where: { userId: data.userId } })) >= max) return null;
+        return tx.account.create({ data });
+      }),
+    );
   }
 
   listByUser(userId: string, includeArchived: boolean): Promise<AccountRecord[]> {

@@ -1,4 +1,4 @@
-import { badInput, notFound } from '@centavo/errors';
+import { badInput, limitExceeded, notFound } from '@centavo/errors';
 import { MoneyError, normalizeCurrency, parseAmount } from '@centavo/money';
 import type { AccountType } from '../../generated/prisma/client.js';
 import type { AccountRecord, AccountsRepository } from './accounts.repository.js';
@@ -23,7 +23,11 @@ function accountName(raw: string): string {
 }
 
 export class AccountsService {
-  constructor(private readonly accounts: AccountsRepository) {}
+  constructor(
+    private readonly accounts: AccountsRepository,
+    /** MAX_ACCOUNTS_PER_USER */
+    private readonly maxAccounts: number,
+  ) {}
 
   async create(userId: string, input: CreateAccountInput): Promise<AccountRecord> {
     const name = accountName(input.name);
@@ -40,7 +44,9 @@ export class AccountsService {
       if (error instanceof MoneyError) throw badInput('openingBalance', `openingBalance: ${error.message}`);
       throw error;
     }
-    return this.accounts.create({ userId, name, type: input.type, currency, openingBalanceMinor });
+    const account = await this.accounts.createWithin(this.maxAccounts, { userId, name, type: input.type, currency, openingBalanceMinor });
+    if (!account) throw limitExceeded('accounts', this.maxAccounts);
+    return account;
   }
 
   async update(userId: string, id: string, input: UpdateAccountInput): Promise<AccountRecord> {

@@ -2,6 +2,7 @@ import { badInput } from '@centavo/errors';
 import type { Cursor, TransactionRecord } from './transactions.repository.js';
 
 export const MAX_PAGE_SIZE = 200;
+const MAX_CURSOR_LENGTH = 256;
 
 export function pageSize(first: number | null | undefined): number {
   const n = first ?? 50;
@@ -16,6 +17,8 @@ export function encodeCursor(row: TransactionRecord): string {
 
 export function decodeCursor(after: string | null | undefined): Cursor | null {
   if (!after) return null;
+  // Cursors this API hands out have about 100 characters; longer ones are not decoded at all.
+  if (after.length > MAX_CURSOR_LENGTH) throw badInput('after', 'after is not a cursor returned by this API');
   try {
     const [date, createdAt, id] = JSON.parse(Buffer.from(after, 'base64url').toString('utf8')) as [string, string, string];
     const cursor = { date: new Date(`${date}T00:00:00.000Z`), createdAt: new Date(createdAt), id };

@@ -1,6 +1,6 @@
-import { isUniqueViolation } from '@centavo/db';
+import { isUniqueViolation, retryOnConflict } from '@centavo/db';
 import type { TransactionsPrisma } from '../../db.js';
-import type { CategorySource, Prisma } from '../../generated/prisma/client.js';
+import { Prisma, type CategorySource } from '../../generated/prisma/client.js';
 import { outboxRow, type TransactionEventType } from '../outbox/outbox.events.js';
 
 export interface TransactionRecord {
@@ -54,7 +54,7 @@ export class TransactionsRepository {
   /** Inserts transactions (both legs of a transfer at once) with their `created` events. */
   async createWithEvents(rows: NewTransaction[], requestId?: string): Promise<TransactionRecord[]> {
     try {
-      return await this.prisma.$transaction(async (tx) => {
+      return await retryOnConflict(() => this.prisma.$transaction(async (tx) => {
         // Peers reference each other: insert without the link, then set it.
         const created: TransactionRecord[] = [];
         for (const row of rows) created.push(await tx.transaction.create({ data: { ...row, transferPeerId: null } }));
@@ -65,7 +65,7 @@ export class TransactionsRepository {
         }
         await tx.outboxEvent.createMany({ data: linked.map((r) => outboxRow('transaction.created', r, requestId)) });
         return linked;
-      });
+      }));
     } catch (error) {
       if (isUniqueViolation(error)) throw new IdempotencyKeyTaken();
       throw error;
@@ -95,10 +95,11 @@ export class TransactionsRepository {
     ) => { self: TransactionChange; peer?: TransactionChange; skip?: boolean },
     requestId?: string,
   ): Promise<TransactionRecord | null> {
-    return this.prisma.$transaction(async (tx) => {
-      const row = await this.lock(tx, userId, id);
-      if (!row) return null;
-      const peer = row.transferPeerId ? await this.lock(tx, userId, row.transferPeerId) : null;
+    // The callback runs again on a retry: it must only compute the change.
+    return retryOnConflict(() => this.prisma.$transaction(async (tx) => {
+      const locked = await this.lockWithPeer(tx, userId, id);
+      if (!locked) return null;
+      const { row, peer } = locked;
       const { self, peer: peerChange, skip } = change(row, peer);
       if (skip) return row;
       const updated = await tx.transaction.update({ where: { id }, data: { ...self, version: { increment: 1 } } });
@@ -109,15 +110,15 @@ export class TransactionsRepository {
       }
       await tx.outboxEvent.createMany({ data: events });
       return updated;
-    });
+    }));
   }
 
   /** Deletes a transaction of this user, and its transfer peer; false when there is none. */
   async deleteWithEvents(userId: string, id: string, requestId?: string): Promise<boolean> {
-    return this.prisma.$transaction(async (tx) => {
-      const row = await this.lock(tx, userId, id);
-      if (!row) return false;
-      const peer = row.transferPeerId ? await this.lock(tx, userId, row.transferPeerId) : null;
+    return retryOnConflict(() => this.prisma.$transaction(async (tx) => {
+      const locked = await this.lockWithPeer(tx, userId, id);
+      if (!locked) return false;
+      const { row, peer } = locked;
       const gone = peer ? [row, peer] : [row];
       await tx.transaction.deleteMany({ where: { id: { in: gone.map((r) => r.id) } } });
       // A deletion is one more version, so an older replayed state can never resurrect the row.
@@ -125,12 +126,26 @@ export class TransactionsRepository {
         data: gone.map((r) => outboxRow('transaction.deleted', { ...r, version: r.version + 1 }, requestId, true)),
       });
       return true;
-    });
+    }));
   }
 
-  private async lock(tx: Tx, userId: string, id: string): Promise<TransactionRecord | null> {
-    const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM transactions WHERE id = ${id}::uuid AND user_id = ${userId}::uuid FOR UPDATE`;
-    return locked.length ? tx.transaction.findUnique({ where: { id } }) : null;
+  /**
+   * Locks a transaction of this user and its transfer peer in one statement, in id order:
+   * edits of the two legs of one transfer then wait for each other instead of deadlocking.
+   */
+  private async lockWithPeer(tx: Tx, userId: string, id: string): Promise<{ row: TransactionRecord; peer: TransactionRecord | null } | null> {
+    // The peer link is set when the legs are created and never changes, so it may be read unlocked.
+    const head = await tx.transaction.findFirst({ where: { id, userId }, select: { transferPeerId: true } });
+    if (!head) return null;
+    const ids = head.transferPeerId ? [id, head.transferPeerId] : [id];
+    await tx.$queryRaw`
+      SELECT id FROM transactions WHERE id IN (${Prisma.join(ids.map((i) => Prisma.sql`${i}::uuid`))}) AND user_id = ${userId}::uuid
+      ORDER BY id FOR UPDATE`;
+    // Read after the lock: a concurrent edit or deletion has committed by now.
+    const rows = await tx.transaction.findMany({ where: { id: { in: ids }, userId } });
+    const row = rows.find((r) => r.id === id);
+    if (!row) return null;
+    return { row, peer: rows.find((r) => r.id === row.transferPeerId) ?? null };
   }
 
   private where(userId: string, filter: TransactionFilter): Prisma.TransactionWhereInput {

@@ -5,7 +5,7 @@ import type { TransactionsContext } from '../../context.js';
 import type { AccountRecord } from '../accounts/accounts.repository.js';
 import { isoDay } from '../outbox/outbox.events.js';
 import { connection, decodeCursor, pageSize } from './pagination.js';
-import { parseDate } from './transaction-input.js';
+import { optionalText, parseDate } from './transaction-input.js';
 import type { TransactionFilter, TransactionRecord } from './transactions.repository.js';
 import type { CreateTransactionInput, CreateTransferInput, UpdateTransactionInput } from './transactions.service.js';
 
@@ -19,6 +19,8 @@ interface FilterInput {
 }
 
 const NONE = '00000000-0000-0000-0000-000000000000';
+// Searched with ILIKE over three columns: a bounded pattern keeps the query cheap.
+const MAX_SEARCH_LENGTH = 200;
 
 function toFilter(input: FilterInput | null | undefined): TransactionFilter {
   const f = input ?? {};
@@ -28,7 +30,7 @@ function toFilter(input: FilterInput | null | undefined): TransactionFilter {
     categoryId: f.categoryId ? (isUuid(f.categoryId) ? f.categoryId : NONE) : null,
     from: f.from ? parseDate(f.from, 'from') : null,
     to: f.to ? parseDate(f.to, 'to') : null,
-    search: f.search?.trim() || null,
+    search: optionalText(f.search, 'search', MAX_SEARCH_LENGTH),
     uncategorized: f.uncategorized ?? null,
   };
 }

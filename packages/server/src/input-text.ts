@@ -1,0 +1,176 @@
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import {
+  GraphQLError,
+  type DirectiveNode,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type ValueNode,
+} from 'graphql';
+
+// C0 control characters but tab, LF and CR: PostgreSQL refuses NUL in text, and none of them
+// belongs in a description, a name or a key.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/;
+
+// The schema may come from graphql's CommonJS build while this module loads the ESM one, and
+// graphql's instanceof-based predicates then throw: types are inspected by their tag.
+interface TypeLike {
+  ofType?: unknown;
+  getFields?: () => Record<string, { type: unknown; args?: readonly { name: string; type: unknown }[] }>;
+}
+const tagOf = (type: unknown): string => Object.prototype.toString.call(type).slice(8, -1);
+const nullable = (type: unknown): unknown => (tagOf(type) === 'GraphQLNonNull' ? (type as TypeLike).ofType : type);
+const namedType = (type: unknown): unknown => {
+  let current = type;
+  while ((current as TypeLike | undefined)?.ofType) current = (current as TypeLike).ofType;
+  return current;
+};
+
+/** How to walk a value of a type: its items, its input fields, or a leaf (scalar, enum). */
+interface Shape {
+  item?: unknown;
+  fields?: Record<string, { type: unknown }>;
+  leaf: boolean;
+}
+
+function shapeOf(type: unknown): Shape {
+  const inner = nullable(type);
+  const tag = tagOf(inner);
+  if (tag === 'GraphQLList') return { item: (inner as TypeLike).ofType, leaf: false };
+  if (tag === 'GraphQLInputObjectType') return { fields: (inner as TypeLike).getFields?.(), leaf: false };
+  // Without a type (an unknown argument) object keys still name what they hold.
+  return { leaf: type !== undefined };
+}
+
+/** A value to check, with its input type (when known) and the field or argument it belongs to. */
+type Item = { ast: ValueNode; type: unknown; field: string } | { json: unknown; type: unknown; field: string };
+
+function rejection(field: string): GraphQLError {
+  return new GraphQLError(`${field} must not contain control characters (tab, line feed and carriage return are allowed)`, {
+    extensions: { code: 'BAD_USER_INPUT', field, http: { status: 400 } },
+  });
+}
+
+/**
+ * Checks every string of the operation's arguments (inline literals and variables, nested
+ * input objects and lists) and throws BAD_USER_INPUT naming the input field or argument.
+ * Each fragment and variable is walked once, so the cost is bounded by the request's size.
+ */
+export function checkOperationText(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown> = {},
+): void {
+  const items: Item[] = [];
+  const seenVariables = new Set<string>();
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === 'FragmentDefinition') fragments.set(definition.name.value, definition);
+  }
+  for (const definition of operation.variableDefinitions ?? []) {
+    if (definition.defaultValue) items.push({ ast: definition.defaultValue, type: undefined, field: definition.variable.name.value });
+  }
+  const directives = (nodes: readonly DirectiveNode[] | undefined) => {
+    for (const directive of nodes ?? []) {
+      for (const arg of directive.arguments ?? []) items.push({ ast: arg.value, type: undefined, field: arg.name.value });
+    }
+  };
+
+  const root = { query: schema.getQueryType(), mutation: schema.getMutationType(), subscription: schema.getSubscriptionType() }[operation.operation];
+  const sets: { set: SelectionSetNode; parent: unknown }[] = [{ set: operation.selectionSet, parent: root }];
+  const seenFragments = new Set<string>();
+  directives(operation.directives);
+  while (sets.length > 0) {
+    const { set, parent } = sets.pop()!;
+    for (const selection of set.selections) {
+      directives(selection.directives);
+      if (selection.kind === 'Field') {
+        const definition = (parent as TypeLike | undefined)?.getFields?.()[selection.name.value];
+        for (const arg of selection.arguments ?? []) {
+          const type = definition?.args?.find((a) => a.name === arg.name.value)?.type;
+          items.push({ ast: arg.value, type, field: arg.name.value });
+        }
+        if (selection.selectionSet) sets.push({ set: selection.selectionSet, parent: definition ? namedType(definition.type) : undefined });
+      } else if (selection.kind === 'InlineFragment') {
+        const parentType = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
+        sets.push({ set: selection.selectionSet, parent: parentType });
+      } else if (!seenFragments.has(selection.name.value)) {
+        seenFragments.add(selection.name.value);
+        const fragment = fragments.get(selection.name.value);
+        if (fragment) {
+          directives(fragment.directives);
+          sets.push({ set: fragment.selectionSet, parent: schema.getType(fragment.typeCondition.name.value) });
+        }
+      }
+    }
+  }
+
+  // An explicit stack: deeply nested input must not overflow the call stack.
+  const shapes = new Map<unknown, Shape>();
+  while (items.length > 0) {
+    const item = items.pop()!;
+    const { type, field } = item;
+    // Strings and other leaves first: most of a request, and they need no type.
+    if ('json' in item) {
+      const value = item.json;
+      if (typeof value === 'string') {
+        if (CONTROL.test(value)) throw rejection(field);
+        continue;
+      }
+      if (value === null || typeof value !== 'object') continue;
+    } else if (item.ast.kind === 'StringValue') {
+      if (CONTROL.test(item.ast.value)) throw rejection(field);
+      continue;
+    }
+    let shape = shapes.get(type);
+    if (!shape) shapes.set(type, (shape = shapeOf(type)));
+    const isList = 'ast' in item ? item.ast.kind === 'ListValue' : Array.isArray(item.json);
+    if (shape.item !== undefined && !isList) {
+      // A single value may stand for a list of one: it is an item.
+      items.push({ ...item, type: shape.item });
+      continue;
+    }
+    // Inside a scalar (a JSON value, an entity representation) keys are no input fields.
+    const itemType = shape.item ?? (shape.leaf ? type : undefined);
+    const { leaf, fields } = shape;
+    if ('ast' in item) {
+      const node = item.ast;
+      if (node.kind === 'ListValue') {
+        for (const value of node.values) items.push({ ast: value, type: itemType, field });
+      } else if (node.kind === 'ObjectValue') {
+        for (const f of node.fields) {
+          items.push({ ast: f.value, type: leaf ? type : fields?.[f.name.value]?.type, field: leaf ? field : f.name.value });
+        }
+      } else if (node.kind === 'Variable' && !seenVariables.has(node.name.value)) {
+        seenVariables.add(node.name.value);
+        items.push({ json: variables[node.name.value], type, field });
+      }
+    } else if (Array.isArray(item.json)) {
+      for (const element of item.json) items.push({ json: element, type: itemType, field });
+    } else {
+      for (const [key, v] of Object.entries(item.json as object)) {
+        items.push({ json: v, type: leaf ? type : fields?.[key]?.type, field: leaf ? field : key });
+      }
+    }
+  }
+}
+
+/**
+ * Refuses operations whose arguments carry NUL or another C0 control character, before any
+ * resolver runs: BAD_USER_INPUT with `extensions.field`, never a database error.
+ */
+export function inputTextPlugin<TContext extends BaseContext>(): ApolloServerPlugin<TContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ schema, document, operation, request }) {
+          if (operation) checkOperationText(schema, document, operation, request.variables ?? {});
+        },
+      };
+    },
+  };
+}
