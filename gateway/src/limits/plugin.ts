@@ -1,6 +1,6 @@
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql/index.js';
-import { checkOperation, rootFields, selectOperation, type FixedWindowLimiter } from '@centavo/server';
+import { checkOperation, rootFields, selectOperation, unresolvedOperation, type FixedWindowLimiter } from '@centavo/server';
 import type { GatewayConfig } from '../config.js';
 import type { GatewayContext } from '../context.js';
 
@@ -40,10 +40,10 @@ export function limitsPlugin(config: LimitsConfig, limiter: FixedWindowLimiter):
         async didResolveOperation({ request, document, operation, schema, contextValue }) {
           // A subscription's refetch runs in-process without an address; its subscription passed
           // these limits when it started (subscriptions/server.ts), and it is never a mutation.
+          const selected = operation ?? selectOperation(document, request.operationName);
+          if (!selected) throw unresolvedOperation(request.operationName);
           const ip = (contextValue as ContextWithIp).clientIp;
           if (!ip) return;
-          const selected = operation ?? selectOperation(document, request.operationName);
-          if (!selected) return;
           const variables = request.variables ?? {};
           const error = checkOperation(config, schema, document, selected, variables);
           if (error) throw error;

@@ -28,6 +28,15 @@ export function formatLimitError(formatted: GraphQLFormattedError): GraphQLForma
   return { message: formatted.message, extensions: { ...formatted.extensions } };
 }
 
+/**
+ * The document has no operation to run under the request's operationName. Apollo Server leaves
+ * that to the executor, and Apollo Gateway then throws an error clients saw as INTERNAL_SERVER_ERROR.
+ */
+export function unresolvedOperation(operationName: string | null | undefined): GraphQLError {
+  const message = operationName ? `Unknown operation named "${operationName.slice(0, 100)}".` : 'Must provide operation name if query contains multiple operations.';
+  return new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } } });
+}
+
 const tooMuch = (code: string, message: string, extensions: Record<string, number>) =>
   new GraphQLError(message, { extensions: { code, ...extensions, http: { status: 400 } } });
 
@@ -101,7 +110,7 @@ export function queryLimitsPlugin<TContext extends object>(limits: QueryLimits):
       return {
         async didResolveOperation({ request, document, operation, schema }) {
           const selected = operation ?? selectOperation(document, request.operationName);
-          if (!selected) return;
+          if (!selected) throw unresolvedOperation(request.operationName);
           const error = checkOperation(limits, schema, document, selected, request.variables ?? {});
           if (error) throw error;
         },
