@@ -54,6 +54,13 @@ describe('control characters in operation arguments', () => {
     expect(refused(query, { s: 'fine' })).toBe('none');
   });
 
+  it('refuses half a surrogate pair, alone or at either end', () => {
+    for (const d of ['a\ud800b', 'a\udc00b', '\ud83d', 'x\ude80']) {
+      expect(refused('query ($d: String!) { suggest(description: $d) }', { d })).toBe('BAD_USER_INPUT:description');
+    }
+    // In a literal, graphql's own lexer refuses the escape already (GRAPHQL_PARSE_FAILED).
+  });
+
   it('allows tab, line feed, carriage return and any other text', () => {
     expect(refused('query ($d: String!) { suggest(description: $d) }', { d: 'one\ttwo\r\nthree ☕ 💸 \u007f' })).toBe('none');
     expect(refused('{ items(filter: { search: "a\\tb\\nc" }, first: 3) { id } }')).toBe('none');

@@ -11,9 +11,10 @@ import {
 } from 'graphql';
 
 // C0 control characters but tab, LF and CR: PostgreSQL refuses NUL in text, and none of them
-// belongs in a description, a name or a key.
+// belongs in a description, a name or a key. Also half a surrogate pair, which is no character
+// at all: JSON keeps it as "\ud800", and PostgreSQL's jsonb (the outbox) refuses that escape.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/;
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 // The schema may come from graphql's CommonJS build while this module loads the ESM one, and
 // graphql's instanceof-based predicates then throw: types are inspected by their tag.
@@ -49,7 +50,7 @@ function shapeOf(type: unknown): Shape {
 type Item = { ast: ValueNode; type: unknown; field: string } | { json: unknown; type: unknown; field: string };
 
 function rejection(field: string): GraphQLError {
-  return new GraphQLError(`${field} must not contain control characters (tab, line feed and carriage return are allowed)`, {
+  return new GraphQLError(`${field} must be text without control characters (tab, line feed and carriage return are allowed)`, {
     extensions: { code: 'BAD_USER_INPUT', field, http: { status: 400 } },
   });
 }
