@@ -16,7 +16,7 @@ import {
 } from 'graphql/index.js';
 import type { SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { bearerToken, type TokenVerifier } from '@centavo/auth-tokens';
 import { isDomainError, unauthenticated } from '@centavo/errors';
 import type { Logger } from '@centavo/logger';
@@ -107,6 +107,8 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
   const socketsOf = new Map<string, number>();
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxPayload });
+  // Registered before graphql-ws's own listener, so it sees every socket first.
+  wss.on('connection', quietProtocolErrors(logger));
   const disposable = useServer<Record<string, unknown>, { session: Session }>(
     {
       // Close reasons must never carry internal error messages.
@@ -261,5 +263,25 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
       clearTimeout(force);
       await subscriber.close();
     },
+  };
+}
+
+/**
+ * A client's broken frame (a message over the size limit, invalid UTF-8, a bad opcode) makes ws
+ * close the socket with the matching code (1009, 1007, 1002) and then emit `error`, which
+ * graphql-ws prints to stderr as an internal error. Such errors are the client's: log them as
+ * information and keep them from graphql-ws; any other socket error still reaches it.
+ */
+function quietProtocolErrors(logger: Logger) {
+  return (socket: WebSocket) => {
+    const emit = socket.emit.bind(socket);
+    socket.emit = ((event: string | symbol, ...args: unknown[]) => {
+      const code = (args[0] as { code?: unknown } | undefined)?.code;
+      if (event === 'error' && typeof code === 'string' && code.startsWith('WS_ERR_')) {
+        logger.info({ code }, 'websocket closed: the client sent a frame the protocol does not allow');
+        return true;
+      }
+      return emit(event, ...args);
+    }) as typeof socket.emit;
   };
 }
