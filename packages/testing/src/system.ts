@@ -19,6 +19,8 @@ export interface RunningSystem {
   urls: { auth: string; transactions: string; budget: string; ai: string };
   /** Stops or starts again (on the same port) the ai subgraph, to see the others carry on. */
   aiSubgraph: { stop(): Promise<void>; start(): Promise<void> };
+  /** Forgets every rate-limit counter of this system, so a test can count from zero again. */
+  resetRateLimits(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -72,6 +74,7 @@ export async function startSystem(
         ai ??= await startAiSubgraph(aiConfig({ ...env, AI_PORT: String(firstAi.http.port), BUDGET_SUBGRAPH_URL: budget.url }), options.logger);
       },
     },
+    resetRateLimits: () => deleteRedisKeys(env.REDIS_URL ?? 'redis://127.0.0.1:6379', `${env.REDIS_PREFIX!}ratelimit:`),
     async stop() {
       await gateway.stop();
       await Promise.all(workers.map((w) => w.stop()));
