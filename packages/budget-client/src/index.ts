@@ -1,3 +1,4 @@
+import { DomainError } from '@centavo/errors';
 import { ByteLru, stringBytes } from './byte-lru.js';
 
 export { ByteLru, stringBytes } from './byte-lru.js';
@@ -65,7 +66,9 @@ export class BudgetCategories {
     return (await this.list(caller, requestId)).find((c) => c.slug === slug) ?? null;
   }
 
+  /** The budget domain down, slow or failing: the caller's request cannot be checked now. */
   private async fetch(token: string, requestId?: string): Promise<CategoryInfo[]> {
+    const unavailable = (why: string) => new DomainError('SERVICE_UNAVAILABLE', `The budget service is unavailable (${why}); try again shortly`);
     const response = await fetch(this.budgetUrl, {
       method: 'POST',
       headers: {
@@ -75,11 +78,14 @@ export class BudgetCategories {
       },
       body: JSON.stringify({ query: '{ categories { id slug kind } }' }),
       signal: AbortSignal.timeout(this.options.timeoutMs ?? 3_000),
+    }).catch((error: Error) => {
+      throw unavailable(error.name === 'TimeoutError' ? 'no answer in time' : 'unreachable');
     });
     const body = (await response.json().catch(() => ({}))) as {
       data?: { categories?: CategoryInfo[] };
       errors?: { message: string }[];
     };
+    if (response.status >= 500) throw unavailable(`HTTP ${response.status}`);
     if (!response.ok || body.errors?.length || !body.data?.categories) {
       throw new Error(`budget subgraph: HTTP ${response.status} ${body.errors?.[0]?.message ?? ''}`.trim());
     }
