@@ -1,15 +1,20 @@
 import { defineConfig } from 'vitest/config';
 
-// CENTAVO_TEST_DB_PREFIX lets two checkouts run their tests at once on one PostgreSQL.
+// CENTAVO_TEST_DB_PREFIX lets two checkouts run their tests at once on one PostgreSQL; each
+// vitest worker then uses its own copy of these databases (test/worker-env.ts).
 const dbPrefix = process.env.CENTAVO_TEST_DB_PREFIX ?? 'centavo_test';
 
 export default defineConfig({
   test: {
     include: ['packages/*/src/**/*.test.ts', 'subgraphs/*/src/**/*.test.ts', 'subgraphs/*/test/**/*.test.ts', 'gateway/src/**/*.test.ts', 'gateway/test/**/*.test.ts', 'test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
+    setupFiles: ['test/worker-env.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Vitest's default on 2 cores is one file at a time; most files spend their time waiting on
+    // PostgreSQL, Redis, child processes and timers, and none shares state with another.
+    maxWorkers: Number(process.env.VITEST_MAX_WORKERS ?? 3),
     env: {
       NODE_ENV: 'test',
       APOLLO_TELEMETRY_DISABLED: '1',

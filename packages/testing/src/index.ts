@@ -2,13 +2,24 @@ import { randomUUID } from 'node:crypto';
 
 export { deleteRedisKeys } from './redis.js';
 
+/**
+ * The databases of this test process: one set per vitest worker (VITEST_POOL_ID), cloned from
+ * the migrated set by the global setup, so files running at the same time share no table (one
+ * system's outbox relay would otherwise take another's events). Outside vitest, the base set.
+ */
+export function testDbPrefix(): string {
+  const base = process.env.CENTAVO_TEST_DB_PREFIX ?? 'centavo_test';
+  const worker = process.env.VITEST_POOL_ID;
+  return worker ? `${base}_w${worker}` : base;
+}
+
 /** The environment every test process uses: its own databases and Redis prefix. */
 export function testEnv(overrides: Record<string, string> = {}): Record<string, string | undefined> {
   return {
     ...process.env,
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    DB_NAME_PREFIX: process.env.CENTAVO_TEST_DB_PREFIX ?? 'centavo_test',
+    DB_NAME_PREFIX: testDbPrefix(),
     REDIS_PREFIX: 'centavo-test:',
     JWT_KEY_DIR: '.data/test-keys',
     HOST: '127.0.0.1',
