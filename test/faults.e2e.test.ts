@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseUrlFor } from '@centavo/config';
+import { ALL_QUEUES, createQueue } from '@centavo/jobs';
 import { graphql, ok, registerUser, testEnv, type Session } from '@centavo/testing';
 import { startSystem, type RunningSystem } from '@centavo/testing/system';
 import { RedisProcess } from './redis-process.js';
@@ -24,6 +25,9 @@ const SMALL = '-10.00';
 const LARGE = '-1500.00'; // above the default LARGE_TRANSACTION threshold (1000 BRL)
 
 const redis = new RedisProcess();
+/** When each fault began and ended (HH:MM:SS.mmm), for the diagnosis. */
+const marks: string[] = [];
+const mark = (what: string) => marks.push(`${what}@${new Date().toISOString().slice(11, 23)}`);
 const relay = postgresRelay();
 let system: RunningSystem;
 
@@ -94,6 +98,35 @@ async function writeUntilAccepted(url: string, client: Client, amount: string, d
 
 type Listed = { id: string; category: { slug: string } | null; categorySource: string | null };
 
+/** What is still open for a user when the system did not settle: rows, outbox events and jobs. */
+async function diagnosis(tx: pg.Client, userId: string): Promise<string> {
+  const rows = await tx.query<{ version: number; n: string }>('SELECT version, count(*) AS n FROM transactions WHERE user_id = $1 GROUP BY version', [userId]);
+  const outbox = await tx.query<{ n: string }>("SELECT count(*) AS n FROM outbox_events WHERE published_at IS NULL AND payload->'transaction'->>'userId' = $1", [userId]);
+  const jobs = await Promise.all(
+    ALL_QUEUES.map(async (name) => {
+      const queue = createQueue({ REDIS_URL: redis.url, REDIS_PREFIX: system.env.REDIS_PREFIX! }, name);
+      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
+      await queue.close();
+      return `${name} ${JSON.stringify(counts)}`;
+    }),
+  );
+  // One stuck row followed through each step: its events' jobs, and the decision command.
+  const trail: string[] = [];
+  const stuck = await tx.query<{ id: string }>('SELECT id::text FROM transactions WHERE user_id = $1 AND version = 1 LIMIT 2', [userId]);
+  const when = await tx.query<{ t: string; v: number }>("SELECT to_char(created_at, 'HH24:MI:SS.MS') AS t, version AS v FROM transactions WHERE user_id = $1 ORDER BY created_at", [userId]);
+  trail.push(`created: ${when.rows.map((r) => `${r.t}/v${r.v}`).join(' ')}; faults: ${marks.join(' ')}`);
+  for (const { id } of stuck.rows) {
+    const events = await tx.query<{ id: string; type: string }>("SELECT id::text, payload->>'type' AS type FROM outbox_events WHERE payload->'transaction'->>'id' = $1", [id]);
+    for (const [name, jobId] of [...events.rows.flatMap((e) => ['ai-events', 'budget-events'].map((q) => [q, e.id])), ['transactions-commands', `${id}-v1`]] as [string, string][]) {
+      const queue = createQueue({ REDIS_URL: redis.url, REDIS_PREFIX: system.env.REDIS_PREFIX! }, name);
+      const job = await queue.getJob(jobId);
+      trail.push(`${id.slice(0, 8)} ${name} ${job ? `${await job.getState()} attempts=${job.attemptsMade} returned=${JSON.stringify(job.returnvalue)} failed=${job.failedReason ?? ''}` : 'no job'}`);
+      await queue.close();
+    }
+  }
+  return `rows by version ${JSON.stringify(rows.rows)}, unpublished outbox ${outbox.rows[0]?.n}, jobs: ${jobs.join('; ')}; trail: ${trail.join(' | ')}`;
+}
+
 describe('faults under steady load', () => {
   it('loses, doubles and miscounts nothing when Redis restarts and PostgreSQL is unreachable for a while', async () => {
     const url = system.gatewayUrl;
@@ -102,13 +135,17 @@ describe('faults under steady load', () => {
     const writes: Promise<void>[] = [];
     const faults = (async () => {
       await sleep(8_000);
+      mark('redis-stop');
       await redis.stop();
       await sleep(2_000);
       await redis.start();
+      mark('redis-up');
       await sleep(8_000);
+      mark('pg-cut');
       await relay.cut();
       await sleep(4_000);
       await relay.restore();
+      mark('pg-up');
     })();
     const begin = Date.now();
     for (let i = 0; Date.now() - begin < LOAD_MS; i++) {
@@ -145,7 +182,11 @@ describe('faults under steady load', () => {
           const nodes = transactions.edges.map((e) => e.node);
           const done = nodes.every((n) => n.category?.slug === 'subscriptions' && n.categorySource === 'AI');
           return transactions.totalCount === accepted.length && done ? nodes : undefined;
-        }, 120_000, 'every accepted transaction stored and categorized').then((nodes) => expect(new Set(nodes.map((n) => n.id))).toEqual(ids));
+        }, 180_000, 'every accepted transaction stored and categorized')
+          .catch(async (error: Error) => {
+            throw new Error(`${error.message}; ${await diagnosis(tx, client.session.id)}`);
+          })
+          .then((nodes) => expect(new Set(nodes.map((n) => n.id))).toEqual(ids));
         const versions = await tx.query<{ version: number; n: string }>(
           'SELECT version, count(*) AS n FROM transactions WHERE user_id = $1 GROUP BY version',
           [client.session.id],

@@ -69,7 +69,8 @@ describe('retraining the global model from corrections', () => {
     const other = createColdCategorizer(0.5);
     await new ModelTraining(new TrainingRepository(prisma), other, logger, { globalLearning: true, retrainAfter: 3 }).loadLatest();
     expect(other.version).toBe(result.version);
-  });
+    // Two trainings on a worker thread each: seconds on a quiet machine, far more on a busy one.
+  }, 120_000);
 
   it('runs as a BullMQ job', async () => {
     const cold = createColdCategorizer(0.5);
@@ -94,7 +95,7 @@ describe('retraining the global model from corrections', () => {
     await worker.close();
     await queue.obliterate({ force: true });
     await queue.close();
-  });
+  }, 120_000);
 });
 
 describe('one user cannot steer the global model', () => {
