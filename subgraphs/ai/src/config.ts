@@ -20,6 +20,8 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
       RETRAIN_CRON: z.string().default('0 3 * * *'),
       /** The global model learns at most this many corrections per user (that user's newest). */
       GLOBAL_LEARNING_MAX_EXAMPLES_PER_USER: z.coerce.number().int().min(1).default(50),
+      /** ... and at most this many in all (the newest), so a retrain costs seconds, not minutes. */
+      GLOBAL_LEARNING_MAX_EXAMPLES: z.coerce.number().int().min(1).default(10_000),
       /** Rules per user, REGEX rules among them, and RE2 instructions per REGEX rule and per user (all REGEX rules). */
       MAX_RULES_PER_USER: z.coerce.number().int().min(0).default(500),
       MAX_REGEX_RULES_PER_USER: z.coerce.number().int().min(0).default(50),

@@ -31,6 +31,7 @@ export function trainingOptions(config: AiConfig): TrainingOptions {
     minUsers: config.RETRAIN_MIN_USERS,
     minIntervalMs: config.RETRAIN_MIN_INTERVAL_MINUTES * 60_000,
     maxExamplesPerUser: config.GLOBAL_LEARNING_MAX_EXAMPLES_PER_USER,
+    maxExamples: config.GLOBAL_LEARNING_MAX_EXAMPLES,
   };
 }
 

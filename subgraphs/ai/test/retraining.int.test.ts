@@ -114,6 +114,15 @@ describe('one user cannot steer the global model', () => {
     expect(new Set(learned.map((e) => e.description))).toEqual(new Set(Array.from({ length: 50 }, (_, i) => `FLOODSHOP ${450 + i}`)));
   }, 60_000);
 
+  it('learns at most GLOBAL_LEARNING_MAX_EXAMPLES rows in all, the newest', async () => {
+    const training = trainingWith();
+    const users = [randomUUID(), randomUUID(), randomUUID()];
+    for (let i = 0; i < 9; i++) await training.recordCorrection(correction(users[i % 3]!, `CAPPEDSHOP ${i}`, 'pets'));
+    const rows = await repo().examplesUntil(await repo().cutoff(), 50, 4);
+    expect(rows).toHaveLength(4);
+    expect(new Set(rows.map((r) => r.description))).toEqual(new Set(['CAPPEDSHOP 5', 'CAPPEDSHOP 6', 'CAPPEDSHOP 7', 'CAPPEDSHOP 8']));
+  }, 60_000);
+
   it('calls for a retrain only with enough corrections, each user counted up to the cap, from enough users', async () => {
     const training = trainingWith({ retrainAfter: 6, maxExamplesPerUser: 2 });
     versions.push((await training.retrain()).version); // a fresh start: earlier rows are behind it

@@ -20,13 +20,15 @@ export interface TrainingOptions {
   minUsers?: number;
   /** ... at most once per this long since the last retrain (corrections-triggered only). */
   minIntervalMs?: number;
-  /** The newest corrections of a user the global model learns, at most. */
+  /** The newest corrections of a user the global model learns, at most ... */
   maxExamplesPerUser?: number;
+  /** ... and of all users together: training time grows with the rows (about 0.7 ms each). */
+  maxExamples?: number;
   /** The clock pacing uses (tests move it). */
   now?: () => number;
 }
 
-export const TRAINING_DEFAULTS = { minUsers: 3, minIntervalMs: 60 * 60_000, maxExamplesPerUser: 50 } as const;
+export const TRAINING_DEFAULTS = { minUsers: 3, minIntervalMs: 60 * 60_000, maxExamplesPerUser: 50, maxExamples: 10_000 } as const;
 
 type Trained = { model: CategorizerModel; examples: number };
 // The subgraph and the worker of one process (--module=all) train the same version once.
@@ -104,8 +106,8 @@ export class ModelTraining {
   }
 
   private train(until: Date | null): Promise<Trained> {
-    const cap = this.o.maxExamplesPerUser;
-    const key = `${until?.toISOString() ?? 'dataset'}:${cap}`;
+    const cap = { perUser: this.o.maxExamplesPerUser, total: this.o.maxExamples };
+    const key = `${until?.toISOString() ?? 'dataset'}:${cap.perUser}:${cap.total}`;
     if (lastTrained?.key !== key) {
       const trained = this.rows(until, cap).then(async (examples) => ({ model: await trainInThread(examples), examples: examples.length }));
       lastTrained = { key, trained };
@@ -117,9 +119,9 @@ export class ModelTraining {
     return lastTrained.trained;
   }
 
-  private async rows(until: Date | null, cap: number): Promise<TrainingRow[]> {
+  private async rows(until: Date | null, cap: { perUser: number; total: number }): Promise<TrainingRow[]> {
     if (!until) return [];
-    return (await this.repo.examplesUntil(until, cap)).flatMap((e) =>
+    return (await this.repo.examplesUntil(until, cap.perUser, cap.total)).flatMap((e) =>
       isSlug(e.slug) ? [{ description: e.description, amountMinor: Number(e.amountCents), slug: e.slug }] : [],
     );
   }

@@ -66,10 +66,10 @@ export class TrainingRepository {
 
   /**
    * The rows a model version learns from: per transaction its newest version recorded up to
-   * `until`, and per user only the `perUser` most recent of those; in a stable order, so every
-   * process trains the same model.
+   * `until`, per user only the `perUser` most recent of those, and of these the `total` most
+   * recent; in a stable order, so every process trains the same model.
    */
-  examplesUntil(until: Date, perUser: number): Promise<ExampleRow[]> {
+  examplesUntil(until: Date, perUser: number, total = Number.MAX_SAFE_INTEGER): Promise<ExampleRow[]> {
     return this.prisma.$queryRaw<ExampleRow[]>`
       WITH newest AS (
         SELECT DISTINCT ON (transaction_id) transaction_id, user_id, description, amount_cents, slug, recorded_at
@@ -77,9 +77,11 @@ export class TrainingRepository {
         ORDER BY transaction_id, version DESC
       ), ranked AS (
         SELECT *, row_number() OVER (PARTITION BY user_id ORDER BY recorded_at DESC, transaction_id DESC) AS rank FROM newest
+      ), kept AS (
+        SELECT * FROM ranked WHERE rank <= ${perUser} ORDER BY recorded_at DESC, transaction_id DESC LIMIT ${total}
       )
       SELECT user_id::text AS "userId", description, amount_cents AS "amountCents", slug
-      FROM ranked WHERE rank <= ${perUser} ORDER BY transaction_id`;
+      FROM kept ORDER BY transaction_id`;
   }
 
   /** Corrections recorded after `since` (all when null), each user's counted up to `perUser`. */
