@@ -7,6 +7,8 @@ import { processEnv } from '@centavo/testing/process';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 export interface CentavoProcess {
+  /** "api" for the process with the gateway, else its modules. */
+  label: string;
   /** The modules it runs, as given to --module. */
   modules: string;
   child: ChildProcess;
@@ -61,7 +63,7 @@ export async function startCentavo(options: StartOptions): Promise<RunningCentav
     });
     closeSync(fd);
     if (child.pid === undefined) throw new Error(`could not start centavo --module=${modules}`);
-    return { modules, child, pid: child.pid, logFile };
+    return { label: modules.split(',').includes('gateway') ? 'api' : modules, modules, child, pid: child.pid, logFile };
   });
   const stop = async () => {
     await Promise.all(
@@ -96,6 +98,20 @@ export async function startCentavo(options: StartOptions): Promise<RunningCentav
   }
   return { gatewayUrl, env, processes, stop };
 }
+
+/** CPU seconds (user + system) a process has used so far, or null once it has exited. */
+export function cpuSeconds(pid: number): number | null {
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
+/** USER_HZ: 100 on every Linux build this runs on. */
+const CLOCK_TICKS = 100;
 
 /** Resident set size of a process in kB (VmRSS), or null once it has exited. */
 export function rssKb(pid: number): number | null {
