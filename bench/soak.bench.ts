@@ -14,11 +14,11 @@ import { loadDataset } from '../subgraphs/ai/src/modules/categorize/dataset.js';
 import { closePools, poolsFor } from './lib/pg.js';
 import { Random } from './lib/random.js';
 import { deletePrefix } from './lib/redis.js';
-import { cpuSeconds, rssKb, startCentavo } from './lib/system.js';
+import { cpuSeconds, rssKb, schedSeconds, startCentavo } from './lib/system.js';
 import { SEED_EMAIL_LIKE, SEED_PASSWORD } from './seed/credentials.js';
 import { CLIENT_TIMEOUT_MS } from './soak/client.js';
 import { MIX, runOperation } from './soak/operations.js';
-import { Stats } from './soak/stats.js';
+import { EXPECTED, Stats } from './soak/stats.js';
 import { refresh, setUpUser, type LoadContext, type SoakUser } from './soak/users.js';
 
 const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -62,9 +62,16 @@ const system = await startCentavo({
   dbPrefix: PREFIX,
   processes: ['auth,transactions,budget,ai,gateway', 'worker'],
   logDir: `/tmp/centavo-soak-${runTag}`,
-  // E.g. SOAK_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof" to see where the processes spend their time.
-  env: process.env.SOAK_NODE_OPTIONS ? { NODE_OPTIONS: process.env.SOAK_NODE_OPTIONS } : {},
+  // E.g. SOAK_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to see where the processes spend their time.
+  nodeArgs: process.env.SOAK_NODE_ARGS?.split(' ').filter(Boolean) ?? [],
 });
+// Interrupted: the system's processes go too, not left running on their ports.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`${signal}: stopping the system`);
+    void system.stop().finally(() => process.exit(130));
+  });
+}
 const stats = new Stats();
 const ctx: LoadContext = { url: system.gatewayUrl, stats, rng: new Random(Date.now() % 2 ** 31), lines: loadDataset().filter((l) => l.slug !== 'transfer'), now: new Date() };
 const who = [
@@ -95,6 +102,7 @@ async function runLoad(): Promise<number> {
       t: Math.round(t),
       kb: Object.fromEntries(system.processes.map((p) => [p.label, rssKb(p.pid)])),
       cpu: Object.fromEntries(system.processes.map((p) => [p.label, cpuSeconds(p.pid)])),
+      wait: Object.fromEntries(system.processes.map((p) => [p.label, schedSeconds(p.pid)?.wait ?? null])),
     });
     // A line a minute, so a long run shows how it goes.
     if (t > 0 && Math.round(t) % 60 < SAMPLE_MS / 1000) {
@@ -103,6 +111,7 @@ async function runLoad(): Promise<number> {
     }
   };
   const begin = performance.now();
+  stats.begin = begin;
   const elapsed = () => (performance.now() - begin) / 1000;
   sample(0);
   const sampler = setInterval(() => sample(elapsed()), SAMPLE_MS);
@@ -166,9 +175,12 @@ function report(loadSeconds: number): void {
   const total = stats.attempted;
   console.log(`operations: ${total} in ${loadSeconds.toFixed(0)} s (${(total / loadSeconds).toFixed(1)}/s, refreshToken included), errors: ${stats.errorCount}`);
   if (stats.errors.size) {
-    console.log('errors by operation and code (count, first message):');
-    for (const [key, e] of [...stats.errors.entries()].sort((a, b) => b[1].count - a[1].count)) console.log(`  ${key.padEnd(44)} ${String(e.count).padStart(6)}  ${e.sample}`);
+    console.log('errors by operation and code (count, first at s into the load, first message):');
+    for (const [key, e] of [...stats.errors.entries()].sort((a, b) => b[1].count - a[1].count)) {
+      console.log(`  ${key.padEnd(48)} ${String(e.count).padStart(6)} ${`t=${e.first}`.padStart(7)}  ${e.sample}`);
+    }
   }
+  for (const [key, n] of stats.expected) console.log(`expected, not counted: ${key} ${n}× (${EXPECTED.get(key)})`);
   console.log(`logs: ${system.processes.map((p) => p.logFile).join(', ')}`);
   console.log(`command: ${commandLine}`);
 }

@@ -33,6 +33,8 @@ export interface StartOptions {
   /** Where each process writes its stdout and stderr (pino logs). */
   logDir: string;
   env?: Record<string, string>;
+  /** Extra node flags before the script, e.g. --cpu-prof (which NODE_OPTIONS refuses). */
+  nodeArgs?: string[];
 }
 
 /**
@@ -56,7 +58,7 @@ export async function startCentavo(options: StartOptions): Promise<RunningCentav
   const processes = options.processes.map((modules): CentavoProcess => {
     const logFile = path.join(options.logDir, `${modules.replace(/,/g, '+')}.log`);
     const fd = openSync(logFile, 'a');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/centavo.ts', `--module=${modules}`], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'bin/centavo.ts', `--module=${modules}`], {
       cwd: ROOT,
       env,
       stdio: ['ignore', fd, fd],
@@ -87,7 +89,10 @@ export async function startCentavo(options: StartOptions): Promise<RunningCentav
   for (const url of ready) {
     for (;;) {
       const exited = processes.find((p) => p.child.exitCode !== null);
-      if (exited) throw new Error(`centavo --module=${exited.modules} exited with ${exited.child.exitCode}; see ${exited.logFile}`);
+      if (exited) {
+        await stop();
+        throw new Error(`centavo --module=${exited.modules} exited with ${exited.child.exitCode}; see ${exited.logFile}`);
+      }
       if (await fetch(url).then((r) => r.ok, () => false)) break;
       if (Date.now() > deadline) {
         await stop();
@@ -105,6 +110,19 @@ export function cpuSeconds(pid: number): number | null {
     // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Seconds the main thread (the event loop) has run on a CPU and waited, runnable, for one:
+ * a high wait means the machine, not the process, is the bottleneck.
+ */
+export function schedSeconds(pid: number): { run: number; wait: number } | null {
+  try {
+    const [run, wait] = readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ').map(Number);
+    return { run: run! / 1e9, wait: wait! / 1e9 };
   } catch {
     return null;
   }
