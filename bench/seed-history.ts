@@ -5,7 +5,8 @@
  *      SEED (PRNG seed, random by default), SEED_VERIFY=0 to skip the check through the gateway.
  * Each run adds new users with their history (emails seed-<run tag>-<n>@example.com, password
  * in seed/credentials.ts): running twice adds more history, it never touches earlier rows.
- * Rows go in with multi-row INSERTs straight into each subgraph's database; see seed/write.ts.
+ * Rows go in with multi-row INSERTs straight into each subgraph's database (see seed/write.ts);
+ * then the ai domain's own retraining runs over the users' choices, as its nightly job would.
  */
 import { hashPassword } from '../subgraphs/auth/src/modules/users/credentials.js';
 import { closePools, poolsFor } from './lib/pg.js';
@@ -13,6 +14,7 @@ import { Random } from './lib/random.js';
 import { startCentavo } from './lib/system.js';
 import { planBudgets } from './seed/budgets.js';
 import { loadCatalog } from './seed/catalog.js';
+import { retrainGlobalModel } from './seed/retrain.js';
 import { SEED_PASSWORD } from './seed/credentials.js';
 import { generateUser, type GenerateContext } from './seed/generate-user.js';
 import { verifySeededUsers } from './seed/verify.js';
@@ -95,6 +97,11 @@ await writing$;
 const seedSeconds = seconds();
 console.log(`\ninserted in ${seedSeconds} s:`);
 for (const [table, rows] of [...writing.counts.entries()].sort()) console.log(`  ${table.padEnd(34)} ${rows.toLocaleString('en-US').padStart(10)}`);
+
+// The users' choices are training rows of the global model (GLOBAL_LEARNING is on by default):
+// retrain once over them, as the nightly job would have.
+const model = await retrainGlobalModel(PREFIX);
+console.log(`\nretrained the global model as the nightly job would: ${model.version} on ${model.examples.toLocaleString('en-US')} training rows, ${model.seconds.toFixed(1)} s`);
 
 let problems: string[] = [];
 if (process.env.SEED_VERIFY !== '0') {

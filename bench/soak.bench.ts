@@ -4,7 +4,8 @@
  *   node --import tsx bench/soak.bench.ts [minutes=30]
  * Env: SOAK_RATE (20 operations/s in total), SOAK_USERS (20), SOAK_SEEDED_USERS (5 of them log
  * in as users of bench/seed-history.ts, with 18 months of history), SOAK_MAX_IN_FLIGHT (50),
- * SOAK_REFRESH_MINUTES (4), DB_NAME_PREFIX (centavo_soak, seeded first), SOAK_BASE_PORT (15600).
+ * SOAK_REFRESH_MINUTES (4), DB_NAME_PREFIX (centavo_soak, seeded first), SOAK_BASE_PORT (15600),
+ * SOAK_ENV ("NAME=value ..." for the system's processes), SOAK_NODE_ARGS (e.g. "--cpu-prof").
  * Operations fire at the fixed rate whatever the responses: a slow one delays nothing, and one
  * that cannot be sent (too many in flight) is an error. Exits 1 on any error.
  */
@@ -64,6 +65,8 @@ const system = await startCentavo({
   logDir: `/tmp/centavo-soak-${runTag}`,
   // E.g. SOAK_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to see where the processes spend their time.
   nodeArgs: process.env.SOAK_NODE_ARGS?.split(' ').filter(Boolean) ?? [],
+  // E.g. SOAK_ENV="GLOBAL_LEARNING=0 LOG_LEVEL=info": settings of the system under test.
+  env: Object.fromEntries((process.env.SOAK_ENV ?? '').split(' ').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
 });
 // Interrupted: the system's processes go too, not left running on their ports.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -111,7 +114,7 @@ async function runLoad(): Promise<number> {
     }
   };
   const begin = performance.now();
-  stats.begin = begin;
+  stats.begin = Date.now();
   const elapsed = () => (performance.now() - begin) / 1000;
   sample(0);
   const sampler = setInterval(() => sample(elapsed()), SAMPLE_MS);
@@ -161,7 +164,7 @@ async function checkBackend(): Promise<void> {
   for (const m of queues) if (m[2] === 'failed') stats.error(`job:${m[1]}`, 'FAILED', `${m[3]} jobs failed their last try`);
   for (const p of system.processes) {
     const lines = readFileSync(p.logFile, 'utf8').split('\n').filter((l) => /"level":(50|60)/.test(l));
-    for (const line of lines) stats.error(`log:${p.label}`, 'ERROR_LOGGED', line);
+    for (const line of lines) stats.error(`log:${p.label}`, 'ERROR_LOGGED', line, Date.parse(/"time":"([^"]+)"/.exec(line)?.[1] ?? '') || Date.now());
   }
 }
 

@@ -50,6 +50,17 @@ export interface SeedCorrection {
   at: Date;
 }
 
+/** A user's choice of a default category for a plain transaction: a row the global model trains on (training_examples). */
+export interface SeedChoice {
+  transactionId: string;
+  description: string;
+  /** Signed cents (BRL and USD have two decimals, as the model's amount features expect). */
+  amountCents: bigint;
+  slug: DefaultSlug;
+  version: number;
+  at: Date;
+}
+
 export interface SeedUser {
   id: string;
   email: string;
@@ -59,6 +70,7 @@ export interface SeedUser {
   transactions: SeedTransaction[];
   decisions: SeedDecision[];
   corrections: SeedCorrection[];
+  choices: SeedChoice[];
   /** merchant → the newest choice and how many choices in a row picked it (merchant_memory). */
   memory: Map<string, { categoryId: string; count: number; at: Date }>;
   /** The ids of the user's default categories (derived from user and slug, as every domain does). */
@@ -104,6 +116,7 @@ export function generateUser(ctx: GenerateContext, index: number, count: number,
     transactions: [],
     decisions: [],
     corrections: [],
+    choices: [],
     memory: new Map(),
     categoryIds: Object.fromEntries(DEFAULT_CATEGORIES.map((c) => [c.slug, defaultCategoryId(id, c.slug)])) as Record<DefaultSlug, string>,
     slugOf: new Map(),
@@ -152,6 +165,8 @@ function addSingle(user: SeedUser, line: CatalogLine, amountMinor: bigint, creat
   const userChoice = (version: number, at: Date): SeedDecision => {
     Object.assign(tx, { categoryId: label, categorySource: 'USER', version, updatedAt: at });
     learn(user, tx, line, at);
+    // With GLOBAL_LEARNING (on by default) every such choice is also a training row of the global model.
+    user.choices.push({ transactionId: tx.id, description: tx.description, amountCents: tx.amountMinor, slug: line.slug, version, at });
     return decide({ categoryId: label, suggestions: [{ categoryId: label, confidence: 1 }], confidence: 1, source: 'USER', explanation: 'chosen by you', transactionVersion: version, at });
   };
   let decision: SeedDecision;

@@ -145,6 +145,11 @@ async function writeAi(put: Put, users: readonly SeedUser[], ctx: WriteContext):
     'transaction_id uuid, version int, created_at timestamptz',
     corrections.map((k) => [k.transactionId, k.version, k.at]),
   );
+  await put(
+    'training_examples',
+    'transaction_id uuid, description text, amount_cents bigint, slug text, version int, updated_at timestamptz',
+    users.flatMap((u) => u.choices.map((c) => [c.transactionId, c.description, c.amountCents, c.slug, c.version, c.at])),
+  );
   const withTokens = corrections.filter((k) => k.tokens.length > 0);
   await put(
     'prior_contributions',

@@ -30,8 +30,8 @@ export class Stats {
   readonly errors = new Map<string, { count: number; first: number; sample: string }>();
   /** Errors named as expected (see EXPECTED): reported, not failing the run. */
   readonly expected = new Map<string, number>();
-  /** performance.now() when the load started; errors are timed from it. */
-  begin = performance.now();
+  /** Date.now() when the load started; errors are timed from it (negative: while setting up). */
+  begin = Date.now();
   readonly events = new Map<string, number>();
   readonly rss: RssSample[] = [];
   attempted = 0;
@@ -49,7 +49,7 @@ export class Stats {
   }
 
   /** An error that is not an operation of its own (a socket closed, a job failed). */
-  error(what: string, code: string, message: string): void {
+  error(what: string, code: string, message: string, at = Date.now()): void {
     const key = `${what} ${code}`;
     if (EXPECTED.has(key)) {
       this.expected.set(key, (this.expected.get(key) ?? 0) + 1);
@@ -57,7 +57,7 @@ export class Stats {
     }
     const entry = this.errors.get(key);
     if (entry) entry.count++;
-    else this.errors.set(key, { count: 1, first: Math.round((performance.now() - this.begin) / 1000), sample: message.slice(0, 200) });
+    else this.errors.set(key, { count: 1, first: Math.round((at - this.begin) / 1000), sample: message.slice(0, 200) });
   }
 
   /** The load's operations; setting users up is not part of it. */
