@@ -38,7 +38,9 @@ const warmupSeconds = Math.min(180, Math.max(SAMPLE_MS / 1000, (durationMs / 100
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const commandLine = [
-  ...Object.entries(process.env).filter(([k]) => k.startsWith('SOAK_') || k === 'DB_NAME_PREFIX').map(([k, v]) => `${k}=${v}`),
+  ...Object.entries(process.env)
+    .filter(([k]) => k.startsWith('SOAK_') || k === 'DB_NAME_PREFIX')
+    .map(([k, v = '']) => `${k}=${/^[\w.,/:-]*$/.test(v) ? v : `"${v}"`}`),
   'node --import tsx bench/soak.bench.ts',
   ...process.argv.slice(2),
 ].join(' ');
@@ -68,13 +70,6 @@ const system = await startCentavo({
   // E.g. SOAK_ENV="GLOBAL_LEARNING=0 LOG_LEVEL=info": settings of the system under test.
   env: Object.fromEntries((process.env.SOAK_ENV ?? '').split(' ').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
 });
-// Interrupted: the system's processes go too, not left running on their ports.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    console.error(`${signal}: stopping the system`);
-    void system.stop().finally(() => process.exit(130));
-  });
-}
 const stats = new Stats();
 const ctx: LoadContext = { url: system.gatewayUrl, stats, rng: new Random(Date.now() % 2 ** 31), lines: loadDataset().filter((l) => l.slug !== 'transfer'), now: new Date() };
 const who = [

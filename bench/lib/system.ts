@@ -83,6 +83,13 @@ export async function startCentavo(options: StartOptions): Promise<RunningCentav
       ),
     );
   };
+  // Interrupted (Ctrl-C, timeout): the system's processes end with this one, not left on their ports.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.error(`${signal}: stopping centavo`);
+      void stop().finally(() => process.exit(130));
+    });
+  }
   const ready = [`http://127.0.0.1:${env.GATEWAY_PORT}/ready`];
   if (options.processes.some((m) => m.split(',').includes('worker'))) ready.push(`http://127.0.0.1:${env.WORKER_PORT}/ready`);
   const deadline = Date.now() + 180_000;
