@@ -11,6 +11,7 @@
 import { hashPassword } from '../subgraphs/auth/src/modules/users/credentials.js';
 import { closePools, poolsFor } from './lib/pg.js';
 import { Random } from './lib/random.js';
+import { deletePrefix } from './lib/redis.js';
 import { startCentavo } from './lib/system.js';
 import { planBudgets } from './seed/budgets.js';
 import { loadCatalog } from './seed/catalog.js';
@@ -108,11 +109,18 @@ if (process.env.SEED_VERIFY !== '0') {
   const to = now.toISOString().slice(0, 10);
   const from = new Date(now.getTime() - HISTORY_DAYS * 86_400_000).toISOString().slice(0, 10);
   console.log(`\nchecking ${sample.length} seeded users through the gateway (API on :${VERIFY_PORT})...`);
-  const system = await startCentavo({ basePort: VERIFY_PORT, dbPrefix: PREFIX, processes: ['auth,transactions,budget,ai,gateway'], logDir: `/tmp/centavo-seed-${runTag}` });
+  const system = await startCentavo({
+    basePort: VERIFY_PORT,
+    dbPrefix: PREFIX,
+    redisPrefix: `centavo-seed-${runTag}:`,
+    processes: ['auth,transactions,budget,ai,gateway'],
+    logDir: `/tmp/centavo-seed-${runTag}`,
+  });
   try {
     problems = await verifySeededUsers(system.gatewayUrl, pools, sample.map((s) => s.user), from, to);
   } finally {
     await system.stop();
+    await deletePrefix(system.env.REDIS_PREFIX!);
   }
   for (const p of problems) console.log(`  MISMATCH ${p}`);
   console.log(problems.length ? `${problems.length} mismatches` : 'balances, counts, spendingByCategory and budgets agree with the seeded transactions');

@@ -63,6 +63,7 @@ const runTag = Date.now().toString(36);
 const system = await startCentavo({
   basePort: BASE_PORT,
   dbPrefix: PREFIX,
+  redisPrefix: `centavo-soak-${runTag}:`,
   processes: ['auth,transactions,budget,ai,gateway', 'worker'],
   logDir: `/tmp/centavo-soak-${runTag}`,
   // E.g. SOAK_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to see where the processes spend their time.

@@ -28,6 +28,8 @@ export interface StartOptions {
   /** Gateway on this port, then auth, transactions, budget, ai and the worker's HTTP port. */
   basePort: number;
   dbPrefix: string;
+  /** Redis key prefix of this run (its queues, limits, channels); a fresh one by default. */
+  redisPrefix?: string;
   /** One process per entry, each `--module=<entry>`. */
   processes: string[];
   /** Where each process writes its stdout and stderr (pino logs). */
@@ -45,7 +47,7 @@ export interface StartOptions {
 export async function startCentavo(options: StartOptions): Promise<RunningCentavo> {
   const { gatewayUrl, ...env } = processEnv(options.basePort, {
     DB_NAME_PREFIX: options.dbPrefix,
-    REDIS_PREFIX: `centavo-bench-${randomUUID().slice(0, 8)}:`,
+    REDIS_PREFIX: options.redisPrefix ?? `centavo-bench-${randomUUID().slice(0, 8)}:`,
     // As `centavo` runs by default; processEnv's test settings would turn global learning off.
     NODE_ENV: 'development',
     GLOBAL_LEARNING: '1',
