@@ -38,6 +38,16 @@ const schema = z.object({
   REGISTER_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).optional(),
   /** Bull Board at /admin/queues for ADMIN users (gateway/src/admin); 0 turns it off. */
   QUEUE_DASHBOARD: envBoolean(true),
+  /**
+   * Which proxies' X-Forwarded-For to believe for the caller's address (per-IP rate limits):
+   * unset, nobody (the socket's address counts); a number of hops (1 behind one load balancer);
+   * or addresses/CIDRs/Express's names (`loopback`, `uniquelocal`). Believing a client's own
+   * header would let it pick a fresh address for every request.
+   */
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v): boolean | number | string => (v === undefined || v === '' || v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v)),
 });
 
 type RateLimit = 'USER_RATE_LIMIT_PER_MINUTE' | 'IP_RATE_LIMIT_PER_MINUTE' | 'LOGIN_RATE_LIMIT_PER_MINUTE' | 'REGISTER_RATE_LIMIT_PER_MINUTE';

@@ -129,6 +129,7 @@ export async function startGateway(
 
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', config.TRUST_PROXY);
   mountHealth(app, 'gateway', [
     { name: 'redis', check: () => runtime.redis.ping() },
     ...subgraphs.map((s) => ({
