@@ -1,10 +1,17 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
+
+// One graphql in every test process, as at run time: Node and Apollo load graphql's CommonJS
+// build (its "main"), while Vite would pick the ESM build (its "module") for our sources, and
+// graphql's instanceof checks fail across the two copies.
+const graphqlMain = createRequire(import.meta.url).resolve('graphql');
 
 // CENTAVO_TEST_DB_PREFIX lets two checkouts run their tests at once on one PostgreSQL; each
 // vitest worker then uses its own copy of these databases (test/worker-env.ts).
 const dbPrefix = process.env.CENTAVO_TEST_DB_PREFIX ?? 'centavo_test';
 
 export default defineConfig({
+  resolve: { alias: [{ find: /^graphql$/, replacement: graphqlMain }] },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'subgraphs/*/src/**/*.test.ts', 'subgraphs/*/test/**/*.test.ts', 'gateway/src/**/*.test.ts', 'gateway/test/**/*.test.ts', 'test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],

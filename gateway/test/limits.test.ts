@@ -1,5 +1,4 @@
-// The CommonJS build, as Apollo's schemas are (see packages/server/src/limits/analysis.ts).
-import { buildSchema, parse } from 'graphql/index.js';
+import { buildSchema, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { countAliases, countTokens, measureOperation, rootFields, scanQuery, selectOperation } from '@centavo/server';
 

@@ -1,4 +1,4 @@
-import { buildSchema, getOperationAST, parse, print, validate } from 'graphql/index.js';
+import { buildSchema, getOperationAST, parse, print, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { planRefetch, type RefetchPlan } from '../src/subscriptions/refetch-plan.js';
 import { buildSubscriptionSchema } from '../src/subscriptions/schema.js';

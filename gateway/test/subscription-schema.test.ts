@@ -1,4 +1,4 @@
-import { buildSchema, printType } from 'graphql/index.js';
+import { buildSchema, printType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { buildSubscriptionSchema } from '../src/subscriptions/schema.js';
 

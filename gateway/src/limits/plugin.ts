@@ -1,5 +1,5 @@
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError } from 'graphql/index.js';
+import { GraphQLError } from 'graphql';
 import { checkOperation, rootFields, selectOperation, unresolvedOperation, type FixedWindowLimiter } from '@centavo/server';
 import type { GatewayConfig } from '../config.js';
 import type { GatewayContext } from '../context.js';

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { RequestHandler } from 'express';
-import { GraphQLError } from 'graphql/index.js';
+import { GraphQLError } from 'graphql';
 import { bearerToken, type AuthUser, type TokenVerifier } from '@centavo/auth-tokens';
 import { isDomainError } from '@centavo/errors';
 import type { Logger } from '@centavo/logger';

@@ -1,4 +1,3 @@
-// The CommonJS build, the realm of Apollo's schema (see server.ts).
 import {
   getArgumentValues,
   getDirectiveValues,
@@ -19,7 +18,7 @@ import {
   type OperationDefinitionNode,
   type SelectionNode,
   type SelectionSetNode,
-} from 'graphql/index.js';
+} from 'graphql';
 import type { SubscriptionField, SubscriptionSchema } from './schema.js';
 
 /** How one subscription turns each event into a query by id, prepared once per subscription. */

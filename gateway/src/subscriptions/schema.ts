@@ -1,5 +1,4 @@
-// The CommonJS build, the realm of Apollo's schema (see server.ts).
-import { extendSchema, getNamedType, isObjectType, parse, type GraphQLSchema } from 'graphql/index.js';
+import { extendSchema, getNamedType, isObjectType, parse, type GraphQLSchema } from 'graphql';
 import { EVENT_FIELDS, type EventField, type EventTypename } from '@centavo/pubsub';
 
 /** A field of the contract's `Subscription` type and the query that refetches its object. */
@@ -62,7 +61,7 @@ export function buildSubscriptionSchema(apiSchema: GraphQLSchema): SubscriptionS
     const args = f.filterArg ? `(${f.filterArg}: ID!)` : '';
     return `  ${JSON.stringify(f.description)}\n  ${f.name}${args}: ${f.typename}!`;
   });
-  // `type Subscription` alone does not become the root type (TOOLCHAIN.md).
+  // `type Subscription` alone does not become the root type (docs/toolchain.md).
   const sdl = `extend schema { subscription: Subscription }\n"Served over graphql-ws at /graphql; only the caller's own events."\ntype Subscription {\n${lines.join('\n')}\n}`;
   return { schema: extendSchema(apiSchema, parse(sdl)), fields };
 }

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-// graphql/index.js: the CommonJS build Apollo and graphql-ws use; a bare 'graphql' resolves to the
-// ESM build under vitest, another realm whose instanceof checks reject Apollo's schema.
 import {
   getOperationAST,
   GraphQLError,
@@ -13,7 +11,7 @@ import {
   type ExecutionResult,
   type FormattedExecutionResult,
   type GraphQLSchema,
-} from 'graphql/index.js';
+} from 'graphql';
 import type { SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';

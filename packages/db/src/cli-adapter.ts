@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 
 /**
  * The driver adapter handed to the Prisma CLI (migrate) through each prisma.config.ts.
- * It works around bugs of @prisma/adapter-pg 6.19 under `migrate` (see TOOLCHAIN.md):
+ * It works around bugs of @prisma/adapter-pg 6.19 under `migrate` (see docs/toolchain.md):
  * - catalog columns of type `name` (oid 19) and `"char"` (oid 18) cannot be deserialized
  *   (prisma/orm#27403): results report them as text;
  * - with a connectionString pg lets it override `database`: fields are passed separately;
@@ -66,7 +67,7 @@ class CliPrismaPg extends PrismaPg {
   override async connectToShadowDb() {
     const admin = new pg.Client({ ...this.poolOptions });
     await admin.connect();
-    const database = `prisma_migrate_shadow_db_${globalThis.crypto.randomUUID()}`;
+    const database = `prisma_migrate_shadow_db_${randomUUID()}`;
     await admin.query(`CREATE DATABASE "${database}"`);
     await admin.end();
     const shadow = new CliPrismaPg({ ...this.poolOptions, database });

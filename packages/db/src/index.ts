@@ -14,13 +14,13 @@ export function isUniqueViolation(error: unknown): boolean {
 
 /**
  * SQL statements run by this process's Prisma clients (each client reports its queries here):
- * what the N+1 tests count. On globalThis so that a module loaded twice still shares one count.
+ * what the N+1 tests count.
  */
-const counter = ((globalThis as { __centavoSqlStatements?: { n: number } }).__centavoSqlStatements ??= { n: 0 });
+let statements = 0;
 export const countSqlStatement = (): void => {
-  counter.n++;
+  statements++;
 };
-export const sqlStatementCount = (): number => counter.n;
+export const sqlStatementCount = (): number => statements;
 
 /** Options every subgraph passes to its PrismaClient: the pg adapter and query events. */
 export function prismaOptions(databaseUrl: string, poolSize = 20) {

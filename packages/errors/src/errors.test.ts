@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { formatError, isUnavailable, limitExceeded } from './index.js';
 
@@ -31,14 +32,14 @@ describe('formatError', () => {
 
   it('answers SERVICE_UNAVAILABLE for an outage and reports it as such, not as an internal error', () => {
     const seen: string[] = [];
-    const out = formatError(formatted, { originalError: prismaUnreachable }, () => seen.push('internal'), () => seen.push('unavailable'));
+    const out = formatError(formatted, new GraphQLError('x', { originalError: prismaUnreachable }), () => seen.push('internal'), () => seen.push('unavailable'));
     expect(out.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE' });
     expect(out.message).not.toMatch(/prisma|invocation/i);
     expect(seen).toEqual(['unavailable']);
   });
 
   it('shows a quota with its resource and limit', () => {
-    const out = formatError(formatted, { originalError: limitExceeded('rules', 500) });
+    const out = formatError(formatted, new GraphQLError('x', { originalError: limitExceeded('rules', 500) }));
     expect(out.extensions).toEqual({ code: 'LIMIT_EXCEEDED', resource: 'rules', limit: 500 });
   });
 });

@@ -46,17 +46,7 @@ export class DomainError extends Error {
   }
 }
 
-/**
- * Recognizes a DomainError by its shape, not by identity: a module loaded twice (test
- * runners, bundlers) would otherwise turn every domain error into an internal one.
- */
-export function isDomainError(error: unknown): error is DomainError {
-  return (
-    error instanceof Error &&
-    error.name === 'DomainError' &&
-    typeof (error as DomainError).code === 'string'
-  );
-}
+export const isDomainError = (error: unknown): error is DomainError => error instanceof DomainError;
 
 export const notFound = (what: string) => new DomainError('NOT_FOUND', `${what} not found`);
 export const badInput = (field: string, message: string) => new DomainError('BAD_USER_INPUT', message, field);
@@ -154,11 +144,9 @@ export function formatError(
   };
 }
 
-// By shape too: graphql can be loaded both as CommonJS and as ESM in one process.
+/** The error a resolver threw, under the GraphQLErrors that wrap it. */
 function unwrap(error: unknown): unknown {
   let current = error;
-  while (current && typeof current === 'object' && (current as { originalError?: unknown }).originalError) {
-    current = (current as { originalError: unknown }).originalError;
-  }
+  while (current instanceof GraphQLError && current.originalError) current = current.originalError;
   return current;
 }

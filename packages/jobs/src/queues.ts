@@ -1,6 +1,7 @@
 import { Queue, Worker, type ConnectionOptions, type Job, type JobsOptions, type Telemetry, type WorkerOptions } from 'bullmq';
 import { connectionErrorLogger, type Logger } from '@centavo/logger';
 import { metrics } from '@centavo/metrics';
+import { bullmqTelemetry } from '@centavo/telemetry';
 import type { JobDefinition } from './definitions.js';
 import type { z } from 'zod';
 
@@ -17,7 +18,7 @@ export interface QueueConfig {
   REDIS_PREFIX: string;
 }
 
-/** BullMQ gets connection options, not ioredis instances, so close() frees everything (TOOLCHAIN.md). */
+/** BullMQ gets connection options, not ioredis instances, so close() frees everything (docs/toolchain.md). */
 export function connectionOf(config: QueueConfig): ConnectionOptions {
   const url = new URL(config.REDIS_URL);
   return {
@@ -34,12 +35,12 @@ export const bullPrefix = (config: QueueConfig) => `${config.REDIS_PREFIX}bull`;
 
 /**
  * Trace context across the queue: when @centavo/telemetry started tracing in this process it
- * leaves a bullmq-otel instance under this symbol. Queues then put the W3C `traceparent` of the
+ * holds a bullmq-otel instance. Queues then put the W3C `traceparent` of the
  * enqueuing span into the job's options (`opts.telemetry.metadata`) and workers start each
  * job's `process` span as its child. Unset (tracing off), BullMQ runs without telemetry.
  */
 function telemetryOption(): { telemetry?: Telemetry } {
-  const telemetry = (globalThis as Record<symbol, Telemetry | undefined>)[Symbol.for('centavo.telemetry.bullmq')];
+  const telemetry = bullmqTelemetry();
   return telemetry ? { telemetry } : {};
 }
 

@@ -2,8 +2,8 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import client from 'prom-client';
 
 /**
- * Prometheus metrics of this process, served at /metrics by every HTTP module. One registry
- * per process, kept on globalThis so a module loaded twice still registers each metric once.
+ * Prometheus metrics of this process, served at /metrics by every HTTP module, in a registry of
+ * their own (not prom-client's global one, which outlives a test file's modules).
  */
 interface Metrics {
   registry: client.Registry;
@@ -70,8 +70,7 @@ function create(): Metrics {
   };
 }
 
-const holder = globalThis as { __centavoMetrics?: Metrics };
-export const metrics: Metrics = (holder.__centavoMetrics ??= create());
+export const metrics: Metrics = create();
 
 /** Records every GraphQL operation's duration and every error's code. */
 export function metricsPlugin<T extends object>(service: string): ApolloServerPlugin<T> {
@@ -105,7 +104,7 @@ interface QueueGaugeHolder {
   gauge?: client.Gauge<'queue' | 'state'>;
   collectors: Set<() => Promise<QueueJobCount[]>>;
 }
-const queueGauge: QueueGaugeHolder = ((holder as { __centavoQueueGauge?: QueueGaugeHolder }).__centavoQueueGauge ??= { collectors: new Set() });
+const queueGauge: QueueGaugeHolder = { collectors: new Set() };
 
 /**
  * `queue_jobs{queue,state}`, read from the queues on every scrape by `collect`. A collector

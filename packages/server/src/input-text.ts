@@ -1,9 +1,16 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import {
+  getNamedType,
   GraphQLError,
+  isInputObjectType,
+  isInterfaceType,
+  isListType,
+  isNonNullType,
+  isObjectType,
   type DirectiveNode,
   type DocumentNode,
   type FragmentDefinitionNode,
+  type GraphQLNamedType,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
@@ -16,19 +23,6 @@ import {
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-// The schema may come from graphql's CommonJS build while this module loads the ESM one, and
-// graphql's instanceof-based predicates then throw: types are inspected by their tag.
-interface TypeLike {
-  ofType?: unknown;
-  getFields?: () => Record<string, { type: unknown; args?: readonly { name: string; type: unknown }[] }>;
-}
-const tagOf = (type: unknown): string => Object.prototype.toString.call(type).slice(8, -1);
-const nullable = (type: unknown): unknown => (tagOf(type) === 'GraphQLNonNull' ? (type as TypeLike).ofType : type);
-const namedType = (type: unknown): unknown => {
-  let current = type;
-  while ((current as TypeLike | undefined)?.ofType) current = (current as TypeLike).ofType;
-  return current;
-};
 
 /** How to walk a value of a type: its items, its input fields, or a leaf (scalar, enum). */
 interface Shape {
@@ -38,10 +32,9 @@ interface Shape {
 }
 
 function shapeOf(type: unknown): Shape {
-  const inner = nullable(type);
-  const tag = tagOf(inner);
-  if (tag === 'GraphQLList') return { item: (inner as TypeLike).ofType, leaf: false };
-  if (tag === 'GraphQLInputObjectType') return { fields: (inner as TypeLike).getFields?.(), leaf: false };
+  const inner = isNonNullType(type) ? type.ofType : type;
+  if (isListType(inner)) return { item: inner.ofType, leaf: false };
+  if (isInputObjectType(inner)) return { fields: inner.getFields(), leaf: false };
   // Without a type (an unknown argument) object keys still name what they hold.
   return { leaf: type !== undefined };
 }
@@ -82,7 +75,7 @@ export function checkOperationText(
   };
 
   const root = { query: schema.getQueryType(), mutation: schema.getMutationType(), subscription: schema.getSubscriptionType() }[operation.operation];
-  const sets: { set: SelectionSetNode; parent: unknown }[] = [{ set: operation.selectionSet, parent: root }];
+  const sets: { set: SelectionSetNode; parent: GraphQLNamedType | null | undefined }[] = [{ set: operation.selectionSet, parent: root }];
   const seenFragments = new Set<string>();
   directives(operation.directives);
   while (sets.length > 0) {
@@ -90,12 +83,12 @@ export function checkOperationText(
     for (const selection of set.selections) {
       directives(selection.directives);
       if (selection.kind === 'Field') {
-        const definition = (parent as TypeLike | undefined)?.getFields?.()[selection.name.value];
+        const definition = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[selection.name.value] : undefined;
         for (const arg of selection.arguments ?? []) {
           const type = definition?.args?.find((a) => a.name === arg.name.value)?.type;
           items.push({ ast: arg.value, type, field: arg.name.value });
         }
-        if (selection.selectionSet) sets.push({ set: selection.selectionSet, parent: definition ? namedType(definition.type) : undefined });
+        if (selection.selectionSet) sets.push({ set: selection.selectionSet, parent: definition ? getNamedType(definition.type) : undefined });
       } else if (selection.kind === 'InlineFragment') {
         const parentType = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
         sets.push({ set: selection.selectionSet, parent: parentType });

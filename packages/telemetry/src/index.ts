@@ -1,5 +1,5 @@
 /**
- * OpenTelemetry traces for every Centavo process (issue 6.2).
+ * OpenTelemetry traces for every Centavo process.
  *
  * Off unless `OTEL_EXPORTER_OTLP_ENDPOINT` is set (OTLP http/protobuf by default;
  * `OTEL_EXPORTER_OTLP_PROTOCOL=grpc` or `http/json` for the others) or `OTEL_TRACES_CONSOLE=1` (spans printed as JSON lines on
@@ -12,8 +12,6 @@ export interface TelemetryHandle {
   shutdown(): Promise<void>;
 }
 
-/** Where packages/jobs finds the BullMQ telemetry, without depending on this package. */
-export const BULLMQ_TELEMETRY = Symbol.for('centavo.telemetry.bullmq');
 
 /** The prefix of each console span line, so tests and people can pick them out of the logs. */
 export const CONSOLE_SPAN_PREFIX = 'otel-span ';
@@ -32,8 +30,14 @@ export function serviceNameFromArgs(argv: string[]): string {
   return `centavo-${modules.join('-')}`;
 }
 
-export function bullmqTelemetry(): Telemetry | undefined {
-  return (globalThis as Record<symbol, Telemetry | undefined>)[BULLMQ_TELEMETRY];
+let bullmq: Telemetry | undefined;
+
+/** BullMQ's tracing, once the SDK started (packages/jobs passes it to every queue and worker). */
+export const bullmqTelemetry = (): Telemetry | undefined => bullmq;
+
+/** Called by the SDK when it starts; this module loads none of OpenTelemetry itself. */
+export function setBullmqTelemetry(telemetry: Telemetry): void {
+  bullmq = telemetry;
 }
 
 let started: Promise<TelemetryHandle | undefined> | undefined;

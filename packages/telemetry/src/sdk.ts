@@ -11,7 +11,7 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, SimpleSpanProcessor, type ReadableSpan, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { PrismaInstrumentation } from '@prisma/instrumentation';
-import { BULLMQ_TELEMETRY, CONSOLE_SPAN_PREFIX, type TelemetryHandle } from './index.js';
+import { CONSOLE_SPAN_PREFIX, setBullmqTelemetry, type TelemetryHandle } from './index.js';
 
 /** One JSON line per span on stderr (stdout carries the logs), with the fields a reader needs. */
 class ConsoleLineExporter implements SpanExporter {
@@ -82,6 +82,6 @@ export async function startSdk(serviceName: string, env: NodeJS.ProcessEnv): Pro
     ],
   });
   sdk.start();
-  (globalThis as Record<symbol, unknown>)[BULLMQ_TELEMETRY] = new BullMQOtel({ tracerName: 'bullmq' });
+  setBullmqTelemetry(new BullMQOtel({ tracerName: 'bullmq' }));
   return { shutdown: () => sdk.shutdown() };
 }

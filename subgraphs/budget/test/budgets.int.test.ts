@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createRequire } from 'node:module';
+import { graphql } from 'graphql';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TransactionSnapshot } from '@centavo/jobs';
@@ -120,8 +120,6 @@ describe('budgets', () => {
       }),
       alerts: domain.repos.alerts,
     };
-    // @apollo/subgraph builds the schema with graphql's CommonJS build; execute with the same one.
-    const { graphql } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
     const schema = buildSubgraphSchema([{ typeDefs, resolvers: resolvers as never }]);
     const result = await graphql({
       schema,

@@ -1,5 +1,3 @@
-// graphql/index.js: the CommonJS build, the realm of every schema these functions inspect (Apollo's,
-// buildSubgraphSchema's); a bare 'graphql' is the ESM build under vitest, whose type checks reject them.
 import {
   getNamedType,
   getNullableType,
@@ -20,8 +18,9 @@ import {
   type GraphQLObjectType,
   type GraphQLSchema,
   type OperationDefinitionNode,
-} from 'graphql/index.js';
+} from 'graphql';
 // Internal to graphql 16 but stable: the collection execution itself uses (fragments, @skip/@include).
+// graphql 16 exports its field collection only from this module, not from the package root.
 import { collectFields, collectSubfields } from 'graphql/execution/collectFields.js';
 
 /** List fields without a `first` argument are assumed to return this many items. */

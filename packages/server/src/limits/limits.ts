@@ -1,13 +1,12 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { RequestHandler } from 'express';
-// The CommonJS build, Apollo's realm: Apollo keeps the code and HTTP status only of its own GraphQLErrors.
 import {
   GraphQLError,
   type DocumentNode,
   type GraphQLFormattedError,
   type GraphQLSchema,
   type OperationDefinitionNode,
-} from 'graphql/index.js';
+} from 'graphql';
 import { countAliases, measureOperation, scanQuery, selectOperation } from './analysis.js';
 
 /** The size limits of one operation (the same variables configure the gateway and every subgraph). */
