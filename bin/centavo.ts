@@ -18,7 +18,7 @@ const { generateClients, migrateAll } = await import('@centavo/db/cli');
 const { ensureInfra } = await import('@centavo/infra');
 const { createLogger } = await import('@centavo/logger');
 
-// Apollo Gateway reports usage and probes cloud metadata unless this is set (TOOLCHAIN.md).
+// Apollo Gateway reports usage and probes cloud metadata unless this is set (docs/toolchain.md).
 process.env.APOLLO_TELEMETRY_DISABLED = '1';
 
 const MODULES = [...SUBGRAPHS, 'worker', 'gateway'] as const;

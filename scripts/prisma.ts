@@ -1,5 +1,5 @@
 /**
- * Prisma tasks for every subgraph, offline (WebAssembly schema engine, see TOOLCHAIN.md):
+ * Prisma tasks for every subgraph, offline (WebAssembly schema engine, see docs/toolchain.md):
  *   tsx scripts/prisma.ts generate                      generate the four clients
  *   tsx scripts/prisma.ts migrate                       create databases, apply pending migrations
  *   tsx scripts/prisma.ts new-migration <subgraph> <name>  write the SQL that takes the committed

@@ -54,7 +54,7 @@ export async function startGateway(
   root: Logger = createLogger({ level: config.LOG_LEVEL }),
 ): Promise<RunningGateway> {
   const logger = root.child({ service: 'gateway' });
-  // Apollo Gateway reports usage and probes cloud metadata unless this is set (TOOLCHAIN.md).
+  // Apollo Gateway reports usage and probes cloud metadata unless this is set (docs/toolchain.md).
   process.env.APOLLO_TELEMETRY_DISABLED = '1';
   const { supergraphSdl, subgraphs } = composeSupergraph(config.SUPERGRAPH_CONFIG, subgraphUrlOverrides(config));
   logger.info({ subgraphs }, 'supergraph composed');
@@ -123,7 +123,7 @@ export async function startGateway(
       return response.body.singleResult;
     },
   });
-  // Before start(), or the first schema load is missed (TOOLCHAIN.md).
+  // Before start(), or the first schema load is missed (docs/toolchain.md).
   gateway.onSchemaLoadOrUpdate(({ apiSchema }) => subscriptions.updateSchema(apiSchema));
   await apollo.start();
 

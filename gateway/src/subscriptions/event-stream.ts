@@ -14,7 +14,7 @@ export interface EventStream<R> extends AsyncIterableIterator<R> {
 
 /**
  * A plain async iterator over pushed events. Not an `async function*`: a generator's return()
- * waits for a pending next(), so a closed socket would keep its Redis subscription (TOOLCHAIN.md).
+ * waits for a pending next(), so a closed socket would keep its Redis subscription (docs/toolchain.md).
  */
 export async function openEventStream<E, R>(options: EventStreamOptions<E, R>): Promise<EventStream<R>> {
   const queue: E[] = [];
