@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ok, registerUser } from '@centavo/testing';
-import { startSystem } from '@centavo/testing/system';
+import { startSystem } from '@centavo/e2e/support/system';
 
 const count = Number(process.argv[2] ?? 1000);
 const system = await startSystem({ REDIS_PREFIX: `centavo-bench-${randomUUID().slice(0, 8)}:` });

@@ -3,8 +3,8 @@ import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPublisher, type Publisher } from '@centavo/pubsub';
 import { codes, graphql, ok, registerUser, type Session } from '@centavo/testing';
-import { startSystem, type RunningSystem } from '@centavo/testing/system';
-import { eventually } from './testing-wait.js';
+import { startSystem, type RunningSystem } from './support/system.js';
+import { eventually } from './support/wait.js';
 
 let system: RunningSystem;
 let url: string;

@@ -2,8 +2,8 @@ import WebSocket from 'ws';
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ok, registerUser, type Session } from '@centavo/testing';
-import { startSystem, type RunningSystem } from '@centavo/testing/system';
-import { eventually } from './testing-wait.js';
+import { startSystem, type RunningSystem } from './support/system.js';
+import { eventually } from './support/wait.js';
 
 let system: RunningSystem;
 let url: string;

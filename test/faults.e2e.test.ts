@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseUrlFor } from '@centavo/config';
 import { ALL_QUEUES, createQueue } from '@centavo/jobs';
 import { graphql, ok, registerUser, testEnv, type Session } from '@centavo/testing';
-import { startSystem, type RunningSystem } from '@centavo/testing/system';
-import { RedisProcess } from './redis-process.js';
-import { postgresRelay } from './tcp-relay.js';
-import { eventually } from './testing-wait.js';
+import { startSystem, type RunningSystem } from './support/system.js';
+import { RedisProcess } from './support/redis-process.js';
+import { postgresRelay } from './support/tcp-relay.js';
+import { eventually } from './support/wait.js';
 
 /**
  * Steady load while Redis is restarted (a redis-server of this test's own, with append-only

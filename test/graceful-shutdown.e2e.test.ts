@@ -1,8 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ok, registerUser } from '@centavo/testing';
-import { processEnv, spawnCentavo } from '@centavo/testing/process';
-import { eventually } from './testing-wait.js';
+import { processEnv, spawnCentavo } from './support/process.js';
+import { eventually } from './support/wait.js';
 
 const env = processEnv(14600);
 const url = env.gatewayUrl;

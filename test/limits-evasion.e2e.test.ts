@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerUser, uniqueEmail, type GraphQLResponse, type Session } from '@centavo/testing';
-import { startSystem, type RunningSystem } from '@centavo/testing/system';
+import { startSystem, type RunningSystem } from './support/system.js';
 
 // The limits as a security review attacked them: the same operation written another way, huge or
 // garbage bodies, and subgraphs reached directly. Size limits keep their defaults here.

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes, graphql, ok, registerUser, uniqueEmail, type GraphQLResponse } from '@centavo/testing';
-import { startSystem, type RunningSystem } from '@centavo/testing/system';
+import { startSystem, type RunningSystem } from './support/system.js';
 
 let system: RunningSystem;
 let url: string;

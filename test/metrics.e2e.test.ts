@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql, ok, registerUser } from '@centavo/testing';
-import { startSystem, type RunningSystem } from '@centavo/testing/system';
+import { startSystem, type RunningSystem } from './support/system.js';
 
 let system: RunningSystem;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqlStatementCount } from '@centavo/db';
 import { ok, registerUser, type Session } from '@centavo/testing';
-import { startSystem, type RunningSystem } from '@centavo/testing/system';
+import { startSystem, type RunningSystem } from './support/system.js';
 
 let system: RunningSystem;
 let user: Session;

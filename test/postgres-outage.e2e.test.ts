@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseUrlFor } from '@centavo/config';
 import { createPrisma, type BudgetPrisma } from '../subgraphs/budget/src/db.js';
 import { testEnv } from '@centavo/testing';
-import { postgresRelay } from './tcp-relay.js';
+import { postgresRelay } from './support/tcp-relay.js';
 
 /**
  * A connection that dies inside an interactive transaction must go back to the pool (destroyed),

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseUrlFor } from '@centavo/config';
 import { ALL_QUEUES } from '@centavo/jobs';
 import { mintToken, ok, registerUser, testEnv } from '@centavo/testing';
-import { startSystem, type RunningSystem } from '@centavo/testing/system';
+import { startSystem, type RunningSystem } from './support/system.js';
 
 let system: RunningSystem;
 let base: string;

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SubgraphServer } from '@centavo/server';
 import { startBudgetSubgraph, loadConfig } from '@centavo/subgraph-budget';
 import { testEnv } from '@centavo/testing';
-import { postgresRelay } from './tcp-relay.js';
-import { eventually } from './testing-wait.js';
+import { postgresRelay } from './support/tcp-relay.js';
+import { eventually } from './support/wait.js';
 
 /**
  * The machine's PostgreSQL is shared with the other test files, so the subgraph reaches it

@@ -2,8 +2,8 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@centavo/logger';
 import { ok, registerUser, type Session } from '@centavo/testing';
-import { startSystem, type RunningSystem } from '@centavo/testing/system';
-import { eventually } from './testing-wait.js';
+import { startSystem, type RunningSystem } from './support/system.js';
+import { eventually } from './support/wait.js';
 
 // Every log line of the whole system, as parsed JSON.
 const lines: Record<string, unknown>[] = [];

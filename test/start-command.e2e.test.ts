@@ -1,8 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ok, uniqueEmail } from '@centavo/testing';
-import { processEnv, spawnCentavo } from '@centavo/testing/process';
-import { eventually } from './testing-wait.js';
+import { processEnv, spawnCentavo } from './support/process.js';
+import { eventually } from './support/wait.js';
 
 // Ports of their own (14400-14405), so a developer's running instance does not interfere.
 const env = processEnv(14400);

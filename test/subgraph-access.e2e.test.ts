@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importPrivateKey, signAccessToken } from '@centavo/auth-tokens';
 import { codes, graphql, registerUser, type Session } from '@centavo/testing';
-import { startSystem, type RunningSystem } from '@centavo/testing/system';
+import { startSystem, type RunningSystem } from './support/system.js';
 
 let system: RunningSystem;
 let user: Session;

@@ -2,9 +2,9 @@ import { createClient, type Client } from 'graphql-ws';
 import { WebSocket } from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ok, registerUser, type Session } from '@centavo/testing';
-import { startSystem, type RunningSystem } from '@centavo/testing/system';
+import { startSystem, type RunningSystem } from './support/system.js';
 import { createPublisher, type Publisher } from '@centavo/pubsub';
-import { eventually } from './testing-wait.js';
+import { eventually } from './support/wait.js';
 
 // The limits of an HTTP request, small here, hold for subscription documents too.
 const SOCKETS = 3;

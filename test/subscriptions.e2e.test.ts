@@ -4,7 +4,7 @@ import { WebSocket } from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { subscriptionMetrics } from '@centavo/gateway';
 import { graphql, mintToken, ok, registerUser, type Session } from '@centavo/testing';
-import { startSystem, type RunningSystem } from '@centavo/testing/system';
+import { startSystem, type RunningSystem } from './support/system.js';
 import { createPublisher, type Publisher } from '@centavo/pubsub';
 
 let system: RunningSystem;

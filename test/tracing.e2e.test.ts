@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql, ok, registerUser } from '@centavo/testing';
-import { processEnv, spawnCentavo } from '@centavo/testing/process';
+import { processEnv, spawnCentavo } from './support/process.js';
 
 // Ports of their own (14500-14505), apart from a developer's instance and the other process tests.
 const ports = { GATEWAY_PORT: 14500, TRANSACTIONS_PORT: 14502 };

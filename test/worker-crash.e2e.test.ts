@@ -4,8 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { budgetTransactionChanged, createQueue } from '@centavo/jobs';
 import { ok, registerUser, testEnv, type Session } from '@centavo/testing';
-import { startSystem, type RunningSystem } from '@centavo/testing/system';
-import { eventually } from './testing-wait.js';
+import { startSystem, type RunningSystem } from './support/system.js';
+import { eventually } from './support/wait.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 // Queues of its own, so no other test file's worker takes these jobs.

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { processEnv } from '@centavo/testing/process';
+import { processEnv } from '@centavo/e2e/support/process';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { registerUser } from '@centavo/testing';
-import { startSystem, type RunningSystem } from '@centavo/testing/system';
+import { startSystem, type RunningSystem } from '../support/system.js';
 import { codesOf, deepTransactions, expectAlive, expectClean, expectRefused, gql, send, tally } from './harness.js';
 
 /** Hostile documents and malformed requests: every limit holds however the operation is written. */

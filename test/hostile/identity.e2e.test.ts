@@ -1,7 +1,7 @@
 import { createHmac, generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mintToken, registerUser, uniqueEmail, type Session } from '@centavo/testing';
-import { startSystem, type RunningSystem } from '@centavo/testing/system';
+import { startSystem, type RunningSystem } from '../support/system.js';
 import { codesOf, expectAlive, expectClean, expectRefused, gql, send, tally, type Answer } from './harness.js';
 
 /** Forged tokens, refresh-token races and login/register throttling however the operation is written. */

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ok, registerUser, type Session } from '@centavo/testing';
-import { startSystem, type RunningSystem } from '@centavo/testing/system';
+import { startSystem, type RunningSystem } from '../support/system.js';
 import { expectAlive, expectClean, expectRefused, gql, tally, type Answer } from './harness.js';
 
 /** Hostile values in every input: NUL and control characters, numbers and dates that are not, ids of others. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mintToken, ok, registerUser, type Session } from '@centavo/testing';
-import { startSystem, type RunningSystem } from '@centavo/testing/system';
+import { startSystem, type RunningSystem } from '../support/system.js';
 import { codesOf, deepSelection, deepTransactions, expectAlive, expectClean, expectRefused, gql, openSocket, send, tally, type RawSocket } from './harness.js';
 
 /** Quotas on what a user can create or hold open, sockets, subgraphs reached directly, and races. */

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { testEnv } from './index.js';
+import { testEnv } from '@centavo/testing';
 
-const ROOT = path.resolve(import.meta.dirname, '../../..');
+const ROOT = path.resolve(import.meta.dirname, '../..');
 const OFFSETS = { GATEWAY_PORT: 0, AUTH_PORT: 1, TRANSACTIONS_PORT: 2, BUDGET_PORT: 3, AI_PORT: 4, WORKER_PORT: 5 } as const;
 
 /**

@@ -9,8 +9,7 @@ import {
 } from '@centavo/subgraph-transactions';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@centavo/logger';
-import { testEnv } from './index.js';
-import { deleteRedisKeys } from './redis.js';
+import { deleteRedisKeys, testEnv } from '@centavo/testing';
 
 export interface RunningSystem {
   gatewayUrl: string;
