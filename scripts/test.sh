@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything, then runs lint, typecheck and every test (unit, integration against
 # PostgreSQL and Redis, end-to-end through the gateway). Ends with "N passed, N failed":
-# the tests, plus lint, typecheck and the compose-file check as one check each.
+# the tests, plus lint, typecheck, generated files and the compose-file check as one check each.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export APOLLO_TELEMETRY_DISABLED=1 CHECKPOINT_DISABLE=1
@@ -15,6 +15,9 @@ echo "== typecheck"
 # The generated Prisma clients are part of what is type-checked.
 node --import tsx scripts/prisma.ts generate >/dev/null
 if node_modules/.bin/tsc -p tsconfig.json --noEmit; then checks_passed=$((checks_passed + 1)); else checks_failed=$((checks_failed + 1)); fi
+
+echo "== generated files: subgraph SDL, resolver types and supergraph.graphql are up to date"
+if node --import tsx scripts/codegen.ts --check; then checks_passed=$((checks_passed + 1)); else checks_failed=$((checks_failed + 1)); fi
 
 echo "== docker-compose.yml and deploy/k8s (no Docker engine or cluster needed)"
 if node_modules/.bin/dclint docker-compose.yml && node deploy/validate.mjs; then checks_passed=$((checks_passed + 1)); else checks_failed=$((checks_failed + 1)); fi

@@ -13,3 +13,4 @@ export * from './input-text.js';
 export * from './http-errors.js';
 // Domains that count their own events without depending on the metrics package themselves.
 export { metrics } from '@centavo/metrics';
+export * from './typed-resolvers.js';

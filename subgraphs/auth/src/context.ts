@@ -1,20 +1,13 @@
-import DataLoader from 'dataloader';
-import { isUuid, type BaseContext } from '@centavo/server';
+import type { BaseContext } from '@centavo/server';
+import type { AuthDomain, AuthLoaders } from './domain.js';
 import type { AuthService } from './modules/users/auth.service.js';
-import type { UserRecord, UsersRepository } from './modules/users/users.repository.js';
 
+/** What the auth resolvers get: the caller, its services and this request's loaders. */
 export interface AuthContext extends BaseContext {
   auth: AuthService;
-  loaders: { user: DataLoader<string, UserRecord | null> };
+  loaders: AuthLoaders;
 }
 
-export function createLoaders(users: UsersRepository): AuthContext['loaders'] {
-  return {
-    user: new DataLoader(async (ids: readonly string[]) => {
-      const rows = await users.findManyByIds(ids.filter(isUuid));
-      const byId = new Map(rows.map((u) => [u.id, u]));
-      return ids.map((id) => byId.get(id) ?? null);
-    }),
-  };
-}
-
+export const authContext =
+  (domain: AuthDomain) =>
+  (base: BaseContext): AuthContext => ({ ...base, auth: domain.auth, loaders: domain.loaders() });

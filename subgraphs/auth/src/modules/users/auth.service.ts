@@ -17,7 +17,7 @@ import {
 import type { RefreshTokensRepository } from './refresh-tokens.repository.js';
 import { EmailTakenError, type UserRecord, type UsersRepository } from './users.repository.js';
 
-export interface AuthPayload {
+export interface IssuedTokens {
   accessToken: string;
   refreshToken: string;
   expiresAt: Date;
@@ -49,7 +49,7 @@ type Rotation = 'rotated' | 'reused' | 'expired' | 'invalid';
 export class AuthService {
   constructor(private readonly o: AuthServiceOptions) {}
 
-  async register(input: { email: string; password: string; name: string }): Promise<AuthPayload> {
+  async register(input: { email: string; password: string; name: string }): Promise<IssuedTokens> {
     const email = normalizeEmail(input.email);
     validatePassword(input.password);
     const name = normalizeName(input.name);
@@ -65,7 +65,7 @@ export class AuthService {
     return this.issue(user, randomUUID());
   }
 
-  async login(input: { email: string; password: string }): Promise<AuthPayload> {
+  async login(input: { email: string; password: string }): Promise<IssuedTokens> {
     // Lengths first: nothing over-long is hashed, counted in Redis or looked up.
     const email = loginEmail(input.email);
     loginPassword(input.password);
@@ -84,7 +84,7 @@ export class AuthService {
    * it leaked, so the whole family (including the token issued in its place) is revoked.
    * Checking, marking used and issuing the next token happen under the family's lock.
    */
-  async refresh(refreshToken: string): Promise<AuthPayload> {
+  async refresh(refreshToken: string): Promise<IssuedTokens> {
     const found = isTokenShaped(refreshToken) ? await this.o.refreshTokens.findByHash(sha256(refreshToken)) : null;
     if (!found || found.revokedAt) throw unauthenticated(INVALID_REFRESH);
     const [user] = await this.o.users.findManyByIds([found.userId]);
@@ -128,13 +128,13 @@ export class AuthService {
   }
 
   /** Tokens of a new family (register, login). */
-  private async issue(user: UserRecord, familyId: string): Promise<AuthPayload> {
+  private async issue(user: UserRecord, familyId: string): Promise<IssuedTokens> {
     const next = this.newRefreshToken();
     await this.o.refreshTokens.create({ userId: user.id, familyId, tokenHash: sha256(next.token), expiresAt: next.expiresAt });
     return this.payload(user, next.token);
   }
 
-  private async payload(user: UserRecord, refreshToken: string): Promise<AuthPayload> {
+  private async payload(user: UserRecord, refreshToken: string): Promise<IssuedTokens> {
     const access = await signAccessToken(
       this.o.privateKey,
       { userId: user.id, roles: user.roles as Role[] },

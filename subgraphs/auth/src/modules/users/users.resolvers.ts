@@ -1,49 +1,31 @@
-import { requireUser } from '@centavo/server';
-import type { AuthContext } from '../../context.js';
+import { requireUser, type ObjectResolvers } from '@centavo/server';
+import type { AuthPayloadResolvers, MutationResolvers, QueryResolvers, UserResolvers } from '../../resolvers.generated.js';
+import type { IssuedTokens } from './auth.service.js';
 import type { UserRecord } from './users.repository.js';
 
-interface Credentials {
-  input: { email: string; password: string; name: string };
-}
+const Query = {
+  me: (_, __, ctx) => ctx.loaders.user.load(requireUser(ctx).id),
+} satisfies QueryResolvers;
 
-const toUser = (u: UserRecord) => ({
-  id: u.id,
-  email: u.email,
-  name: u.name,
-  roles: u.roles,
-  createdAt: u.createdAt.toISOString(),
-});
+const Mutation = {
+  register: (_, { input }, ctx) => ctx.auth.register(input),
+  login: (_, { input }, ctx) => ctx.auth.login(input),
+  refreshToken: (_, { refreshToken }, ctx) => ctx.auth.refresh(refreshToken),
+  logout: (_, { refreshToken }, ctx) => ctx.auth.logout(requireUser(ctx), refreshToken),
+} satisfies MutationResolvers;
 
-const toPayload = (p: { accessToken: string; refreshToken: string; expiresAt: Date; user: UserRecord }) => ({
-  accessToken: p.accessToken,
-  refreshToken: p.refreshToken,
-  expiresAt: p.expiresAt.toISOString(),
-  user: toUser(p.user),
-});
+const UserType = {
+  // Another user's id resolves to null: a user's profile is visible to that user only.
+  __resolveReference: (ref, ctx) => {
+    const caller = requireUser(ctx);
+    if (ref.id !== caller.id && !caller.roles.includes('ADMIN')) return null;
+    return ctx.loaders.user.load(ref.id);
+  },
+  createdAt: (user) => user.createdAt.toISOString(),
+} satisfies ObjectResolvers<UserResolvers, UserRecord>;
 
-export const usersResolvers = {
-  Query: {
-    me: async (_: unknown, __: unknown, ctx: AuthContext) => {
-      const user = await ctx.loaders.user.load(requireUser(ctx).id);
-      return user ? toUser(user) : null;
-    },
-  },
-  Mutation: {
-    register: async (_: unknown, { input }: Credentials, ctx: AuthContext) =>
-      toPayload(await ctx.auth.register(input)),
-    login: async (_: unknown, { input }: Credentials, ctx: AuthContext) => toPayload(await ctx.auth.login(input)),
-    refreshToken: async (_: unknown, args: { refreshToken: string }, ctx: AuthContext) =>
-      toPayload(await ctx.auth.refresh(args.refreshToken)),
-    logout: (_: unknown, args: { refreshToken?: string | null }, ctx: AuthContext) =>
-      ctx.auth.logout(requireUser(ctx), args.refreshToken),
-  },
-  User: {
-    // Another user's id resolves to null: a user's profile is visible to that user only.
-    __resolveReference: async (ref: { id: string }, ctx: AuthContext) => {
-      const caller = requireUser(ctx);
-      if (ref.id !== caller.id && !caller.roles.includes('ADMIN')) return null;
-      const user = await ctx.loaders.user.load(ref.id);
-      return user ? toUser(user) : null;
-    },
-  },
-};
+const AuthPayloadType = {
+  expiresAt: (payload) => payload.expiresAt.toISOString(),
+} satisfies ObjectResolvers<AuthPayloadResolvers, IssuedTokens>;
+
+export const usersResolvers = { Query, Mutation, User: UserType, AuthPayload: AuthPayloadType };
