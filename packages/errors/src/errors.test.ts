@@ -18,6 +18,8 @@ describe('isUnavailable', () => {
     expect(isUnavailable(redisGone)).toBe(true);
     expect(isUnavailable({ originalError: new Error('x', { cause: new Error('Connection terminated unexpectedly') }) })).toBe(true);
     expect(isUnavailable(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }))).toBe(true);
+    // An interactive transaction that expired while the process stalled; Prisma rolled it back.
+    expect(isUnavailable(Object.assign(new Error('Transaction API error: A query cannot be executed on an expired transaction.'), { code: 'P2028' }))).toBe(true);
   });
 
   it('leaves bugs and constraint violations alone', () => {

@@ -72,8 +72,10 @@ export function toGraphQLError(error: DomainError): GraphQLError {
   return new GraphQLError(error.message, { extensions: extensionsOf(error) });
 }
 
-// Prisma: can't reach the server, timed out, server closed the connection, no pooled connection in time.
-const PRISMA_UNAVAILABLE = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+// Prisma: can't reach the server, timed out, server closed the connection, no pooled connection in
+// time, and a transaction that could not start or expired (P2028: overload or a stalled process;
+// it was rolled back).
+const PRISMA_UNAVAILABLE = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028']);
 // @prisma/adapter-pg's names for socket-level failures.
 const ADAPTER_UNAVAILABLE = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
 // PostgreSQL: connection exceptions (08), shutting down (57P01-03), too many connections (53300).
