@@ -5,7 +5,7 @@
  * Env: SOAK_RATE (20 operations/s in total), SOAK_USERS (20), SOAK_SEEDED_USERS (5 of them log
  * in as users of bench/seed-history.ts, with 18 months of history), SOAK_MAX_IN_FLIGHT (50),
  * SOAK_REFRESH_MINUTES (4), DB_NAME_PREFIX (centavo_soak, seeded first), SOAK_BASE_PORT (15600),
- * SOAK_ENV ("NAME=value ..." for the system's processes), SOAK_NODE_ARGS (e.g. "--cpu-prof").
+ * SOAK_ENV ("NAME=value ..." for the system's processes), SOAK_NODE_ARGS ("--max-old-space-size=320").
  * Operations fire at the fixed rate whatever the responses: a slow one delays nothing, and one
  * that cannot be sent (too many in flight) is an error. Exits 1 on any error.
  */
@@ -66,8 +66,10 @@ const system = await startCentavo({
   redisPrefix: `centavo-soak-${runTag}:`,
   processes: ['auth,transactions,budget,ai,gateway', 'worker'],
   logDir: `/tmp/centavo-soak-${runTag}`,
-  // E.g. SOAK_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to see where the processes spend their time.
-  nodeArgs: process.env.SOAK_NODE_ARGS?.split(' ').filter(Boolean) ?? [],
+  // A bounded heap, as the containers run (deploy/k8s, docker-compose.yml): V8 otherwise sizes it
+  // from this machine's memory and RSS grows for as long as it may. SOAK_NODE_ARGS replaces it,
+  // e.g. "--max-old-space-size=320 --cpu-prof --cpu-prof-dir=/tmp/prof".
+  nodeArgs: (process.env.SOAK_NODE_ARGS ?? '--max-old-space-size=320').split(' ').filter(Boolean),
   // E.g. SOAK_ENV="GLOBAL_LEARNING=0 LOG_LEVEL=info": settings of the system under test.
   env: Object.fromEntries((process.env.SOAK_ENV ?? '').split(' ').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
 });
