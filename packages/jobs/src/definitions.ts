@@ -95,3 +95,41 @@ export const retrainModel = defineJob({
   name: 'retrain-model',
   schema: z.object({ reason: z.string().max(200) }),
 });
+
+/**
+ * budget → transactions, ai: a category the user created. The budget domain writes it to its
+ * outbox in the transaction that creates the category; each consumer keeps a small read model
+ * (id, user, slug, kind) so it can check a category id without calling the budget domain.
+ * Default categories need no event: their ids are `defaultCategoryId(user, slug)` everywhere.
+ * Categories are never deleted or re-kinded, so applying an event twice is harmless.
+ */
+export const categoryEvent = z.object({
+  eventId: uuid,
+  type: z.enum(['category.created']),
+  occurredAt: z.string(),
+  requestId: z.string().optional(),
+  category: z.object({
+    id: uuid,
+    userId: uuid,
+    slug: z.string().min(1).max(80),
+    kind: z.enum(['EXPENSE', 'INCOME', 'TRANSFER']),
+  }),
+});
+export type CategoryEvent = z.infer<typeof categoryEvent>;
+
+/** budget → transactions: keep the transactions domain's category read model in step. */
+export const transactionsCategoryChanged = defineJob({
+  queue: 'transactions-categories',
+  name: 'category-changed',
+  schema: categoryEvent,
+});
+
+/** budget → ai: keep the ai domain's category read model in step. */
+export const aiCategoryChanged = defineJob({
+  queue: 'ai-categories',
+  name: 'category-changed',
+  schema: categoryEvent,
+});
+
+/** Every consumer of category events, each on its own queue. */
+export const CATEGORY_EVENT_CONSUMERS = [transactionsCategoryChanged, aiCategoryChanged] as const;

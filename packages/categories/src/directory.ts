@@ -1,0 +1,54 @@
+import { DEFAULT_CATEGORIES, defaultCategoryId, type CategoryKind } from './index.js';
+
+/** A category as another domain knows it: enough to check that an id is the user's. */
+export interface KnownCategory {
+  id: string;
+  slug: string;
+  kind: CategoryKind;
+}
+
+export interface CategoryDirectoryOptions {
+  /** The domain's read model (filled by category events): one of the user's custom categories, or null. */
+  lookup(userId: string, id: string): Promise<KnownCategory | null>;
+  /**
+   * CATEGORY_SYNC_WAIT_MS: how long an unknown id is looked up again before it counts as not the
+   * user's. A category created a moment ago reaches the read model through the budget outbox,
+   * its relay and a job (milliseconds when all runs); the wait covers that gap, so a client can
+   * use a category right after creating it.
+   */
+  waitMs: number;
+  pollMs?: number;
+}
+
+/** Which of a user's default categories an id is, if it is one (no lookup: the ids are derived). */
+export function defaultCategoryOf(userId: string, id: string): KnownCategory | null {
+  for (const c of DEFAULT_CATEGORIES) {
+    if (defaultCategoryId(userId, c.slug) === id) return { id, slug: c.slug, kind: c.kind };
+  }
+  return null;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Another domain's view of a user's categories, with no call to the budget domain: defaults by
+ * their derived ids, custom categories from the domain's own read model.
+ */
+export class CategoryDirectory {
+  constructor(private readonly options: CategoryDirectoryOptions) {}
+
+  /** The user's category with this id, or null when it is not theirs (or does not exist). */
+  async find(userId: string, id: string): Promise<KnownCategory | null> {
+    const builtIn = defaultCategoryOf(userId, id);
+    if (builtIn) return builtIn;
+    const deadline = Date.now() + this.options.waitMs;
+    const poll = this.options.pollMs ?? 50;
+    for (;;) {
+      const found = await this.options.lookup(userId, id);
+      if (found) return found;
+      const left = deadline - Date.now();
+      if (left <= 0) return null;
+      await sleep(Math.min(poll, left));
+    }
+  }
+}
