@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 export type CategoryKind = 'EXPENSE' | 'INCOME' | 'TRANSFER';
 
-/** The default categories of shared/contract/categories.md; slugs are stable and public. */
+/** The default categories every user has (listed in the README); slugs are stable and public. */
 export const DEFAULT_CATEGORIES = [
   { slug: 'groceries', name: 'Groceries', kind: 'EXPENSE' },
   { slug: 'restaurants', name: 'Restaurants & takeout', kind: 'EXPENSE' },
