@@ -147,8 +147,8 @@ async function writeAi(put: Put, users: readonly SeedUser[], ctx: WriteContext):
   );
   await put(
     'training_examples',
-    'transaction_id uuid, description text, amount_cents bigint, slug text, version int, updated_at timestamptz',
-    users.flatMap((u) => u.choices.map((c) => [c.transactionId, c.description, c.amountCents, c.slug, c.version, c.at])),
+    'transaction_id uuid, user_id uuid, description text, amount_cents bigint, slug text, version int, recorded_at timestamptz',
+    users.flatMap((u) => u.choices.map((c) => [c.transactionId, u.id, c.description, c.amountCents, c.slug, c.version, c.at])),
   );
   const withTokens = corrections.filter((k) => k.tokens.length > 0);
   await put(
