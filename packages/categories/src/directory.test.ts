@@ -28,4 +28,12 @@ describe('CategoryDirectory', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(75);
     expect(lookups).toBeGreaterThan(1);
   });
+
+  it('looks up an id that never arrives a few times per wait, not once per tick', async () => {
+    let lookups = 0;
+    const dir = new CategoryDirectory({ lookup: async () => (lookups++, null), waitMs: 1_000, pollMs: 25 });
+    expect(await dir.find(user, custom.id)).toBeNull();
+    // 25, 50, 100, 200, 400, then the rest of the second: 7 lookups at most.
+    expect(lookups).toBeLessThanOrEqual(7);
+  });
 });

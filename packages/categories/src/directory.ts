@@ -17,6 +17,7 @@ export interface CategoryDirectoryOptions {
    * use a category right after creating it.
    */
   waitMs: number;
+  /** The first pause before looking again; each next pause doubles (a few lookups per wait, not one per tick). */
   pollMs?: number;
 }
 
@@ -42,13 +43,13 @@ export class CategoryDirectory {
     const builtIn = defaultCategoryOf(userId, id);
     if (builtIn) return builtIn;
     const deadline = Date.now() + this.options.waitMs;
-    const poll = this.options.pollMs ?? 50;
-    for (;;) {
+    // An id that never arrives (a typo, another user's id) costs about log2(wait / poll) lookups.
+    for (let pause = this.options.pollMs ?? 25; ; pause *= 2) {
       const found = await this.options.lookup(userId, id);
       if (found) return found;
       const left = deadline - Date.now();
       if (left <= 0) return null;
-      await sleep(Math.min(poll, left));
+      await sleep(Math.min(pause, left));
     }
   }
 }
