@@ -35,7 +35,12 @@ const BudgetType = {
     requireUser(ctx);
     return isUuid(ref.id) ? ctx.loaders.budget.load(ref.id) : null;
   },
-  category: (budget, _, ctx) => ctx.loaders.category.load(budget.categoryId),
+  category: async (budget, _, ctx) => {
+    // The foreign key (cascade) keeps a budget's category; none would be a broken database.
+    const category = await ctx.loaders.category.load(budget.categoryId);
+    if (!category) throw new Error(`budget ${budget.id} has no category ${budget.categoryId}`);
+    return category;
+  },
   limit: (budget) => money(budget.limitMinor, budget.currency),
   spent: async (budget, _, ctx) => money(await spentOf(budget, ctx), budget.currency),
   remaining: async (budget, _, ctx) => money(budget.limitMinor - (await spentOf(budget, ctx)), budget.currency),
