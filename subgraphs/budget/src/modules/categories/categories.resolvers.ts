@@ -10,10 +10,12 @@ const Query = {
 const Mutation = {
   createCategory: (_, { input }, ctx) => {
     const user = requireUser(ctx);
-    return ctx.categories.create(user.id, input, async (id) => {
+    const loadParent = async (id: string) => {
       if (!isUuid(id)) throw notFound('Parent category');
       return ctx.loaders.category.load(id);
-    }, ctx.requestId);
+    };
+    // The request id travels in the event, so the consumers' logs join this request's.
+    return ctx.categories.create(user.id, input, loadParent, ctx.requestId);
   },
 } satisfies MutationResolvers;
 
