@@ -1,5 +1,11 @@
+import { CATEGORY_EVENT_CONSUMERS, type QueueConfig } from '@centavo/jobs';
+import type { Logger } from '@centavo/logger';
+import { createOutboxRelay, outboxEventsStore, type OutboxRelay } from '@centavo/outbox';
+import type { Publisher } from '@centavo/pubsub';
 import { QUOTA_DEFAULTS, type BudgetQuotas } from './config.js';
 import type { BudgetPrisma } from './db.js';
+import { createLiveUpdates, createTransactionChangedProcessor, type TransactionChangedProcessor } from './jobs/transaction-changed.processor.js';
+import { createLoaders, type BudgetLoaders } from './loaders.js';
 import { AlertsRepository } from './modules/alerts/alerts.repository.js';
 import { AlertsService } from './modules/alerts/alerts.service.js';
 import { BudgetsRepository } from './modules/budgets/budgets.repository.js';
@@ -9,22 +15,58 @@ import { CategoriesService } from './modules/categories/categories.service.js';
 import { SpendingRepository } from './modules/spending/spending.repository.js';
 import { SpendingService } from './modules/spending/spending.service.js';
 
-/** The budget domain's repositories and services over one Prisma client (server and worker). */
-export function createBudgetDomain(prisma: BudgetPrisma, quotas: BudgetQuotas = QUOTA_DEFAULTS) {
+export interface BudgetDomainDeps {
+  prisma: BudgetPrisma;
+  /** Redis of the job queues (the relay's consumers). */
+  queue: QueueConfig;
+  logger: Logger;
+  quotas?: BudgetQuotas;
+  /** The relay's own client, whose statements db.ts does not count as a request's; default `prisma`. */
+  relayPrisma?: BudgetPrisma;
+  /** Live updates of the transaction-changed processor (the worker's); without it, aggregates only. */
+  publisher?: Pick<Publisher, 'publish'>;
+}
+
+/** The budget domain, built once per process: services, loaders, job processors and the category relay. */
+export interface BudgetDomain {
+  categories: CategoriesService;
+  budgets: BudgetsService;
+  spending: SpendingService;
+  alerts: AlertsService;
+  loaders(userId: string | undefined): BudgetLoaders;
+  /** What the worker runs (runProcessors): transaction events → spending, alerts, live updates. */
+  processors: readonly [TransactionChangedProcessor];
+  /** Sends category events from the outbox to their consumers; the server starts it (index.ts). */
+  categoryRelay: OutboxRelay;
+}
+
+/** The composition root of the budget subgraph: server (index.ts) and worker (worker.ts) start here. */
+export function createBudgetDomain(deps: BudgetDomainDeps): BudgetDomain {
+  const { prisma, quotas = QUOTA_DEFAULTS } = deps;
   const repos = {
     categories: new CategoriesRepository(prisma),
     budgets: new BudgetsRepository(prisma),
     spending: new SpendingRepository(prisma),
     alerts: new AlertsRepository(prisma),
   };
-  const categories = new CategoriesService(repos.categories, quotas.MAX_CATEGORIES_PER_USER);
+  const categoryRelay = createOutboxRelay({
+    store: outboxEventsStore(deps.relayPrisma ?? prisma),
+    consumers: CATEGORY_EVENT_CONSUMERS,
+    queue: deps.queue,
+    logger: deps.logger,
+  });
+  // After a commit that wrote an event, so it leaves at once rather than at the next poll.
+  const categories = new CategoriesService(repos.categories, quotas.MAX_CATEGORIES_PER_USER, () => categoryRelay.kick());
+  const ensureDefaults = (userId: string) => categories.ensureDefaults(userId);
+  const spending = new SpendingService(repos.spending, repos.categories, ensureDefaults);
+  const live = deps.publisher && createLiveUpdates({ alerts: repos.alerts, budgets: repos.budgets, spending }, deps.publisher);
   return {
-    repos,
     categories,
     budgets: new BudgetsService(repos.budgets, quotas.MAX_BUDGETS_PER_USER),
-    spending: new SpendingService(repos.spending, repos.categories, (userId) => categories.ensureDefaults(userId)),
+    spending,
     alerts: new AlertsService(repos.alerts),
+    loaders: (userId) => createLoaders(userId, repos, ensureDefaults),
+    processors: [createTransactionChangedProcessor(spending, live)],
+    categoryRelay,
   };
 }
-
-export type BudgetDomain = ReturnType<typeof createBudgetDomain>;

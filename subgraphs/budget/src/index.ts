@@ -1,21 +1,16 @@
 import { createAuthRuntime } from '@centavo/auth-tokens';
 import { createLogger, type Logger } from '@centavo/logger';
-import { bootSubgraph, loadTypeDefs, mergeResolvers, type SubgraphServer } from '@centavo/server';
+import { bootSubgraph, type SubgraphServer } from '@centavo/server';
 import { loadConfig, type BudgetConfig } from './config.js';
-import { createLoaders, type BudgetContext } from './context.js';
+import { budgetContext } from './context.js';
 import { createPrisma } from './db.js';
 import { createBudgetDomain } from './domain.js';
-import { alertsResolvers } from './modules/alerts/alerts.resolvers.js';
-import { budgetsResolvers } from './modules/budgets/budgets.resolvers.js';
-import { categoriesResolvers } from './modules/categories/categories.resolvers.js';
-import { spendingResolvers } from './modules/spending/spending.resolvers.js';
+import { resolvers, typeDefs } from './schema.js';
 
-export { loadConfig, type BudgetConfig };
+export { loadConfig, resolvers, typeDefs, type BudgetConfig };
 export { startBudgetWorker, type BudgetWorker } from './worker.js';
-export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
 
-export const resolvers = mergeResolvers(categoriesResolvers, budgetsResolvers, spendingResolvers, alertsResolvers);
-
+/** Starts the budget subgraph and the relay of its category events (createCategory kicks it). */
 export async function startBudgetSubgraph(
   config: BudgetConfig = loadConfig(),
   root: Logger = createLogger({ level: config.LOG_LEVEL }),
@@ -23,8 +18,10 @@ export async function startBudgetSubgraph(
   const logger = root.child({ service: 'budget' });
   const runtime = await createAuthRuntime(config, logger);
   const prisma = createPrisma(config.databaseUrl);
-  const domain = createBudgetDomain(prisma, config);
-  return bootSubgraph<BudgetContext>({
+  const relayPrisma = createPrisma(config.databaseUrl, false);
+  const domain = createBudgetDomain({ prisma, relayPrisma, queue: config, logger, quotas: config });
+  domain.categoryRelay.start();
+  return bootSubgraph({
     name: 'budget',
     config,
     logger,
@@ -32,13 +29,10 @@ export async function startBudgetSubgraph(
     typeDefs,
     resolvers,
     db: prisma,
-    context: (base) => ({
-      ...base,
-      categories: domain.categories,
-      budgets: domain.budgets,
-      spending: domain.spending,
-      alerts: domain.alerts,
-      loaders: createLoaders(base.user?.id, domain.repos, (u) => domain.categories.ensureDefaults(u)),
-    }),
+    context: budgetContext(domain),
+    onStop: async () => {
+      await domain.categoryRelay.stop();
+      await relayPrisma.$disconnect();
+    },
   });
 }

@@ -1,18 +1,17 @@
-import { budgetTransactionChanged, createWorker } from '@centavo/jobs';
+import { budgetTransactionChanged, runProcessors, type RunningProcessors } from '@centavo/jobs';
 import { createLogger, type Logger } from '@centavo/logger';
 import { createPublisher } from '@centavo/pubsub';
 import { loadConfig, type BudgetConfig } from './config.js';
 import { createPrisma } from './db.js';
 import { createBudgetDomain } from './domain.js';
-import { createLiveUpdates, createTransactionChangedProcessor } from './jobs/transaction-changed.processor.js';
 
 export interface BudgetWorker {
-  /** Lets in-flight jobs finish, closes the BullMQ worker and the publisher, then the database connection. */
+  /** Lets in-flight jobs finish, closes the BullMQ workers and the publisher, then the database connection. */
   stop(): Promise<void>;
 }
 
 /**
- * Consumes the budget-events queue: every transaction change updates the spending aggregates,
+ * Runs the budget domain's processors: every transaction change updates the spending aggregates,
  * raises the alerts it causes, and publishes budgetUpdated and alertRaised to the user.
  */
 export async function startBudgetWorker(
@@ -21,20 +20,17 @@ export async function startBudgetWorker(
 ): Promise<BudgetWorker> {
   const logger = root.child({ service: 'budget-worker' });
   const prisma = createPrisma(config.databaseUrl, false);
-  const domain = createBudgetDomain(prisma, config);
   const publisher = createPublisher(config, logger);
-  const worker = createWorker(
-    config,
-    budgetTransactionChanged,
-    createTransactionChangedProcessor(domain.spending, logger, createLiveUpdates(domain, publisher)),
-    logger,
-    // A killed worker's job stalls and is retried; it must never be failed for stalling.
-    { concurrency: config.WORKER_CONCURRENCY, stalledInterval: config.WORKER_STALLED_INTERVAL_MS, maxStalledCount: 100 },
-  );
+  const domain = createBudgetDomain({ prisma, queue: config, logger, quotas: config, publisher });
+  let running: RunningProcessors;
   try {
-    await worker.waitUntilReady();
+    // A killed worker's job stalls and is retried; it must never be failed for stalling.
+    running = await runProcessors(config, domain.processors, logger, {
+      concurrency: config.WORKER_CONCURRENCY,
+      stalledInterval: config.WORKER_STALLED_INTERVAL_MS,
+      maxStalledCount: 100,
+    });
   } catch (error) {
-    await worker.close();
     await publisher.close();
     await prisma.$disconnect();
     throw error;
@@ -44,7 +40,7 @@ export async function startBudgetWorker(
   return {
     stop() {
       stopping ??= (async () => {
-        await worker.close();
+        await running.close();
         await publisher.close();
         await prisma.$disconnect();
       })();

@@ -7,11 +7,13 @@ import { createLogger } from '@centavo/logger';
 import type { SubgraphServer } from '@centavo/server';
 import { codes, testEnv } from '@centavo/testing';
 import { createPrisma, type BudgetPrisma } from '../src/db.js';
-import { createBudgetDomain } from '../src/domain.js';
-import { createLoaders } from '../src/context.js';
+import { budgetContext } from '../src/context.js';
 import { loadConfig, resolvers, startBudgetSubgraph, typeDefs } from '../src/index.js';
-import { createTransactionChangedProcessor } from '../src/jobs/transaction-changed.processor.js';
-import { BUDGET_FIELDS, event, getBudget, newUser, setBudget, snapshot, type BudgetView, type TestUser } from './factories.js';
+import { createLoaders } from '../src/loaders.js';
+import { AlertsRepository } from '../src/modules/alerts/alerts.repository.js';
+import { BudgetsRepository } from '../src/modules/budgets/budgets.repository.js';
+import { CategoriesRepository } from '../src/modules/categories/categories.repository.js';
+import { BUDGET_FIELDS, event, getBudget, newUser, setBudget, snapshot, testDomain, testRun, type BudgetView, type TestUser } from './factories.js';
 
 let server: SubgraphServer;
 let prisma: BudgetPrisma;
@@ -20,8 +22,8 @@ beforeAll(async () => {
   const config = loadConfig(testEnv({ BUDGET_PORT: '0' }));
   server = await startBudgetSubgraph(config);
   prisma = createPrisma(config.databaseUrl);
-  const processor = createTransactionChangedProcessor(createBudgetDomain(prisma).spending, createLogger({ level: 'silent' }));
-  apply = (tx) => processor(event(tx));
+  const [processor] = testDomain(prisma).processors;
+  apply = (tx) => processor.handle(event(tx), testRun);
 });
 afterAll(async () => {
   await server?.stop();
@@ -103,32 +105,31 @@ describe('budgets', () => {
     expect(bySlug).toEqual(new Map(slugs.map((s, i) => [s, `${i + 1}.00`])));
 
     // The same query executed in-process, counting the repository calls behind the loaders.
-    const domain = createBudgetDomain(prisma);
+    const domain = testDomain(prisma);
     const calls = { spent: 0, categories: 0 };
+    const budgetsRepo = new BudgetsRepository(prisma);
+    const categoriesRepo = new CategoriesRepository(prisma);
     const repos = {
-      budgets: Object.assign(Object.create(domain.repos.budgets), {
-        netSpentFor: (...args: Parameters<typeof domain.repos.budgets.netSpentFor>) => {
+      budgets: Object.assign(Object.create(budgetsRepo), {
+        netSpentFor: (...args: Parameters<typeof budgetsRepo.netSpentFor>) => {
           calls.spent += 1;
-          return domain.repos.budgets.netSpentFor(...args);
+          return budgetsRepo.netSpentFor(...args);
         },
       }),
-      categories: Object.assign(Object.create(domain.repos.categories), {
-        findManyForUser: (...args: Parameters<typeof domain.repos.categories.findManyForUser>) => {
+      categories: Object.assign(Object.create(categoriesRepo), {
+        findManyForUser: (...args: Parameters<typeof categoriesRepo.findManyForUser>) => {
           calls.categories += 1;
-          return domain.repos.categories.findManyForUser(...args);
+          return categoriesRepo.findManyForUser(...args);
         },
       }),
-      alerts: domain.repos.alerts,
+      alerts: new AlertsRepository(prisma),
     };
     const schema = buildSubgraphSchema([{ typeDefs, resolvers: resolvers as never }]);
     const result = await graphql({
       schema,
       source: `{ budgets(month: "2027-01") { ${BUDGET_FIELDS} } }`,
       contextValue: {
-        user: { id: u.id, roles: ['USER'], jti: randomUUID(), exp: 0 },
-        requestId: 'test',
-        logger: createLogger({ level: 'silent' }),
-        ...domain,
+        ...budgetContext(domain)({ user: { id: u.id, roles: ['USER'], jti: randomUUID(), exp: 0, token: '' }, requestId: 'test', logger: createLogger({ level: 'silent' }) }),
         loaders: createLoaders(u.id, repos, () => Promise.resolve()),
       },
     });

@@ -1,6 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import type { TransactionEvent, TransactionSnapshot } from '@centavo/jobs';
+import type { JobRun, TransactionEvent, TransactionSnapshot } from '@centavo/jobs';
+import { createLogger } from '@centavo/logger';
+import type { Publisher } from '@centavo/pubsub';
 import { graphql, mintToken, ok } from '@centavo/testing';
+import type { BudgetPrisma } from '../src/db.js';
+import { createBudgetDomain, type BudgetDomain } from '../src/domain.js';
+
+/** What a processor gets from runProcessors, for tests that call it directly. */
+export const testRun: JobRun = { logger: createLogger({ level: 'silent' }), job: { id: 'test', attemptsMade: 0 } };
+
+/**
+ * The budget domain over a test's own client, as the worker builds it (with `publisher`: live
+ * updates). Its category relay is never started here, so the Redis settings are not used.
+ */
+export function testDomain(prisma: BudgetPrisma, publisher?: Pick<Publisher, 'publish'>): BudgetDomain {
+  const queue = { REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_PREFIX: 'centavo-test-unused:' };
+  return createBudgetDomain({ prisma, queue, logger: testRun.logger, ...(publisher ? { publisher } : {}) });
+}
 
 /** A transaction's full state as the transactions domain publishes it. */
 export function snapshot(userId: string, over: Partial<TransactionSnapshot> = {}): TransactionSnapshot {

@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { TransactionEvent, TransactionSnapshot } from '@centavo/jobs';
-import { createLogger } from '@centavo/logger';
 import { createPublisher, createSubscriber, type Publisher, type UserEvent } from '@centavo/pubsub';
 import type { SubgraphServer } from '@centavo/server';
 import { testEnv } from '@centavo/testing';
 import { createPrisma, type BudgetPrisma } from '../src/db.js';
-import { createBudgetDomain, type BudgetDomain } from '../src/domain.js';
+import type { BudgetDomain } from '../src/domain.js';
 import { loadConfig, startBudgetSubgraph } from '../src/index.js';
-import { createLiveUpdates, createTransactionChangedProcessor } from '../src/jobs/transaction-changed.processor.js';
 import type { ApplyResult } from '../src/modules/spending/spending.service.js';
-import { event, type TestUser } from './factories.js';
+import { event, testDomain, testRun, type TestUser } from './factories.js';
 
 /** What one user's channel carried. */
 export interface Heard {
@@ -37,13 +35,11 @@ export async function startLive(): Promise<LiveHarness> {
   const config = loadConfig(testEnv({ BUDGET_PORT: '0', REDIS_PREFIX: `centavo-test-${randomUUID()}:` }));
   const server = await startBudgetSubgraph(config);
   const prisma = createPrisma(config.databaseUrl, false);
-  const domain = createBudgetDomain(prisma);
   const publisher = createPublisher(config);
   const subscriber = createSubscriber(config);
-  const logger = createLogger({ level: 'silent' });
-  const processor = createTransactionChangedProcessor(domain.spending, logger, createLiveUpdates(domain, publisher));
+  const domain = testDomain(prisma, publisher);
   const process = (e: TransactionEvent, other?: Pick<Publisher, 'publish'>) =>
-    other ? createTransactionChangedProcessor(domain.spending, logger, createLiveUpdates(domain, other))(e) : processor(e);
+    (other ? testDomain(prisma, other) : domain).processors[0].handle(e, testRun);
   return {
     server,
     prisma,

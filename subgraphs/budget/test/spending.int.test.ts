@@ -1,25 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TransactionSnapshot } from '@centavo/jobs';
-import { createLogger } from '@centavo/logger';
+import type { TransactionEvent, TransactionSnapshot } from '@centavo/jobs';
 import type { SubgraphServer } from '@centavo/server';
 import { testEnv } from '@centavo/testing';
 import { createPrisma, type BudgetPrisma } from '../src/db.js';
-import { createBudgetDomain, type BudgetDomain } from '../src/domain.js';
+import type { BudgetDomain } from '../src/domain.js';
 import { loadConfig, startBudgetSubgraph } from '../src/index.js';
-import { createTransactionChangedProcessor } from '../src/jobs/transaction-changed.processor.js';
-import { cashFlow, event, newUser, setBudget, snapshot, spending, getBudget, type TestUser } from './factories.js';
+import { cashFlow, event, newUser, setBudget, snapshot, spending, getBudget, testDomain, testRun, type TestUser } from './factories.js';
 
 let server: SubgraphServer;
 let prisma: BudgetPrisma;
 let domain: BudgetDomain;
-let process_: ReturnType<typeof createTransactionChangedProcessor>;
+let process_: (e: TransactionEvent) => ReturnType<BudgetDomain['processors'][0]['handle']>;
 beforeAll(async () => {
   const config = loadConfig(testEnv({ BUDGET_PORT: '0' }));
   server = await startBudgetSubgraph(config);
   prisma = createPrisma(config.databaseUrl);
-  domain = createBudgetDomain(prisma);
-  process_ = createTransactionChangedProcessor(domain.spending, createLogger({ level: 'silent' }));
+  domain = testDomain(prisma);
+  process_ = (e) => domain.processors[0].handle(e, testRun);
 });
 afterAll(async () => {
   await server?.stop();

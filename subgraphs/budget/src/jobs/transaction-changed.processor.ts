@@ -1,15 +1,8 @@
-import type { TransactionEvent } from '@centavo/jobs';
-import type { Logger } from '@centavo/logger';
+import { budgetTransactionChanged, processor, type JobProcessor, type JobRun, type TransactionEvent } from '@centavo/jobs';
 import type { Publisher } from '@centavo/pubsub';
-import type { BudgetDomain } from '../domain.js';
 import { raiseAlerts } from '../modules/alerts/alert-raiser.js';
-import { LiveNotifier } from '../modules/alerts/live-notifier.js';
+import { LiveNotifier, type NotifierDeps } from '../modules/alerts/live-notifier.js';
 import type { ApplyEffects, ApplyResult, SpendingService } from '../modules/spending/spending.service.js';
-
-export interface JobInfo {
-  id?: string | undefined;
-  attemptsMade?: number;
-}
 
 /** Alerts and subscriptions; tests of the aggregates alone leave them out. */
 export interface LiveUpdates {
@@ -19,21 +12,24 @@ export interface LiveUpdates {
   notify(result: ApplyResult, transactionId: string): Promise<{ budgets: number; alerts: number }>;
 }
 
-export function createLiveUpdates(domain: BudgetDomain, publisher: Pick<Publisher, 'publish'>): LiveUpdates {
-  const { alerts, budgets } = domain.repos;
-  const notifier = new LiveNotifier({ alerts, budgets, spending: domain.spending, publisher });
+export function createLiveUpdates(deps: Omit<NotifierDeps, 'publisher'>, publisher: Pick<Publisher, 'publish'>): LiveUpdates {
+  const notifier = new LiveNotifier({ ...deps, publisher });
   return { raise: raiseAlerts, notify: (result, transactionId) => notifier.afterApply(result, transactionId) };
+}
+
+/** The processor of transaction events, saying what it did (tests check replays with it). */
+export interface TransactionChangedProcessor extends JobProcessor<typeof budgetTransactionChanged.schema> {
+  handle(event: TransactionEvent, run: JobRun): Promise<ApplyResult>;
 }
 
 /** Applies a transaction change to the spending aggregates; replays and stale versions are no-ops. */
 export function createTransactionChangedProcessor(
   spending: Pick<SpendingService, 'applySnapshot'>,
-  logger: Logger,
   live?: LiveUpdates,
-) {
-  return async (event: TransactionEvent, job: JobInfo = {}): Promise<ApplyResult> => {
+): TransactionChangedProcessor {
+  const handle = async (event: TransactionEvent, run: JobRun): Promise<ApplyResult> => {
     const { transaction } = event;
-    const log = logger.child({ requestId: event.requestId, jobId: job.id, eventId: event.eventId });
+    const log = run.logger.child({ eventId: event.eventId });
     const result = await spending.applySnapshot(transaction, live?.raise);
     if (result.unknownCategory) {
       log.warn({ transactionId: transaction.id, categoryId: transaction.categoryId }, 'category is not the user\'s; counted as uncategorized');
@@ -48,4 +44,5 @@ export function createTransactionChangedProcessor(
     }
     return result;
   };
+  return { ...processor(budgetTransactionChanged, handle), handle };
 }

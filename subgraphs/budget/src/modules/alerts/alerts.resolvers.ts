@@ -1,54 +1,52 @@
 import { notFound } from '@centavo/errors';
 import { money } from '@centavo/money';
-import { isUuid, requireUser } from '@centavo/server';
-import type { BudgetContext } from '../../context.js';
+import { isUuid, requireUser, type ObjectResolvers } from '@centavo/server';
+import type { AlertResolvers, AlertSettingsResolvers, MutationResolvers, QueryResolvers } from '../../resolvers.generated.js';
 import type { AlertRecord } from './alerts.repository.js';
+import type { AlertSettingsView } from './alerts.service.js';
 
-/** AlertSettings are resolved field by field for the user they belong to. */
-interface SettingsView {
-  userId: string;
-}
+const Query = {
+  alerts: (_, args, ctx) => ctx.alerts.list(requireUser(ctx).id, args),
+  alert: async (_, { id }, ctx) => {
+    requireUser(ctx);
+    const alert = isUuid(id) ? await ctx.loaders.alert.load(id) : null;
+    if (!alert) throw notFound('Alert');
+    return alert;
+  },
+  alertSettings: (_, __, ctx) => ({ userId: requireUser(ctx).id }),
+} satisfies QueryResolvers;
 
-export const alertsResolvers = {
-  Query: {
-    alerts: (_: unknown, args: { unreadOnly?: boolean | null; first?: number | null }, ctx: BudgetContext) =>
-      ctx.alerts.list(requireUser(ctx).id, args),
-    alert: async (_: unknown, args: { id: string }, ctx: BudgetContext) => {
-      requireUser(ctx);
-      const alert = isUuid(args.id) ? await ctx.loaders.alert.load(args.id) : null;
-      if (!alert) throw notFound('Alert');
-      return alert;
-    },
-    alertSettings: (_: unknown, __: unknown, ctx: BudgetContext): SettingsView => ({ userId: requireUser(ctx).id }),
+const Mutation = {
+  markAlertRead: (_, { id }, ctx) => {
+    const user = requireUser(ctx);
+    if (!isUuid(id)) throw notFound('Alert');
+    return ctx.alerts.markRead(user.id, id);
   },
-  Mutation: {
-    markAlertRead: (_: unknown, args: { id: string }, ctx: BudgetContext) => {
-      const user = requireUser(ctx);
-      if (!isUuid(args.id)) throw notFound('Alert');
-      return ctx.alerts.markRead(user.id, args.id);
-    },
-    setLargeTransactionThreshold: async (_: unknown, args: { amount: string; currency: string }, ctx: BudgetContext): Promise<SettingsView> => {
-      const user = requireUser(ctx);
-      await ctx.alerts.setLargeTransactionThreshold(user.id, args);
-      return { userId: user.id };
-    },
+  setLargeTransactionThreshold: async (_, args, ctx) => {
+    const user = requireUser(ctx);
+    await ctx.alerts.setLargeTransactionThreshold(user.id, args);
+    return { userId: user.id };
   },
-  Alert: {
-    __resolveReference: (ref: { id: string }, ctx: BudgetContext) => {
-      requireUser(ctx);
-      return isUuid(ref.id) ? ctx.loaders.alert.load(ref.id) : null;
-    },
-    transaction: (alert: AlertRecord) => (alert.transactionId ? { __typename: 'Transaction', id: alert.transactionId } : null),
-    budget: (alert: AlertRecord, _: unknown, ctx: BudgetContext) => (alert.budgetId ? ctx.loaders.budget.load(alert.budgetId) : null),
-    createdAt: (alert: AlertRecord) => alert.createdAt.toISOString(),
-    readAt: (alert: AlertRecord) => alert.readAt?.toISOString() ?? null,
+} satisfies MutationResolvers;
+
+const AlertType = {
+  __resolveReference: (ref, ctx) => {
+    requireUser(ctx);
+    return isUuid(ref.id) ? ctx.loaders.alert.load(ref.id) : null;
   },
-  AlertSettings: {
-    largeTransactionThreshold: async (settings: SettingsView, args: { currency: string }, ctx: BudgetContext) => {
-      const threshold = await ctx.alerts.largeTransactionThreshold(settings.userId, args.currency);
-      return money(threshold.minMinor, threshold.currency);
-    },
-    largeTransactionThresholds: async (settings: SettingsView, _: unknown, ctx: BudgetContext) =>
-      (await ctx.alerts.listThresholds(settings.userId)).map((t) => money(t.minMinor, t.currency)),
+  transaction: (alert) => (alert.transactionId ? { __typename: 'Transaction' as const, id: alert.transactionId } : null),
+  budget: (alert, _, ctx) => (alert.budgetId ? ctx.loaders.budget.load(alert.budgetId) : null),
+  createdAt: (alert) => alert.createdAt.toISOString(),
+  readAt: (alert) => alert.readAt?.toISOString() ?? null,
+} satisfies ObjectResolvers<AlertResolvers, AlertRecord>;
+
+const AlertSettingsType = {
+  largeTransactionThreshold: async (settings, { currency }, ctx) => {
+    const threshold = await ctx.alerts.largeTransactionThreshold(settings.userId, currency);
+    return money(threshold.minMinor, threshold.currency);
   },
-};
+  largeTransactionThresholds: async (settings, _, ctx) =>
+    (await ctx.alerts.listThresholds(settings.userId)).map((t) => money(t.minMinor, t.currency)),
+} satisfies ObjectResolvers<AlertSettingsResolvers, AlertSettingsView>;
+
+export const alertsResolvers = { Query, Mutation, Alert: AlertType, AlertSettings: AlertSettingsType };

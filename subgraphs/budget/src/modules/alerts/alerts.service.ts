@@ -6,6 +6,11 @@ import type { AlertRecord, AlertsRepository, ThresholdRecord } from './alerts.re
 
 export const MAX_ALERTS_PAGE = 200;
 
+/** AlertSettings are resolved field by field for the user they belong to. */
+export interface AlertSettingsView {
+  userId: string;
+}
+
 export class AlertsService {
   constructor(private readonly alerts: AlertsRepository) {}
 

@@ -2,6 +2,7 @@ import { advisoryXactLock, isUniqueViolation, retryOnConflict } from '@centavo/d
 import { rootClient, type BudgetDb } from '../../db.js';
 import type { CategoryKind } from '../../generated/prisma/client.js';
 import { DEFAULT_CATEGORIES, defaultCategoryId } from '@centavo/categories';
+import { categoryCreatedRow } from './category-events.js';
 
 export interface CategoryRecord {
   id: string;
@@ -46,11 +47,13 @@ export class CategoriesRepository {
   /**
    * Creates a custom category unless the user already has `max` of them (defaults do not
    * count); null then. Counted and inserted under the user's advisory lock, so concurrent
-   * creates cannot overshoot the cap.
+   * creates cannot overshoot the cap. Its category.created event goes to the outbox in the same
+   * transaction: other domains hear of every category that exists, and of no other.
    */
   async createWithin(
     max: number,
     data: { userId: string; slug: string; name: string; kind: CategoryKind; parentId: string | null },
+    requestId?: string,
   ): Promise<CategoryRecord | null> {
     const db = rootClient(this.prisma);
     try {
@@ -58,7 +61,9 @@ export class CategoriesRepository {
         db.$transaction(async (tx) => {
           await advisoryXactLock(tx, 'categories-quota', data.userId);
           if ((await tx.category.count({ where: { userId: data.userId, isDefault: false } })) >= max) return null;
-          return tx.category.create({ data });
+          const created = await tx.category.create({ data });
+          await tx.outboxEvent.create({ data: categoryCreatedRow(created, requestId) });
+          return created;
         }),
       );
     } catch (error) {

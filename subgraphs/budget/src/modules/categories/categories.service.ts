@@ -25,6 +25,8 @@ export class CategoriesService {
     private readonly categories: CategoriesRepository,
     /** MAX_CATEGORIES_PER_USER: custom categories only. */
     private readonly maxCategories: number,
+    /** Called after a commit that wrote a category event, so the relay sends it at once. */
+    private readonly onEvents: () => void = () => undefined,
   ) {}
 
   /** Gives a user the default categories the first time they need them. */
@@ -49,6 +51,7 @@ export class CategoriesService {
     userId: string,
     input: { name: string; kind: CategoryKind; parentId?: string | null },
     loadParent: (id: string) => Promise<CategoryRecord | null>,
+    requestId?: string,
   ): Promise<CategoryRecord> {
     await this.ensureDefaults(userId);
     const name = input.name.trim().replace(/\s+/g, ' ');
@@ -67,12 +70,13 @@ export class CategoriesService {
     }
     let created: CategoryRecord | null;
     try {
-      created = await this.categories.createWithin(this.maxCategories, { userId, slug, name, kind: input.kind, parentId });
+      created = await this.categories.createWithin(this.maxCategories, { userId, slug, name, kind: input.kind, parentId }, requestId);
     } catch (error) {
       if (error instanceof SlugTakenError) throw conflict(`A category with slug "${slug}" already exists`, 'name');
       throw error;
     }
     if (!created) throw limitExceeded('categories', this.maxCategories);
+    this.onEvents();
     return created;
   }
 }

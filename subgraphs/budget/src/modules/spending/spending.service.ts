@@ -1,10 +1,18 @@
 import type { TransactionSnapshot } from '@centavo/jobs';
+import type { Money } from '@centavo/money';
 import type { BudgetTx } from '../../db.js';
 import { requireCurrency } from '../common/inputs.js';
 import type { CategoriesRepository } from '../categories/categories.repository.js';
 import { planDeltas, UNCATEGORIZED_KEY, type AggregateDelta, type LedgerEntry } from './ledger.js';
 import { bucket, formatDay, parseDay, requireRange, type Interval, type PeriodTotals } from './periods.js';
 import type { CategoryTotals, SpendingRepository } from './spending.repository.js';
+
+/** One row of spendingByCategory: its category resolves through the loader. */
+export interface CategorySpendingView {
+  categoryId: string | null;
+  total: Money;
+  count: number;
+}
 
 export interface ApplyResult {
   /** false when the event was a replay or older than what was already applied */

@@ -1,0 +1,60 @@
+/** One unpublished event: its id (the job id in every consumer queue) and its payload as stored. */
+export interface OutboxRow {
+  id: string;
+  payload: unknown;
+}
+
+/**
+ * Where a domain keeps its outbox. The relay knows nothing of the table: a store claims rows and
+ * marks them published in one database transaction, and deletes old published ones.
+ */
+export interface OutboxStore {
+  /**
+   * In one database transaction: claims up to `limit` unpublished rows, oldest first, that no
+   * other transaction holds (FOR UPDATE SKIP LOCKED), awaits `publish(rows)`, then marks them
+   * published. If `publish` throws, the transaction rolls back and the rows stay unpublished.
+   * Returns how many rows it claimed.
+   */
+  claim(limit: number, publish: (rows: OutboxRow[]) => Promise<void>): Promise<number>;
+  /** Deletes rows published more than `retentionDays` days ago. */
+  cleanup(retentionDays: number): Promise<void>;
+}
+
+/** The raw-SQL part of a Prisma client (any generated client, or its transaction client). */
+export interface SqlClient {
+  $queryRaw<T = unknown>(query: TemplateStringsArray, ...values: unknown[]): PromiseLike<T>;
+  $executeRaw(query: TemplateStringsArray, ...values: unknown[]): PromiseLike<number>;
+}
+
+export interface TransactionalSqlClient extends SqlClient {
+  $transaction<R>(work: (tx: SqlClient) => Promise<R>, options?: { timeout?: number }): Promise<R>;
+}
+
+// Long enough for a batch of enqueues to a slow Redis; Prisma's default (5 s) is not.
+const CLAIM_TIMEOUT_MS = 30_000;
+
+/**
+ * The store of an `outbox_events` table, the shape every Centavo database's outbox has
+ * (prisma/transactions/schema.prisma and prisma/budget/schema.prisma, model OutboxEvent).
+ */
+export function outboxEventsStore(db: TransactionalSqlClient): OutboxStore {
+  return {
+    claim: (limit, publish) =>
+      db.$transaction(async (tx) => {
+        const rows = await tx.$queryRaw<OutboxRow[]>`
+          SELECT id, payload FROM outbox_events
+          WHERE published_at IS NULL
+          ORDER BY created_at
+          LIMIT ${limit}
+          FOR UPDATE SKIP LOCKED`;
+        if (rows.length === 0) return 0;
+        await publish(rows);
+        const ids = rows.map((r) => r.id);
+        await tx.$executeRaw`UPDATE outbox_events SET published_at = now() WHERE id = ANY(${ids}::uuid[])`;
+        return rows.length;
+      }, { timeout: CLAIM_TIMEOUT_MS }),
+    async cleanup(retentionDays) {
+      await db.$executeRaw`DELETE FROM outbox_events WHERE published_at < now() - make_interval(days => ${retentionDays})`;
+    },
+  };
+}

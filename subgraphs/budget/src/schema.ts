@@ -1,0 +1,19 @@
+import { loadTypeDefs, type CompleteResolvers } from '@centavo/server';
+import { alertsResolvers } from './modules/alerts/alerts.resolvers.js';
+import { budgetsResolvers } from './modules/budgets/budgets.resolvers.js';
+import { categoriesResolvers } from './modules/categories/categories.resolvers.js';
+import { spendingResolvers } from './modules/spending/spending.resolvers.js';
+import type { Resolvers } from './resolvers.generated.js';
+
+/** The subgraph's SDL, generated from its modules' .graphql files by scripts/codegen.ts. */
+export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
+
+export const resolvers = {
+  Query: { ...categoriesResolvers.Query, ...budgetsResolvers.Query, ...spendingResolvers.Query, ...alertsResolvers.Query },
+  Mutation: { ...categoriesResolvers.Mutation, ...budgetsResolvers.Mutation, ...alertsResolvers.Mutation },
+  Category: categoriesResolvers.Category,
+  Budget: budgetsResolvers.Budget,
+  CategorySpending: spendingResolvers.CategorySpending,
+  Alert: alertsResolvers.Alert,
+  AlertSettings: alertsResolvers.AlertSettings,
+} satisfies CompleteResolvers<Resolvers>;
