@@ -6,7 +6,7 @@ import { decodeCursor } from './pagination.js';
 import { account, MemoryStore, OTHER_USER, record, USER } from './test-fakes.js';
 import { TransactionsService } from './transactions.service.js';
 
-const user: AuthUser = { id: USER, roles: ['USER'], jti: 'jti', exp: 0 };
+const user: AuthUser = { id: USER, roles: ['USER'], jti: 'jti', exp: 0, token: 'token' };
 const brl = account({ id: 'aaaaaaaa-0000-4000-8000-000000000001', name: 'Corrente' });
 const savings = account({ id: 'aaaaaaaa-0000-4000-8000-000000000002', name: 'Poupança' });
 const theirs = account({ id: 'aaaaaaaa-0000-4000-8000-000000000009', userId: OTHER_USER });
