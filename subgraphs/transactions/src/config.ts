@@ -1,13 +1,17 @@
-import { DEFAULT_PORTS, loadSubgraphConfig, z } from '@centavo/config';
+import { loadSubgraphConfig, z } from '@centavo/config';
 
 export const loadConfig = (env: Record<string, string | undefined> = process.env) =>
   loadSubgraphConfig(
     'transactions',
     {
-      /** Where the transactions domain checks that a category is the caller's. */
-      BUDGET_SUBGRAPH_URL: z.url().default(`http://127.0.0.1:${DEFAULT_PORTS.budget}/graphql`),
       /** Accounts one user may have, archived ones included; past it createAccount is LIMIT_EXCEEDED. */
       MAX_ACCOUNTS_PER_USER: z.coerce.number().int().min(1).default(100),
+      /**
+       * How long an unknown category id is looked up again in the read model before it is
+       * NOT_FOUND: a category created a moment ago reaches it through budget's outbox and a job.
+       * 0 looks once.
+       */
+      CATEGORY_SYNC_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(3000),
     },
     env,
   );

@@ -1,19 +1,19 @@
 import DataLoader from 'dataloader';
 import { ownedLoader, type BaseContext } from '@centavo/server';
+import type { TransactionsDomain } from './domain.js';
 import type { AccountRecord, AccountsRepository } from './modules/accounts/accounts.repository.js';
 import type { AccountsService } from './modules/accounts/accounts.service.js';
 import type { TransactionRecord, TransactionsRepository } from './modules/transactions/transactions.repository.js';
 import type { TransactionsService } from './modules/transactions/transactions.service.js';
 
+/** What the transactions resolvers get: the caller, the domain's services and this request's loaders. */
 export interface TransactionsContext extends BaseContext {
   accounts: AccountsService;
-  accountsRepo: AccountsRepository;
   transactions: TransactionsService;
-  transactionsRepo: TransactionsRepository;
-  loaders: Loaders;
+  loaders: TransactionsLoaders;
 }
 
-export interface Loaders {
+export interface TransactionsLoaders {
   account: DataLoader<string, AccountRecord | null>;
   transaction: DataLoader<string, TransactionRecord | null>;
   /** Sum of an account's transactions, in minor units. */
@@ -21,7 +21,11 @@ export interface Loaders {
 }
 
 /** Per-request loaders, scoped to the caller: another user's ids load as null. */
-export function createLoaders(userId: string | undefined, accounts: AccountsRepository, transactions: TransactionsRepository): Loaders {
+export function createLoaders(
+  userId: string | undefined,
+  accounts: Pick<AccountsRepository, 'findManyForUser'>,
+  transactions: Pick<TransactionsRepository, 'findManyForUser' | 'sumsByAccount'>,
+): TransactionsLoaders {
   return {
     account: ownedLoader(userId, (u, ids) => accounts.findManyForUser(u, ids), 'id'),
     transaction: ownedLoader(userId, (u, ids) => transactions.findManyForUser(u, ids), 'id'),
@@ -31,3 +35,12 @@ export function createLoaders(userId: string | undefined, accounts: AccountsRepo
     }),
   };
 }
+
+export const transactionsContext =
+  (domain: TransactionsDomain) =>
+  (base: BaseContext): TransactionsContext => ({
+    ...base,
+    accounts: domain.accounts,
+    transactions: domain.transactions,
+    loaders: domain.loaders(base.user?.id),
+  });

@@ -1,4 +1,4 @@
-import type { JobPayload, applyCategorization } from '@centavo/jobs';
+import { applyCategorization, processor, type JobPayload } from '@centavo/jobs';
 import type { Logger } from '@centavo/logger';
 import type { TransactionsRepository } from '../modules/transactions/transactions.repository.js';
 
@@ -9,7 +9,11 @@ type Decision = JobPayload<typeof applyCategorization>;
  * A user's own choice always wins, a newer version gets its own decision, and a decision
  * that changes nothing writes nothing: processing the job twice is harmless.
  */
-export async function applyDecision(repo: TransactionsRepository, decision: Decision, logger: Logger): Promise<'applied' | 'skipped'> {
+export async function applyDecision(
+  repo: Pick<TransactionsRepository, 'updateWithEvents'>,
+  decision: Decision,
+  logger: Logger,
+): Promise<'applied' | 'skipped'> {
   let applied = false;
   await repo.updateWithEvents(
     decision.userId,
@@ -28,3 +32,11 @@ export async function applyDecision(repo: TransactionsRepository, decision: Deci
   logger.debug({ transactionId: decision.transactionId, applied }, 'categorization decision');
   return applied ? 'applied' : 'skipped';
 }
+
+/** The ai domain's decisions; `onApplied` lets the relay send the resulting event at once. */
+export const applyCategorizationProcessor = (repo: Pick<TransactionsRepository, 'updateWithEvents'>, onApplied: () => void) =>
+  processor(applyCategorization, async (decision, run) => {
+    const outcome = await applyDecision(repo, decision, run.logger);
+    if (outcome === 'applied') onApplied();
+    return outcome;
+  });

@@ -1,37 +1,38 @@
 import { notFound } from '@centavo/errors';
-import { isUuid, requireUser } from '@centavo/server';
-import type { TransactionsContext } from '../../context.js';
+import { money } from '@centavo/money';
+import { isUuid, requireUser, type ObjectResolvers } from '@centavo/server';
+import type { AccountResolvers, MutationResolvers, QueryResolvers } from '../../resolvers.generated.js';
 import type { AccountRecord } from './accounts.repository.js';
-import type { CreateAccountInput, UpdateAccountInput } from './accounts.service.js';
 
 const uuidOrNotFound = (id: string) => {
   if (!isUuid(id)) throw notFound('Account');
   return id;
 };
 
-export const accountsResolvers = {
-  Query: {
-    accounts: (_: unknown, args: { includeArchived?: boolean | null }, ctx: TransactionsContext) =>
-      ctx.accountsRepo.listByUser(requireUser(ctx).id, args.includeArchived ?? false),
-    account: async (_: unknown, args: { id: string }, ctx: TransactionsContext) => {
-      requireUser(ctx);
-      const account = await ctx.loaders.account.load(uuidOrNotFound(args.id));
-      if (!account) throw notFound('Account');
-      return account;
-    },
+const Query = {
+  accounts: (_, { includeArchived }, ctx) => ctx.accounts.list(requireUser(ctx).id, includeArchived ?? false),
+  account: async (_, { id }, ctx) => {
+    requireUser(ctx);
+    const account = await ctx.loaders.account.load(uuidOrNotFound(id));
+    if (!account) throw notFound('Account');
+    return account;
   },
-  Mutation: {
-    createAccount: (_: unknown, args: { input: CreateAccountInput }, ctx: TransactionsContext) =>
-      ctx.accounts.create(requireUser(ctx).id, args.input),
-    updateAccount: (_: unknown, args: { id: string; input: UpdateAccountInput }, ctx: TransactionsContext) =>
-      ctx.accounts.update(requireUser(ctx).id, uuidOrNotFound(args.id), args.input),
+} satisfies QueryResolvers;
+
+const Mutation = {
+  createAccount: (_, { input }, ctx) => ctx.accounts.create(requireUser(ctx).id, input),
+  updateAccount: (_, { id, input }, ctx) => ctx.accounts.update(requireUser(ctx).id, uuidOrNotFound(id), input),
+} satisfies MutationResolvers;
+
+// Account.transactions is served by the transactions module, which extends the type.
+const AccountType = {
+  __resolveReference: (ref, ctx) => {
+    requireUser(ctx);
+    return isUuid(ref.id) ? ctx.loaders.account.load(ref.id) : null;
   },
-  Account: {
-    __resolveReference: (ref: { id: string }, ctx: TransactionsContext) => {
-      requireUser(ctx);
-      return isUuid(ref.id) ? ctx.loaders.account.load(ref.id) : null;
-    },
-    owner: (account: AccountRecord) => ({ __typename: 'User', id: account.userId }),
-    createdAt: (account: AccountRecord) => account.createdAt.toISOString(),
-  },
-};
+  owner: (account) => ({ __typename: 'User', id: account.userId }),
+  balance: async (a, _, ctx) => money(a.openingBalanceMinor + (await ctx.loaders.accountSum.load(a.id)), a.currency),
+  createdAt: (account) => account.createdAt.toISOString(),
+} satisfies ObjectResolvers<Omit<AccountResolvers, 'transactions'>, AccountRecord>;
+
+export const accountsResolvers = { Query, Mutation, Account: AccountType };

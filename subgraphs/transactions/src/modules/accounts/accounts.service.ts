@@ -1,19 +1,7 @@
 import { badInput, limitExceeded, notFound } from '@centavo/errors';
 import { MoneyError, normalizeCurrency, parseAmount } from '@centavo/money';
-import type { AccountType } from '../../generated/prisma/client.js';
+import type { CreateAccountInput, UpdateAccountInput } from '../../resolvers.generated.js';
 import type { AccountRecord, AccountsRepository } from './accounts.repository.js';
-
-export interface CreateAccountInput {
-  name: string;
-  type: AccountType;
-  currency: string;
-  openingBalance?: string | null;
-}
-
-export interface UpdateAccountInput {
-  name?: string | null;
-  archived?: boolean | null;
-}
 
 function accountName(raw: string): string {
   const name = raw.trim().replace(/\s+/g, ' ');
@@ -28,6 +16,11 @@ export class AccountsService {
     /** MAX_ACCOUNTS_PER_USER */
     private readonly maxAccounts: number,
   ) {}
+
+  /** The user's accounts, oldest first. */
+  list(userId: string, includeArchived: boolean): Promise<AccountRecord[]> {
+    return this.accounts.listByUser(userId, includeArchived);
+  }
 
   async create(userId: string, input: CreateAccountInput): Promise<AccountRecord> {
     const name = accountName(input.name);

@@ -31,7 +31,15 @@ export function decodeCursor(after: string | null | undefined): Cursor | null {
   }
 }
 
-export function connection(rows: TransactionRecord[], first: number, totalCount: () => Promise<number>) {
+/** A TransactionConnection as the resolvers get it: the total is counted only when asked for. */
+export interface TransactionPage {
+  edges: { cursor: string; node: TransactionRecord }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  totalCount: () => Promise<number>;
+}
+
+/** A page from `first + 1` rows in listing order (the extra row only tells that more follow). */
+export function connection(rows: TransactionRecord[], first: number, totalCount: () => Promise<number>): TransactionPage {
   const nodes = rows.slice(0, first);
   return {
     edges: nodes.map((node) => ({ cursor: encodeCursor(node), node })),

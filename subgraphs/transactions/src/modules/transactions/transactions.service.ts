@@ -1,67 +1,59 @@
 import { randomUUID } from 'node:crypto';
 import type { AuthUser } from '@centavo/auth-tokens';
-import type { BudgetCategories } from '@centavo/budget-client';
-import { defaultCategoryId } from '@centavo/categories';
-import { badInput, notFound } from '@centavo/errors';
+import type { CategoryDirectory } from '@centavo/categories';
+import { notFound } from '@centavo/errors';
 import { metrics } from '@centavo/metrics';
-import type { AccountRecord } from '../accounts/accounts.repository.js';
-import {
-  IdempotencyKeyTaken,
-  type NewTransaction,
-  type TransactionChange,
-  type TransactionRecord,
-  type TransactionsRepository,
-} from './transactions.repository.js';
+import type {
+  CreateTransactionInput,
+  CreateTransferInput,
+  UpdateTransactionInput,
+} from '../../resolvers.generated.js';
+import type { AccountRecord, AccountsRepository } from '../accounts/accounts.repository.js';
+import { connection, decodeCursor, pageSize, type TransactionPage } from './pagination.js';
 import { amountOf, idempotencyKeyOf, optionalText, parseDate, text } from './transaction-input.js';
+import { IdempotencyKeyTaken, type NewTransaction, type TransactionFilter, type TransactionRecord, type TransactionsRepository } from './transactions.repository.js';
+import { transferLegs, updateChange } from './transfer.js';
 
-export interface CreateTransactionInput {
-  accountId: string;
-  amount: string;
-  date: string;
-  description: string;
-  notes?: string | null;
-  categoryId?: string | null;
-  idempotencyKey?: string | null;
-}
-
-export interface UpdateTransactionInput {
-  amount?: string | null;
-  date?: string | null;
-  description?: string | null;
-  notes?: string | null;
-}
-
-export interface CreateTransferInput {
-  fromAccountId: string;
-  toAccountId: string;
-  amount: string;
-  toAmount?: string | null;
-  date: string;
-  description?: string | null;
-  idempotencyKey?: string | null;
-}
+/** What the service needs of the transactions table (the repository, or a fake in unit tests). */
+export type TransactionsStore = Pick<
+  TransactionsRepository,
+  'createWithEvents' | 'findByIdempotencyKey' | 'updateWithEvents' | 'deleteWithEvents' | 'page' | 'count'
+>;
 
 export interface TransactionsDeps {
-  transactions: TransactionsRepository;
-  /** The caller's account by id, or null (another user's account is null too). */
-  account(id: string): Promise<AccountRecord | null>;
-  categories: BudgetCategories;
+  transactions: TransactionsStore;
+  /** Accounts by id restricted to their owner: another user's account is absent. */
+  accounts: Pick<AccountsRepository, 'findManyForUser'>;
+  /** The user's categories without asking the budget domain (defaults derived, custom ones from the read model). */
+  categories: Pick<CategoryDirectory, 'find'>;
   /** Called after a commit that wrote events, so the relay sends them at once. */
   onEvents(): void;
+  newId?: () => string;
 }
 
 export class TransactionsService {
-  constructor(private readonly d: TransactionsDeps) {}
+  private readonly newId: () => string;
 
-  private async ownAccount(id: string, field: string): Promise<AccountRecord> {
-    const account = await this.d.account(id);
+  constructor(private readonly d: TransactionsDeps) {
+    this.newId = d.newId ?? randomUUID;
+  }
+
+  private async ownAccount(userId: string, id: string, field: string): Promise<AccountRecord> {
+    const [account] = await this.d.accounts.findManyForUser(userId, [id]);
     if (!account) throw notFound(field === 'accountId' ? 'Account' : `Account (${field})`);
     return account;
   }
 
-  private async ownCategory(user: AuthUser, categoryId: string, requestId: string): Promise<string> {
-    if (!(await this.d.categories.find(user, categoryId, requestId))) throw notFound('Category');
+  private async ownCategory(user: AuthUser, categoryId: string): Promise<string> {
+    if (!(await this.d.categories.find(user.id, categoryId))) throw notFound('Category');
     return categoryId;
+  }
+
+  /** A page of the user's transactions, newest first, after an opaque cursor. */
+  async list(user: AuthUser, where: TransactionFilter, first?: number | null, after?: string | null): Promise<TransactionPage> {
+    const size = pageSize(first);
+    const rows = size === 0 ? [] : await this.d.transactions.page(user.id, where, size, decodeCursor(after));
+    return connection(rows, size, () => this.d.transactions.count(user.id, where));
   }
 
   /**
@@ -70,13 +62,11 @@ export class TransactionsService {
    */
   async create(user: AuthUser, input: CreateTransactionInput, requestId: string): Promise<TransactionRecord> {
     const idempotencyKey = idempotencyKeyOf(input.idempotencyKey);
-    if (idempotencyKey) {
-      const existing = await this.d.transactions.findByIdempotencyKey(user.id, idempotencyKey);
-      if (existing) return existing;
-    }
-    const account = await this.ownAccount(input.accountId, 'accountId');
+    const earlier = await this.earlier(user.id, idempotencyKey);
+    if (earlier) return earlier;
+    const account = await this.ownAccount(user.id, input.accountId, 'accountId');
     const row: NewTransaction = {
-      id: randomUUID(),
+      id: this.newId(),
       userId: user.id,
       accountId: account.id,
       amountMinor: amountOf(input.amount, account.currency, 'amount'),
@@ -84,7 +74,7 @@ export class TransactionsService {
       date: parseDate(input.date, 'date'),
       description: text(input.description, 'description', 500),
       notes: optionalText(input.notes, 'notes', 2000),
-      categoryId: input.categoryId ? await this.ownCategory(user, input.categoryId, requestId) : null,
+      categoryId: input.categoryId ? await this.ownCategory(user, input.categoryId) : null,
       categorySource: input.categoryId ? 'USER' : null,
       transferPeerId: null,
       idempotencyKey,
@@ -92,49 +82,19 @@ export class TransactionsService {
     return (await this.insert(user.id, [row], idempotencyKey, requestId))[0]!;
   }
 
-  /** Both legs of a move between the user's own accounts, written atomically. */
+  /** Both legs of a move between the user's own accounts, written atomically; returns the outgoing leg. */
   async transfer(user: AuthUser, input: CreateTransferInput, requestId: string): Promise<TransactionRecord> {
     const idempotencyKey = idempotencyKeyOf(input.idempotencyKey);
-    if (idempotencyKey) {
-      const existing = await this.d.transactions.findByIdempotencyKey(user.id, idempotencyKey);
-      if (existing) return existing;
-    }
-    const from = await this.ownAccount(input.fromAccountId, 'fromAccountId');
-    const to = await this.ownAccount(input.toAccountId, 'toAccountId');
-    if (from.id === to.id) throw badInput('toAccountId', 'A transfer needs two different accounts');
-    const amount = amountOf(input.amount, from.currency, 'amount');
-    if (amount <= 0n) throw badInput('amount', 'amount must be positive');
-    let toAmount = amount;
-    if (from.currency !== to.currency) {
-      if (!input.toAmount) throw badInput('toAmount', `toAmount is required: the accounts are in ${from.currency} and ${to.currency}`);
-      toAmount = amountOf(input.toAmount, to.currency, 'toAmount');
-      if (toAmount <= 0n) throw badInput('toAmount', 'toAmount must be positive');
-    } else if (input.toAmount && amountOf(input.toAmount, to.currency, 'toAmount') !== amount) {
-      throw badInput('toAmount', 'toAmount must equal amount when both accounts share a currency');
-    }
-    const date = parseDate(input.date, 'date');
-    const transferCategory = defaultCategoryId(user.id, 'transfer');
-    const description = optionalText(input.description, 'description', 500);
-    const [outId, inId] = [randomUUID(), randomUUID()];
-    const leg = (id: string, peer: string, account: AccountRecord, amountMinor: bigint, text: string): NewTransaction => ({
-      id,
-      userId: user.id,
-      accountId: account.id,
-      amountMinor,
-      currency: account.currency,
-      date,
-      description: description ?? text,
-      notes: null,
-      categoryId: transferCategory,
-      categorySource: 'USER',
-      transferPeerId: peer,
-      idempotencyKey: id === outId ? idempotencyKey : null,
-    });
-    const rows = [
-      leg(outId, inId, from, -amount, `Transfer to ${to.name}`),
-      leg(inId, outId, to, toAmount, `Transfer from ${from.name}`),
-    ];
-    return (await this.insert(user.id, rows, idempotencyKey, requestId))[0]!;
+    const earlier = await this.earlier(user.id, idempotencyKey);
+    if (earlier) return earlier;
+    const from = await this.ownAccount(user.id, input.fromAccountId, 'fromAccountId');
+    const to = await this.ownAccount(user.id, input.toAccountId, 'toAccountId');
+    const legs = transferLegs(input, { userId: user.id, from, to, ids: { out: this.newId(), in: this.newId() }, idempotencyKey });
+    return (await this.insert(user.id, legs, idempotencyKey, requestId))[0]!;
+  }
+
+  private async earlier(userId: string, idempotencyKey: string | null): Promise<TransactionRecord | null> {
+    return idempotencyKey ? this.d.transactions.findByIdempotencyKey(userId, idempotencyKey) : null;
   }
 
   private async insert(userId: string, rows: NewTransaction[], idempotencyKey: string | null, requestId: string) {
@@ -156,36 +116,7 @@ export class TransactionsService {
   }
 
   async update(user: AuthUser, id: string, input: UpdateTransactionInput, requestId: string): Promise<TransactionRecord> {
-    const updated = await this.d.transactions.updateWithEvents(
-      user.id,
-      id,
-      'transaction.updated',
-      (row, peer) => {
-        const self: TransactionChange = {};
-        const peerChange: TransactionChange = {};
-        if (input.amount !== null && input.amount !== undefined) {
-          self.amountMinor = amountOf(input.amount, row.currency, 'amount');
-          if (peer) {
-            // A transfer stays balanced: the other leg mirrors a new amount when it can.
-            if (peer.currency !== row.currency) {
-              throw badInput('amount', 'The legs of this transfer have different currencies: delete it and record it again');
-            }
-            if ((self.amountMinor < 0n) !== (row.amountMinor < 0n) || self.amountMinor === 0n) {
-              throw badInput('amount', 'A transfer leg keeps its direction');
-            }
-            peerChange.amountMinor = -self.amountMinor;
-          }
-        }
-        if (input.date !== null && input.date !== undefined) {
-          self.date = parseDate(input.date, 'date');
-          if (peer) peerChange.date = self.date;
-        }
-        if (input.description !== null && input.description !== undefined) self.description = text(input.description, 'description', 500);
-        if (input.notes !== undefined) self.notes = optionalText(input.notes, 'notes', 2000);
-        return { self, peer: peerChange };
-      },
-      requestId,
-    );
+    const updated = await this.d.transactions.updateWithEvents(user.id, id, 'transaction.updated', (row, peer) => updateChange(input, row, peer), requestId);
     if (!updated) throw notFound('Transaction');
     this.d.onEvents();
     return updated;
@@ -199,7 +130,7 @@ export class TransactionsService {
 
   /** The user's own choice or correction of a category. */
   async categorize(user: AuthUser, id: string, categoryId: string, requestId: string): Promise<TransactionRecord> {
-    const category = await this.ownCategory(user, categoryId, requestId);
+    const category = await this.ownCategory(user, categoryId);
     const updated = await this.d.transactions.updateWithEvents(
       user.id,
       id,
