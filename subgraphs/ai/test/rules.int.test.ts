@@ -9,7 +9,7 @@ import { createPrisma, type AiPrisma } from '../src/db.js';
 import { loadConfig, startAiSubgraph } from '../src/index.js';
 import { categoryProcessor } from '../src/jobs/category.processor.js';
 import { KnownCategoriesRepository } from '../src/modules/categories/known-categories.repository.js';
-import { categoryCreated } from './categories.js';
+import { categoryCreated } from './factories.js';
 
 // Its own queues: no other test's worker takes these category events.
 const config = loadConfig(testEnv({ AI_PORT: '0', CATEGORY_SYNC_WAIT_MS: '2000', REDIS_PREFIX: `centavo-test-rules-${randomUUID().slice(0, 8)}:` }));

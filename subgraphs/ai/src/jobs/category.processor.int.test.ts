@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CategoryDirectory, defaultCategoryId } from '@centavo/categories';
 import { createLogger } from '@centavo/logger';
 import { testEnv } from '@centavo/testing';
-import { categoryCreated } from '../../test/categories.js';
+import { categoryCreated } from '../../test/factories.js';
 import { loadConfig } from '../config.js';
 import { createPrisma, type AiPrisma } from '../db.js';
 import { KnownCategoriesRepository } from '../modules/categories/known-categories.repository.js';
