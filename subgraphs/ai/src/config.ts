@@ -1,11 +1,14 @@
-import { DEFAULT_PORTS, envBoolean, loadSubgraphConfig, z } from '@centavo/config';
+import { envBoolean, loadSubgraphConfig, z } from '@centavo/config';
 
 export const loadConfig = (env: Record<string, string | undefined> = process.env) =>
   loadSubgraphConfig(
     'ai',
     {
-      /** Where the ai domain resolves Category references to check a rule's category. */
-      BUDGET_SUBGRAPH_URL: z.url().default(`http://127.0.0.1:${DEFAULT_PORTS.budget}/graphql`),
+      /**
+       * How long createRule waits for a custom category it does not know yet to arrive by the budget
+       * domain's category events (created a moment ago) before answering NOT_FOUND; 0 = no wait.
+       */
+      CATEGORY_SYNC_WAIT_MS: z.coerce.number().int().min(0).default(3000),
       /** Below this model confidence a transaction stays uncategorized (with suggestions). */
       CATEGORIZE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
       /** Users' corrections to default categories also train the global model (one installation's users). */

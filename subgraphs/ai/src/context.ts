@@ -1,25 +1,15 @@
-import DataLoader from 'dataloader';
-import { ownedLoader, type BaseContext } from '@centavo/server';
-import type { CategorizationRecord, CategorizationRepository } from './modules/categorization/categorization.repository.js';
+import type { BaseContext } from '@centavo/server';
+import type { AiDomain, AiLoaders } from './domain.js';
 import type { CategorizationService } from './modules/categorization/categorization.service.js';
-import type { RuleRecord, RulesRepository } from './modules/rules/rules.repository.js';
 import type { RulesService } from './modules/rules/rules.service.js';
 
+/** What the ai resolvers get: the caller, its services and this request's loaders. */
 export interface AiContext extends BaseContext {
   rules: RulesService;
-  rulesRepo: RulesRepository;
   categorization: CategorizationService;
-  loaders: {
-    rule: DataLoader<string, RuleRecord | null>;
-    /** The decision about a transaction, by transaction id. */
-    categorization: DataLoader<string, CategorizationRecord | null>;
-  };
+  loaders: AiLoaders;
 }
 
-/** Per-request loaders, scoped to the caller: another user's ids load as null. */
-export function createLoaders(userId: string | undefined, rules: RulesRepository, decisions: CategorizationRepository): AiContext['loaders'] {
-  return {
-    rule: ownedLoader(userId, (u, ids) => rules.findManyForUser(u, ids), 'id'),
-    categorization: ownedLoader(userId, (u, ids) => decisions.findForUser(u, ids), 'transactionId'),
-  };
-}
+export const aiContext =
+  (domain: AiDomain) =>
+  (base: BaseContext): AiContext => ({ ...base, rules: domain.rules, categorization: domain.categorization, loaders: domain.loaders(base.user?.id) });

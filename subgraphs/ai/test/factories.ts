@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { TransactionEvent, TransactionSnapshot } from '@centavo/jobs';
+import type { CategoryEvent, TransactionEvent, TransactionSnapshot } from '@centavo/jobs';
 
 /** A transaction event as the outbox relay sends it; `transaction` overrides the defaults. */
 export function transactionEvent(
@@ -24,5 +24,15 @@ export function transactionEvent(
       transferPeerId: null,
       ...transaction,
     },
+  };
+}
+
+/** A category event as the budget domain's outbox relay sends it; `category` overrides the defaults. */
+export function categoryCreated(category: Partial<CategoryEvent['category']> & Pick<CategoryEvent['category'], 'userId'>): CategoryEvent {
+  return {
+    eventId: randomUUID(),
+    type: 'category.created',
+    occurredAt: new Date().toISOString(),
+    category: { id: randomUUID(), slug: 'weekend-trips', kind: 'EXPENSE', ...category },
   };
 }

@@ -2,22 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultCategoryId } from '@centavo/categories';
 import type { SubgraphServer } from '@centavo/server';
-import { startBudgetSubgraph, loadConfig as budgetConfig } from '@centavo/subgraph-budget';
 import { graphql, mintToken, ok, testEnv, type GraphQLResponse } from '@centavo/testing';
 import { loadConfig, startAiSubgraph } from '../src/index.js';
 
 // The security review's attack, replayed at the default quotas (50 REGEX rules, 500 instructions
 // each, 5,000 per user): the worst patterns a user may still store, then long descriptions.
-let budget: SubgraphServer;
 let ai: SubgraphServer;
 beforeAll(async () => {
-  budget = await startBudgetSubgraph(budgetConfig(testEnv({ BUDGET_PORT: '0' })));
-  ai = await startAiSubgraph(loadConfig(testEnv({ AI_PORT: '0', BUDGET_SUBGRAPH_URL: budget.url })));
+  ai = await startAiSubgraph(loadConfig(testEnv({ AI_PORT: '0' })));
 });
 afterAll(async () => {
   await ai?.stop();
-  await budget?.stop();
 });
 
 setFlagsFromString('--expose-gc');
@@ -48,9 +45,9 @@ const failure = (res: GraphQLResponse<unknown>) => res.errors?.[0]?.extensions;
 
 describe('a user filling the REGEX quota with the worst patterns allowed', () => {
   it('cannot store the reported patterns, and categorizing long descriptions stays quick and small', async () => {
-    const token = await mintToken(randomUUID());
-    const { categories } = await ok<{ categories: { id: string; slug: string }[] }>(budget.url, `{ categories { id slug } }`, {}, token);
-    const categoryId = categories.find((c) => c.slug === 'fuel')!.id;
+    const userId = randomUUID();
+    const token = await mintToken(userId);
+    const categoryId = defaultCategoryId(userId, 'fuel');
     const create = (value: string) =>
       graphql(ai.url, `mutation ($input: RuleInput!) { createRule(input: $input) { id } }`, { input: { field: 'DESCRIPTION', operator: 'REGEX', value, categoryId } }, token);
 

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultCategoryId } from '@centavo/categories';
-import { createQueue, createWorker, enqueue, retrainModel, type TransactionEvent } from '@centavo/jobs';
+import { createQueue, enqueue, retrainModel, runProcessors, type TransactionEvent } from '@centavo/jobs';
 import { createLogger } from '@centavo/logger';
 import { testEnv } from '@centavo/testing';
 import { loadConfig } from '../src/config.js';
 import { createPrisma, type AiPrisma } from '../src/db.js';
+import { retrainProcessor } from '../src/jobs/retrain.processor.js';
 import { createColdCategorizer } from '../src/modules/categorization/cold-categorizer.js';
 import { ModelTraining } from '../src/modules/training/model-training.js';
 import { TrainingRepository } from '../src/modules/training/training.repository.js';
@@ -72,27 +73,21 @@ describe('retraining the global model from corrections', () => {
     // Two trainings on a worker thread each: seconds on a quiet machine, far more on a busy one.
   }, 120_000);
 
-  it('runs as a BullMQ job', async () => {
+  it('runs as a BullMQ job, by the worker\'s retrain processor', async () => {
     const cold = createColdCategorizer(0.5);
     const training = new ModelTraining(new TrainingRepository(prisma), cold, logger, { globalLearning: true, retrainAfter: 1000 });
     const queue = createQueue(config, retrainModel.queue);
-    let resolveDone: (r: { version: string }) => void = () => undefined;
-    const done = new Promise<{ version: string }>((resolve) => (resolveDone = resolve));
-    const worker = createWorker(
-      config,
-      retrainModel,
-      async () => {
-        const result = await training.retrain();
-        versions.push(result.version);
-        resolveDone(result);
-        return result;
-      },
-      logger,
-    );
-    await enqueue(queue, retrainModel, { reason: 'test' }, `retrain-${randomUUID()}`);
-    const result = await done;
+    const running = await runProcessors(config, [retrainProcessor(training, config)], logger);
+    const jobId = `retrain-${randomUUID()}`;
+    await enqueue(queue, retrainModel, { reason: 'test' }, jobId);
+    let result: { version: string } | undefined;
+    while (!result) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      result = (await queue.getJob(jobId))?.returnvalue as { version: string } | undefined;
+    }
+    versions.push(result.version);
     expect(cold.version).toBe(result.version);
-    await worker.close();
+    await running.close();
     await queue.obliterate({ force: true });
     await queue.close();
   }, 120_000);

@@ -1,31 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BudgetCategories } from '@centavo/budget-client';
+import { defaultCategoryId } from '@centavo/categories';
 import type { SubgraphServer } from '@centavo/server';
-import { startBudgetSubgraph, loadConfig as budgetConfig } from '@centavo/subgraph-budget';
 import { graphql, mintToken, ok, testEnv, type GraphQLResponse } from '@centavo/testing';
 import { loadConfig, startAiSubgraph } from '../src/index.js';
 
 // Small quotas, so the boundaries are quick to reach; the per-rule program size keeps its default (500).
 const QUOTAS = { MAX_RULES_PER_USER: '12', MAX_REGEX_RULES_PER_USER: '4', MAX_REGEX_PROGRAM_SIZE_PER_USER: '300' };
 
-let budget: SubgraphServer;
 let ai: SubgraphServer;
 beforeAll(async () => {
-  budget = await startBudgetSubgraph(budgetConfig(testEnv({ BUDGET_PORT: '0' })));
-  ai = await startAiSubgraph(loadConfig(testEnv({ AI_PORT: '0', BUDGET_SUBGRAPH_URL: budget.url, ...QUOTAS })));
+  ai = await startAiSubgraph(loadConfig(testEnv({ AI_PORT: '0', ...QUOTAS })));
 });
 afterAll(async () => {
   await ai?.stop();
-  await budget?.stop();
 });
 
 const CREATE = `mutation ($input: RuleInput!) { createRule(input: $input) { id } }`;
 
+// A default category: its id is derived from the user's, as every domain knows it.
 async function newUser(): Promise<{ token: string; fuel: string }> {
-  const token = await mintToken(randomUUID());
-  const { categories } = await ok<{ categories: { id: string; slug: string }[] }>(budget.url, `{ categories { id slug } }`, {}, token);
-  return { token, fuel: categories.find((c) => c.slug === 'fuel')!.id };
+  const id = randomUUID();
+  return { token: await mintToken(id), fuel: defaultCategoryId(id, 'fuel') };
 }
 
 const create = (user: { token: string; fuel: string }, value: string, operator = 'CONTAINS') =>
@@ -85,19 +81,5 @@ describe('per-user rule quotas', () => {
     const res = await create(user, '[a-z]{141}x', 'REGEX');
     expect(failure(res)).toEqual({ code: 'LIMIT_EXCEEDED', resource: 'regexProgramSize', limit: 300, field: 'value' });
     expect((await create(user, '^pix', 'REGEX')).errors).toBeUndefined();
-  });
-});
-
-describe("other domains' category cache", () => {
-  it('keeps within its budget in bytes, dropping the least recently used users', async () => {
-    const users = await Promise.all(Array.from({ length: 5 }, () => mintToken(randomUUID()).then((token) => ({ id: randomUUID(), token }))));
-    const probe = new BudgetCategories(budget.url);
-    await probe.list(users[0]!);
-    // Room for about two users' default categories.
-    const maxBytes = Math.floor(probe.cacheStats.bytes * 2.5);
-    const categories = new BudgetCategories(budget.url, { maxBytes });
-    for (const user of users) await categories.list(user);
-    expect(categories.cacheStats.bytes).toBeLessThanOrEqual(maxBytes);
-    expect(categories.cacheStats.users).toBe(2);
   });
 });

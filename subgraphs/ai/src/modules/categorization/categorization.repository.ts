@@ -22,6 +22,15 @@ export interface CategorizationRecord {
   transactionVersion: number;
 }
 
+/** A decision that chose a category (served as Categorization). */
+export type SureDecision = CategorizationRecord & { categoryId: string };
+
+/** A transaction as the ai subgraph serves it: its id and the latest decision about it, if any. */
+export interface TransactionDecision {
+  id: string;
+  decision: CategorizationRecord | null;
+}
+
 export interface MemoryRecord {
   merchant: string;
   categoryId: string;

@@ -1,55 +1,61 @@
 import { badInput } from '@centavo/errors';
 import { MoneyError, parseScaled } from '@centavo/money';
-import { isUuid, requireUser } from '@centavo/server';
-import type { AiContext } from '../../context.js';
+import { isUuid, requireUser, type ObjectResolvers } from '@centavo/server';
+import type {
+  Category,
+  CategorizationResolvers,
+  CategorySuggestionResolvers,
+  QueryResolvers,
+  TransactionResolvers,
+} from '../../resolvers.generated.js';
 import { RULE_AMOUNT_SCALE } from '../rules/rules.service.js';
-import type { CategorizationRecord } from './categorization.repository.js';
+import type { SuggestionRecord, SureDecision, TransactionDecision } from './categorization.repository.js';
 
-const category = (id: string) => ({ __typename: 'Category', id });
+const category = (id: string): Category => ({ __typename: 'Category', id });
+
+/** A signed amount with up to RULE_AMOUNT_SCALE decimals, scaled; anything else is BAD_USER_INPUT on amount. */
+function scaledAmount(amount: string): bigint {
+  try {
+    return parseScaled(amount, RULE_AMOUNT_SCALE);
+  } catch (error) {
+    if (error instanceof MoneyError) throw badInput('amount', `amount: ${error.message}`);
+    throw error;
+  }
+}
+
+const Query = {
+  suggestCategories: (_, { description, amount, limit: given }, ctx) => {
+    const user = requireUser(ctx);
+    const limit = given ?? 3;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 29) throw badInput('limit', 'limit must be between 1 and 29');
+    if (!description.trim()) throw badInput('description', 'description must not be empty');
+    if (description.length > 500) throw badInput('description', 'description must have at most 500 characters');
+    const scaled = scaledAmount(amount);
+    return ctx.categorization.suggest(user.id, { description, cents: scaled / 100n, absScaled: scaled < 0n ? -scaled : scaled }, limit);
+  },
+} satisfies QueryResolvers;
+
+const TransactionType = {
+  __resolveReference: async (ref, ctx) => {
+    requireUser(ctx);
+    return { id: ref.id, decision: isUuid(ref.id) ? await ctx.loaders.categorization.load(ref.id) : null };
+  },
+  // An unsure decision (no category) is served as no categorization, with its suggestions.
+  categorization: (t) => (t.decision?.categoryId ? { ...t.decision, categoryId: t.decision.categoryId } : null),
+  suggestions: (t) => t.decision?.suggestions ?? [],
+} satisfies ObjectResolvers<TransactionResolvers, TransactionDecision>;
+
+const CategorizationType = {
+  category: (d) => category(d.categoryId),
+} satisfies ObjectResolvers<CategorizationResolvers, SureDecision>;
+
+const CategorySuggestionType = {
+  category: (s) => category(s.categoryId),
+} satisfies ObjectResolvers<CategorySuggestionResolvers, SuggestionRecord>;
 
 export const categorizationResolvers = {
-  Query: {
-    suggestCategories: async (
-      _: unknown,
-      args: { description: string; amount: string; limit?: number | null },
-      ctx: AiContext,
-    ) => {
-      const user = requireUser(ctx);
-      const limit = args.limit ?? 3;
-      if (!Number.isInteger(limit) || limit < 1 || limit > 29) throw badInput('limit', 'limit must be between 1 and 29');
-      if (!args.description.trim()) throw badInput('description', 'description must not be empty');
-      if (args.description.length > 500) throw badInput('description', 'description must have at most 500 characters');
-      let scaled: bigint;
-      try {
-        scaled = parseScaled(args.amount, RULE_AMOUNT_SCALE);
-      } catch (error) {
-        if (error instanceof MoneyError) throw badInput('amount', `amount: ${error.message}`);
-        throw error;
-      }
-      const suggestions = await ctx.categorization.suggest(
-        user.id,
-        { description: args.description, cents: scaled / 100n, absScaled: scaled < 0n ? -scaled : scaled },
-        limit,
-      );
-      return suggestions.map((s) => ({ category: category(s.categoryId), confidence: s.confidence }));
-    },
-  },
-  Transaction: {
-    __resolveReference: async (ref: { id: string }, ctx: AiContext) => {
-      requireUser(ctx);
-      return { id: ref.id, decision: isUuid(ref.id) ? await ctx.loaders.categorization.load(ref.id) : null };
-    },
-    categorization: (t: { decision: CategorizationRecord | null }) =>
-      t.decision?.categoryId
-        ? {
-            category: category(t.decision.categoryId),
-            confidence: t.decision.confidence,
-            source: t.decision.source,
-            explanation: t.decision.explanation,
-            modelVersion: t.decision.modelVersion,
-          }
-        : null,
-    suggestions: (t: { decision: CategorizationRecord | null }) =>
-      (t.decision?.suggestions ?? []).map((s) => ({ category: category(s.categoryId), confidence: s.confidence })),
-  },
+  Query,
+  Transaction: TransactionType,
+  Categorization: CategorizationType,
+  CategorySuggestion: CategorySuggestionType,
 };

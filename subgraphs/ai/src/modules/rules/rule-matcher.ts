@@ -1,5 +1,5 @@
 import { RE2JS } from 're2js';
-import { ByteLru } from '@centavo/budget-client';
+import { ByteLru } from './byte-lru.js';
 import { badInput, DomainError } from '@centavo/errors';
 import { expandedSize } from './regex-size.js';
 

@@ -1,32 +1,33 @@
 import { notFound } from '@centavo/errors';
-import { isUuid, requireUser } from '@centavo/server';
-import type { AiContext } from '../../context.js';
+import { isUuid, requireUser, type ObjectResolvers } from '@centavo/server';
+import type { MutationResolvers, QueryResolvers, RuleResolvers } from '../../resolvers.generated.js';
 import type { RuleRecord } from './rules.repository.js';
-import type { RuleInput } from './rules.service.js';
 
-export const rulesResolvers = {
-  Query: {
-    rules: (_: unknown, __: unknown, ctx: AiContext) => ctx.rulesRepo.listByUser(requireUser(ctx).id),
+const Query = {
+  rules: (_, __, ctx) => ctx.rules.list(requireUser(ctx).id),
+} satisfies QueryResolvers;
+
+const Mutation = {
+  createRule: (_, { input }, ctx) => {
+    const user = requireUser(ctx);
+    if (!isUuid(input.categoryId)) throw notFound('Category');
+    return ctx.rules.create(user.id, input);
   },
-  Mutation: {
-    createRule: (_: unknown, args: { input: RuleInput }, ctx: AiContext) => {
-      const user = requireUser(ctx);
-      if (!isUuid(args.input.categoryId)) throw notFound('Category');
-      return ctx.rules.create(user, args.input, ctx.requestId);
-    },
-    deleteRule: (_: unknown, args: { id: string }, ctx: AiContext) => {
-      const user = requireUser(ctx);
-      if (!isUuid(args.id)) throw notFound('Rule');
-      return ctx.rules.delete(user.id, args.id);
-    },
+  deleteRule: (_, { id }, ctx) => {
+    const user = requireUser(ctx);
+    if (!isUuid(id)) throw notFound('Rule');
+    return ctx.rules.delete(user.id, id);
   },
-  Rule: {
-    __resolveReference: (ref: { id: string }, ctx: AiContext) => {
-      requireUser(ctx);
-      return isUuid(ref.id) ? ctx.loaders.rule.load(ref.id) : null;
-    },
-    minAmount: (rule: RuleRecord) => rule.minAmount?.toString() ?? null,
-    maxAmount: (rule: RuleRecord) => rule.maxAmount?.toString() ?? null,
-    category: (rule: RuleRecord) => ({ __typename: 'Category', id: rule.categoryId }),
+} satisfies MutationResolvers;
+
+const RuleType = {
+  __resolveReference: (ref, ctx) => {
+    requireUser(ctx);
+    return isUuid(ref.id) ? ctx.loaders.rule.load(ref.id) : null;
   },
-};
+  minAmount: (rule) => rule.minAmount?.toString() ?? null,
+  maxAmount: (rule) => rule.maxAmount?.toString() ?? null,
+  category: (rule) => ({ __typename: 'Category', id: rule.categoryId }),
+} satisfies ObjectResolvers<RuleResolvers, RuleRecord>;
+
+export const rulesResolvers = { Query, Mutation, Rule: RuleType };

@@ -1,19 +1,9 @@
 import { badInput, limitExceeded, notFound } from '@centavo/errors';
 import { MoneyError, parseScaled } from '@centavo/money';
-import type { RuleField, RuleOperator } from '../../generated/prisma/client.js';
-import type { BudgetCategories } from '@centavo/budget-client';
+import type { CategoryDirectory } from '@centavo/categories';
+import type { RuleInput } from '../../resolvers.generated.js';
 import { MAX_RULE_VALUE_LENGTH, type RuleMatcher } from './rule-matcher.js';
 import type { RuleRecord, RulesRepository } from './rules.repository.js';
-
-export interface RuleInput {
-  field: RuleField;
-  operator: RuleOperator;
-  value: string;
-  minAmount?: string | null;
-  maxAmount?: string | null;
-  categoryId: string;
-  priority?: number | null;
-}
 
 /** Rule amount bounds: up to 4 decimals, compared with a transaction's absolute amount. */
 export const RULE_AMOUNT_SCALE = 4;
@@ -43,12 +33,18 @@ export const DEFAULT_RULE_QUOTAS: RuleQuotas = { maxRules: 500, maxRegexRules: 5
 export class RulesService {
   constructor(
     private readonly rules: RulesRepository,
-    private readonly categories: BudgetCategories,
+    /** The user's categories as the ai domain knows them (defaults derived, custom ones from category events). */
+    private readonly categories: CategoryDirectory,
     private readonly matcher: RuleMatcher,
     private readonly quotas: RuleQuotas = DEFAULT_RULE_QUOTAS,
   ) {}
 
-  async create(caller: { id: string; token: string }, input: RuleInput, requestId: string): Promise<RuleRecord> {
+  /** The user's rules, highest priority first. */
+  list(userId: string): Promise<RuleRecord[]> {
+    return this.rules.listByUser(userId);
+  }
+
+  async create(userId: string, input: RuleInput): Promise<RuleRecord> {
     const value = input.value.trim();
     if (!value) throw badInput('value', 'Rule value must not be empty');
     if (value.length > MAX_RULE_VALUE_LENGTH) {
@@ -60,11 +56,9 @@ export class RulesService {
     if (min !== null && max !== null && min > max) throw badInput('maxAmount', 'maxAmount must not be below minAmount');
     const priority = input.priority ?? 0;
     if (priority < -1000 || priority > 1000) throw badInput('priority', 'priority must be between -1000 and 1000');
-    if (!(await this.categories.find(caller, input.categoryId, requestId))) {
-      throw notFound('Category');
-    }
+    if (!(await this.categories.find(userId, input.categoryId))) throw notFound('Category');
     const rule = {
-      userId: caller.id,
+      userId,
       field: input.field,
       operator: input.operator,
       value,

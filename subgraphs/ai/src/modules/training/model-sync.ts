@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { connectionErrorLogger, type Logger } from '@centavo/logger';
 import type { ModelTraining } from './model-training.js';
 
-interface SyncConfig {
+export interface SyncConfig {
   REDIS_URL: string;
   REDIS_PREFIX: string;
 }
