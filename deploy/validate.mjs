@@ -72,11 +72,8 @@ else {
   for (const [k, v] of Object.entries(want)) if (data[k] !== v) fail(configMap.where, `${k} must be "${v}"`);
   if (!data.LOG_LEVEL) fail(configMap.where, 'LOG_LEVEL missing');
   for (const v of Object.values(data)) if (typeof v !== 'string') fail(configMap.where, `every value must be a string (got ${JSON.stringify(v)})`);
-  for (const name of ['auth', 'transactions', 'budget', 'ai']) {
-    const key = `${name.toUpperCase()}_SUBGRAPH_URL`;
-    const expected = `http://${name}.${NAMESPACE}.svc.cluster.local:${PORTS[name]}/graphql`;
-    if (data[key] !== expected) fail(configMap.where, `${key} must be ${expected}`);
-  }
+  // Shared by every module: a subgraph URL here would hand it to modules that must not call subgraphs.
+  for (const key of Object.keys(data)) if (key.endsWith('_SUBGRAPH_URL')) fail(configMap.where, `${key} belongs in the gateway Deployment only`);
 }
 
 const secret = byName('Secret', 'centavo');
@@ -150,6 +147,23 @@ for (const module of MODULES) {
   }
   if (container.startupProbe && !portOk(container.startupProbe.httpGet?.port)) fail(where, 'startupProbe must be httpGet on the module port');
 }
+
+// Only the gateway calls subgraphs over HTTP; the domains exchange data as events (no HTTP between domains).
+const SUBGRAPHS = ['auth', 'transactions', 'budget', 'ai'];
+for (const module of MODULES) {
+  const dep = byName('Deployment', module);
+  const env = dep?.obj.spec?.template?.spec?.containers?.[0]?.env ?? [];
+  const urls = Object.fromEntries(env.filter((e) => e.name.endsWith('_SUBGRAPH_URL')).map((e) => [e.name, e.value]));
+  if (module !== 'gateway') {
+    for (const key of Object.keys(urls)) fail(dep.where, `${key}: only the gateway calls subgraphs`);
+    continue;
+  }
+  for (const name of SUBGRAPHS) {
+    const key = `${name.toUpperCase()}_SUBGRAPH_URL`;
+    const expected = `http://${name}.${NAMESPACE}.svc.cluster.local:${PORTS[name]}/graphql`;
+    if (dep && urls[key] !== expected) fail(dep.where, `${key} must be ${expected}`);
+  }
+}
 for (const d of ofKind('Deployment')) if (!MODULES.includes(d.obj.metadata.name)) fail(d.where, 'unknown module');
 
 for (const { where, obj } of ofKind('Service')) {
@@ -193,7 +207,7 @@ const ALLOWED_CALLERS = {
   gateway: ['*', 'ns:monitoring'],
   auth: ['gateway', 'ns:monitoring'],
   transactions: ['gateway', 'ns:monitoring'],
-  budget: ['ai', 'gateway', 'ns:monitoring', 'transactions'],
+  budget: ['gateway', 'ns:monitoring'],
   ai: ['gateway', 'ns:monitoring'],
   worker: ['ns:monitoring'],
 };
@@ -260,6 +274,11 @@ for (const [name, s] of Object.entries(services)) {
 const published = (name, port) => (services[name]?.ports ?? []).some((p) => String(p).startsWith(`127.0.0.1:${port}:`));
 if (!published('jaeger', 16686)) fail('docker-compose.yml', 'jaeger UI must be on 127.0.0.1:16686');
 if (!published('grafana', 3000)) fail('docker-compose.yml', 'grafana must be on 127.0.0.1:3000');
+for (const name of MODULES.filter((m) => m !== 'gateway')) {
+  for (const key of Object.keys(services[name]?.environment ?? {})) {
+    if (key.endsWith('_SUBGRAPH_URL')) fail('docker-compose.yml', `${name}: ${key}: only the gateway calls subgraphs`);
+  }
+}
 if (!['true', true].includes(services.jaeger?.environment?.COLLECTOR_OTLP_ENABLED)) fail('docker-compose.yml', 'jaeger: COLLECTOR_OTLP_ENABLED must be true');
 
 // ---------------------------------------------------------------- observability/

@@ -50,16 +50,51 @@ export function planRefetch(
   operation: OperationDefinitionNode,
   rawVariables: Record<string, unknown> | null | undefined,
 ): RefetchPlan | { errors: readonly GraphQLError[] } {
+  const fragments = new Map(document.definitions.filter(isFragment).map((f) => [f.name.value, f]));
+  const root = subscribedField(sub, operation, fragments, rawVariables);
+  if ('errors' in root) return root;
+  const { field, responseKey, selectionSet, args } = root;
+  const idVariable = freshVariableName(operation);
+  const used = usedFragments(selectionSet, fragments);
+  const usedVariables = variablesIn([selectionSet, ...used]);
+  const query = refetchQuery({ operation, queryField: field.queryField, responseKey, selectionSet, idVariable, usedVariables });
+  const variables = Object.fromEntries(
+    Object.entries(rawVariables ?? {}).filter(([key]) => usedVariables.has(key) && key !== idVariable),
+  );
+  const filterValue = field.filterArg ? args[field.filterArg] : undefined;
+  return {
+    field,
+    responseKey,
+    query: print({ kind: Kind.DOCUMENT, definitions: [query, ...used] }),
+    variables,
+    idVariable,
+    ...(filterValue === undefined ? {} : { filterId: String(filterValue) }),
+  };
+}
+
+interface SubscribedField {
+  field: SubscriptionField;
+  responseKey: string;
+  /** The selections under the field, merged from every node of its response key. */
+  selectionSet: SelectionSetNode;
+  args: Record<string, unknown>;
+}
+
+/** The one field the operation subscribes to, its arguments and its selection. */
+function subscribedField(
+  sub: SubscriptionSchema,
+  operation: OperationDefinitionNode,
+  fragments: Map<string, FragmentDefinitionNode>,
+  rawVariables: Record<string, unknown> | null | undefined,
+): SubscribedField | { errors: readonly GraphQLError[] } {
   const coerced = getVariableValues(sub.schema, operation.variableDefinitions ?? [], rawVariables ?? {});
   if (coerced.errors) return { errors: coerced.errors };
-  const fragments = new Map(document.definitions.filter(isFragment).map((f) => [f.name.value, f]));
   const rootFields = collectFields(operation.selectionSet, fragments, coerced.coerced);
   const first = rootFields[0];
   if (!first) return { errors: [new GraphQLError('The subscription selects no field')] };
   const field = sub.fields.find((f) => f.name === first.name.value);
   const fieldDef = sub.schema.getSubscriptionType()?.getFields()[first.name.value];
   if (!field || !fieldDef) return { errors: [new GraphQLError(`Cannot subscribe to "${first.name.value}"`, { nodes: first })] };
-
   let args: Record<string, unknown>;
   try {
     args = getArgumentValues(fieldDef, first, coerced.coerced);
@@ -71,23 +106,37 @@ export function planRefetch(
   const selections = rootFields
     .filter((f) => (f.alias?.value ?? f.name.value) === responseKey)
     .flatMap((f) => f.selectionSet?.selections ?? []);
-  const selectionSet: SelectionSetNode = { kind: Kind.SELECTION_SET, selections };
+  return { field, responseKey, selectionSet: { kind: Kind.SELECTION_SET, selections }, args };
+}
 
+/** `eventId`, or `eventId1`, `eventId2`... when the operation declares it already. */
+function freshVariableName(operation: OperationDefinitionNode): string {
   const declared = new Set((operation.variableDefinitions ?? []).map((d) => d.variable.name.value));
   let idVariable = 'eventId';
   for (let i = 1; declared.has(idVariable); i++) idVariable = `eventId${i}`;
+  return idVariable;
+}
 
-  const used = usedFragments(selectionSet, fragments);
-  const usedVariables = variablesIn([selectionSet, ...used]);
-  const queryField: FieldNode = {
+interface RefetchQueryParts {
+  operation: OperationDefinitionNode;
+  queryField: string;
+  responseKey: string;
+  selectionSet: SelectionSetNode;
+  idVariable: string;
+  usedVariables: Set<string>;
+}
+
+/** `query <name>($used..., $eventId: ID!) { <responseKey>: <queryField>(id: $eventId) { ... } }` */
+function refetchQuery({ operation, queryField, responseKey, selectionSet, idVariable, usedVariables }: RefetchQueryParts): OperationDefinitionNode {
+  const field: FieldNode = {
     kind: Kind.FIELD,
-    alias: responseKey === field.queryField ? undefined : name(responseKey),
-    name: name(field.queryField),
+    alias: responseKey === queryField ? undefined : name(responseKey),
+    name: name(queryField),
     arguments: [{ kind: Kind.ARGUMENT, name: name('id'), value: { kind: Kind.VARIABLE, name: name(idVariable) } }],
     directives: [],
     selectionSet,
   };
-  const query: OperationDefinitionNode = {
+  return {
     kind: Kind.OPERATION_DEFINITION,
     operation: OperationTypeNode.QUERY,
     name: operation.name,
@@ -101,19 +150,7 @@ export function planRefetch(
       },
     ],
     directives: [],
-    selectionSet: { kind: Kind.SELECTION_SET, selections: [queryField] },
-  };
-  const variables = Object.fromEntries(
-    Object.entries(rawVariables ?? {}).filter(([key]) => usedVariables.has(key) && key !== idVariable),
-  );
-  const filterValue = field.filterArg ? args[field.filterArg] : undefined;
-  return {
-    field,
-    responseKey,
-    query: print({ kind: Kind.DOCUMENT, definitions: [query, ...used] }),
-    variables,
-    idVariable,
-    ...(filterValue === undefined ? {} : { filterId: String(filterValue) }),
+    selectionSet: { kind: Kind.SELECTION_SET, selections: [field] },
   };
 }
 

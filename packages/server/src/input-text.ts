@@ -13,6 +13,7 @@ import {
   type GraphQLNamedType,
   type GraphQLSchema,
   type OperationDefinitionNode,
+  type SelectionNode,
   type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
@@ -59,97 +60,127 @@ export function checkOperationText(
   operation: OperationDefinitionNode,
   variables: Record<string, unknown> = {},
 ): void {
+  checkItems(argumentsOf(schema, document, operation), { values: variables, seen: new Set() });
+}
+
+/** A selection set still to walk, with the type its fields belong to (when known). */
+type Pending = { set: SelectionSetNode; parent: GraphQLNamedType | null | undefined };
+
+interface SelectionWalk {
+  schema: GraphQLSchema;
+  fragments: Map<string, FragmentDefinitionNode>;
+  seenFragments: Set<string>;
+  items: Item[];
+}
+
+/** Every argument value of the operation: variable defaults, directives and fields, each fragment once. */
+function argumentsOf(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): Item[] {
   const items: Item[] = [];
-  const seenVariables = new Set<string>();
+  for (const definition of operation.variableDefinitions ?? []) {
+    if (definition.defaultValue) items.push({ ast: definition.defaultValue, type: undefined, field: definition.variable.name.value });
+  }
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
     if (definition.kind === 'FragmentDefinition') fragments.set(definition.name.value, definition);
   }
-  for (const definition of operation.variableDefinitions ?? []) {
-    if (definition.defaultValue) items.push({ ast: definition.defaultValue, type: undefined, field: definition.variable.name.value });
-  }
-  const directives = (nodes: readonly DirectiveNode[] | undefined) => {
-    for (const directive of nodes ?? []) {
-      for (const arg of directive.arguments ?? []) items.push({ ast: arg.value, type: undefined, field: arg.name.value });
-    }
-  };
-
+  const walk: SelectionWalk = { schema, fragments, seenFragments: new Set(), items };
   const root = { query: schema.getQueryType(), mutation: schema.getMutationType(), subscription: schema.getSubscriptionType() }[operation.operation];
-  const sets: { set: SelectionSetNode; parent: GraphQLNamedType | null | undefined }[] = [{ set: operation.selectionSet, parent: root }];
-  const seenFragments = new Set<string>();
-  directives(operation.directives);
+  const sets: Pending[] = [{ set: operation.selectionSet, parent: root }];
+  pushDirectiveArguments(items, operation.directives);
   while (sets.length > 0) {
     const { set, parent } = sets.pop()!;
-    for (const selection of set.selections) {
-      directives(selection.directives);
-      if (selection.kind === 'Field') {
-        const definition = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[selection.name.value] : undefined;
-        for (const arg of selection.arguments ?? []) {
-          const type = definition?.args?.find((a) => a.name === arg.name.value)?.type;
-          items.push({ ast: arg.value, type, field: arg.name.value });
-        }
-        if (selection.selectionSet) sets.push({ set: selection.selectionSet, parent: definition ? getNamedType(definition.type) : undefined });
-      } else if (selection.kind === 'InlineFragment') {
-        const parentType = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
-        sets.push({ set: selection.selectionSet, parent: parentType });
-      } else if (!seenFragments.has(selection.name.value)) {
-        seenFragments.add(selection.name.value);
-        const fragment = fragments.get(selection.name.value);
-        if (fragment) {
-          directives(fragment.directives);
-          sets.push({ set: fragment.selectionSet, parent: schema.getType(fragment.typeCondition.name.value) });
-        }
-      }
-    }
+    for (const selection of set.selections) sets.push(...visitSelection(walk, selection, parent));
   }
+  return items;
+}
 
+function pushDirectiveArguments(items: Item[], nodes: readonly DirectiveNode[] | undefined): void {
+  for (const directive of nodes ?? []) {
+    for (const arg of directive.arguments ?? []) items.push({ ast: arg.value, type: undefined, field: arg.name.value });
+  }
+}
+
+/** Takes a selection's arguments and returns the selection sets under it. */
+function visitSelection(walk: SelectionWalk, selection: SelectionNode, parent: Pending['parent']): Pending[] {
+  pushDirectiveArguments(walk.items, selection.directives);
+  if (selection.kind === 'Field') {
+    const definition = isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[selection.name.value] : undefined;
+    for (const arg of selection.arguments ?? []) {
+      const type = definition?.args?.find((a) => a.name === arg.name.value)?.type;
+      walk.items.push({ ast: arg.value, type, field: arg.name.value });
+    }
+    return selection.selectionSet ? [{ set: selection.selectionSet, parent: definition ? getNamedType(definition.type) : undefined }] : [];
+  }
+  if (selection.kind === 'InlineFragment') {
+    const parentType = selection.typeCondition ? walk.schema.getType(selection.typeCondition.name.value) : parent;
+    return [{ set: selection.selectionSet, parent: parentType }];
+  }
+  if (walk.seenFragments.has(selection.name.value)) return [];
+  walk.seenFragments.add(selection.name.value);
+  const fragment = walk.fragments.get(selection.name.value);
+  if (!fragment) return [];
+  pushDirectiveArguments(walk.items, fragment.directives);
+  return [{ set: fragment.selectionSet, parent: walk.schema.getType(fragment.typeCondition.name.value) }];
+}
+
+/** The request's variables; each is walked once, however many arguments use it. */
+interface Variables {
+  values: Record<string, unknown>;
+  seen: Set<string>;
+}
+
+function checkItems(items: Item[], variables: Variables): void {
   // An explicit stack: deeply nested input must not overflow the call stack.
   const shapes = new Map<unknown, Shape>();
   while (items.length > 0) {
     const item = items.pop()!;
-    const { type, field } = item;
     // Strings and other leaves first: most of a request, and they need no type.
-    if ('json' in item) {
-      const value = item.json;
-      if (typeof value === 'string') {
-        if (CONTROL.test(value)) throw rejection(field);
-        continue;
-      }
-      if (value === null || typeof value !== 'object') continue;
-    } else if (item.ast.kind === 'StringValue') {
-      if (CONTROL.test(item.ast.value)) throw rejection(field);
-      continue;
+    if (isLeaf(item)) continue;
+    let shape = shapes.get(item.type);
+    if (!shape) shapes.set(item.type, (shape = shapeOf(item.type)));
+    pushChildren(items, item, shape, variables);
+  }
+}
+
+/** True when the item holds nothing to walk; throws when it is a string with a control character. */
+function isLeaf(item: Item): boolean {
+  if ('json' in item) {
+    const value = item.json;
+    if (typeof value === 'string') {
+      if (CONTROL.test(value)) throw rejection(item.field);
+      return true;
     }
-    let shape = shapes.get(type);
-    if (!shape) shapes.set(type, (shape = shapeOf(type)));
-    const isList = 'ast' in item ? item.ast.kind === 'ListValue' : Array.isArray(item.json);
-    if (shape.item !== undefined && !isList) {
-      // A single value may stand for a list of one: it is an item.
-      items.push({ ...item, type: shape.item });
-      continue;
-    }
-    // Inside a scalar (a JSON value, an entity representation) keys are no input fields.
-    const itemType = shape.item ?? (shape.leaf ? type : undefined);
-    const { leaf, fields } = shape;
-    if ('ast' in item) {
-      const node = item.ast;
-      if (node.kind === 'ListValue') {
-        for (const value of node.values) items.push({ ast: value, type: itemType, field });
-      } else if (node.kind === 'ObjectValue') {
-        for (const f of node.fields) {
-          items.push({ ast: f.value, type: leaf ? type : fields?.[f.name.value]?.type, field: leaf ? field : f.name.value });
-        }
-      } else if (node.kind === 'Variable' && !seenVariables.has(node.name.value)) {
-        seenVariables.add(node.name.value);
-        items.push({ json: variables[node.name.value], type, field });
-      }
-    } else if (Array.isArray(item.json)) {
-      for (const element of item.json) items.push({ json: element, type: itemType, field });
-    } else {
-      for (const [key, v] of Object.entries(item.json as object)) {
-        items.push({ json: v, type: leaf ? type : fields?.[key]?.type, field: leaf ? field : key });
-      }
-    }
+    return value === null || typeof value !== 'object';
+  }
+  if (item.ast.kind !== 'StringValue') return false;
+  if (CONTROL.test(item.ast.value)) throw rejection(item.field);
+  return true;
+}
+
+function pushChildren(items: Item[], item: Item, shape: Shape, variables: Variables): void {
+  const isList = 'ast' in item ? item.ast.kind === 'ListValue' : Array.isArray(item.json);
+  if (shape.item !== undefined && !isList) {
+    // A single value may stand for a list of one: it is an item.
+    items.push({ ...item, type: shape.item });
+    return;
+  }
+  const { type, field } = item;
+  // Inside a scalar (a JSON value, an entity representation) keys are no input fields.
+  const itemType = shape.item ?? (shape.leaf ? type : undefined);
+  const member = (key: string) => (shape.leaf ? { type, field } : { type: shape.fields?.[key]?.type, field: key });
+  if ('json' in item) {
+    if (Array.isArray(item.json)) for (const element of item.json) items.push({ json: element, type: itemType, field });
+    else for (const [key, v] of Object.entries(item.json as object)) items.push({ json: v, ...member(key) });
+    return;
+  }
+  const node = item.ast;
+  if (node.kind === 'ListValue') {
+    for (const value of node.values) items.push({ ast: value, type: itemType, field });
+  } else if (node.kind === 'ObjectValue') {
+    for (const f of node.fields) items.push({ ast: f.value, ...member(f.name.value) });
+  } else if (node.kind === 'Variable' && !variables.seen.has(node.name.value)) {
+    variables.seen.add(node.name.value);
+    items.push({ json: variables.values[node.name.value], type, field });
   }
 }
 

@@ -6,6 +6,7 @@ import {
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import type { IncomingHttpHeaders } from 'node:http';
 import express from 'express';
 import type { DocumentNode } from 'graphql';
 import type { AuthRuntime, AuthUser, TokenVerifier } from '@centavo/auth-tokens';
@@ -65,9 +66,54 @@ export async function startSubgraphServer<TContext extends BaseContext>(
 ): Promise<SubgraphServer> {
   const { logger } = options;
   const limits = subgraphLimits(options.limits);
-  const schema = buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers }]);
-  // Inline traces feed Apollo Studio, which Centavo never reports to.
+  const apollo = createSubgraphApollo(options, limits);
+  await apollo.start();
+
+  const app = express();
+  app.disable('x-powered-by');
+  mountHealth(app, options.name, options.readiness);
+  app.use(
+    '/graphql',
+    express.json({ limit: options.bodyLimit ?? '1mb' }),
+    queryGuard(limits),
+    expressMiddleware(apollo, { context: async ({ req }) => contextOf(options, req.headers) }),
+  );
+  mountErrorHandling(app, logger);
+
+  const http = await listen(app, options.host, options.port);
+  logger.info({ url: `${http.url}/graphql` }, `${options.name} subgraph ready`);
+  return {
+    url: `${http.url}/graphql`,
+    http,
+    async stop() {
+      await http.close();
+      await apollo.stop();
+    },
+  };
+}
+
+function createSubgraphApollo<TContext extends BaseContext>(options: SubgraphServerOptions<TContext>, limits: QueryLimits): ApolloServer<TContext> {
+  const { logger } = options;
+  return new ApolloServer<TContext>({
+    schema: buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers }]),
+    introspection: options.introspection,
+    plugins: subgraphPlugins(options, limits),
+    parseOptions: { maxTokens: limits.MAX_QUERY_TOKENS },
+    includeStacktraceInErrorResponses: false,
+    formatError: (formatted, error) =>
+      formatLimitError(formatted) ??
+      formatError(
+        formatted,
+        error,
+        (internal) => logger.error({ err: internal }, 'internal error'),
+        (unavailable) => logger.warn({ err: unavailable }, 'dependency unavailable'),
+      ),
+  });
+}
+
+function subgraphPlugins<TContext extends BaseContext>(options: SubgraphServerOptions<TContext>, limits: QueryLimits): ApolloServerPlugin<TContext>[] {
   const plugins: ApolloServerPlugin<TContext>[] = [
+    // Inline traces feed Apollo Studio, which Centavo never reports to.
     ApolloServerPluginInlineTraceDisabled(),
     metricsPlugin<TContext>(options.name),
     inputTextPlugin<TContext>(),
@@ -84,51 +130,15 @@ export async function startSubgraphServer<TContext extends BaseContext>(
   ];
   if (!options.introspection) plugins.push(ApolloServerPluginLandingPageDisabled());
   plugins.push(queryLimitsPlugin<TContext>(limits));
-  const apollo = new ApolloServer<TContext>({
-    schema,
-    introspection: options.introspection,
-    plugins,
-    parseOptions: { maxTokens: limits.MAX_QUERY_TOKENS },
-    includeStacktraceInErrorResponses: false,
-    formatError: (formatted, error) =>
-      formatLimitError(formatted) ??
-      formatError(
-        formatted,
-        error,
-        (internal) => logger.error({ err: internal }, 'internal error'),
-        (unavailable) => logger.warn({ err: unavailable }, 'dependency unavailable'),
-      ),
-  });
-  await apollo.start();
+  return plugins;
+}
 
-  const app = express();
-  app.disable('x-powered-by');
-  mountHealth(app, options.name, options.readiness);
-  app.use(
-    '/graphql',
-    express.json({ limit: options.bodyLimit ?? '1mb' }),
-    queryGuard(limits),
-    expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        const requestId = requestIdOf(req.headers);
-        const child = logger.child({ requestId });
-        const { user } = await authenticate(options.verifier, req.headers);
-        return options.context({ user, requestId, logger: user ? child.child({ userId: user.id }) : child });
-      },
-    }),
-  );
-  mountErrorHandling(app, logger);
-
-  const http = await listen(app, options.host, options.port);
-  logger.info({ url: `${http.url}/graphql` }, `${options.name} subgraph ready`);
-  return {
-    url: `${http.url}/graphql`,
-    http,
-    async stop() {
-      await http.close();
-      await apollo.stop();
-    },
-  };
+/** The request's context: its id, the caller verified again, and the app's services and loaders. */
+async function contextOf<TContext extends BaseContext>(options: SubgraphServerOptions<TContext>, headers: IncomingHttpHeaders): Promise<TContext> {
+  const requestId = requestIdOf(headers);
+  const child = options.logger.child({ requestId });
+  const { user } = await authenticate(options.verifier, headers);
+  return options.context({ user, requestId, logger: user ? child.child({ userId: user.id }) : child });
 }
 
 /** The part of a Prisma client the bootstrap needs. */

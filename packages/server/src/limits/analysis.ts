@@ -147,28 +147,29 @@ export function measureOperation(
   rawVariables: Record<string, unknown> = {},
   defaultListSize = DEFAULT_LIST_SIZE,
 ): OperationMeasure {
-  const variables = withDefaults(operation, rawVariables);
-  const fragments = fragmentsOf(document);
   const root = schema.getRootType(operation.operation);
   if (!root) return { depth: 0, cost: 0 };
+  const meter = new OperationMeter(schema, fragmentsOf(document), withDefaults(operation, rawVariables), defaultListSize);
+  return meter.measureFields(root, collectFields(schema, meter.fragments, meter.variables, root, operation.selectionSet), false);
+}
+
+const ZERO: OperationMeasure = { depth: 0, cost: 0 };
+
+/** One operation's walk for measureOperation, with what it has measured already. */
+class OperationMeter {
   // The same fragment spread under many fields yields the same field nodes: measured once, so a
   // document that nests fragments cannot make this walk exponential.
-  const ids = new Map<FieldNode, number>();
-  const idOf = (node: FieldNode) => ids.get(node) ?? (ids.set(node, ids.size + 1), ids.size);
-  const memo = new Map<string, OperationMeasure>();
-  const ZERO: OperationMeasure = { depth: 0, cost: 0 };
+  private readonly ids = new Map<FieldNode, number>();
+  private readonly memo = new Map<string, OperationMeasure>();
 
-  const factorOf = (field: GraphQLField<unknown, unknown>, node: FieldNode, paged: boolean): { factor: number; pages: boolean } => {
-    if (field.args.some((a) => a.name === 'first')) {
-      const value = argumentsOf(node, variables).first ?? field.args.find((a) => a.name === 'first')?.defaultValue;
-      return { factor: typeof value === 'number' && value >= 0 ? value : defaultListSize, pages: true };
-    }
-    const representations = field.name === '_entities' ? argumentsOf(node, variables).representations : undefined;
-    if (Array.isArray(representations)) return { factor: representations.length, pages: false };
-    return { factor: isListType(getNullableType(field.type)) && !paged ? defaultListSize : 1, pages: false };
-  };
+  constructor(
+    private readonly schema: GraphQLSchema,
+    readonly fragments: Record<string, FragmentDefinitionNode>,
+    readonly variables: Record<string, unknown>,
+    private readonly defaultListSize: number,
+  ) {}
 
-  const measureFields = (type: GraphQLObjectType, fields: Map<string, readonly FieldNode[]>, paged: boolean): OperationMeasure => {
+  measureFields(type: GraphQLObjectType, fields: Map<string, readonly FieldNode[]>, paged: boolean): OperationMeasure {
     let depth = 0;
     let cost = 0;
     for (const nodes of fields.values()) {
@@ -178,32 +179,46 @@ export function measureOperation(
       cost += 1;
       depth = Math.max(depth, 1);
       if (!def || !first.selectionSet) continue;
-      const { factor, pages } = factorOf(def, first, paged);
-      const child = measureSelection(getNamedType(def.type), nodes, pages);
+      const { factor, pages } = this.factorOf(def, first, paged);
+      const child = this.measureSelection(getNamedType(def.type), nodes, pages);
       depth = Math.max(depth, 1 + child.depth);
       cost += factor * child.cost;
     }
     return { depth, cost };
-  };
+  }
 
-  const measureSelection = (type: GraphQLNamedType, nodes: readonly FieldNode[], paged: boolean): OperationMeasure => {
+  /** How many times a field's selection can be resolved, and whether the field is a page. */
+  private factorOf(field: GraphQLField<unknown, unknown>, node: FieldNode, paged: boolean): { factor: number; pages: boolean } {
+    if (field.args.some((a) => a.name === 'first')) {
+      const value = argumentsOf(node, this.variables).first ?? field.args.find((a) => a.name === 'first')?.defaultValue;
+      return { factor: typeof value === 'number' && value >= 0 ? value : this.defaultListSize, pages: true };
+    }
+    const representations = field.name === '_entities' ? argumentsOf(node, this.variables).representations : undefined;
+    if (Array.isArray(representations)) return { factor: representations.length, pages: false };
+    return { factor: isListType(getNullableType(field.type)) && !paged ? this.defaultListSize : 1, pages: false };
+  }
+
+  private measureSelection(type: GraphQLNamedType, nodes: readonly FieldNode[], paged: boolean): OperationMeasure {
+    const { schema } = this;
     const objects: readonly GraphQLObjectType[] = isObjectType(type) ? [type] : isAbstractType(type) ? schema.getPossibleTypes(type) : [];
     if (objects.length === 0) return ZERO;
-    const key = `${type.name}${paged ? ':paged' : ''}:${nodes.map(idOf).join(',')}`;
-    const known = memo.get(key);
+    const key = `${type.name}${paged ? ':paged' : ''}:${nodes.map((node) => this.idOf(node)).join(',')}`;
+    const known = this.memo.get(key);
     if (known) return known;
     // Marked before the walk: a fragment cycle (refused by validation anyway) ends here.
-    memo.set(key, ZERO);
+    this.memo.set(key, ZERO);
     let best = ZERO;
     for (const object of objects) {
-      const measured = measureFields(object, collectSubfields(schema, fragments, variables, object, nodes), paged);
+      const measured = this.measureFields(object, collectSubfields(schema, this.fragments, this.variables, object, nodes), paged);
       best = { depth: Math.max(best.depth, measured.depth), cost: Math.max(best.cost, measured.cost) };
     }
-    memo.set(key, best);
+    this.memo.set(key, best);
     return best;
-  };
+  }
 
-  return measureFields(root, collectFields(schema, fragments, variables, root, operation.selectionSet), false);
+  private idOf(node: FieldNode): number {
+    return this.ids.get(node) ?? (this.ids.set(node, this.ids.size + 1), this.ids.size);
+  }
 }
 
 /** Deepest field nesting of an operation (see measureOperation). */

@@ -1,0 +1,88 @@
+import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import {
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
+import { formatError } from '@centavo/errors';
+import type { Logger } from '@centavo/logger';
+import { metricsPlugin } from '@centavo/metrics';
+import { formatLimitError, inputTextPlugin, type FixedWindowLimiter } from '@centavo/server';
+import type { GatewayConfig } from './config.js';
+import type { GatewayContext } from './context.js';
+import { limitsPlugin } from './limits/plugin.js';
+import { resilientFetcher } from './resilience/resilient-fetcher.js';
+
+/** Forwards the caller's token and request id to every subgraph, which verify the token again. */
+class AuthenticatedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]) {
+    if (context.token) request.http?.headers.set('authorization', `Bearer ${context.token}`);
+    if (context.requestId) request.http?.headers.set('x-request-id', context.requestId);
+  }
+}
+
+/** Apollo Gateway over the composed supergraph; each subgraph call is bounded (resilience/). */
+export function createApolloGateway(config: GatewayConfig, supergraphSdl: string, logger: Logger): ApolloGateway {
+  const resilience = {
+    timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+    retries: config.SUBGRAPH_RETRIES,
+    breakerFailures: config.SUBGRAPH_BREAKER_FAILURES,
+    breakerCooldownMs: config.SUBGRAPH_BREAKER_COOLDOWN_MS,
+  };
+  return new ApolloGateway({
+    supergraphSdl,
+    buildService: ({ name, url }) => new AuthenticatedDataSource({ url, fetcher: resilientFetcher(name, resilience, logger) }),
+    logger,
+  });
+}
+
+/** The Apollo Server that runs every operation, over HTTP and for subscription refetches alike. */
+export function createApolloServer(
+  config: GatewayConfig,
+  gateway: ApolloGateway,
+  limiter: FixedWindowLimiter,
+  logger: Logger,
+): ApolloServer<GatewayContext> {
+  return new ApolloServer<GatewayContext>({
+    gateway,
+    introspection: config.INTROSPECTION,
+    // Batched (array) bodies stay off (Apollo's default); queryGuard answers them with BAD_REQUEST.
+    parseOptions: { maxTokens: config.MAX_QUERY_TOKENS },
+    csrfPrevention: true,
+    includeStacktraceInErrorResponses: false,
+    plugins: gatewayPlugins(config, limiter, logger),
+    formatError: (formatted, error) =>
+      formatLimitError(formatted) ??
+      formatError(
+        formatted,
+        error,
+        (internal) => logger.error({ err: internal }, 'internal error'),
+        (unavailable) => logger.warn({ err: unavailable }, 'dependency unavailable'),
+      ),
+  });
+}
+
+function gatewayPlugins(config: GatewayConfig, limiter: FixedWindowLimiter, logger: Logger): ApolloServerPlugin<GatewayContext>[] {
+  const plugins: ApolloServerPlugin<GatewayContext>[] = [
+    ApolloServerPluginUsageReportingDisabled(),
+    metricsPlugin<GatewayContext>('gateway'),
+    inputTextPlugin<GatewayContext>(),
+    operationLogPlugin(logger),
+  ];
+  if (!config.INTROSPECTION) plugins.push(ApolloServerPluginLandingPageDisabled());
+  plugins.push(limitsPlugin(config, limiter));
+  return plugins;
+}
+
+/** One line per operation with its request id, which every subgraph and job carries on. */
+function operationLogPlugin(logger: Logger): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, operationName, errors }) {
+          logger.debug({ requestId: contextValue.requestId, operation: operationName ?? 'anonymous', errors: errors?.length ?? 0 }, 'operation');
+        },
+      };
+    },
+  };
+}

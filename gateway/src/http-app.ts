@@ -1,0 +1,61 @@
+import type { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type Express } from 'express';
+import type { AuthRuntime } from '@centavo/auth-tokens';
+import type { Logger } from '@centavo/logger';
+import { authenticate, mountErrorHandling, mountHealth, queryGuard, requestIdOf, type FixedWindowLimiter } from '@centavo/server';
+import { mountQueueDashboard, type QueueDashboard } from './admin/queue-dashboard.js';
+import type { GatewayConfig } from './config.js';
+import type { GatewayContext } from './context.js';
+import { callerOf, requestMeter } from './limits/request-meter.js';
+
+export interface HttpAppDeps {
+  config: GatewayConfig;
+  runtime: AuthRuntime;
+  apollo: ApolloServer<GatewayContext>;
+  limiter: FixedWindowLimiter;
+  subgraphs: readonly { name: string; url: string }[];
+  logger: Logger;
+}
+
+/** The gateway's Express app: health, the queue dashboard (when on) and /graphql. */
+export function createHttpApp(deps: HttpAppDeps): { app: Express; queueDashboard: QueueDashboard | null } {
+  const { config, runtime, logger } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.TRUST_PROXY);
+  mountHealth(app, 'gateway', [{ name: 'redis', check: () => runtime.redis.ping() }, ...deps.subgraphs.map(subgraphReady)]);
+  const queueDashboard = config.QUEUE_DASHBOARD ? mountQueueDashboard(app, { config, verifier: runtime.verifier, logger }) : null;
+  mountGraphql(app, deps);
+  mountErrorHandling(app, logger);
+  return { app, queueDashboard };
+}
+
+/** Ready only while the subgraph's own /ready answers. */
+function subgraphReady(subgraph: { name: string; url: string }) {
+  return {
+    name: subgraph.name,
+    check: async () => {
+      const res = await fetch(new URL('/ready', subgraph.url), { signal: AbortSignal.timeout(1500) });
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    },
+  };
+}
+
+function mountGraphql(app: Express, { config, runtime, apollo, limiter, logger }: HttpAppDeps): void {
+  // Metered before the body is read, bounded before it is parsed: no request is free.
+  app.use(
+    '/graphql',
+    requestMeter({ config, verifier: runtime.verifier, limiter, logger }),
+    express.json({ limit: config.BODY_LIMIT }),
+    queryGuard(config),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => ({
+        ...(callerOf(req) ?? (await authenticate(runtime.verifier, req.headers))),
+        requestId: requestIdOf(req.headers),
+        // Every HTTP request has an address: the limits plugin tells refetches apart by its absence.
+        clientIp: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+      }),
+    }),
+  );
+}
