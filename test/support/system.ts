@@ -34,11 +34,12 @@ export async function startSystem(
   // Queues and channels of its own: no other test file's worker takes its jobs or hears its events.
   const prefix = `centavo-test-${randomUUID().slice(0, 8)}:`;
   const env = testEnv({ AUTH_PORT: '0', TRANSACTIONS_PORT: '0', BUDGET_PORT: '0', AI_PORT: '0', GATEWAY_PORT: '0', REDIS_PREFIX: prefix, ...overrides });
-  const [auth, budget] = await Promise.all([startAuthSubgraph(authConfig(env), options.logger), startBudgetSubgraph(budgetConfig(env), options.logger)]);
-  // Both ask the budget domain about the caller's categories.
-  const [transactions, firstAi] = await Promise.all([
-    startTransactionsSubgraph(transactionsConfig({ ...env, BUDGET_SUBGRAPH_URL: budget.url }), options.logger),
-    startAiSubgraph(aiConfig({ ...env, BUDGET_SUBGRAPH_URL: budget.url }), options.logger),
+  // No subgraph calls another: they start side by side.
+  const [auth, budget, transactions, firstAi] = await Promise.all([
+    startAuthSubgraph(authConfig(env), options.logger),
+    startBudgetSubgraph(budgetConfig(env), options.logger),
+    startTransactionsSubgraph(transactionsConfig(env), options.logger),
+    startAiSubgraph(aiConfig(env), options.logger),
   ]);
   let ai: typeof firstAi | null = firstAi;
   const gateway = await startGateway(
@@ -57,8 +58,8 @@ export async function startSystem(
       ? []
       : await Promise.all([
           startBudgetWorker(budgetConfig(env), options.logger),
-          startTransactionsWorker(transactionsConfig({ ...env, BUDGET_SUBGRAPH_URL: budget.url }), options.logger),
-          startAiWorker(aiConfig({ ...env, BUDGET_SUBGRAPH_URL: budget.url }), options.logger),
+          startTransactionsWorker(transactionsConfig(env), options.logger),
+          startAiWorker(aiConfig(env), options.logger),
         ]);
   return {
     gatewayUrl: gateway.url,
@@ -70,7 +71,7 @@ export async function startSystem(
         ai = null;
       },
       async start() {
-        ai ??= await startAiSubgraph(aiConfig({ ...env, AI_PORT: String(firstAi.http.port), BUDGET_SUBGRAPH_URL: budget.url }), options.logger);
+        ai ??= await startAiSubgraph(aiConfig({ ...env, AI_PORT: String(firstAi.http.port) }), options.logger);
       },
     },
     resetRateLimits: () => deleteRedisKeys(env.REDIS_URL ?? 'redis://127.0.0.1:6379', `${env.REDIS_PREFIX!}ratelimit:`),
