@@ -16,8 +16,15 @@ describe('CategoryDirectory', () => {
   it('finds a custom category once its event has reached the read model, within the wait', async () => {
     let known = false;
     setTimeout(() => (known = true), 60);
-    const dir = new CategoryDirectory({ lookup: async (u, id) => (known && u === user && id === custom.id ? custom : null), waitMs: 2_000, pollMs: 10 });
+    const dir = new CategoryDirectory({ lookup: async (id) => (known && id === custom.id ? { ...custom, userId: user } : null), waitMs: 2_000, pollMs: 10 });
     expect(await dir.find(user, custom.id)).toEqual(custom);
+  });
+
+  it("answers null at once for another user's category, without waiting", async () => {
+    const dir = new CategoryDirectory({ lookup: async () => ({ ...custom, userId: other }), waitMs: 5_000 });
+    const started = Date.now();
+    expect(await dir.find(user, custom.id)).toBeNull();
+    expect(Date.now() - started).toBeLessThan(1_000);
   });
 
   it('answers null for an id that never arrives, after the wait', async () => {

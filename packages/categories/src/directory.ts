@@ -1,4 +1,5 @@
 import { DEFAULT_CATEGORIES, defaultCategoryId, type CategoryKind } from './index.js';
+import type { KnownCategoryRow } from './read-model.js';
 
 /** A category as another domain knows it: enough to check that an id is the user's. */
 export interface KnownCategory {
@@ -8,8 +9,8 @@ export interface KnownCategory {
 }
 
 export interface CategoryDirectoryOptions {
-  /** The domain's read model (filled by category events): one of the user's custom categories, or null. */
-  lookup(userId: string, id: string): Promise<KnownCategory | null>;
+  /** The domain's read model (filled by category events): the custom category with this id, whoever owns it, or null. */
+  lookup(id: string): Promise<KnownCategoryRow | null>;
   /**
    * CATEGORY_SYNC_WAIT_MS: how long an unknown id is looked up again before it counts as not the
    * user's. A category created a moment ago reaches the read model through the budget outbox,
@@ -45,8 +46,9 @@ export class CategoryDirectory {
     const deadline = Date.now() + this.options.waitMs;
     // An id that never arrives (a typo, another user's id) costs about log2(wait / poll) lookups.
     for (let pause = this.options.pollMs ?? 25; ; pause *= 2) {
-      const found = await this.options.lookup(userId, id);
-      if (found) return found;
+      const found = await this.options.lookup(id);
+      // Another user's category answers at once: ids are unique, it will never be this user's.
+      if (found) return found.userId === userId ? { id: found.id, slug: found.slug, kind: found.kind } : null;
       const left = deadline - Date.now();
       if (left <= 0) return null;
       await sleep(Math.min(pause, left));

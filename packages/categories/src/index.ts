@@ -55,3 +55,4 @@ export function defaultCategoryId(userId: string, slug: DefaultSlug): string {
 export const isDefaultSlug = (slug: string): slug is DefaultSlug => DEFAULT_CATEGORIES.some((c) => c.slug === slug);
 
 export { CategoryDirectory, defaultCategoryOf, type CategoryDirectoryOptions, type KnownCategory } from './directory.js';
+export { KnownCategories, type KnownCategoryRow, type KnownCategoryTable } from './read-model.js';

@@ -1,5 +1,5 @@
 import type DataLoader from 'dataloader';
-import { CategoryDirectory } from '@centavo/categories';
+import { CategoryDirectory, KnownCategories } from '@centavo/categories';
 import type { JobProcessor, Queue } from '@centavo/jobs';
 import type { Logger } from '@centavo/logger';
 import { metrics, ownedLoader } from '@centavo/server';
@@ -8,7 +8,6 @@ import type { AiPrisma } from './db.js';
 import { categorizeProcessor } from './jobs/categorize.processor.js';
 import { categoryProcessor } from './jobs/category.processor.js';
 import { retrainProcessor } from './jobs/retrain.processor.js';
-import { KnownCategoriesRepository } from './modules/categories/known-categories.repository.js';
 import { CategorizationRepository, type CategorizationRecord } from './modules/categorization/categorization.repository.js';
 import { CategorizationService } from './modules/categorization/categorization.service.js';
 import { createColdCategorizer, type SwappableColdCategorizer } from './modules/categorization/cold-categorizer.js';
@@ -64,9 +63,9 @@ export interface AiDomainDeps {
 export function createAiDomain({ prisma, config, logger, externalModel = false }: AiDomainDeps): AiDomain {
   const rulesRepo = new RulesRepository(prisma);
   const decisions = new CategorizationRepository(prisma);
-  const known = new KnownCategoriesRepository(prisma);
+  const known = new KnownCategories(prisma.knownCategory);
   const matcher = ruleMatcher(config);
-  const directory = new CategoryDirectory({ lookup: (userId, id) => known.find(userId, id), waitMs: config.CATEGORY_SYNC_WAIT_MS });
+  const directory = new CategoryDirectory({ lookup: (id) => known.find(id), waitMs: config.CATEGORY_SYNC_WAIT_MS });
   const cold = createColdCategorizer(config.CATEGORIZE_THRESHOLD);
   const external = externalModel ? createExternalModel(config, logger) : null;
   const categorization = new CategorizationService(decisions, rulesRepo, cold, {

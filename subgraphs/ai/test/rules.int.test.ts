@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultCategoryId } from '@centavo/categories';
+import { defaultCategoryId, KnownCategories } from '@centavo/categories';
 import { aiCategoryChanged, createQueue, enqueue, runProcessors, type Queue, type RunningProcessors } from '@centavo/jobs';
 import { createLogger } from '@centavo/logger';
 import type { SubgraphServer } from '@centavo/server';
@@ -8,7 +8,6 @@ import { codes, graphql, mintToken, ok, testEnv } from '@centavo/testing';
 import { createPrisma, type AiPrisma } from '../src/db.js';
 import { loadConfig, startAiSubgraph } from '../src/index.js';
 import { categoryProcessor } from '../src/jobs/category.processor.js';
-import { KnownCategoriesRepository } from '../src/modules/categories/known-categories.repository.js';
 import { categoryCreated } from './factories.js';
 
 // Its own queues: no other test's worker takes these category events.
@@ -21,7 +20,7 @@ beforeAll(async () => {
   ai = await startAiSubgraph(config);
   prisma = createPrisma(config.databaseUrl, false);
   events = createQueue(config, aiCategoryChanged.queue);
-  processors = await runProcessors(config, [categoryProcessor(new KnownCategoriesRepository(prisma))], createLogger({ level: 'silent' }));
+  processors = await runProcessors(config, [categoryProcessor(new KnownCategories(prisma.knownCategory))], createLogger({ level: 'silent' }));
 });
 afterAll(async () => {
   await processors?.close();

@@ -1,4 +1,4 @@
-import { CategoryDirectory } from '@centavo/categories';
+import { CategoryDirectory, KnownCategories } from '@centavo/categories';
 import type { JobProcessor, QueueConfig } from '@centavo/jobs';
 import type { Logger } from '@centavo/logger';
 import type { TransactionsConfig } from './config.js';
@@ -8,7 +8,6 @@ import { applyCategorizationProcessor } from './jobs/apply-categorization.proces
 import { categoryChangedProcessor } from './jobs/category-changed.processor.js';
 import { AccountsRepository } from './modules/accounts/accounts.repository.js';
 import { AccountsService } from './modules/accounts/accounts.service.js';
-import { KnownCategoriesRepository } from './modules/categories/known-categories.repository.js';
 import { OutboxRelay } from './modules/outbox/outbox.relay.js';
 import { TransactionsRepository } from './modules/transactions/transactions.repository.js';
 import { TransactionsService } from './modules/transactions/transactions.service.js';
@@ -38,9 +37,9 @@ export interface TransactionsDomainDeps {
 export function createTransactionsDomain({ prisma, background, config, logger }: TransactionsDomainDeps): TransactionsDomain {
   const accountsRepo = new AccountsRepository(prisma);
   const transactionsRepo = new TransactionsRepository(prisma);
-  const knownCategories = new KnownCategoriesRepository(prisma);
+  const knownCategories = new KnownCategories(prisma.knownCategory);
   const relay = new OutboxRelay(background, config, logger);
-  const categories = new CategoryDirectory({ lookup: (userId, id) => knownCategories.find(userId, id), waitMs: config.CATEGORY_SYNC_WAIT_MS });
+  const categories = new CategoryDirectory({ lookup: (id) => knownCategories.find(id), waitMs: config.CATEGORY_SYNC_WAIT_MS });
   const transactions = new TransactionsService({ transactions: transactionsRepo, accounts: accountsRepo, categories, onEvents: () => relay.kick() });
   return {
     accounts: new AccountsService(accountsRepo, config.MAX_ACCOUNTS_PER_USER),
@@ -49,7 +48,7 @@ export function createTransactionsDomain({ prisma, background, config, logger }:
     relay,
     processors: [
       applyCategorizationProcessor(new TransactionsRepository(background), () => relay.kick()),
-      categoryChangedProcessor(new KnownCategoriesRepository(background)),
+      categoryChangedProcessor(new KnownCategories(background.knownCategory)),
     ],
   };
 }

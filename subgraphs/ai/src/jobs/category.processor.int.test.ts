@@ -1,25 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CategoryDirectory, defaultCategoryId } from '@centavo/categories';
+import { CategoryDirectory, defaultCategoryId, KnownCategories } from '@centavo/categories';
 import { createLogger } from '@centavo/logger';
 import { testEnv } from '@centavo/testing';
 import { categoryCreated } from '../../test/factories.js';
 import { loadConfig } from '../config.js';
 import { createPrisma, type AiPrisma } from '../db.js';
-import { KnownCategoriesRepository } from '../modules/categories/known-categories.repository.js';
 import { categoryProcessor } from './category.processor.js';
 
 const logger = createLogger({ level: 'silent' });
 const run = { logger, job: { id: 'test', attemptsMade: 0 } };
 let prisma: AiPrisma;
-let known: KnownCategoriesRepository;
+let known: KnownCategories;
 beforeAll(() => {
   prisma = createPrisma(loadConfig(testEnv({ AI_PORT: '0' })).databaseUrl, false);
-  known = new KnownCategoriesRepository(prisma);
+  known = new KnownCategories(prisma.knownCategory);
 });
 afterAll(() => prisma?.$disconnect());
 
-const directory = (waitMs: number) => new CategoryDirectory({ lookup: (userId, id) => known.find(userId, id), waitMs, pollMs: 20 });
+const directory = (waitMs: number) => new CategoryDirectory({ lookup: (id) => known.find(id), waitMs, pollMs: 20 });
 
 describe('the category read model, filled by category events', () => {
   it("makes a user's custom category known to that user only", async () => {

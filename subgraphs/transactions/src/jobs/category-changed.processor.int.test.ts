@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CategoryDirectory } from '@centavo/categories';
+import { CategoryDirectory, KnownCategories } from '@centavo/categories';
 import { createQueue, enqueue, transactionsCategoryChanged, type CategoryEvent } from '@centavo/jobs';
 import { createLogger } from '@centavo/logger';
 import { deleteRedisKeys, testEnv } from '@centavo/testing';
 import { loadConfig } from '../config.js';
 import { createPrisma, type TransactionsPrisma } from '../db.js';
-import { KnownCategoriesRepository } from '../modules/categories/known-categories.repository.js';
 import { startTransactionsWorker, type TransactionsWorker } from '../worker.js';
 import { categoryChangedProcessor } from './category-changed.processor.js';
 
@@ -15,12 +14,12 @@ const config = loadConfig(testEnv({ REDIS_PREFIX: `centavo-test-categories-${ran
 const logger = createLogger({ level: 'silent' });
 const run = { logger, job: { id: 'job', attemptsMade: 0 } };
 let prisma: TransactionsPrisma;
-let repo: KnownCategoriesRepository;
+let repo: KnownCategories;
 const users: string[] = [];
 
 beforeAll(() => {
   prisma = createPrisma(config.databaseUrl, false);
-  repo = new KnownCategoriesRepository(prisma);
+  repo = new KnownCategories(prisma.knownCategory);
 });
 afterAll(async () => {
   await prisma.knownCategory.deleteMany({ where: { userId: { in: users } } });
@@ -39,7 +38,7 @@ function created(overrides: Partial<CategoryEvent['category']> = {}): CategoryEv
   };
 }
 
-const directory = (waitMs: number) => new CategoryDirectory({ lookup: (userId, id) => repo.find(userId, id), waitMs, pollMs: 20 });
+const directory = (waitMs: number) => new CategoryDirectory({ lookup: (id) => repo.find(id), waitMs, pollMs: 20 });
 
 describe('the category read model', () => {
   it('applies an event twice, or a racing copy, as once; a later event never re-kinds the category', async () => {
