@@ -1,8 +1,15 @@
 import { createQueue, type QueueConfig } from './queues.js';
-import { aiTransactionChanged, applyCategorization, budgetTransactionChanged, retrainModel } from './definitions.js';
+import { aiCategoryChanged, aiTransactionChanged, applyCategorization, budgetTransactionChanged, retrainModel, transactionsCategoryChanged } from './definitions.js';
 
 /** Every queue of Centavo, for operators' tools. */
-export const ALL_QUEUES = [budgetTransactionChanged.queue, aiTransactionChanged.queue, applyCategorization.queue, retrainModel.queue] as const;
+export const ALL_QUEUES = [
+  budgetTransactionChanged.queue,
+  aiTransactionChanged.queue,
+  applyCategorization.queue,
+  retrainModel.queue,
+  transactionsCategoryChanged.queue,
+  aiCategoryChanged.queue,
+] as const;
 
 export interface FailedJob {
   queue: string;
