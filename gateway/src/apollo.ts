@@ -4,10 +4,9 @@ import {
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
-import { formatError } from '@centavo/errors';
 import type { Logger } from '@centavo/logger';
 import { metricsPlugin } from '@centavo/metrics';
-import { formatLimitError, inputTextPlugin, type FixedWindowLimiter } from '@centavo/server';
+import { inputTextPlugin, loggedErrorFormatter, type FixedWindowLimiter } from '@centavo/server';
 import type { GatewayConfig } from './config.js';
 import type { GatewayContext } from './context.js';
 import { limitsPlugin } from './limits/plugin.js';
@@ -51,14 +50,7 @@ export function createApolloServer(
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
     plugins: gatewayPlugins(config, limiter, logger),
-    formatError: (formatted, error) =>
-      formatLimitError(formatted) ??
-      formatError(
-        formatted,
-        error,
-        (internal) => logger.error({ err: internal }, 'internal error'),
-        (unavailable) => logger.warn({ err: unavailable }, 'dependency unavailable'),
-      ),
+    formatError: loggedErrorFormatter(logger),
   });
 }
 

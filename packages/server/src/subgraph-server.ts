@@ -11,14 +11,14 @@ import express from 'express';
 import type { DocumentNode } from 'graphql';
 import type { AuthRuntime, AuthUser, TokenVerifier } from '@centavo/auth-tokens';
 import { metricsPlugin } from '@centavo/metrics';
-import { formatError, unauthenticated } from '@centavo/errors';
+import { unauthenticated } from '@centavo/errors';
 import type { Logger } from '@centavo/logger';
 import { mountHealth, type ReadinessCheck } from './health.js';
 import { mountErrorHandling } from './http-errors.js';
 import { listen, type RunningHttpServer } from './http.js';
 import { inputTextPlugin } from './input-text.js';
 import { authenticate, requestIdOf } from './request-auth.js';
-import { formatLimitError, queryGuard, queryLimitsPlugin, subgraphLimits, type QueryLimits } from './limits/index.js';
+import { loggedErrorFormatter, queryGuard, queryLimitsPlugin, subgraphLimits, type QueryLimits } from './limits/index.js';
 
 /** What every subgraph's context carries; apps extend it with their services and loaders. */
 export interface BaseContext {
@@ -100,14 +100,7 @@ function createSubgraphApollo<TContext extends BaseContext>(options: SubgraphSer
     plugins: subgraphPlugins(options, limits),
     parseOptions: { maxTokens: limits.MAX_QUERY_TOKENS },
     includeStacktraceInErrorResponses: false,
-    formatError: (formatted, error) =>
-      formatLimitError(formatted) ??
-      formatError(
-        formatted,
-        error,
-        (internal) => logger.error({ err: internal }, 'internal error'),
-        (unavailable) => logger.warn({ err: unavailable }, 'dependency unavailable'),
-      ),
+    formatError: loggedErrorFormatter(logger),
   });
 }
 

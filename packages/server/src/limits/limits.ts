@@ -7,6 +7,8 @@ import {
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
+import { formatError } from '@centavo/errors';
+import type { Logger } from '@centavo/logger';
 import { countAliases, measureOperation, scanQuery, selectOperation } from './analysis.js';
 
 /** The size limits of one operation (the same variables configure the gateway and every subgraph). */
@@ -25,6 +27,22 @@ export function formatLimitError(formatted: GraphQLFormattedError): GraphQLForma
   const code = formatted.extensions?.code;
   if (typeof code !== 'string' || !LIMIT_CODES.has(code)) return undefined;
   return { message: formatted.message, extensions: { ...formatted.extensions } };
+}
+
+/**
+ * Apollo Server's formatError for Centavo's servers (gateway and subgraphs): limit errors as they
+ * are, every other error through the domain masking, with internal errors logged and dependency
+ * outages warned about.
+ */
+export function loggedErrorFormatter(logger: Pick<Logger, 'error' | 'warn'>) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError =>
+    formatLimitError(formatted) ??
+    formatError(
+      formatted,
+      error,
+      (internal) => logger.error({ err: internal }, 'internal error'),
+      (unavailable) => logger.warn({ err: unavailable }, 'dependency unavailable'),
+    );
 }
 
 /**
