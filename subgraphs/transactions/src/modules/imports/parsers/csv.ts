@@ -1,4 +1,4 @@
-import { parse } from 'csv-parse/sync';
+import { parse, type Options } from 'csv-parse/sync';
 import { decimalMarkOf, readAmount, type DecimalMark } from './amount.js';
 import { amountTexts, guessColumns, headerColumns, type Columns } from './csv-columns.js';
 import { dateOrderOf, readDate, type DateOrder } from './dates.js';
@@ -62,7 +62,7 @@ const CSV_MESSAGES: Partial<Record<string, string>> = {
 function records(text: string, delimiter: Delimiter): { records: CsvRecord[]; errors: ImportErrorEntry[] } {
   const out: CsvRecord[] = [];
   const errors: ImportErrorEntry[] = [];
-  parse(text, {
+  const options = {
     delimiter,
     relax_column_count: true,
     relax_quotes: true,
@@ -79,7 +79,14 @@ function records(text: string, delimiter: Delimiter): { records: CsvRecord[]; er
       out.push({ line: context.lines, cells: record });
       return null;
     },
-  });
+  } satisfies Options;
+  try {
+    parse(text, options);
+  } catch (error) {
+    // Whatever csv-parse cannot skip ends the file there: the rows before it still count.
+    const line = (error as { lines?: unknown }).lines;
+    errors.push({ line: typeof line === 'number' ? line : 0, message: 'the file cannot be read as CSV from here on' });
+  }
   return { records: out, errors };
 }
 
