@@ -46,7 +46,7 @@ export class ImportRunner {
     const errors = parsed.items.filter((i) => !i.ok).map((i) => ({ line: i.line, message: i.message }));
     if (parsed.fatal || errors.length === parsed.items.length) {
       const reason = parsed.fatal ?? (errors.length ? 'no row of the file could be read' : 'the file has no rows');
-      await this.d.jobs.finish(importId, 'FAILED', [{ line: 0, message: reason }, ...errors], this.d.maxErrors);
+      await this.d.jobs.finish(importId, 'FAILED', [{ line: 0, message: reason }, ...errors], this.d.maxErrors, parsed.items.length);
       await this.notify(job, logger);
       return;
     }

@@ -75,14 +75,18 @@ export class ImportsRepository {
     return count === 1;
   }
 
-  /** Ends the job (with errors to add for a failure) and drops its file, atomically. */
-  async finish(id: string, status: 'COMPLETED' | 'FAILED', errors: ImportErrorEntry[] = [], maxErrors = 1000): Promise<void> {
+  /**
+   * Ends the job and drops its file, atomically; a failure adds its errors (up to `maxErrors`
+   * kept) and, when the file was read, how many rows it had (all handled: none imported).
+   */
+  async finish(id: string, status: 'COMPLETED' | 'FAILED', errors: ImportErrorEntry[] = [], maxErrors = 1000, rows?: number): Promise<void> {
     await this.prisma.$transaction(async (tx) => {
       const job = await tx.importJob.findUnique({ where: { id }, select: { errorCount: true } });
       if (!job) return;
       const room = Math.max(0, maxErrors - job.errorCount);
       await tx.$executeRaw`
         UPDATE import_jobs SET status = ${status}::"ImportStatus", finished_at = now(), updated_at = now(),
+          total = COALESCE(${rows ?? null}::int, total), processed = COALESCE(${rows ?? null}::int, processed),
           errors = errors || ${JSON.stringify(errors.slice(0, room))}::jsonb, error_count = error_count + ${errors.length}
         WHERE id = ${id}::uuid AND status IN ('QUEUED', 'RUNNING')`;
       await tx.importContent.deleteMany({ where: { jobId: id } });
