@@ -55,7 +55,6 @@ function dropLongLines(text: string): { text: string; errors: ImportErrorEntry[]
 const CSV_MESSAGES: Partial<Record<string, string>> = {
   CSV_QUOTE_NOT_CLOSED: 'a quoted field is not closed',
   CSV_INVALID_CLOSING_QUOTE: 'a quote inside a field is not escaped',
-  CSV_MAX_RECORD_SIZE: 'the row is too long',
 };
 
 /** Records with their line numbers; malformed ones become errors (csv-parse skips them and goes on). */
@@ -68,7 +67,8 @@ function records(text: string, delimiter: Delimiter): { records: CsvRecord[]; er
     relax_quotes: true,
     skip_empty_lines: true,
     trim: true,
-    max_record_size: MAX_LINE_LENGTH * 4,
+    // No max_record_size: csv-parse stops reading at that error even when told to skip; long
+    // lines are refused beforehand instead (dropLongLines).
     skip_records_with_error: true,
     on_skip: (err) => {
       const line = typeof err?.lines === 'number' ? err.lines : 0;
