@@ -86,6 +86,22 @@ export const applyCategorization = defineJob({
   }),
 });
 
+/**
+ * transactions → transactions worker: run one statement import. The job id is the import's id;
+ * the file and the progress live in the database (import_jobs), so a retry resumes after the
+ * last committed batch. A queue of its own, so imports never wait behind (or delay) the
+ * categorizer's decisions.
+ */
+export const runImport = defineJob({
+  queue: 'transactions-imports',
+  name: 'run-import',
+  schema: z.object({
+    importId: uuid,
+    userId: uuid,
+    requestId: z.string().optional(),
+  }),
+});
+
 /** Every consumer of transaction events, each on its own queue. */
 export const TRANSACTION_EVENT_CONSUMERS = [budgetTransactionChanged, aiTransactionChanged] as const;
 

@@ -3,6 +3,7 @@ import { ownedLoader, type BaseContext } from '@centavo/server';
 import type { TransactionsDomain } from './domain.js';
 import type { AccountRecord, AccountsRepository } from './modules/accounts/accounts.repository.js';
 import type { AccountsService } from './modules/accounts/accounts.service.js';
+import type { ImportsService } from './modules/imports/imports.service.js';
 import type { TransactionRecord, TransactionsRepository } from './modules/transactions/transactions.repository.js';
 import type { TransactionsService } from './modules/transactions/transactions.service.js';
 
@@ -10,6 +11,7 @@ import type { TransactionsService } from './modules/transactions/transactions.se
 export interface TransactionsContext extends BaseContext {
   accounts: AccountsService;
   transactions: TransactionsService;
+  imports: ImportsService;
   loaders: TransactionsLoaders;
 }
 
@@ -42,5 +44,6 @@ export const transactionsContext =
     ...base,
     accounts: domain.accounts,
     transactions: domain.transactions,
+    imports: domain.imports,
     loaders: domain.loaders(base.user?.id),
   });

@@ -1,6 +1,7 @@
 import { CategoryDirectory, KnownCategories } from '@centavo/categories';
-import type { JobProcessor, QueueConfig } from '@centavo/jobs';
+import { createQueue, enqueue, runImport, type JobProcessor, type QueueConfig } from '@centavo/jobs';
 import type { Logger } from '@centavo/logger';
+import { createPublisher } from '@centavo/pubsub';
 import type { TransactionsConfig } from './config.js';
 import { createLoaders, type TransactionsLoaders } from './context.js';
 import type { TransactionsPrisma } from './db.js';
@@ -8,6 +9,11 @@ import { applyCategorizationProcessor } from './jobs/apply-categorization.proces
 import { categoryChangedProcessor } from './jobs/category-changed.processor.js';
 import { AccountsRepository } from './modules/accounts/accounts.repository.js';
 import { AccountsService } from './modules/accounts/accounts.service.js';
+import { ImportBatchRepository } from './modules/imports/import-batch.repository.js';
+import { importProcessor } from './modules/imports/import.processor.js';
+import { ImportRunner } from './modules/imports/import-runner.js';
+import { ImportsRepository } from './modules/imports/imports.repository.js';
+import { ImportsService } from './modules/imports/imports.service.js';
 import { OutboxRelay } from './modules/outbox/outbox.relay.js';
 import { TransactionsRepository } from './modules/transactions/transactions.repository.js';
 import { TransactionsService } from './modules/transactions/transactions.service.js';
@@ -16,21 +22,32 @@ import { TransactionsService } from './modules/transactions/transactions.service
 export interface TransactionsDomain {
   accounts: AccountsService;
   transactions: TransactionsService;
+  imports: ImportsService;
   /** The caller's loaders for one request: another user's ids load as null. */
   loaders(userId: string | undefined): TransactionsLoaders;
   /** Sends the outbox to BullMQ; the process that builds the domain starts it. */
   relay: OutboxRelay;
-  /** What the worker runs: the categorizer's decisions, and the category read model. */
+  /** What the worker runs: the categorizer's decisions, the category read model, imports. */
   processors: JobProcessor[];
+  /** Stops the relay and closes the connections the domain opened (imports queue, publisher). */
+  close(): Promise<void>;
 }
+
+type ImportLimits = 'IMPORT_MAX_BYTES' | 'MAX_ACTIVE_IMPORTS_PER_USER' | 'IMPORT_BATCH_SIZE' | 'IMPORT_MAX_ERRORS';
 
 export interface TransactionsDomainDeps {
   /** Serves requests; its statements are counted per request (N+1 tests). */
   prisma: TransactionsPrisma;
   /** Background work (relay, processors), not counted; may be the same client as `prisma`. */
   background: TransactionsPrisma;
-  config: Pick<TransactionsConfig, 'MAX_ACCOUNTS_PER_USER' | 'CATEGORY_SYNC_WAIT_MS'> & QueueConfig;
+  config: Pick<TransactionsConfig, 'MAX_ACCOUNTS_PER_USER' | 'CATEGORY_SYNC_WAIT_MS' | ImportLimits> & QueueConfig;
   logger: Logger;
+}
+
+/** A connection opened on first use only: the server never publishes, the worker rarely enqueues. */
+function lazy<T extends { close(): Promise<unknown> }>(open: () => T) {
+  let value: T | undefined;
+  return { get: () => (value ??= open()), close: async () => void (await value?.close()) };
 }
 
 /** The composition root of the transactions subgraph: repositories, services, relay and processors, once. */
@@ -41,14 +58,37 @@ export function createTransactionsDomain({ prisma, background, config, logger }:
   const relay = new OutboxRelay(background, config, logger);
   const categories = new CategoryDirectory({ lookup: (id) => knownCategories.find(id), waitMs: config.CATEGORY_SYNC_WAIT_MS });
   const transactions = new TransactionsService({ transactions: transactionsRepo, accounts: accountsRepo, categories, onEvents: () => relay.kick() });
+  const importQueue = lazy(() => createQueue(config, runImport.queue, logger));
+  const publisher = lazy(() => createPublisher(config, logger));
+  const imports = new ImportsService({
+    jobs: new ImportsRepository(prisma),
+    accounts: accountsRepo,
+    enqueue: (job) => enqueue(importQueue.get(), runImport, job, job.importId),
+    limits: { maxBytes: config.IMPORT_MAX_BYTES, maxActive: config.MAX_ACTIVE_IMPORTS_PER_USER },
+    logger,
+  });
+  const importRunner = new ImportRunner({
+    jobs: new ImportsRepository(background),
+    batches: new ImportBatchRepository(background),
+    publish: (userId, id) => publisher.get().publish(userId, { __typename: 'ImportJob', id, field: 'importProgress' }),
+    onEvents: () => relay.kick(),
+    batchSize: config.IMPORT_BATCH_SIZE,
+    maxErrors: config.IMPORT_MAX_ERRORS,
+  });
   return {
     accounts: new AccountsService(accountsRepo, config.MAX_ACCOUNTS_PER_USER),
     transactions,
+    imports,
     loaders: (userId) => createLoaders(userId, accountsRepo, transactionsRepo),
     relay,
     processors: [
       applyCategorizationProcessor(new TransactionsRepository(background), () => relay.kick()),
       categoryChangedProcessor(new KnownCategories(background.knownCategory)),
+      importProcessor(importRunner),
     ],
+    async close() {
+      await relay.stop();
+      await Promise.all([importQueue.close(), publisher.close()]);
+    },
   };
 }

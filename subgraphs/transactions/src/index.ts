@@ -31,7 +31,7 @@ export async function startTransactionsSubgraph(
     db: prisma,
     context: transactionsContext(domain),
     onStop: async () => {
-      await domain.relay.stop();
+      await domain.close();
       await background.$disconnect();
     },
   });

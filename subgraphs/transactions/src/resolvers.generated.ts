@@ -3,6 +3,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { AccountRecord } from './modules/accounts/accounts.repository.js';
 import type { TransactionRecord } from './modules/transactions/transactions.repository.js';
 import type { TransactionPage } from './modules/transactions/pagination.js';
+import type { ImportJobRecord } from './modules/imports/imports.repository.js';
 import type { TransactionsContext } from './context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -99,6 +100,8 @@ export type Query = {
   accounts: Array<Account>;
   /** One of the caller's accounts; NOT_FOUND otherwise. */
   account?: Maybe<Account>;
+  /** The caller's import job; another user's id is null, like a missing one. */
+  importJob?: Maybe<ImportJob>;
   /** One of the caller's transactions; NOT_FOUND otherwise. */
   transaction?: Maybe<Transaction>;
   /** The caller's transactions, newest first, a page at a time (first at most 200). */
@@ -112,6 +115,11 @@ export type QueryAccountsArgs = {
 
 
 export type QueryAccountArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryImportJobArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -131,6 +139,8 @@ export type Mutation = {
   __typename?: 'Mutation';
   createAccount: Account;
   updateAccount: Account;
+  /** Starts importing a statement into one of the caller's accounts and returns the job at once. */
+  importTransactions: ImportJob;
   createTransaction: Transaction;
   /** Amount and date changes of a transfer leg apply to both legs. */
   updateTransaction: Transaction;
@@ -151,6 +161,11 @@ export type MutationCreateAccountArgs = {
 export type MutationUpdateAccountArgs = {
   id: Scalars['ID']['input'];
   input: UpdateAccountInput;
+};
+
+
+export type MutationImportTransactionsArgs = {
+  input: ImportTransactionsInput;
 };
 
 
@@ -178,6 +193,46 @@ export type MutationCreateTransferArgs = {
 export type MutationCategorizeTransactionArgs = {
   id: Scalars['ID']['input'];
   categoryId: Scalars['ID']['input'];
+};
+
+export type ImportFormat =
+  /** Header row with date, description and amount (or debit and credit) columns; `,` `;` or tab separated. */
+  | 'CSV'
+  /** OFX 1.x (SGML) or 2.x (XML) bank statement. */
+  | 'OFX';
+
+export type ImportTransactionsInput = {
+  accountId: Scalars['ID']['input'];
+  format: ImportFormat;
+  /** The statement file as text. */
+  content: Scalars['String']['input'];
+};
+
+export type JobStatus =
+  | 'QUEUED'
+  | 'RUNNING'
+  | 'COMPLETED'
+  | 'FAILED';
+
+/** A row of the file that could not be imported; line 0 is the whole file. */
+export type ImportError = {
+  __typename?: 'ImportError';
+  line: Scalars['Int']['output'];
+  message: Scalars['String']['output'];
+};
+
+export type ImportJob = {
+  __typename?: 'ImportJob';
+  id: Scalars['ID']['output'];
+  status: JobStatus;
+  /** Rows found, once known. */
+  total?: Maybe<Scalars['Int']['output']>;
+  processed: Scalars['Int']['output'];
+  imported: Scalars['Int']['output'];
+  /** Rows already present (same account, date, amount and description, or the same bank id). */
+  duplicates: Scalars['Int']['output'];
+  /** The first rows that could not be imported, with their lines. */
+  errors: Array<ImportError>;
 };
 
 export type CategorySource =
@@ -381,6 +436,11 @@ export type ResolversTypes = {
   UpdateAccountInput: UpdateAccountInput;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  ImportFormat: ImportFormat;
+  ImportTransactionsInput: ImportTransactionsInput;
+  JobStatus: JobStatus;
+  ImportError: ResolverTypeWrapper<ImportError>;
+  ImportJob: ResolverTypeWrapper<ImportJobRecord>;
   CategorySource: CategorySource;
   Transaction: ResolverTypeWrapper<TransactionRecord>;
   TransactionEdge: ResolverTypeWrapper<Omit<TransactionEdge, 'node'> & { node: ResolversTypes['Transaction'] }>;
@@ -409,6 +469,9 @@ export type ResolversParentTypes = {
   UpdateAccountInput: UpdateAccountInput;
   Query: Record<PropertyKey, never>;
   Mutation: Record<PropertyKey, never>;
+  ImportTransactionsInput: ImportTransactionsInput;
+  ImportError: ImportError;
+  ImportJob: ImportJobRecord;
   Transaction: TransactionRecord;
   TransactionEdge: Omit<TransactionEdge, 'node'> & { node: ResolversParentTypes['Transaction'] };
   TransactionConnection: TransactionPage;
@@ -474,6 +537,7 @@ export type AccountResolvers<ContextType = TransactionsContext, ParentType exten
 export type QueryResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   accounts?: Resolver<Array<ResolversTypes['Account']>, ParentType, ContextType, RequireFields<QueryAccountsArgs, 'includeArchived'>>;
   account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType, RequireFields<QueryAccountArgs, 'id'>>;
+  importJob?: Resolver<Maybe<ResolversTypes['ImportJob']>, ParentType, ContextType, RequireFields<QueryImportJobArgs, 'id'>>;
   transaction?: Resolver<Maybe<ResolversTypes['Transaction']>, ParentType, ContextType, RequireFields<QueryTransactionArgs, 'id'>>;
   transactions?: Resolver<ResolversTypes['TransactionConnection'], ParentType, ContextType, RequireFields<QueryTransactionsArgs, 'first'>>;
 };
@@ -481,11 +545,27 @@ export type QueryResolvers<ContextType = TransactionsContext, ParentType extends
 export type MutationResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   createAccount?: Resolver<ResolversTypes['Account'], ParentType, ContextType, RequireFields<MutationCreateAccountArgs, 'input'>>;
   updateAccount?: Resolver<ResolversTypes['Account'], ParentType, ContextType, RequireFields<MutationUpdateAccountArgs, 'id' | 'input'>>;
+  importTransactions?: Resolver<ResolversTypes['ImportJob'], ParentType, ContextType, RequireFields<MutationImportTransactionsArgs, 'input'>>;
   createTransaction?: Resolver<ResolversTypes['Transaction'], ParentType, ContextType, RequireFields<MutationCreateTransactionArgs, 'input'>>;
   updateTransaction?: Resolver<ResolversTypes['Transaction'], ParentType, ContextType, RequireFields<MutationUpdateTransactionArgs, 'id' | 'input'>>;
   deleteTransaction?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteTransactionArgs, 'id'>>;
   createTransfer?: Resolver<ResolversTypes['Transaction'], ParentType, ContextType, RequireFields<MutationCreateTransferArgs, 'input'>>;
   categorizeTransaction?: Resolver<ResolversTypes['Transaction'], ParentType, ContextType, RequireFields<MutationCategorizeTransactionArgs, 'id' | 'categoryId'>>;
+};
+
+export type ImportErrorResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['ImportError'] = ResolversParentTypes['ImportError']> = {
+  line?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type ImportJobResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['ImportJob'] = ResolversParentTypes['ImportJob']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['JobStatus'], ParentType, ContextType>;
+  total?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  processed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  imported?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  duplicates?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  errors?: Resolver<Array<ResolversTypes['ImportError']>, ParentType, ContextType>;
 };
 
 export type TransactionResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['Transaction'] = ResolversParentTypes['Transaction'], FederationReferenceType extends FederationReferenceTypes['Transaction'] = FederationReferenceTypes['Transaction']> = {
@@ -526,6 +606,8 @@ export type Resolvers<ContextType = TransactionsContext> = {
   Account?: AccountResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  ImportError?: ImportErrorResolvers<ContextType>;
+  ImportJob?: ImportJobResolvers<ContextType>;
   Transaction?: TransactionResolvers<ContextType>;
   TransactionEdge?: TransactionEdgeResolvers<ContextType>;
   TransactionConnection?: TransactionConnectionResolvers<ContextType>;

@@ -1,16 +1,18 @@
 import { loadTypeDefs, type CompleteResolvers } from '@centavo/server';
 import { accountsResolvers } from './modules/accounts/accounts.resolvers.js';
+import { importsResolvers } from './modules/imports/imports.resolvers.js';
 import { transactionsResolvers } from './modules/transactions/transactions.resolvers.js';
 import type { Resolvers } from './resolvers.generated.js';
 
 /** The subgraph's SDL, generated from its modules' .graphql files by scripts/codegen.ts. */
 export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
 
-// Both modules serve Query, Mutation and Account fields: merged type by type.
+// The modules serve Query, Mutation and Account fields: merged type by type.
 export const resolvers = {
-  Query: { ...accountsResolvers.Query, ...transactionsResolvers.Query },
-  Mutation: { ...accountsResolvers.Mutation, ...transactionsResolvers.Mutation },
+  Query: { ...accountsResolvers.Query, ...transactionsResolvers.Query, ...importsResolvers.Query },
+  Mutation: { ...accountsResolvers.Mutation, ...transactionsResolvers.Mutation, ...importsResolvers.Mutation },
   Account: { ...accountsResolvers.Account, ...transactionsResolvers.Account },
   Transaction: transactionsResolvers.Transaction,
   TransactionConnection: transactionsResolvers.TransactionConnection,
+  ImportJob: importsResolvers.ImportJob,
 } satisfies CompleteResolvers<Resolvers>;

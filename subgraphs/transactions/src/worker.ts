@@ -10,7 +10,8 @@ export interface TransactionsWorker {
 
 /**
  * Runs the domain's processors: the categorizer's decisions (its own relay sends the resulting
- * events at once) and the budget domain's category events into the read model.
+ * events at once), the budget domain's category events into the read model, and imports: the
+ * imports not ended when it starts (a restart, a Redis outage at upload) are queued again.
  */
 export async function startTransactionsWorker(
   config: TransactionsConfig = loadConfig(),
@@ -24,15 +25,19 @@ export async function startTransactionsWorker(
     stalledInterval: config.WORKER_STALLED_INTERVAL_MS,
     maxStalledCount: 100,
   }).catch(async (error: unknown) => {
-    await domain.relay.stop();
+    await domain.close();
     await prisma.$disconnect();
     throw error;
   });
   domain.relay.start();
+  await domain.imports.recover().then(
+    (count) => count > 0 && logger.info({ count }, 'unfinished imports queued again'),
+    (err: unknown) => logger.warn({ err }, 'unfinished imports not queued again'),
+  );
   return {
     async stop() {
       await running.close();
-      await domain.relay.stop();
+      await domain.close();
       await prisma.$disconnect();
     },
   };

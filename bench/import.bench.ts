@@ -1,0 +1,100 @@
+/**
+ * A statement import end to end through the gateway, with the whole system in this process
+ * against the local PostgreSQL and Redis:
+ *   node --import tsx bench/import.bench.ts [rows=20000] [downstreamSeconds=300]
+ * Generates a seeded CSV (`;`, decimal comma, DD/MM/YYYY), imports it, and reports: rows stored
+ * per second (mutation → COMPLETED), how long until every row is categorized and counted in the
+ * cash flow (the per-row event pipeline, capped at downstreamSeconds), and a re-import (adds 0).
+ * The request body limit (1 MB at the gateway and at the subgraph) caps the file: rows are short.
+ */
+import { randomUUID } from 'node:crypto';
+import { ok, registerUser } from '@centavo/testing';
+import { startSystem } from '@centavo/e2e/support/system';
+import { Random } from './lib/random.js';
+
+const rowCount = Number(process.argv[2] ?? 20_000);
+const downstreamSeconds = Number(process.argv[3] ?? 300);
+const MERCHANTS = ['NETFLIX.COM', 'UBER *TRIP', 'PADARIA PAO QUENTE', 'SUPERMERCADO EXTRA', 'POSTO SHELL', 'FARMACIA SAO JOAO', 'IFOOD *RESTAURANTE', 'SPOTIFY', 'AMAZON MKTPLACE', 'DROGASIL'];
+
+/** The file and the sum of its expenses and income, in cents. */
+function statement(count: number): { csv: string; expenses: bigint; income: bigint } {
+  const random = new Random(20_261_202);
+  const lines = ['Data;Descricao;Valor'];
+  let expenses = 0n;
+  let income = 0n;
+  for (let i = 0; i < count; i++) {
+    const day = random.int(1, 28);
+    const month = random.int(1, 12);
+    const salary = random.chance(0.02);
+    const cents = salary ? random.int(300_000, 900_000) : -random.int(100, 40_000);
+    if (cents < 0) expenses -= BigInt(cents);
+    else income += BigInt(cents);
+    const amount = `${cents < 0 ? '-' : ''}${Math.floor(Math.abs(cents) / 100)},${String(Math.abs(cents) % 100).padStart(2, '0')}`;
+    const description = salary ? 'SALARIO ACME' : `${random.pick(MERCHANTS)} ${random.int(1, 999)}`;
+    lines.push(`${String(day).padStart(2, '0')}/${String(month).padStart(2, '0')}/2025;${description};${amount}`);
+  }
+  return { csv: `${lines.join('\n')}\n`, expenses, income };
+}
+
+const cents = (amount: string) => BigInt(amount.replace('.', ''));
+
+const system = await startSystem({ REDIS_PREFIX: `centavo-bench-${randomUUID().slice(0, 8)}:`, MAX_ACTIVE_IMPORTS_PER_USER: '5' });
+const url = system.gatewayUrl;
+const user = await registerUser(url, 'bench');
+const { createAccount } = await ok<{ createAccount: { id: string } }>(url, `mutation { createAccount(input: { name: "Bench", type: CHECKING, currency: "BRL" }) { id } }`, {}, user.accessToken);
+const file = statement(rowCount);
+console.log(`${rowCount} rows, ${(Buffer.byteLength(file.csv) / 1024).toFixed(0)} KiB`);
+
+interface Job {
+  status: string;
+  imported: number;
+  duplicates: number;
+  errors: { line: number }[];
+}
+
+/** Seconds from the mutation until the job ended, and the job. */
+async function importOnce(): Promise<{ seconds: number; job: Job }> {
+  const started = performance.now();
+  const { importTransactions } = await ok<{ importTransactions: { id: string } }>(
+    url,
+    `mutation ($i: ImportTransactionsInput!) { importTransactions(input: $i) { id } }`,
+    { i: { accountId: createAccount.id, format: 'CSV', content: file.csv } },
+    user.accessToken,
+  );
+  for (;;) {
+    const { importJob } = await ok<{ importJob: Job }>(url, `query ($id: ID!) { importJob(id: $id) { status imported duplicates errors { line } } }`, { id: importTransactions.id }, user.accessToken);
+    if (importJob.status === 'COMPLETED' || importJob.status === 'FAILED') return { seconds: (performance.now() - started) / 1000, job: importJob };
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const first = await importOnce();
+console.log(`import: ${first.job.status}, ${first.job.imported} imported, ${first.job.errors.length} errors in ${first.seconds.toFixed(2)} s = ${(rowCount / first.seconds).toFixed(0)} rows/s stored`);
+
+// The per-row pipeline: budget counts each row, ai categorizes each (and transactions applies it).
+const downstreamStarted = performance.now();
+let categorized = false;
+let counted = false;
+while ((performance.now() - downstreamStarted) / 1000 < downstreamSeconds && !(categorized && counted)) {
+  const data = await ok<{ transactions: { totalCount: number }; cashFlow: { income: { amount: string }; expenses: { amount: string } }[] }>(
+    url,
+    `query ($a: ID!) { transactions(filter: { accountId: $a, uncategorized: true }, first: 0) { totalCount }
+      cashFlow(from: "2025-01-01", to: "2025-12-31", currency: "BRL", interval: MONTH) { income { amount } expenses { amount } } }`,
+    { a: createAccount.id },
+    user.accessToken,
+  );
+  const elapsed = ((performance.now() - downstreamStarted) / 1000).toFixed(1);
+  if (!categorized && data.transactions.totalCount === 0) console.log(`every row categorized ${elapsed} s after COMPLETED`);
+  categorized ||= data.transactions.totalCount === 0;
+  const expenses = data.cashFlow.reduce((sum, p) => sum + cents(p.expenses.amount), 0n);
+  const income = data.cashFlow.reduce((sum, p) => sum + cents(p.income.amount), 0n);
+  if (!counted && expenses === file.expenses && income === file.income) console.log(`cash flow counts every row ${elapsed} s after COMPLETED`);
+  counted ||= expenses === file.expenses && income === file.income;
+  await new Promise((r) => setTimeout(r, 1000));
+}
+if (!(categorized && counted)) console.log(`after ${downstreamSeconds} s: categorized ${categorized}, counted ${counted} (the per-row event pipeline is the bottleneck: issue 11 scope 4)`);
+
+const again = await importOnce();
+console.log(`re-import: ${again.job.imported} imported, ${again.job.duplicates} duplicates in ${again.seconds.toFixed(2)} s`);
+await system.stop();
+process.exit(0);

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { keyRows, notYetPresent, presentCounts } from './dedup.js';
+import type { ParsedRow } from './parsers/types.js';
+
+const row = (description: string, externalId: string | null = null, date = '2026-11-02', amountMinor = -450n): ParsedRow => ({
+  line: 1, date, amountMinor, description, externalId,
+});
+
+describe('de-duplication keys', () => {
+  it('numbers identical rows of a file (accents, case and spacing aside) and keys them apart', () => {
+    const keyed = keyRows([row('Café  Central'), row('CAFE CENTRAL'), row('Cafe Central', null, '2026-11-03')]);
+    expect(keyed.map((r) => r.occurrence)).toEqual([1, 2, 1]);
+    expect(new Set(keyed.map((r) => r.importKey)).size).toBe(3);
+    expect(keyRows([row('Café Central')])[0]?.importKey).toBe(keyed[0]?.importKey);
+  });
+
+  it('keeps the rows beyond what the account has: two coffees in the file, one entered by hand, one new', () => {
+    const keyed = keyRows([row('Coffee'), row('Coffee'), row('Bread')]);
+    const present = presentCounts([{ date: '2026-11-02', amountMinor: -450n, description: 'coffee' }]);
+    expect(notYetPresent(keyed, present).map((r) => [r.description, r.occurrence])).toEqual([
+      ['Coffee', 2],
+      ['Bread', 1],
+    ]);
+  });
+
+  it('leaves rows with a bank id to the unique index', () => {
+    const keyed = keyRows([row('Coffee', 'FIT-1')]);
+    expect(keyed[0]?.importKey).toBeNull();
+    expect(notYetPresent(keyed, presentCounts([{ date: '2026-11-02', amountMinor: -450n, description: 'Coffee' }]))).toHaveLength(1);
+  });
+});

@@ -1,0 +1,49 @@
+import { createHash } from 'node:crypto';
+import { fold } from './parsers/text.js';
+import type { ParsedRow } from './parsers/types.js';
+
+/** What makes two rows without a bank id the same: account (implied), day, amount, folded description. */
+export const contentKey = (date: string, amountMinor: bigint, description: string): string =>
+  `${date}|${amountMinor}|${fold(description)}`;
+
+/** A parsed row with what de-duplicates it. */
+export interface KeyedRow extends ParsedRow {
+  contentKey: string;
+  /** 1 for the first row of its content key in the file, 2 for the second... */
+  occurrence: number;
+  /** Stored in transactions.import_key (unique per account) for rows without a bank id. */
+  importKey: string | null;
+}
+
+/**
+ * Numbers identical rows in file order, so a file with the same coffee twice that day imports
+ * two, and importing it again finds both present. Rows with a bank id (FITID) are keyed by it.
+ */
+export function keyRows(rows: readonly ParsedRow[]): KeyedRow[] {
+  const seen = new Map<string, number>();
+  return rows.map((row) => {
+    const key = contentKey(row.date, row.amountMinor, row.description);
+    const occurrence = (seen.get(key) ?? 0) + 1;
+    seen.set(key, occurrence);
+    const importKey = row.externalId ? null : createHash('sha256').update(`${key}#${occurrence}`).digest('base64url');
+    return { ...row, contentKey: key, occurrence, importKey };
+  });
+}
+
+/**
+ * The rows still to insert: a row without a bank id whose occurrence is within the number of
+ * identical rows the account already has (imported or entered by hand) is a duplicate.
+ */
+export function notYetPresent(rows: readonly KeyedRow[], present: ReadonlyMap<string, number>): KeyedRow[] {
+  return rows.filter((row) => row.externalId !== null || row.occurrence > (present.get(row.contentKey) ?? 0));
+}
+
+/** Counts the account's existing rows per content key. */
+export function presentCounts(existing: Iterable<{ date: string; amountMinor: bigint; description: string }>): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const row of existing) {
+    const key = contentKey(row.date, row.amountMinor, row.description);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
+}

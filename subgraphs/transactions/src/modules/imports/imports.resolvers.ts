@@ -1,0 +1,29 @@
+import { notFound } from '@centavo/errors';
+import { isUuid, requireUser, type ObjectResolvers } from '@centavo/server';
+import type { ImportJobResolvers, MutationResolvers, QueryResolvers } from '../../resolvers.generated.js';
+import type { ImportJobRecord } from './imports.repository.js';
+import type { ImportErrorEntry } from './parsers/types.js';
+
+const isEntry = (e: unknown): e is ImportErrorEntry =>
+  typeof e === 'object' && e !== null && typeof (e as ImportErrorEntry).line === 'number' && typeof (e as ImportErrorEntry).message === 'string';
+
+const Query = {
+  importJob: (_, { id }, ctx) => {
+    const user = requireUser(ctx);
+    return isUuid(id) ? ctx.imports.find(user, id) : null;
+  },
+} satisfies QueryResolvers;
+
+const Mutation = {
+  importTransactions: (_, { input }, ctx) => {
+    const user = requireUser(ctx);
+    if (!isUuid(input.accountId)) throw notFound('Account');
+    return ctx.imports.start(user, input, ctx.requestId);
+  },
+} satisfies MutationResolvers;
+
+const ImportJobType = {
+  errors: (job) => (Array.isArray(job.errors) ? job.errors.filter(isEntry) : []),
+} satisfies ObjectResolvers<ImportJobResolvers, ImportJobRecord>;
+
+export const importsResolvers = { Query, Mutation, ImportJob: ImportJobType };

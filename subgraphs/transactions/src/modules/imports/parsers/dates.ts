@@ -1,0 +1,75 @@
+import { fold, quote } from './text.js';
+
+/** How a file writes numeric dates with the day and month first: DD/MM/YYYY or MM/DD/YYYY. */
+export type DateOrder = 'DMY' | 'MDY';
+
+const ISO = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/;
+const COMPACT = /^(\d{4})(\d{2})(\d{2})$/;
+const NUMERIC = /^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})$/;
+const NAMED = /^(\d{1,2})(?:\s+de)?[\s\-/.]+([a-z]+)(?:\s+de)?[\s\-/.]+(\d{4}|\d{2})$/;
+const TIME = /(?:[T\s]+|\s*-\s*)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[ap]m|z|[+-]\d{2}:?\d{2})?$/i;
+
+// English and Portuguese month names share their first three letters with these.
+const MONTHS: Record<string, number> = {
+  jan: 1, feb: 2, fev: 2, mar: 3, apr: 4, abr: 4, may: 5, mai: 5, jun: 6, jul: 7,
+  aug: 8, ago: 8, sep: 9, set: 9, oct: 10, out: 10, nov: 11, dec: 12, dez: 12,
+};
+
+const bare = (raw: string) => raw.trim().replace(TIME, '');
+
+/**
+ * The order of a file's numeric dates: a first part above 12 can only be a day (DD/MM), a
+ * second part above 12 only a day (MM/DD). When no value tells, DD/MM, the order of nearly
+ * every bank outside the United States, unless the account is in US dollars (`preferMDY`).
+ */
+export function dateOrderOf(values: Iterable<string>, preferMDY: boolean): DateOrder {
+  let dayFirst = false;
+  let monthFirst = false;
+  for (const value of values) {
+    const m = NUMERIC.exec(bare(value));
+    if (!m) continue;
+    if (Number(m[1]) > 12) dayFirst = true;
+    if (Number(m[2]) > 12) monthFirst = true;
+  }
+  if (dayFirst) return 'DMY';
+  if (monthFirst) return 'MDY';
+  return preferMDY ? 'MDY' : 'DMY';
+}
+
+function calendarDay(y: number, m: number, d: number): string | null {
+  const date = new Date(Date.UTC(y, m - 1, d));
+  if (y < 1900 || y > 2200 || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return null;
+  return date.toISOString().slice(0, 10);
+}
+
+const fullYear = (y: string) => (y.length === 4 ? Number(y) : Number(y) + (Number(y) < 70 ? 2000 : 1900));
+
+/** Whether a value looks like a date at all (column guessing without a header). */
+export const looksLikeDate = (raw: string): boolean => {
+  const s = bare(raw);
+  return ISO.test(s) || COMPACT.test(s) || NUMERIC.test(s) || NAMED.test(fold(s));
+};
+
+/**
+ * A statement's date as "YYYY-MM-DD": ISO, YYYYMMDD, DD/MM/YYYY or MM/DD/YYYY as the file's
+ * order says (also with - or . and two-digit years), and "DD MMM YYYY" with English or
+ * Portuguese month names; a time after the date is ignored. A message when it is no real date.
+ */
+export function readDate(raw: string, order: DateOrder): string | { error: string } {
+  const s = bare(raw);
+  const fail = { error: `date ${quote(raw)} is not a date (${order === 'DMY' ? 'DD/MM/YYYY' : 'MM/DD/YYYY'}, YYYY-MM-DD or DD MMM YYYY)` };
+  if (!s || s.length > 40) return fail;
+  let day: string | null = null;
+  const iso = ISO.exec(s) ?? COMPACT.exec(s);
+  const numeric = NUMERIC.exec(s);
+  const named = NAMED.exec(fold(s));
+  if (iso) day = calendarDay(Number(iso[1]), Number(iso[2]), Number(iso[3]));
+  else if (numeric) {
+    const [a, b] = [Number(numeric[1]), Number(numeric[2])];
+    day = order === 'DMY' ? calendarDay(fullYear(numeric[3]!), b, a) : calendarDay(fullYear(numeric[3]!), a, b);
+  } else if (named) {
+    const month = MONTHS[named[2]!.slice(0, 3)];
+    day = month ? calendarDay(fullYear(named[3]!), month, Number(named[1])) : null;
+  }
+  return day ?? fail;
+}

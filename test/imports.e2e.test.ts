@@ -1,0 +1,181 @@
+import { readFileSync } from 'node:fs';
+import { createClient, type Client } from 'graphql-ws';
+import { WebSocket } from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { subscriptionMetrics } from '@centavo/gateway';
+import { startAiWorker, loadConfig as aiConfig } from '@centavo/subgraph-ai';
+import { startBudgetWorker, loadConfig as budgetConfig } from '@centavo/subgraph-budget';
+import { startTransactionsWorker, loadConfig as transactionsConfig } from '@centavo/subgraph-transactions';
+import { codes, graphql, ok, registerUser, type Session } from '@centavo/testing';
+import { startSystem, type RunningSystem } from './support/system.js';
+import { eventually } from './support/wait.js';
+
+interface Job {
+  id: string;
+  status: string;
+  total: number | null;
+  processed: number;
+  imported: number;
+  duplicates: number;
+  errors: { line: number; message: string }[];
+}
+
+const JOB = `id status total processed imported duplicates errors { line message }`;
+const IMPORT = `mutation ($i: ImportTransactionsInput!) { importTransactions(input: $i) { ${JOB} } }`;
+const fixture = (name: string) => readFileSync(new URL(`./fixtures/imports/${name}`, import.meta.url), 'utf8');
+
+let system: RunningSystem;
+let url: string;
+let ana: Session;
+let bob: Session;
+let anaAccount: string;
+let bobAccount: string;
+const workers: { stop(): Promise<void> }[] = [];
+const clients: Client[] = [];
+
+const account = async (s: Session, name: string) =>
+  (await ok<{ createAccount: { id: string } }>(url, `mutation ($n: String!) { createAccount(input: { name: $n, type: CHECKING, currency: "BRL" }) { id } }`, { n: name }, s.accessToken))
+    .createAccount.id;
+const startImport = (s: Session, accountId: string, content: string, format = 'CSV') =>
+  graphql<{ importTransactions: Job }>(url, IMPORT, { i: { accountId, format, content } }, s.accessToken);
+const job = async (s: Session, id: string) =>
+  (await ok<{ importJob: Job | null }>(url, `query ($id: ID!) { importJob(id: $id) { ${JOB} } }`, { id }, s.accessToken)).importJob;
+const ended = (s: Session, id: string) =>
+  eventually(async () => {
+    const j = await job(s, id);
+    return j && (j.status === 'COMPLETED' || j.status === 'FAILED') ? j : undefined;
+  }, 30_000, `import ${id} to end`);
+
+/** The caller's importProgress events for one job, over graphql-ws. */
+function progress(s: Session, id: string): { received: { data?: { importProgress: Job } | null; errors?: unknown[] }[] } {
+  const client = createClient({ url: url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${s.accessToken}` }, retryAttempts: 0 });
+  clients.push(client);
+  const received: { data?: { importProgress: Job } | null; errors?: unknown[] }[] = [];
+  client.subscribe(
+    { query: `subscription ($id: ID!) { importProgress(id: $id) { ${JOB} } }`, variables: { id } },
+    { next: (m) => void received.push(m as (typeof received)[number]), error: () => undefined, complete: () => undefined },
+  );
+  return { received };
+}
+
+beforeAll(async () => {
+  // Workers start inside the first test, once its subscriptions listen: no event can come too early.
+  system = await startSystem({ MAX_ACTIVE_IMPORTS_PER_USER: '2', IMPORT_MAX_BYTES: '20000', IMPORT_BATCH_SIZE: '3' }, { workers: false });
+  url = system.gatewayUrl;
+  [ana, bob] = await Promise.all([registerUser(url, 'ana'), registerUser(url, 'bob')]);
+  [anaAccount, bobAccount] = await Promise.all([account(ana, 'Ana checking'), account(bob, 'Bob checking')]);
+}, 60_000);
+afterAll(async () => {
+  await Promise.all(clients.map((c) => c.dispose()));
+  await Promise.all(workers.map((w) => w.stop()));
+  await system?.stop();
+});
+
+describe('statement imports through the gateway', () => {
+  it('queues imports at once, refuses what is not the caller\'s or over the limits, and runs them when a worker starts, live', async () => {
+    const csv = fixture('pt.csv');
+    const first = await startImport(ana, anaAccount, csv);
+    expect(first.errors).toBeUndefined();
+    expect(first.data?.importTransactions).toMatchObject({ status: 'QUEUED', total: null, processed: 0, imported: 0, duplicates: 0, errors: [] });
+    // The same file twice at once: the two runs must not both insert it.
+    const second = await startImport(ana, anaAccount, csv);
+    const [firstId, secondId] = [first.data!.importTransactions.id, second.data!.importTransactions.id];
+
+    const third = await startImport(ana, anaAccount, csv);
+    expect(third.errors?.[0]?.extensions).toMatchObject({ code: 'LIMIT_EXCEEDED', resource: 'activeImports', limit: 2 });
+    expect(codes(await startImport(bob, anaAccount, csv))).toEqual(['NOT_FOUND']);
+    expect(codes(await startImport(ana, bobAccount, csv))).toEqual(['NOT_FOUND']);
+    expect((await startImport(bob, bobAccount, 'x'.repeat(20_001))).errors?.[0]?.extensions).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 20000 });
+    expect(codes(await startImport(bob, bobAccount, 'date,description,amount\n2026-11-02,A\u0000,1'))).toEqual(['BAD_USER_INPUT']);
+    expect(await job(bob, firstId)).toBeNull();
+    expect(await job(ana, 'not-an-id')).toBeNull();
+
+    const anaLive = progress(ana, firstId);
+    const bobLive = progress(bob, firstId);
+    await eventually(async () => (subscriptionMetrics.activeSubscriptions === 2 ? true : undefined), 5_000, 'two live subscriptions');
+    const env = system.env;
+    workers.push(...(await Promise.all([startTransactionsWorker(transactionsConfig(env)), startBudgetWorker(budgetConfig(env)), startAiWorker(aiConfig(env))])));
+
+    const last = await eventually(async () => {
+      const done = anaLive.received.map((m) => m.data?.importProgress).find((j) => j?.status === 'COMPLETED');
+      return done ?? undefined;
+    }, 30_000, 'COMPLETED over importProgress');
+    const [a, b] = [await ended(ana, firstId), await ended(ana, secondId)];
+    expect(last).toEqual(a);
+    // Five good rows in the file: one run imported them, the other found them all present.
+    expect([a.imported + b.imported, a.duplicates + b.duplicates]).toEqual([5, 5]);
+    for (const j of [a, b]) {
+      expect(j).toMatchObject({ status: 'COMPLETED', total: 7, processed: 7 });
+      expect(j.errors).toEqual([
+        { line: 7, message: expect.stringMatching(/not a date/) },
+        { line: 8, message: expect.stringMatching(/not a number/) },
+      ]);
+    }
+    // Batches of 3: progress came in steps before the end.
+    expect(anaLive.received.length).toBeGreaterThan(1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(bobLive.received).toEqual([]);
+  }, 60_000);
+
+  it('stores the rows with exact amounts; they get categorized and counted in the cash flow', async () => {
+    const { transactions } = await ok<{ transactions: { edges: { node: { description: string; date: string; amount: { amount: string } } }[] } }>(
+      url,
+      `query ($a: ID!) { transactions(filter: { accountId: $a }, first: 50) { edges { node { description date amount { amount } } } } }`,
+      { a: anaAccount },
+      ana.accessToken,
+    );
+    expect(transactions.edges.map((e) => [e.node.date, e.node.amount.amount, e.node.description]).sort()).toEqual([
+      ['2026-11-02', '-12.50', 'Padaria Pão Quente'],
+      ['2026-11-02', '-12.50', 'Padaria Pão Quente'],
+      ['2026-11-02', '-55.90', 'NETFLIX.COM'],
+      ['2026-11-05', '-23.40', 'UBER *TRIP HELP.UBER.COM'],
+      ['2026-11-10', '5000.00', 'Salário ACME LTDA'],
+    ]);
+    const netflix = await eventually(async () => {
+      const { transactions: found } = await ok<{ transactions: { edges: { node: { category: { slug: string } | null; categorySource: string | null } }[] } }>(
+        url,
+        `{ transactions(filter: { search: "NETFLIX" }) { edges { node { category { slug } categorySource } } } }`,
+        {},
+        ana.accessToken,
+      );
+      return found.edges[0]?.node.category ? found.edges[0].node : undefined;
+    }, 20_000, 'the imported NETFLIX row categorized');
+    expect(netflix).toEqual({ category: { slug: 'subscriptions' }, categorySource: 'AI' });
+    const flow = await eventually(async () => {
+      const { cashFlow } = await ok<{ cashFlow: { income: { amount: string }; expenses: { amount: string } }[] }>(
+        url,
+        `{ cashFlow(from: "2026-11-01", to: "2026-11-30", currency: "BRL", interval: MONTH) { income { amount } expenses { amount } } }`,
+        {},
+        ana.accessToken,
+      );
+      return cashFlow[0]?.expenses.amount === '104.30' ? cashFlow[0] : undefined;
+    }, 20_000, 'the cash flow to count the imported rows');
+    expect(flow).toEqual({ income: { amount: '5000.00' }, expenses: { amount: '104.30' } });
+  }, 60_000);
+
+  it('adds nothing when the same file comes again, and only the new rows of an overlapping one (also against rows entered by hand)', async () => {
+    const again = await ended(ana, (await startImport(ana, anaAccount, fixture('pt.csv'))).data!.importTransactions.id);
+    expect(again).toMatchObject({ status: 'COMPLETED', imported: 0, duplicates: 5 });
+    await ok(
+      url,
+      `mutation ($i: CreateTransactionInput!) { createTransaction(input: $i) { id } }`,
+      { i: { accountId: anaAccount, amount: '-80.00', date: '2026-11-15', description: 'Mercado Central' } },
+      ana.accessToken,
+    );
+    const overlap = await ended(ana, (await startImport(ana, anaAccount, fixture('pt-overlap.csv'))).data!.importTransactions.id);
+    // Present: the two bakery rows of the first file and the row entered by hand; new: a third bakery row and the pharmacy.
+    expect(overlap).toMatchObject({ status: 'COMPLETED', total: 5, imported: 2, duplicates: 3, errors: [] });
+  }, 60_000);
+
+  it('imports OFX by FITID once, and fails a file it cannot read with the reason', async () => {
+    const ofx = fixture('statement.ofx');
+    const first = await ended(ana, (await startImport(ana, anaAccount, ofx, 'OFX')).data!.importTransactions.id);
+    expect(first).toMatchObject({ status: 'COMPLETED', total: 2, imported: 2, duplicates: 0 });
+    const second = await ended(ana, (await startImport(ana, anaAccount, ofx, 'OFX')).data!.importTransactions.id);
+    expect(second).toMatchObject({ status: 'COMPLETED', imported: 0, duplicates: 2 });
+    const garbage = await ended(ana, (await startImport(ana, anaAccount, 'this is not a statement at all', 'OFX')).data!.importTransactions.id);
+    expect(garbage).toMatchObject({ status: 'FAILED', imported: 0, errors: [{ line: 0, message: expect.stringMatching(/no <OFX>/) }] });
+    const csv = await ended(ana, (await startImport(ana, anaAccount, 'hello\nworld\n')).data!.importTransactions.id);
+    expect(csv).toMatchObject({ status: 'FAILED', errors: [{ line: 0, message: expect.stringMatching(/no header row/) }] });
+  }, 60_000);
+});
