@@ -1,5 +1,5 @@
 import { createQueue, type QueueConfig } from './queues.js';
-import { aiCategoryChanged, aiTransactionChanged, applyCategorization, budgetTransactionChanged, retrainModel, transactionsCategoryChanged } from './definitions.js';
+import { aiCategoryChanged, aiTransactionChanged, applyCategorization, budgetTransactionChanged, retrainModel, runImport, transactionsCategoryChanged } from './definitions.js';
 
 /** Every queue of Centavo, for operators' tools. */
 export const ALL_QUEUES = [
@@ -9,6 +9,7 @@ export const ALL_QUEUES = [
   retrainModel.queue,
   transactionsCategoryChanged.queue,
   aiCategoryChanged.queue,
+  runImport.queue,
 ] as const;
 
 export interface FailedJob {
