@@ -41,6 +41,7 @@ export function createApolloServer(
   gateway: ApolloGateway,
   limiter: FixedWindowLimiter,
   logger: Logger,
+  extraPlugins: ApolloServerPlugin<GatewayContext>[] = [],
 ): ApolloServer<GatewayContext> {
   return new ApolloServer<GatewayContext>({
     gateway,
@@ -49,7 +50,7 @@ export function createApolloServer(
     parseOptions: { maxTokens: config.MAX_QUERY_TOKENS },
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
-    plugins: gatewayPlugins(config, limiter, logger),
+    plugins: [...gatewayPlugins(config, limiter, logger), ...extraPlugins],
     formatError: loggedErrorFormatter(logger),
   });
 }

@@ -6,6 +6,7 @@ import { createApolloGateway, createApolloServer } from './apollo.js';
 import { bodyLimitBytes, loadConfig, subgraphUrlOverrides, type GatewayConfig } from './config.js';
 import type { GatewayContext } from './context.js';
 import { createHttpApp } from './http-app.js';
+import { introspectionWithSubscriptions } from './subscriptions/introspection.js';
 import { createSubscriptionServer, type SubscriptionServer } from './subscriptions/server.js';
 import { composeSupergraph } from './supergraph.js';
 
@@ -31,10 +32,14 @@ export async function startGateway(
   const runtime = await createAuthRuntime(config, logger);
   const limiter = new FixedWindowLimiter(runtime.redis, config.REDIS_PREFIX);
   const gateway = createApolloGateway(config, supergraphSdl, logger);
-  const apollo = createApolloServer(config, gateway, limiter, logger);
+  const introspection = introspectionWithSubscriptions();
+  const apollo = createApolloServer(config, gateway, limiter, logger, [introspection.plugin]);
   const subscriptions = subscriptionsThrough(apollo, config, runtime, logger);
   // Before start(), or the first schema load is missed (docs/toolchain.md).
-  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => subscriptions.updateSchema(apiSchema));
+  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {
+    subscriptions.updateSchema(apiSchema);
+    introspection.update(apiSchema);
+  });
   await apollo.start();
 
   const { app, queueDashboard } = createHttpApp({ config, runtime, apollo, limiter, subgraphs, logger });
