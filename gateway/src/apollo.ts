@@ -1,4 +1,4 @@
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloGateway, RemoteGraphQLDataSource, type SupergraphSdlHook } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import {
   ApolloServerPluginLandingPageDisabled,
@@ -20,8 +20,16 @@ class AuthenticatedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 }
 
-/** Apollo Gateway over the composed supergraph; each subgraph call is bounded (resilience/). */
-export function createApolloGateway(config: GatewayConfig, supergraphSdl: string, logger: Logger): ApolloGateway {
+/**
+ * Apollo Gateway over the supergraph (composed at start, or a file it reloads); each subgraph
+ * call is bounded (resilience/). `urlOverrides` (by subgraph name) win over the supergraph's URLs.
+ */
+export function createApolloGateway(
+  config: GatewayConfig,
+  supergraphSdl: string | SupergraphSdlHook,
+  logger: Logger,
+  urlOverrides: Record<string, string | undefined> = {},
+): ApolloGateway {
   const resilience = {
     timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
     retries: config.SUBGRAPH_RETRIES,
@@ -30,7 +38,7 @@ export function createApolloGateway(config: GatewayConfig, supergraphSdl: string
   };
   return new ApolloGateway({
     supergraphSdl,
-    buildService: ({ name, url }) => new AuthenticatedDataSource({ url, fetcher: resilientFetcher(name, resilience, logger) }),
+    buildService: ({ name, url }) => new AuthenticatedDataSource({ url: urlOverrides[name] ?? url, fetcher: resilientFetcher(name, resilience, logger) }),
     logger,
   });
 }

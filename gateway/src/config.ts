@@ -7,6 +7,11 @@ const schema = z.object({
   ...jwtEnv,
   GATEWAY_PORT: envPort(DEFAULT_PORTS.gateway),
   SUPERGRAPH_CONFIG: z.string().default('supergraph.yaml'),
+  /**
+   * A Rover-composed supergraph to serve instead of composing SUPERGRAPH_CONFIG at start; the
+   * gateway reloads it when the file changes. *_SUBGRAPH_URL still override its routing URLs.
+   */
+  SUPERGRAPH_PATH: z.string().min(1).optional(),
   AUTH_SUBGRAPH_URL: optionalUrl,
   TRANSACTIONS_SUBGRAPH_URL: optionalUrl,
   BUDGET_SUBGRAPH_URL: optionalUrl,

@@ -1,3 +1,4 @@
+import type { SupergraphSdlHook } from '@apollo/gateway';
 import type { ApolloServer } from '@apollo/server';
 import { createAuthRuntime, type AuthRuntime } from '@centavo/auth-tokens';
 import { createLogger, type Logger } from '@centavo/logger';
@@ -9,6 +10,7 @@ import { createHttpApp } from './http-app.js';
 import { introspectionWithSubscriptions } from './subscriptions/introspection.js';
 import { createSubscriptionServer, type SubscriptionServer } from './subscriptions/server.js';
 import { composeSupergraph } from './supergraph.js';
+import { loadSupergraphFile } from './supergraph-file.js';
 
 export { loadConfig, composeSupergraph };
 export type { GatewayContext };
@@ -27,11 +29,10 @@ export async function startGateway(
   const logger = root.child({ service: 'gateway' });
   // Apollo Gateway reports usage and probes cloud metadata unless this is set (docs/toolchain.md).
   process.env.APOLLO_TELEMETRY_DISABLED = '1';
-  const { supergraphSdl, subgraphs } = composeSupergraph(config.SUPERGRAPH_CONFIG, subgraphUrlOverrides(config));
-  logger.info({ subgraphs }, 'supergraph composed');
+  const { supergraph, subgraphs } = await loadSupergraph(config, logger);
   const runtime = await createAuthRuntime(config, logger);
   const limiter = new FixedWindowLimiter(runtime.redis, config.REDIS_PREFIX);
-  const gateway = createApolloGateway(config, supergraphSdl, logger);
+  const gateway = createApolloGateway(config, supergraph, logger, subgraphUrlOverrides(config));
   const introspection = introspectionWithSubscriptions();
   const apollo = createApolloServer(config, gateway, limiter, logger, [introspection.plugin]);
   const subscriptions = subscriptionsThrough(apollo, config, runtime, logger);
@@ -57,6 +58,20 @@ export async function startGateway(
       await runtime.close();
     },
   };
+}
+
+/** SUPERGRAPH_PATH's file (watched), or SUPERGRAPH_CONFIG composed now. */
+async function loadSupergraph(config: GatewayConfig, logger: Logger): Promise<{ supergraph: string | SupergraphSdlHook; subgraphs: { name: string; url: string }[] }> {
+  const overrides = subgraphUrlOverrides(config);
+  if (config.SUPERGRAPH_PATH) {
+    const file = await loadSupergraphFile(config.SUPERGRAPH_PATH, logger);
+    const subgraphs = file.subgraphs.map(({ name, url }) => ({ name, url: overrides[name] ?? url }));
+    logger.info({ subgraphs, file: config.SUPERGRAPH_PATH }, 'supergraph loaded from file');
+    return { supergraph: file.hook, subgraphs };
+  }
+  const { supergraphSdl, subgraphs } = composeSupergraph(config.SUPERGRAPH_CONFIG, overrides);
+  logger.info({ subgraphs }, 'supergraph composed');
+  return { supergraph: supergraphSdl, subgraphs };
 }
 
 /** graphql-ws whose events are refetched through Apollo Server as an HTTP request would be. */
