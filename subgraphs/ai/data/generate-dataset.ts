@@ -14,8 +14,9 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fnv1a, mulberry32 } from '../src/modules/categorize/hash.js';
+import { lookupMerchant } from '../src/modules/categorize/merchant-dictionary.js';
 import { normalizeDescription } from '../src/modules/categorize/normalize.js';
-import { SLUGS, type Slug } from '../src/modules/categorize/slugs.js';
+import { isAllowed, SLUGS, type Slug } from '../src/modules/categorize/slugs.js';
 import { chance, fill, pick, planPrint, renderRow, type PrintPlan, type Rng } from './render.js';
 import { COUNTRY, REGION_AMOUNT, REGION_WEIGHT, REGIONS, type Region } from './vocab-names.js';
 import { EXTRA_CHAINS, EXTRA_PATTERNS } from './vocab-regions.js';
@@ -197,6 +198,13 @@ export function generateDataset(): GeneratedDataset {
   const kept: Row[] = [];
   let dropped = 0;
   for (const row of all) {
+    // A name cut short can read as a different well-known merchant ("GOLD REEF CITY C" of a
+    // theme park is the casino's prefix): no one could label that line from its text.
+    const known = lookupMerchant(normalizeDescription(row.description).merchant);
+    if (known !== null && known !== row.slug && isAllowed(known, row.minor)) {
+      dropped++;
+      continue;
+    }
     const key = merchantKey(row.description);
     const k = `${key}|${row.minor > 0 ? 'in' : 'out'}`;
     const value = `${row.slug}|${row.split}`;

@@ -34,6 +34,8 @@ export interface BlendResult {
 }
 
 const MIN_TOKEN_LENGTH = 3;
+/** Pseudo-count of the model against chain evidence: one correction of a chain gets 2/3 of the say. */
+const CHAIN_STRENGTH = 0.5;
 const MAX_TOKENS = 12;
 /**
  * Words shared by unrelated merchants (legal forms, channels, payment verbs): a correction of
@@ -42,8 +44,37 @@ const MAX_TOKENS = 12;
 const STOP = new Set([
   'ltda', 'eireli', 'epp', 'com', 'br', 'the', 'and', 'for', 'inc', 'llc', 'pix', 'ted', 'doc', 'tef', 'enviado', 'recebido',
   'enviada', 'recebida', 'transf', 'transferencia', 'compra', 'pagamento', 'pag', 'pgto', 'debito', 'credito', 'cartao', 'card',
-  'payment', 'purchase', 'online', 'loja', 'store', 'shop', 'dos', 'das', 'por', 'para',
+  'payment', 'purchase', 'online', 'loja', 'store', 'shop', 'dos', 'das', 'por', 'para', 'pos', 'eftpos', 'debit', 'visa',
+  'cheque', 'local', 'from', 'pmt', 'trf', 'transfer', 'app', 'express', 'immediate', 'order', 'direct', 'upi', 'imps', 'neft',
+  'ltd', 'pty', 'limited', 'plc', 'corp', 'company',
 ]);
+
+/** Prior tokens that name a merchant's chain start with this (no description word can). */
+export const CHAIN_PREFIX = '^';
+/** First words that name no chain: articles, titles, generic business nouns in either language. */
+const NOT_A_CHAIN = new Set([
+  'the', 'mr', 'mrs', 'ms', 'dr', 'st', 'sao', 'santa', 'santo', 'casa', 'loja', 'lojas', 'big', 'new', 'old', 'cafe', 'bar',
+  'shop', 'store', 'mercado', 'supermercado', 'padaria', 'farmacia', 'drogaria', 'restaurante', 'auto', 'posto',
+]);
+
+/**
+ * The chain of a merchant: its leading word after normalization, so a correction of
+ * "MEGAMART NORTHGATE" reaches "MEGAMART EASTSIDE" and a plain "MEGAMART". Null when the first
+ * word is too short or generic to name one.
+ */
+export function chainToken(merchant: string | null): string | null {
+  if (!merchant) return null;
+  const first = merchant.split(' ')[0]!.toLowerCase();
+  if (first.length < 3 || /\d/.test(first) || NOT_A_CHAIN.has(first) || STOP.has(first)) return null;
+  return `${CHAIN_PREFIX}${first}`;
+}
+
+/** Everything a correction teaches and a decision looks up: the description's words and the merchant's chain. */
+export function personalTokens(n: { merchant: string | null; textTokens?: readonly string[]; tokens: readonly string[] }): string[] {
+  const words = priorTokens(n.textTokens ?? n.tokens);
+  const chain = chainToken(n.merchant);
+  return chain ? [chain, ...words] : words;
+}
 
 /** The description words worth remembering: unique, not short, without digits, not stop words. */
 export function priorTokens(tokens: readonly string[]): string[] {
@@ -56,11 +87,15 @@ export function priorTokens(tokens: readonly string[]): string[] {
   return [...out];
 }
 
+/** A chain says more than any one word: its distribution weighs as much as this many words. */
+const CHAIN_WEIGHT = 3;
+
 /**
  * P_user(category | words): each word's own distribution over the user's categories,
- * averaged over the words the user taught anything about, and the evidence n behind it.
+ * averaged over the words the user taught anything about (the merchant's chain counting
+ * CHAIN_WEIGHT times), the evidence n behind it, and whether the chain was among them.
  */
-export function userPrior(counts: readonly PriorCount[], allowed: (categoryId: string) => boolean = () => true): { p: Map<string, number>; n: number } {
+export function userPrior(counts: readonly PriorCount[], allowed: (categoryId: string) => boolean = () => true): { p: Map<string, number>; n: number; chain: boolean } {
   const byToken = new Map<string, Map<string, number>>();
   for (const c of counts) {
     if (c.count <= 0 || !allowed(c.categoryId)) continue;
@@ -70,12 +105,17 @@ export function userPrior(counts: readonly PriorCount[], allowed: (categoryId: s
   }
   const p = new Map<string, number>();
   let n = 0;
-  for (const m of byToken.values()) {
+  let chain = false;
+  let mass = 0;
+  for (const token of byToken.keys()) mass += token.startsWith(CHAIN_PREFIX) ? CHAIN_WEIGHT : 1;
+  for (const [token, m] of byToken) {
     const total = [...m.values()].reduce((a, b) => a + b, 0);
+    const weight = token.startsWith(CHAIN_PREFIX) ? CHAIN_WEIGHT : 1;
+    if (weight > 1) chain = true;
     n = Math.max(n, total);
-    for (const [categoryId, count] of m) p.set(categoryId, (p.get(categoryId) ?? 0) + count / total / byToken.size);
+    for (const [categoryId, count] of m) p.set(categoryId, (p.get(categoryId) ?? 0) + (weight * count) / total / mass);
   }
-  return { p, n };
+  return { p, n, chain };
 }
 
 /**
@@ -85,17 +125,20 @@ export function userPrior(counts: readonly PriorCount[], allowed: (categoryId: s
  */
 export function blendWithPriors(model: readonly Scored[], counts: readonly PriorCount[], options: BlendOptions = {}): BlendResult {
   const allowed = options.allowed ?? (() => true);
-  const { p, n } = userPrior(counts, allowed);
+  const { p, n, chain } = userPrior(counts, allowed);
   const evidence = new Map<string, string[]>();
   if (n === 0) return { ranked: [...model].sort((a, b) => b.confidence - a.confidence), weight: 0, evidence };
-  const w = n / (n + (options.strength ?? 1));
+  // The user's own history of the merchant's chain outweighs the global model, a dictionary hit included.
+  const strength = chain ? Math.min(options.strength ?? 1, CHAIN_STRENGTH) : (options.strength ?? 1);
+  const w = n / (n + strength);
   const scores = new Map<string, number>();
   for (const s of model) if (allowed(s.categoryId)) scores.set(s.categoryId, (1 - w) * s.confidence);
   for (const [categoryId, pu] of p) scores.set(categoryId, (scores.get(categoryId) ?? 0) + w * pu);
   for (const c of counts) {
     if (c.count <= 0 || !p.has(c.categoryId)) continue;
     const words = evidence.get(c.categoryId) ?? [];
-    if (!words.includes(c.token)) words.push(c.token);
+    const word = c.token.startsWith(CHAIN_PREFIX) ? c.token.slice(CHAIN_PREFIX.length) : c.token;
+    if (!words.includes(word)) words.push(word);
     evidence.set(c.categoryId, words);
   }
   const ranked = [...scores].map(([categoryId, confidence]) => ({ categoryId, confidence })).sort((a, b) => b.confidence - a.confidence);

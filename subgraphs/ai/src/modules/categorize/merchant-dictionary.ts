@@ -34,7 +34,8 @@ function build(): Built {
       const exactOnly = name.startsWith('=');
       // Normalized like a bank line, so NETFLIX.COM, MCDONALD'S and CVS/PHARMACY line up with statements.
       const key = normalizeDescription(exactOnly ? name.slice(1) : name).merchant;
-      if (!key) continue;
+      // A name that normalizes to one letter would prefix-match every "L SMITH".
+      if (!key || key.length < 2) continue;
       const hit: DictionaryHit = { slug, entry: key };
       const prev = b.exact.get(key);
       if (prev && prev.slug !== slug) b.conflicts.push(`${key}: ${prev.slug} vs ${slug}`);

@@ -3,7 +3,7 @@ import type { LabelledRow } from './dataset.js';
 import { CategorizerModel } from './model.js';
 import { isAllowed, slugKind, SLUGS, type Slug } from './slugs.js';
 
-const row = (description: string, amountMinor: number, slug: Slug): LabelledRow => ({ description, amountMinor, slug, date: '2024-01-01', split: 'train' });
+const row = (description: string, amountMinor: number, slug: Slug): LabelledRow => ({ description, amountMinor, slug, date: '2024-01-01', split: 'train', country: 'BR' });
 
 const TINY: LabelledRow[] = [
   row('FARMACIA SAO JOAO', -4500, 'health'),

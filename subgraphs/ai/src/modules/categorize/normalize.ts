@@ -11,6 +11,8 @@ export interface NormalizedDescription {
   merchant: string | null;
   /** Lower-case words: processor words first (e.g. 'pix', 'enviado', 'ifood'), then the description. */
   tokens: string[];
+  /** The description's own words (tokens without the processor and channel words). */
+  textTokens: string[];
   /** `tokens` joined by single spaces. */
   normalized: string;
   /** Processors or channels recognised, outermost first (e.g. ['CARD', 'PAGSEGURO']). */
@@ -94,7 +96,7 @@ const PROCESSOR_RULES: readonly ProcessorRule[] = [
   rule('ZELLE', String.raw`ZELLE(?:\s+PAYMENT)?\s+(?:TO|FROM)`, { counterparty: true }),
   rule('CASHAPP', String.raw`CASH\s+APP\s*\*|SQC\s*\*`, { words: ['cashapp'], counterparty: true }),
   rule('VENMO', String.raw`VENMO\s*\*`, { words: ['venmo'], counterparty: true }),
-  rule('DEBITORDER', String.raw`D\/D|SEPA\s+DD|BPAY|NACH\s+DR|ACH\s+D\s*-|BILLPAY|DIRECT\s+DEBIT(?:\s+TO)?|STANDING\s+ORDER(?:\s+TO)?|DD|DDR|EFT\s+DEBIT|ACB\s+DEBIT|MAGTAPE\s+DEBIT`),
+  rule('DEBITORDER', String.raw`DEBIT\s+ORDER|D\/D|SEPA\s+DD|BPAY|NACH\s+DR|ACH\s+D\s*-|BILLPAY|DIRECT\s+DEBIT(?:\s+TO)?|STANDING\s+ORDER(?:\s+TO)?|DD|DDR|EFT\s+DEBIT|ACB\s+DEBIT|MAGTAPE\s+DEBIT`),
   rule('FASTERPAY', String.raw`FASTER\s+PAYMENTS?(?:\s+(?:TO|FROM|RECEIPT))?|FASTER\s+PMT(?:\s+(?:TO|FROM))?|FPO|FPI|FPS|TFR(?:\s+(?:TO|FROM))?|BGC|BANK\s+GIRO\s+CREDIT|BACS(?:\s+CREDIT)?|CHAPS`, {
     counterparty: true,
   }),
@@ -447,5 +449,6 @@ export function normalizeDescription(raw: string): NormalizedDescription {
   if (reference) tokens.push(...toWords(clean(reference)).filter((w) => !JUNK.has(w)).map((w) => w.toLowerCase()));
   for (const note of railNotes) tokens.push(...toWords(clean(note)).map((w) => w.toLowerCase()));
   if (trailer && textWords.length === 0) tokens.push(...toWords(clean(trailer)).map((w) => w.toLowerCase()));
-  return { merchant, tokens, normalized: tokens.join(' '), processors, instalment };
+  const textTokens = tokens.slice(processorWords.length);
+  return { merchant, tokens, textTokens, normalized: tokens.join(' '), processors, instalment };
 }
