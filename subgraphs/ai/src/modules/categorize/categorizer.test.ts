@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { categorize, DICTIONARY_CONFIDENCE, type SlugPredictor } from './categorizer.js';
-import { MerchantMemory } from './memory.js';
+import { MerchantMemory, TokenPriors } from './memory.js';
+import { normalizeDescription } from './normalize.js';
+import { personalTokens } from '../categorization/user-priors.js';
 import type { Suggestion } from './model.js';
 import { CategorizerModel } from './model.js';
 import { allowedSlugs, type Slug } from './slugs.js';
@@ -78,5 +80,56 @@ describe('categorize', () => {
     expect(r.explanation).toMatch(/^model: tokens .*'farmacia'/);
     const income = categorize({ description: 'PIX RECEBIDO ACME TECNOLOGIA LTDA', amountMinor: 850000n }, model);
     expect(['salary', 'transfer', 'other_income']).toContain(income.suggestions[0]!.slug);
+  });
+
+  describe('learning from corrections', () => {
+    /** A user's memory and priors after correcting these lines, as evaluate() and the service learn. */
+    function taught(corrections: [string, number, Slug][]) {
+      const memory = new MerchantMemory();
+      const priors = new TokenPriors();
+      for (const [description, amount, slug] of corrections) {
+        const n = normalizeDescription(description);
+        const direction = amount > 0 ? 'in' : 'out';
+        if (n.merchant) memory.record(n.merchant, direction, slug);
+        priors.record(direction, personalTokens(n), slug);
+      }
+      return { memory: memory.asLookup(), priors: (d: Parameters<TokenPriors['lookup']>[0], t: readonly string[]) => priors.lookup(d, t) };
+    }
+
+    it("carries a correction over to another branch of the merchant's chain, above the model and the dictionary", () => {
+      const user = taught([['POS Purchase MEGAMART Northgate * 24 Aug', -12000, 'groceries']]);
+      const branch = categorize({ description: 'Card Purchase MEGAMART Eastside Sandton', amountMinor: -5000, ...user }, stub('shopping', 0.9));
+      expect(branch).toMatchObject({ slug: 'groceries' });
+      expect(branch.explanation).toContain('megamart');
+      // A chain the global dictionary knows: the user's own history wins.
+      const clothes = taught([['WOOLWORTHS ROSEBANK', -90000, 'clothing']]);
+      expect(categorize({ description: 'POS Purchase Woolworths Sandton * 02 Sep', amountMinor: -40000, ...clothes }, stub('shopping', 0.9)).slug).toBe('clothing');
+    });
+
+    it('carries a correction over to the next line of the same kind through its words', () => {
+      const user = taught([['#Monthly Account Fee', -6900, 'fees']]);
+      expect(categorize({ description: 'SMS Notification Fee', amountMinor: -1500, ...user }, stub('subscriptions', 0.7)).slug).toBe('fees');
+    });
+
+    it('leaves unrelated rows exactly as they were, channel words included', () => {
+      const user = taught([
+        ['POS Purchase MEGAMART Northgate * 24 Aug', -12000, 'groceries'],
+        ['Rtc Express Pmt To Thabo Nkosi', -50000, 'gifts'],
+      ]);
+      for (const [description, amount] of [
+        ['POS Purchase Engen Quickshop * 24 Aug', -80000],
+        ['Rtc Express Pmt To Lerato Dlamini', -20000],
+        ['NETFLIX.COM', -9900],
+        ['KOTA KING', -4500],
+      ] as const) {
+        const alone = categorize({ description, amountMinor: amount }, stub('restaurants', 0.55));
+        expect(categorize({ description, amountMinor: amount, ...user }, stub('restaurants', 0.55)), description).toEqual(alone);
+      }
+    });
+
+    it("does not let money out teach money in", () => {
+      const user = taught([['MEGAMART NORTHGATE', -12000, 'groceries']]);
+      expect(categorize({ description: 'MEGAMART EASTSIDE', amountMinor: 12000, ...user }, stub('refunds', 0.8)).slug).toBe('refunds');
+    });
   });
 });
