@@ -150,7 +150,9 @@ export class CategorizationService {
       const slug = this.slugOf(userId, categoryId);
       return slug === null || !isSlug(slug) || isAllowedForDirection(slug, direction);
     };
-    const blend = blendWithPriors(cold.suggestions, counts, { strength, allowed });
+    // Default categories are the model's: evidence multiplies its probabilities; custom ones only the user knows.
+    const known = (categoryId: string) => this.slugOf(userId, categoryId) !== null;
+    const blend = blendWithPriors(cold.suggestions, counts, { strength, allowed, known });
     const top = blend.ranked[0];
     if (blend.weight === 0 || !top) return cold;
     const words = blend.evidence.get(top.categoryId);

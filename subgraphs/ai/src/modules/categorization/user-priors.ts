@@ -23,6 +23,13 @@ export interface BlendOptions {
   strength?: number;
   /** Categories the amount's sign forbids (default categories only; custom ones have no kind here). */
   allowed?: (categoryId: string) => boolean;
+  /**
+   * Categories the model can predict (the default ones). Evidence for those multiplies the model's
+   * probability instead of replacing it, so a shared word never overrules a model that is sure of
+   * something else; a category only the user knows (a custom one) can only come from the mixture.
+   * Default: none, i.e. the mixture for every category.
+   */
+  known?: (categoryId: string) => boolean;
 }
 
 export interface BlendResult {
@@ -123,17 +130,59 @@ export function userPrior(counts: readonly PriorCount[], allowed: (categoryId: s
  * model's list may be a truncated distribution (its top suggestions); the mixture of two
  * (sub-)distributions stays one, so nothing is renormalized upwards.
  */
+/** Likelihood ratio of one correction of the merchant's chain, and of one correction sharing a word. */
+const CHAIN_RATIO = 12;
+const WORD_RATIO = 2;
+/** Evidence stops growing after this many corrections of one token. */
+const MAX_EVIDENCE = 3;
+/** The model's probability of a known category outside its (truncated) suggestions. */
+const FLOOR = 0.005;
+
+/**
+ * Evidence for known categories as likelihood ratios: P(c | line, user) ∝ P_model(c) × (1 +
+ * CHAIN_RATIO × chain(c) + WORD_RATIO × word(c)), chain(c) and word(c) being the share of the
+ * chain's (or best word's) corrections that chose c, times how many there were (up to
+ * MAX_EVIDENCE). One correction of MEGAMART NORTHGATE makes groceries 13 times likelier for
+ * MEGAMART EASTSIDE; a shared first word of two unrelated shops (VIJAYA DRIVING SCHOOL, VIJAYA GAS
+ * STATION) does not beat a model that reads "gas station" as fuel.
+ */
+function productOfExperts(model: readonly Scored[], counts: readonly PriorCount[], allowed: (c: string) => boolean, strength: number): Scored[] {
+  const byToken = new Map<string, Map<string, number>>();
+  for (const c of counts) {
+    if (c.count <= 0 || !allowed(c.categoryId)) continue;
+    const m = byToken.get(c.token) ?? new Map<string, number>();
+    m.set(c.categoryId, (m.get(c.categoryId) ?? 0) + c.count);
+    byToken.set(c.token, m);
+  }
+  const chainE = new Map<string, number>();
+  const wordE = new Map<string, number>();
+  for (const [token, m] of byToken) {
+    const total = [...m.values()].reduce((a, b) => a + b, 0);
+    const target = token.startsWith(CHAIN_PREFIX) ? chainE : wordE;
+    for (const [categoryId, count] of m) {
+      const e = (count / total) * Math.min(total, MAX_EVIDENCE);
+      target.set(categoryId, Math.max(target.get(categoryId) ?? 0, e));
+    }
+  }
+  const scores = new Map<string, number>();
+  for (const s of model) if (allowed(s.categoryId)) scores.set(s.categoryId, s.confidence);
+  for (const id of [...chainE.keys(), ...wordE.keys()]) if (!scores.has(id)) scores.set(id, FLOOR);
+  let sum = 0;
+  for (const [id, p] of scores) {
+    const factor = 1 + (CHAIN_RATIO * (chainE.get(id) ?? 0) + WORD_RATIO * (wordE.get(id) ?? 0)) / strength;
+    scores.set(id, Math.max(p, FLOOR) * factor);
+    sum += Math.max(p, FLOOR) * factor;
+  }
+  // Renormalized to the mass the model's list had, so a truncated list stays a sub-distribution.
+  const mass = Math.min(1, model.reduce((a, s) => a + (allowed(s.categoryId) ? s.confidence : 0), 0) || 1);
+  return [...scores].map(([categoryId, v]) => ({ categoryId, confidence: (v / sum) * mass })).sort((a, b) => b.confidence - a.confidence);
+}
+
 export function blendWithPriors(model: readonly Scored[], counts: readonly PriorCount[], options: BlendOptions = {}): BlendResult {
   const allowed = options.allowed ?? (() => true);
   const { p, n, chain } = userPrior(counts, allowed);
   const evidence = new Map<string, string[]>();
   if (n === 0) return { ranked: [...model].sort((a, b) => b.confidence - a.confidence), weight: 0, evidence };
-  // The user's own history of the merchant's chain outweighs the global model, a dictionary hit included.
-  const strength = chain ? Math.min(options.strength ?? 1, CHAIN_STRENGTH) : (options.strength ?? 1);
-  const w = n / (n + strength);
-  const scores = new Map<string, number>();
-  for (const s of model) if (allowed(s.categoryId)) scores.set(s.categoryId, (1 - w) * s.confidence);
-  for (const [categoryId, pu] of p) scores.set(categoryId, (scores.get(categoryId) ?? 0) + w * pu);
   for (const c of counts) {
     if (c.count <= 0 || !p.has(c.categoryId)) continue;
     const words = evidence.get(c.categoryId) ?? [];
@@ -141,6 +190,17 @@ export function blendWithPriors(model: readonly Scored[], counts: readonly Prior
     if (!words.includes(word)) words.push(word);
     evidence.set(c.categoryId, words);
   }
+  const known = options.known;
+  if (known && [...p.keys()].every(known)) {
+    const ranked = productOfExperts(model, counts, allowed, options.strength ?? 1);
+    return { ranked, weight: n / (n + (options.strength ?? 1)), evidence };
+  }
+  // The user's own history of the merchant's chain outweighs the global model, a dictionary hit included.
+  const strength = chain ? Math.min(options.strength ?? 1, CHAIN_STRENGTH) : (options.strength ?? 1);
+  const w = n / (n + strength);
+  const scores = new Map<string, number>();
+  for (const s of model) if (allowed(s.categoryId)) scores.set(s.categoryId, (1 - w) * s.confidence);
+  for (const [categoryId, pu] of p) scores.set(categoryId, (scores.get(categoryId) ?? 0) + w * pu);
   const ranked = [...scores].map(([categoryId, confidence]) => ({ categoryId, confidence })).sort((a, b) => b.confidence - a.confidence);
   return { ranked, weight: w, evidence };
 }

@@ -3,7 +3,7 @@ import { lookupMerchantEntry } from './merchant-dictionary.js';
 import { explainMemory, memoryConfidence, type MemoryHit } from './memory.js';
 import type { Suggestion } from './model.js';
 import { normalizeCached } from './normalized-cache.js';
-import { directionOf, isAllowedForDirection, type Direction, type Slug } from './slugs.js';
+import { directionOf, isAllowedForDirection, isSlug, type Direction, type Slug } from './slugs.js';
 
 /**
  * The cold pipeline: the user's memory, then the global dictionary, then the model.
@@ -98,7 +98,7 @@ export function categorize(input: CategorizeInput, model: SlugPredictor, options
   const blend = blendWithPriors(
     cold.suggestions.map((s) => ({ categoryId: s.slug, confidence: s.confidence })),
     counts,
-    { strength: cold.source === 'DICTIONARY' ? 3 : 1, allowed },
+    { strength: cold.source === 'DICTIONARY' ? 3 : 1, allowed, known: isSlug },
   );
   const top = blend.ranked[0];
   if (blend.weight === 0 || !top) return cold;
