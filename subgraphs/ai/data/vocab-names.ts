@@ -12,7 +12,7 @@ export const REGIONS: readonly Region[] = ['br', 'us', 'uk', 'za', 'au', 'ie', '
 export const COUNTRY: Readonly<Record<Region, string>> = { br: 'BR', us: 'US', uk: 'GB', za: 'ZA', au: 'AU', ie: 'IE', in: 'IN' };
 
 /** Share of merchants per region: Brazil and South Africa first, then the other English-speaking markets. */
-export const REGION_WEIGHT: Readonly<Record<Region, number>> = { br: 0.3, us: 0.12, uk: 0.11, za: 0.2, au: 0.09, ie: 0.09, in: 0.09 };
+export const REGION_WEIGHT: Readonly<Record<Region, number>> = { br: 0.36, us: 0.11, uk: 0.1, za: 0.18, au: 0.08, ie: 0.08, in: 0.09 };
 
 /** Rough conversion of a BRL amount into the region's currency, so magnitudes look local. */
 export const REGION_AMOUNT: Readonly<Record<Region, number>> = { br: 1, us: 0.2, uk: 0.16, za: 3.4, au: 0.3, ie: 0.18, in: 15 };

@@ -82,14 +82,16 @@ describe('acceptanceThreshold (expected cost: leave a row empty only where the t
       ...Array.from({ length: wrong }, () => ({ confidence, correct: false })),
     ]);
 
-  it('starts at the lowest confidence band that is right at least half the time', () => {
-    // 0.2: 1 in 5 right; 0.3: 2 in 5; 0.35: 3 in 5; above: mostly right.
-    expect(acceptanceThreshold(points([[0.2, 1, 4], [0.3, 2, 3], [0.35, 3, 2], [0.6, 8, 2], [0.9, 19, 1]]))).toBe(0.35);
+  it('crosses one half between the last band below and the first band above', () => {
+    // 0.2: 1 in 5 right; 0.3: 2 in 5; 0.4: 3 in 5; above: mostly right. Half is reached halfway from 0.3 to 0.4.
+    expect(acceptanceThreshold(points([[0.2, 1, 4], [0.3, 2, 3], [0.4, 3, 2], [0.6, 8, 2], [0.9, 19, 1]]))).toBeCloseTo(0.35);
   });
 
   it('pools bands that are out of order, so one lucky low band does not open the gate', () => {
-    // 0.1 is 2 in 3 right, but with 0.2 (0 in 5) the pooled accuracy is 1 in 4.
-    expect(acceptanceThreshold(points([[0.1, 2, 1], [0.2, 0, 5], [0.4, 6, 4], [0.8, 9, 1]]))).toBe(0.4);
+    // 0.1 is 2 in 3 right, but pooled with 0.2 (0 in 5) it is 2 in 8 at mean confidence 0.1625.
+    const t = acceptanceThreshold(points([[0.1, 2, 1], [0.2, 0, 5], [0.4, 6, 4], [0.8, 9, 1]]));
+    expect(t).toBeCloseTo(0.1625 + ((0.5 - 0.25) / (0.6 - 0.25)) * (0.4 - 0.1625));
+    expect(t).toBeGreaterThan(0.3);
   });
 
   it('answers everything when even the least confident band is mostly right, nothing when none is', () => {

@@ -198,17 +198,17 @@ function fitTemperature(m: Weights, examples: readonly Example[]): number {
 /**
  * The expected-cost threshold from held-out rows: a wrong category costs the user a fix, an empty
  * one a choice, so a row should stay uncategorized only where the top slug is more often wrong than
- * right. Accuracy as a function of the top confidence is fitted monotone (pool adjacent
- * violators over rows sorted by confidence, i.e. calibration per confidence band); the answer is
- * the lowest confidence whose fitted accuracy reaches 1/2.
+ * right. Accuracy as a function of the top confidence is fitted monotone (pool adjacent violators
+ * over rows sorted by confidence: calibration per confidence band, the bands chosen by the data)
+ * and read between the bands' mean confidences; the answer is where it crosses `minShare`.
  */
 export function acceptanceThreshold(points: readonly { confidence: number; correct: boolean }[], minShare = 0.5): number {
   if (points.length === 0) return 0.5;
   const sorted = [...points].sort((a, b) => a.confidence - b.confidence);
-  // Blocks of [sum correct, count, lowest confidence], merged while a block is less accurate than the one before.
-  const blocks: { hits: number; n: number; from: number }[] = [];
+  // Blocks of [correct rows, rows, sum of confidences], merged while one is less accurate than the one before.
+  const blocks: { hits: number; n: number; conf: number }[] = [];
   for (const p of sorted) {
-    blocks.push({ hits: p.correct ? 1 : 0, n: 1, from: p.confidence });
+    blocks.push({ hits: p.correct ? 1 : 0, n: 1, conf: p.confidence });
     while (blocks.length > 1) {
       const last = blocks[blocks.length - 1]!;
       const prev = blocks[blocks.length - 2]!;
@@ -216,10 +216,17 @@ export function acceptanceThreshold(points: readonly { confidence: number; corre
       blocks.pop();
       prev.hits += last.hits;
       prev.n += last.n;
+      prev.conf += last.conf;
     }
   }
-  const first = blocks.find((b) => b.hits / b.n >= minShare);
-  return first ? first.from : 1;
+  const at = blocks.findIndex((b) => b.hits / b.n >= minShare);
+  if (at < 0) return 1;
+  if (at === 0) return sorted[0]!.confidence;
+  // Linear between the mean confidences of the last band below and the first band above.
+  const lo = blocks[at - 1]!;
+  const hi = blocks[at]!;
+  const [x0, y0, x1, y1] = [lo.conf / lo.n, lo.hits / lo.n, hi.conf / hi.n, hi.hits / hi.n];
+  return x0 + ((minShare - y0) / (y1 - y0)) * (x1 - x0);
 }
 
 function topPoints(m: Weights, examples: readonly Example[], t: number): { confidence: number; correct: boolean }[] {
