@@ -47,7 +47,7 @@ const ALLOWED: Record<Direction, Int32Array> = {
 };
 
 const DEFAULTS: Required<TrainOptions> = {
-  epochs: 12,
+  epochs: 8,
   learningRate: 0.4,
   l2: 1e-3,
   seed: 7,
