@@ -1,5 +1,6 @@
 import { categorize } from '../categorize/categorizer.js';
 import { CategorizerModel } from '../categorize/model.js';
+import { SLUGS } from '../categorize/slugs.js';
 
 /** What the pipeline needs from the merchant dictionary and the model (no user data involved). */
 export interface ColdDecision {
@@ -44,7 +45,8 @@ export function createColdCategorizer(threshold?: number): SwappableColdCategori
       return threshold ?? trained().acceptAt;
     },
     categorize(description, cents) {
-      const r = categorize({ description, amountMinor: cents }, trained(), { threshold: threshold ?? trained().acceptAt, suggestions: 5 });
+      // Every allowed slug: the user's priors re-weigh the whole distribution, callers cut the list.
+      const r = categorize({ description, amountMinor: cents }, trained(), { threshold: threshold ?? trained().acceptAt, suggestions: SLUGS.length });
       return { merchant: r.merchant, slug: r.slug, confidence: r.confidence, source: r.source, explanation: r.explanation, suggestions: r.suggestions };
     },
   };

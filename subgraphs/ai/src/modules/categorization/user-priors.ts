@@ -130,19 +130,21 @@ export function userPrior(counts: readonly PriorCount[], allowed: (categoryId: s
  * model's list may be a truncated distribution (its top suggestions); the mixture of two
  * (sub-)distributions stays one, so nothing is renormalized upwards.
  */
-/** Likelihood ratio of one correction of the merchant's chain, and of one correction sharing a word. */
-const CHAIN_RATIO = 12;
+/** Likelihood ratio of one correction sharing a word (and of the chain, when the model is sure). */
+const CHAIN_RATIO = 40;
+/** A model this sure of its top category keeps it against the chain's history (not the merchant's). */
+const SURE = 0.8;
 const WORD_RATIO = 2;
 /** Evidence stops growing after this many corrections of one token. */
 const MAX_EVIDENCE = 3;
-/** The model's probability of a known category outside its (truncated) suggestions. */
-const FLOOR = 0.005;
+/** The model's probability of a category missing from its list (pass the whole distribution). */
+const FLOOR = 0.001;
 
 /**
  * Evidence for known categories as likelihood ratios: P(c | line, user) ∝ P_model(c) × (1 +
  * CHAIN_RATIO × chain(c) + WORD_RATIO × word(c)), chain(c) and word(c) being the share of the
  * chain's (or best word's) corrections that chose c, times how many there were (up to
- * MAX_EVIDENCE). One correction of MEGAMART NORTHGATE makes groceries 13 times likelier for
+ * MAX_EVIDENCE). One correction of MEGAMART NORTHGATE makes groceries 41 times likelier for
  * MEGAMART EASTSIDE; a shared first word of two unrelated shops (VIJAYA DRIVING SCHOOL, VIJAYA GAS
  * STATION) does not beat a model that reads "gas station" as fuel.
  */
@@ -192,8 +194,18 @@ export function blendWithPriors(model: readonly Scored[], counts: readonly Prior
   }
   const known = options.known;
   if (known && [...p.keys()].every(known)) {
-    const ranked = productOfExperts(model, counts, allowed, options.strength ?? 1);
-    return { ranked, weight: n / (n + (options.strength ?? 1)), evidence };
+    const words = productOfExperts(model, counts.filter((c) => !c.token.startsWith(CHAIN_PREFIX)), allowed, options.strength ?? 1);
+    const chainCounts = counts.filter((c) => c.token.startsWith(CHAIN_PREFIX));
+    const chainPrior = userPrior(chainCounts, allowed);
+    // The user's history of the merchant's chain comes before the model wherever the model is
+    // not sure (a new branch it has never seen); a sure model is only outvoted by this very merchant.
+    const top = model.reduce((a, s) => Math.max(a, allowed(s.categoryId) ? s.confidence : 0), 0);
+    if (chainPrior.n === 0 || top >= SURE) return { ranked: words, weight: n / (n + (options.strength ?? 1)), evidence };
+    const w = chainPrior.n / (chainPrior.n + CHAIN_STRENGTH);
+    const scores = new Map(words.map((s) => [s.categoryId, (1 - w) * s.confidence]));
+    for (const [categoryId, pu] of chainPrior.p) scores.set(categoryId, (scores.get(categoryId) ?? 0) + w * pu);
+    const ranked = [...scores].map(([categoryId, confidence]) => ({ categoryId, confidence })).sort((a, b) => b.confidence - a.confidence);
+    return { ranked, weight: w, evidence };
   }
   // The user's own history of the merchant's chain outweighs the global model, a dictionary hit included.
   const strength = chain ? Math.min(options.strength ?? 1, CHAIN_STRENGTH) : (options.strength ?? 1);

@@ -3,7 +3,7 @@ import { lookupMerchantEntry } from './merchant-dictionary.js';
 import { explainMemory, memoryConfidence, type MemoryHit } from './memory.js';
 import type { Suggestion } from './model.js';
 import { normalizeCached } from './normalized-cache.js';
-import { directionOf, isAllowedForDirection, isSlug, type Direction, type Slug } from './slugs.js';
+import { directionOf, isAllowedForDirection, isSlug, SLUGS, type Direction, type Slug } from './slugs.js';
 
 /**
  * The cold pipeline: the user's memory, then the global dictionary, then the model.
@@ -88,12 +88,15 @@ export function thresholdOf(model: SlugPredictor, options: CategorizeOptions = {
  * line's words and its merchant's chain (user-priors.ts). An exact merchant memory is final.
  */
 export function categorize(input: CategorizeInput, model: SlugPredictor, options: CategorizeOptions = {}): CategorizeResult {
-  const cold = coldCategorize(input, model, options);
-  if (!input.priors || cold.source === 'MEMORY') return cold;
+  if (!input.priors) return coldCategorize(input, model, options);
+  // The priors re-weigh the whole distribution; the list is cut to `suggestions` afterwards.
+  const cold = coldCategorize(input, model, { ...options, suggestions: SLUGS.length });
+  const k = Math.max(1, options.suggestions ?? 3);
+  if (cold.source === 'MEMORY') return cold;
   const n = normalizeCached(input.description);
   const direction = directionOf(typeof input.amountMinor === 'bigint' ? Number(input.amountMinor) : input.amountMinor);
   const counts = input.priors(direction, personalTokens(n));
-  if (counts.length === 0) return cold;
+  if (counts.length === 0) return { ...cold, suggestions: cold.suggestions.slice(0, k) };
   const allowed = (slug: string) => isAllowedForDirection(slug as Slug, direction);
   const blend = blendWithPriors(
     cold.suggestions.map((s) => ({ categoryId: s.slug, confidence: s.confidence })),
@@ -101,9 +104,8 @@ export function categorize(input: CategorizeInput, model: SlugPredictor, options
     { strength: cold.source === 'DICTIONARY' ? 3 : 1, allowed, known: isSlug },
   );
   const top = blend.ranked[0];
-  if (blend.weight === 0 || !top) return cold;
+  if (blend.weight === 0 || !top) return { ...cold, suggestions: cold.suggestions.slice(0, k) };
   const threshold = thresholdOf(model, options);
-  const k = Math.max(1, options.suggestions ?? 3);
   const words = blend.evidence.get(top.categoryId);
   return {
     ...cold,
