@@ -15,6 +15,9 @@ import {
   SURNAMES,
   TICKERS,
   US_STATES,
+  AU_STATES,
+  UPI_HANDLES,
+  IFSC,
   type Region,
 } from './vocab-names.js';
 
@@ -92,8 +95,8 @@ function titleCase(text: string): string {
 
 function casing(text: string, rng: Rng, region: Region): string {
   const u = rng();
-  // Nubank and most apps title-case merchant names; older core banks print upper case.
-  const title = region === 'br' ? 0.3 : 0.15;
+  // Nubank, Capitec and most apps title-case merchant names; older core banks print upper case.
+  const title = region === 'br' ? 0.3 : region === 'za' ? 0.5 : region === 'au' || region === 'in' ? 0.25 : 0.15;
   if (u < title) return titleCase(text);
   if (u < title + 0.04) return text.toLowerCase();
   return text;
@@ -124,14 +127,18 @@ const ACQUIRERS: Readonly<Record<Region, readonly string[]>> = {
   br: ['PAG*', 'PAG *', 'PG *', 'MP*', 'MERCADOPAGO*', 'EC *', 'TON *', 'SUMUP *', 'STONE*', 'PAGSEGURO*'],
   us: ['SQ *', 'TST* ', 'SQ *', 'PAYPAL *'],
   uk: ['SUMUP *', 'IZ *', 'SQ *', 'ZETTLE_*'],
-  za: ['YOCO *', 'SNAPSCAN *', 'ZAPPER*', 'YOCO *'],
+  za: ['YOCO *', 'Yoco *', 'SNAPSCAN ', 'SNAPSCAN *', 'ZAPPER*', 'ZAPPER ', 'DASHPAY*', 'IKHOKHA*', 'PAYFAST*'],
+  au: ['SQ *', 'SQ *', 'ZLR*', 'PAYPAL *', 'TYRO*'],
+  ie: ['SUMUP *', 'SQ *', 'ZETTLE_*', 'PAYPAL *'],
+  in: ['PAYTM*', 'RAZORPAY*', 'PAYU*', 'PINELABS*'],
 };
 
 /** Chooses once per merchant how its terminal prints the name, so a merchant's rows look alike. */
 export function planPrint(text: string, region: Region, channel: Channel, small: boolean, instalments: boolean, rng: Rng): PrintPlan {
   let terminal = text;
   const u = rng();
-  if (channel === 'card' && text.length > 22 && u < 0.5) terminal = text.slice(0, chance(rng, 0.5) ? 22 : 25).trim();
+  // Terminals cut names at 16 to 25 characters, often mid-word ("WOOLWORTHS ROSEB").
+  if (channel === 'card' && text.length > 16 && u < 0.5) terminal = text.slice(0, pick(rng, [16, 18, 20, 22, 25])).trim();
   else if (channel === 'card' && u < 0.6 && region === 'br') terminal = `${text} LJ ${pad2(int(rng, 1, 40))}`;
   else if (channel === 'card' && u < 0.6) terminal = `${text} #${digits(rng, 4)}`;
   const acquirer = small && channel === 'card' && chance(rng, 0.45) ? pick(rng, ACQUIRERS[region]) : null;
@@ -145,40 +152,72 @@ function dateParts(date: string): { y: number; m: number; d: number } {
 }
 
 function cardLine(name: string, p: PrintPlan, rng: Rng, date: string): string {
-  const { m, d } = dateParts(date);
+  const { y, m, d } = dateParts(date);
   const city = pick(rng, CITIES[p.region]);
+  const mon = MONTHS_EN[m - 1] ?? 'JAN';
   const u = rng();
   switch (p.region) {
     case 'br':
-      if (u < 0.35) return name;
-      if (u < 0.6) return `${name} ${city}${chance(rng, 0.4) ? ' BRA' : ''}`;
-      if (u < 0.72) return `COMPRA CARTAO DEB ${pad2(d)}/${pad2(m)} ${name}`;
-      if (u < 0.8) return `COMPRA NO DEBITO ${name}`;
-      if (u < 0.88) return `${name} CARTAO FINAL ${digits(rng, 4)}`;
+      if (u < 0.3) return name;
+      if (u < 0.52) return `${name} ${city}${chance(rng, 0.4) ? ' BRA' : ''}`;
+      if (u < 0.62) return `COMPRA CARTAO DEB ${pad2(d)}/${pad2(m)} ${name}`;
+      if (u < 0.68) return `COMPRA NO DEBITO ${name}`;
+      if (u < 0.74) return `Compra com cartão - ${name}`;
+      if (u < 0.8) return `COMPRA ELO DEBITO ${name}`;
+      if (u < 0.86) return `${name} CARTAO FINAL ${digits(rng, 4)}`;
+      if (u < 0.92) return `COMPRA CARTAO CRED ${name} ${pad2(d)}/${pad2(m)}`;
       return `${pad2(d)}/${pad2(m)} ${name}`;
     case 'us': {
       const st = pick(rng, US_STATES);
       if (u < 0.3) return `${name} ${city} ${st}`;
       if (u < 0.45) return `POS DEBIT ${name} ${city} ${st}`;
       if (u < 0.6) return `CHECKCARD ${pad2(m)}${pad2(d)} ${name} ${city} ${st} ${digits(rng, 23)}`;
-      if (u < 0.72) return `DEBIT CARD PURCHASE ${name}`;
+      if (u < 0.72) return chance(rng, 0.5) ? `DEBIT CARD PURCHASE ${name}` : `DEBIT CARD PURCHASE - ${name}`;
       if (u < 0.85) return `PURCHASE AUTHORIZED ON ${pad2(m)}/${pad2(d)} ${name} ${city} ${st} S${digits(rng, 15)} CARD ${digits(rng, 4)}`;
       return name;
     }
-    case 'uk': {
-      const mon = MONTHS_EN[m - 1] ?? 'JAN';
-      if (u < 0.3) return `CARD PAYMENT TO ${name} ON ${pad2(d)} ${mon}`;
-      if (u < 0.55) return `${name} ${city} GB`;
-      if (u < 0.7) return `CONTACTLESS PAYMENT ${name}`;
-      if (u < 0.82) return `${name} CLP`;
+    case 'uk':
+      if (u < 0.2) return `CARD PAYMENT TO ${name} ON ${pad2(d)} ${mon}`;
+      if (u < 0.3) return `CARD PAYMENT TO ${name} ON ${pad2(d)}-${pad2(m)}`;
+      if (u < 0.5) return `${name} ${city} GB`;
+      if (u < 0.62) return `CONTACTLESS PAYMENT ${name}`;
+      if (u < 0.72) return `${name} CLP`;
+      if (u < 0.8) return `DEBIT CARD PURCHASE - ${name}`;
+      return name;
+    case 'au': {
+      const st = pick(rng, AU_STATES);
+      if (u < 0.25) return `${name} ${city} ${st} AUS Card xx${digits(rng, 4)} Value Date: ${pad2(d)}/${pad2(m)}/${y}`;
+      if (u < 0.45) return `EFTPOS ${name} ${city} AU`;
+      if (u < 0.6) return `VISA DEBIT PURCHASE CARD ${digits(rng, 4)} ${name} ${city}`;
+      if (u < 0.72) return `${name} ${city} ${st}`;
+      if (u < 0.82) return `DEBIT CARD PURCHASE ${name} ${city} AUS`;
       return name;
     }
-    default:
-      if (u < 0.35) return `POS PURCHASE ${name} ${city}`;
-      if (u < 0.55) return `${name} ${city} ZA`;
-      if (u < 0.7) return `CARD PURCHASE ${name} ${digits(rng, 6)}*${digits(rng, 4)}`;
-      if (u < 0.8) return `${name} ${pad2(d)} ${MONTHS_EN[m - 1] ?? 'JAN'}`;
+    case 'ie':
+      if (u < 0.22) return `VDP-${name}`;
+      if (u < 0.38) return `VDC-${name}`;
+      if (u < 0.55) return `POS${pad2(d)}${mon} ${name}`;
+      if (u < 0.7) return `${name} ${city} IE`;
+      if (u < 0.8) return `CARD PAYMENT TO ${name} ON ${pad2(d)} ${mon}`;
       return name;
+    case 'in':
+      if (u < 0.28) return `POS ${digits(rng, 6)}XXXXXX${digits(rng, 4)} ${name}`;
+      if (u < 0.5) return `UPI/${digits(rng, 12)}/${name}/${name.toLowerCase().replace(/[^a-z0-9]+/g, '').slice(0, 12)}@${pick(rng, UPI_HANDLES)}/Payment`;
+      if (u < 0.66) return `UPI-${name}-${name.toLowerCase().replace(/[^a-z0-9]+/g, '').slice(0, 12)}@${pick(rng, UPI_HANDLES)}-${pick(rng, IFSC)}-${digits(rng, 12)}-UPI`;
+      if (u < 0.8) return `${name} ${city} IN`;
+      return name;
+    default: {
+      const cut = name.slice(0, 16).trim();
+      if (u < 0.22) return `POS Purchase ${cut} * ${pad2(d)} ${mon}`;
+      if (u < 0.36) return `Card Purchase ${name} ${city}`;
+      if (u < 0.46) return `POS PURCHASE ${name} ${city}`;
+      if (u < 0.56) return `${name} ${city} ZA`;
+      if (u < 0.64) return `CARD PURCHASE ${name} ${digits(rng, 6)}*${digits(rng, 4)} ${pad2(d)} ${mon}`;
+      if (u < 0.7) return `Cheque Card Purchase ${cut} ${digits(rng, 6)}*${digits(rng, 4)} ${pad2(d)} ${mon}`;
+      if (u < 0.76) return `${name} ${pad2(d)} ${mon}`;
+      if (u < 0.82) return `Local Card Purchase ${name}`;
+      return name;
+    }
   }
 }
 
@@ -186,7 +225,8 @@ function billLine(name: string, p: PrintPlan, rng: Rng): string {
   const u = rng();
   switch (p.region) {
     case 'br':
-      if (u < 0.3) return `PAGAMENTO DE BOLETO ${name}`;
+      if (u < 0.25) return `PAGAMENTO DE BOLETO ${name}`;
+      if (u < 0.35) return `Pagamento de boleto - ${name}`;
       if (u < 0.5) return `DEB AUTOMATICO ${name}`;
       if (u < 0.6) return `DEBITO AUT. ${name}`;
       if (u < 0.7) return `PAGTO BOLETO ${name}`;
@@ -203,11 +243,27 @@ function billLine(name: string, p: PrintPlan, rng: Rng): string {
       if (u < 0.6) return `DD ${name}`;
       if (u < 0.75) return `${name} DDR`;
       return name;
+    case 'au':
+      if (u < 0.4) return `DIRECT DEBIT ${digits(rng, 6)} ${name}`;
+      if (u < 0.6) return `BPAY ${name}`;
+      if (u < 0.75) return `${name} DIRECT DEBIT`;
+      return name;
+    case 'ie':
+      if (u < 0.45) return `D/D ${name}`;
+      if (u < 0.65) return `SEPA DD ${name}`;
+      if (u < 0.8) return `DD ${name}`;
+      return name;
+    case 'in':
+      if (u < 0.4) return `ACH D- ${name}-${digits(rng, 10)}`;
+      if (u < 0.6) return `NACH DR ${name}`;
+      if (u < 0.75) return `BILLPAY ${name}`;
+      return name;
     default:
-      if (u < 0.45) return `DEBIT ORDER ${name}`;
-      if (u < 0.6) return `ACB DEBIT ${name}`;
-      if (u < 0.7) return `MAGTAPE DEBIT ${name}`;
-      if (u < 0.8) return `EFT DEBIT ${name}`;
+      if (u < 0.35) return `DEBIT ORDER ${name}`;
+      if (u < 0.45) return `Debit Order ${name} ${digits(rng, 8)}`;
+      if (u < 0.55) return `ACB DEBIT ${name}`;
+      if (u < 0.65) return `MAGTAPE DEBIT ${name}`;
+      if (u < 0.75) return `EFT DEBIT ${name}`;
       return name;
   }
 }
@@ -231,6 +287,7 @@ function rawLine(text: string, p: PrintPlan, rng: Rng, date: string): string {
   if (u < 0.12) line = `${pad2(d)}/${pad2(m)} ${line}`;
   else if (u < 0.2) line = `${line} ${pad2(d)}/${pad2(m)}`;
   else if (u < 0.25 && p.region !== 'br') line = `${line} ${pad2(d)} ${MONTHS_EN[m - 1] ?? 'JAN'}`;
+  else if (u < 0.3 && p.region === 'za') line = `#${line}`;
   else if (u < 0.25) line = `${line} ${pad2(d)} ${MONTHS_BR[m - 1] ?? 'JAN'}`;
   return line;
 }

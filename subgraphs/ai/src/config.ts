@@ -9,8 +9,12 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
        * domain's category events (created a moment ago) before answering NOT_FOUND; 0 = no wait.
        */
       CATEGORY_SYNC_WAIT_MS: z.coerce.number().int().min(0).default(3000),
-      /** Below this model confidence a transaction stays uncategorized (with suggestions). */
-      CATEGORIZE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
+      /**
+       * Below this confidence a transaction stays uncategorized (with suggestions). Unset: the
+       * model's own threshold, calibrated on held-out merchants where its top category starts to be
+       * right more often than wrong.
+       */
+      CATEGORIZE_THRESHOLD: z.coerce.number().min(0).max(1).optional(),
       /** Users' corrections to default categories also train the global model (one installation's users). */
       GLOBAL_LEARNING: envBoolean(true),
       /** Retrain once this many new corrections (each user's counted up to the cap below) have come in since the last model ... */

@@ -11,7 +11,7 @@ import { normalizeCached } from '../categorize/normalized-cache.js';
 import { allowedSlugs, directionOf, isAllowedForDirection, isSlug, type Direction } from '../categorize/slugs.js';
 import type { ColdCategorizer } from './cold-categorizer.js';
 import type { ExternalModel } from './external-model.js';
-import { blendWithPriors, explainPriors, priorTokens } from './user-priors.js';
+import { blendWithPriors, explainPriors, personalTokens } from './user-priors.js';
 
 export interface Decision {
   merchant: string | null;
@@ -33,7 +33,7 @@ export interface DecisionInput {
 }
 
 export interface CategorizationOptions {
-  /** Below this confidence nothing is chosen (the cold categorizer's own threshold). */
+  /** Below this confidence nothing is chosen; by default the cold categorizer's calibrated threshold. */
   threshold?: number;
   /** The optional external model, asked only when the local decision is below the threshold. */
   external?: ExternalModel | null;
@@ -81,7 +81,7 @@ export class CategorizationService {
   }
 
   private get threshold(): number {
-    return this.options.threshold ?? DEFAULT_THRESHOLD;
+    return this.options.threshold ?? this.cold.acceptAt ?? DEFAULT_THRESHOLD;
   }
 
   private slugOf(userId: string, categoryId: string): string | null {
@@ -141,7 +141,8 @@ export class CategorizationService {
 
   /** Blends the cold decision with what the user's corrections taught about its words. */
   private async withPriors(userId: string, description: string, direction: Direction, cold: Decision, strength: number): Promise<Decision> {
-    const tokens = priorTokens(normalizeCached(description).tokens);
+    // The description's words and the merchant's chain ("MEGAMART" of "MEGAMART NORTHGATE").
+    const tokens = personalTokens(normalizeCached(description));
     const counts = await this.repo.priors(userId, direction, tokens);
     // Sign masking: a default category must suit the money's direction; a custom one was learned
     // from the same direction (priors are kept per direction).
@@ -149,7 +150,9 @@ export class CategorizationService {
       const slug = this.slugOf(userId, categoryId);
       return slug === null || !isSlug(slug) || isAllowedForDirection(slug, direction);
     };
-    const blend = blendWithPriors(cold.suggestions, counts, { strength, allowed });
+    // Default categories are the model's: evidence multiplies its probabilities; custom ones only the user knows.
+    const known = (categoryId: string) => this.slugOf(userId, categoryId) !== null;
+    const blend = blendWithPriors(cold.suggestions, counts, { strength, allowed, known });
     const top = blend.ranked[0];
     if (blend.weight === 0 || !top) return cold;
     const words = blend.evidence.get(top.categoryId);
@@ -192,7 +195,7 @@ export class CategorizationService {
       // A category the user gave (at creation or as a correction) teaches the memory at once.
       if ((event.type === 'transaction.categorized' || event.type === 'transaction.created') && t.categoryId) {
         const merchant = this.cold.categorize(t.description, 0n).merchant;
-        const tokens = priorTokens(normalizeCached(t.description).tokens);
+        const tokens = personalTokens(normalizeCached(t.description));
         // A transfer's category says nothing about the words of its description.
         if ((merchant || tokens.length > 0) && !t.transferPeerId) {
           const direction = directionOf(Number(t.amountMinor));

@@ -1,5 +1,6 @@
 import { categorize } from '../categorize/categorizer.js';
 import { CategorizerModel } from '../categorize/model.js';
+import { SLUGS } from '../categorize/slugs.js';
 
 /** What the pipeline needs from the merchant dictionary and the model (no user data involved). */
 export interface ColdDecision {
@@ -15,6 +16,8 @@ export interface ColdDecision {
 
 export interface ColdCategorizer {
   readonly version: string;
+  /** The model's calibrated threshold (below it the top slug is more often wrong than right). */
+  readonly acceptAt?: number;
   categorize(description: string, cents: bigint): ColdDecision;
 }
 
@@ -28,7 +31,7 @@ export interface SwappableColdCategorizer extends ColdCategorizer {
  * the interface the pipeline uses. Trained once per process, on first use; a retrained model
  * replaces it with swap().
  */
-export function createColdCategorizer(threshold: number): SwappableColdCategorizer {
+export function createColdCategorizer(threshold?: number): SwappableColdCategorizer {
   let model: CategorizerModel | undefined;
   const trained = () => (model ??= CategorizerModel.fromDataset());
   return {
@@ -38,8 +41,12 @@ export function createColdCategorizer(threshold: number): SwappableColdCategoriz
     get version() {
       return trained().version;
     },
+    get acceptAt() {
+      return threshold ?? trained().acceptAt;
+    },
     categorize(description, cents) {
-      const r = categorize({ description, amountMinor: cents }, trained(), { threshold, suggestions: 5 });
+      // Every allowed slug: the user's priors re-weigh the whole distribution, callers cut the list.
+      const r = categorize({ description, amountMinor: cents }, trained(), { threshold: threshold ?? trained().acceptAt, suggestions: SLUGS.length });
       return { merchant: r.merchant, slug: r.slug, confidence: r.confidence, source: r.source, explanation: r.explanation, suggestions: r.suggestions };
     },
   };

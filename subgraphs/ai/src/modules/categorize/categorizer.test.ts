@@ -1,9 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { categorize, DICTIONARY_CONFIDENCE, type SlugPredictor } from './categorizer.js';
-import { MerchantMemory } from './memory.js';
+import { MerchantMemory, TokenPriors } from './memory.js';
+import { normalizeDescription } from './normalize.js';
+import { personalTokens } from '../categorization/user-priors.js';
 import type { Suggestion } from './model.js';
 import { CategorizerModel } from './model.js';
 import { allowedSlugs, type Slug } from './slugs.js';
+
+/** A predictor with these probabilities (of the slugs the direction allows), the rest spread evenly. */
+function spread(given: Partial<Record<Slug, number>>): SlugPredictor {
+  return {
+    version: 'stub-2',
+    predict(_description: string, amountMinor: bigint | number): Suggestion[] {
+      const allowed = allowedSlugs(Number(amountMinor));
+      const named = allowed.filter((s) => given[s] !== undefined);
+      const left = 1 - named.reduce((a, s) => a + given[s]!, 0);
+      const rest = allowed.filter((s) => given[s] === undefined);
+      return [...named.map((slug) => ({ slug, confidence: given[slug]! })), ...rest.map((slug) => ({ slug, confidence: left / rest.length }))].sort(
+        (a, b) => b.confidence - a.confidence,
+      );
+    },
+    explain: (_d, _a, slug) => `model: tokens '${slug}'`,
+  };
+}
 
 /** A predictor that answers `top` (when the direction allows it) and spreads the rest evenly. */
 function stub(top: Slug, confidence: number): SlugPredictor {
@@ -78,5 +97,67 @@ describe('categorize', () => {
     expect(r.explanation).toMatch(/^model: tokens .*'farmacia'/);
     const income = categorize({ description: 'PIX RECEBIDO ACME TECNOLOGIA LTDA', amountMinor: 850000n }, model);
     expect(['salary', 'transfer', 'other_income']).toContain(income.suggestions[0]!.slug);
+  }, 180_000);
+
+  describe('learning from corrections', () => {
+    /** A user's memory and priors after correcting these lines, as evaluate() and the service learn. */
+    function taught(corrections: [string, number, Slug][]) {
+      const memory = new MerchantMemory();
+      const priors = new TokenPriors();
+      for (const [description, amount, slug] of corrections) {
+        const n = normalizeDescription(description);
+        const direction = amount > 0 ? 'in' : 'out';
+        if (n.merchant) memory.record(n.merchant, direction, slug);
+        priors.record(direction, personalTokens(n), slug);
+      }
+      return { memory: memory.asLookup(), priors: (d: Parameters<TokenPriors['lookup']>[0], t: readonly string[]) => priors.lookup(d, t) };
+    }
+
+    it("carries a correction over to another branch of the merchant's chain, above a model that is not sure", () => {
+      const user = taught([['POS Purchase MEGAMART Northgate * 24 Aug', -12000, 'groceries']]);
+      const unsure = spread({ shopping: 0.3, restaurants: 0.2, groceries: 0.01 });
+      const branch = categorize({ description: 'Card Purchase MEGAMART Eastside Sandton', amountMinor: -5000, ...user }, unsure);
+      expect(branch).toMatchObject({ slug: 'groceries' });
+      expect(branch.explanation).toContain('megamart');
+      expect(categorize({ description: 'MEGAMART', amountMinor: -5000, ...user }, unsure).slug).toBe('groceries');
+      // Without the correction the same model says shopping.
+      expect(categorize({ description: 'Card Purchase MEGAMART Eastside Sandton', amountMinor: -5000 }, unsure).suggestions[0]!.slug).toBe('shopping');
+    });
+
+    it('lets a sure model keep its answer for an unrelated shop that only shares a first word', () => {
+      const user = taught([['VIJAYA DRIVING SCHOOL', -30000, 'education']]);
+      const sure = spread({ fuel: 0.85, education: 0.002 });
+      expect(categorize({ description: 'VIJAYA GAS STATION', amountMinor: -4000, ...user }, sure).slug).toBe('fuel');
+    });
+
+    it('carries a correction over to the next line of the same kind through its words', () => {
+      const user = taught([['#Monthly Account Fee', -6900, 'fees']]);
+      const model = spread({ subscriptions: 0.35, fees: 0.25 });
+      expect(categorize({ description: 'SMS Notification Fee', amountMinor: -1500 }, model).suggestions[0]!.slug).toBe('subscriptions');
+      const next = categorize({ description: 'SMS Notification Fee', amountMinor: -1500, ...user }, model);
+      expect(next.slug).toBe('fees');
+      expect(next.explanation).toBe("your corrections: token 'fee' → fees");
+    });
+
+    it('leaves unrelated rows exactly as they were, channel words included', () => {
+      const user = taught([
+        ['POS Purchase MEGAMART Northgate * 24 Aug', -12000, 'groceries'],
+        ['Rtc Express Pmt To Thabo Nkosi', -50000, 'gifts'],
+      ]);
+      for (const [description, amount] of [
+        ['POS Purchase Engen Quickshop * 24 Aug', -80000],
+        ['Rtc Express Pmt To Lerato Dlamini', -20000],
+        ['NETFLIX.COM', -9900],
+        ['KOTA KING', -4500],
+      ] as const) {
+        const alone = categorize({ description, amountMinor: amount }, stub('restaurants', 0.55));
+        expect(categorize({ description, amountMinor: amount, ...user }, stub('restaurants', 0.55)), description).toEqual(alone);
+      }
+    });
+
+    it("does not let money out teach money in", () => {
+      const user = taught([['MEGAMART NORTHGATE', -12000, 'groceries']]);
+      expect(categorize({ description: 'MEGAMART EASTSIDE', amountMinor: 12000, ...user }, stub('refunds', 0.8)).slug).toBe('refunds');
+    });
   });
 });

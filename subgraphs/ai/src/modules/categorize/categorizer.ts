@@ -1,8 +1,9 @@
+import { blendWithPriors, explainPriors, personalTokens, type PriorCount } from '../categorization/user-priors.js';
 import { lookupMerchantEntry } from './merchant-dictionary.js';
 import { explainMemory, memoryConfidence, type MemoryHit } from './memory.js';
 import type { Suggestion } from './model.js';
 import { normalizeCached } from './normalized-cache.js';
-import { directionOf, isAllowedForDirection, type Direction, type Slug } from './slugs.js';
+import { directionOf, isAllowedForDirection, isSlug, SLUGS, type Direction, type Slug } from './slugs.js';
 
 /**
  * The cold pipeline: the user's memory, then the global dictionary, then the model.
@@ -17,21 +18,31 @@ export type CategorizeSource = 'MEMORY' | 'DICTIONARY' | 'MODEL';
 /** `categorize` only needs this much of a model, so tests and the service can substitute one. */
 export interface SlugPredictor {
   readonly version: string;
+  /** The calibrated expected-cost threshold of the model's confidences, if it has one. */
+  readonly acceptAt?: number;
   predict(description: string, amountMinor: bigint | number): Suggestion[];
   explain(description: string, amountMinor: bigint | number, slug: Slug): string;
 }
 
 export type MemoryLookup = (merchant: string, direction: Direction) => MemoryHit | null;
 
+/** The user's counts for these prior tokens (words and chain) in one direction, with slugs as category ids. */
+export type PriorsLookup = (direction: Direction, tokens: readonly string[]) => PriorCount[];
+
 export interface CategorizeInput {
   description: string;
   /** Signed minor units: money in positive, money out negative. */
   amountMinor: bigint | number;
   memory?: MemoryLookup;
+  /** What the user's corrections taught about the description's words and the merchant's chain. */
+  priors?: PriorsLookup;
 }
 
 export interface CategorizeOptions {
-  /** Below this confidence the answer is `slug: null` and only suggestions are offered. */
+  /**
+   * Below this confidence the answer is `slug: null` and only suggestions are offered; by default
+   * the model's calibrated `acceptAt` (where its top slug starts to be right more often than wrong).
+   */
   threshold?: number;
   /** How many suggestions to return. */
   suggestions?: number;
@@ -67,8 +78,46 @@ function withAlternatives(slug: Slug, confidence: number, model: Suggestion[], k
   return [{ slug, confidence }, ...rest.slice(0, k - 1).map((s) => ({ slug: s.slug, confidence: ((1 - confidence) * s.confidence) / mass }))];
 }
 
+/** The threshold `categorize` applies: the caller's, else the model's calibrated one. */
+export function thresholdOf(model: SlugPredictor, options: CategorizeOptions = {}): number {
+  return options.threshold ?? model.acceptAt ?? DEFAULT_THRESHOLD;
+}
+
+/**
+ * The cold answer (`coldCategorize`) blended with what the user's corrections taught about the
+ * line's words and its merchant's chain (user-priors.ts). An exact merchant memory is final.
+ */
 export function categorize(input: CategorizeInput, model: SlugPredictor, options: CategorizeOptions = {}): CategorizeResult {
-  const threshold = options.threshold ?? DEFAULT_THRESHOLD;
+  if (!input.priors) return coldCategorize(input, model, options);
+  // The priors re-weigh the whole distribution; the list is cut to `suggestions` afterwards.
+  const cold = coldCategorize(input, model, { ...options, suggestions: SLUGS.length });
+  const k = Math.max(1, options.suggestions ?? 3);
+  if (cold.source === 'MEMORY') return cold;
+  const n = normalizeCached(input.description);
+  const direction = directionOf(typeof input.amountMinor === 'bigint' ? Number(input.amountMinor) : input.amountMinor);
+  const counts = input.priors(direction, personalTokens(n));
+  if (counts.length === 0) return { ...cold, suggestions: cold.suggestions.slice(0, k) };
+  const allowed = (slug: string) => isAllowedForDirection(slug as Slug, direction);
+  const blend = blendWithPriors(
+    cold.suggestions.map((s) => ({ categoryId: s.slug, confidence: s.confidence })),
+    counts,
+    { strength: cold.source === 'DICTIONARY' ? 3 : 1, allowed, known: isSlug },
+  );
+  const top = blend.ranked[0];
+  if (blend.weight === 0 || !top) return { ...cold, suggestions: cold.suggestions.slice(0, k) };
+  const threshold = thresholdOf(model, options);
+  const words = blend.evidence.get(top.categoryId);
+  return {
+    ...cold,
+    slug: top.confidence >= threshold ? (top.categoryId as Slug) : null,
+    confidence: top.confidence,
+    explanation: words ? explainPriors(words, top.categoryId) : cold.explanation,
+    suggestions: blend.ranked.slice(0, k).map((s) => ({ slug: s.categoryId as Slug, confidence: s.confidence })),
+  };
+}
+
+function coldCategorize(input: CategorizeInput, model: SlugPredictor, options: CategorizeOptions): CategorizeResult {
+  const threshold = thresholdOf(model, options);
   const k = Math.max(1, options.suggestions ?? 3);
   const amount = typeof input.amountMinor === 'bigint' ? Number(input.amountMinor) : input.amountMinor;
   const direction = directionOf(amount);

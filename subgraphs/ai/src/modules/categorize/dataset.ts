@@ -10,25 +10,27 @@ export interface LabelledRow {
   /** ISO date (YYYY-MM-DD); orders the prequential evaluation. */
   date: string;
   split: 'train' | 'test';
+  /** ISO 3166 alpha-2 country of the statement the line comes from ('' when the file has none). */
+  country: string;
 }
 
 /** The committed dataset, written by subgraphs/ai/data/generate-dataset.ts. */
 export const DATASET_PATH = fileURLToPath(new URL('../../../data/transactions.labelled.tsv', import.meta.url));
 
-/** Parses `description\tamount\tslug\tdate\tsplit` (amount in major units, e.g. -45.90). */
+/** Parses `description\tamount\tslug\tdate\tsplit[\tcountry]` (amount in major units, e.g. -45.90). */
 export function parseDataset(tsv: string): LabelledRow[] {
   const rows: LabelledRow[] = [];
   const lines = tsv.split('\n');
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i];
     if (!line) continue;
-    const [description, amount, slug, date, split] = line.split('\t');
+    const [description, amount, slug, date, split, country] = line.split('\t');
     if (description === undefined || amount === undefined || slug === undefined || !isSlug(slug)) {
       throw new Error(`dataset line ${i + 1} is malformed`);
     }
     if (split !== 'train' && split !== 'test') throw new Error(`dataset line ${i + 1} has split '${split}'`);
     // Parsed as a decimal string so 0.29 does not become 28 minor units.
-    rows.push({ description, amountMinor: decimalToMinor(amount), slug, date: date ?? '', split });
+    rows.push({ description, amountMinor: decimalToMinor(amount), slug, date: date ?? '', split, country: country ?? '' });
   }
   return rows;
 }

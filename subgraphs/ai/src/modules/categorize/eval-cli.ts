@@ -1,16 +1,21 @@
 /**
- * Prints the categorizer's scores on the held-out merchants.
+ * Prints the categorizer's scores on the held-out merchants, per country and per mode.
  *
- *   npx tsx subgraphs/ai/src/modules/categorize/eval-cli.ts [--confusions N]
+ *   pnpm eval:categorize [--details] [--confusions N]
+ *
+ * cold: every row alone (suggestCategories' top-1). prequential: each country's rows as one user's
+ * history in date order, the user correcting every miss; a row left uncategorized counts as a miss.
+ * The replay of the same through a running system is `pnpm eval:categorize:replay` (replay-cli.ts).
  */
+import { loadDataset, type LabelledRow } from './dataset.js';
 import { evaluate, type EvalResult } from './evaluate.js';
 import { CategorizerModel } from './model.js';
 
-const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
+const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 
-function print(r: EvalResult, confusions: number): void {
+function details(r: EvalResult, confusions: number): void {
   console.log(`\n== ${r.mode} (${r.rows} held-out rows, model ${r.modelVersion})`);
-  console.log(`top-1 accuracy ${pct(r.accuracy)}   macro-F1 ${r.macroF1.toFixed(4)}`);
+  console.log(`top-1 accuracy ${pct(r.accuracy)}   answered right ${pct(r.answeredAccuracy)}   macro-F1 ${r.macroF1.toFixed(4)}`);
   const sources = Object.entries(r.bySource)
     .filter(([, s]) => s.rows > 0)
     .map(([name, s]) => `${name} ${s.rows} rows ${pct(s.correct / s.rows)}`);
@@ -26,10 +31,48 @@ function print(r: EvalResult, confusions: number): void {
   console.log(`top confusions (truth -> predicted): ${r.confusions.slice(0, confusions).map((c) => `${c.truth}->${c.predicted} ${c.count}`).join(', ') || 'none'}`);
 }
 
-const arg = process.argv.indexOf('--confusions');
-const confusions = arg > 0 ? Number(process.argv[arg + 1] ?? 12) : 12;
+const arg = (name: string): string | undefined => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const confusions = Number(arg('--confusions') ?? 10);
+
 const started = performance.now();
 const model = CategorizerModel.fromDataset();
-console.log(`trained ${model.version} in ${Math.round(performance.now() - started)} ms (temperature ${model.temperature.toFixed(3)})`);
-print(evaluate('cold', { model }), confusions);
-print(evaluate('prequential', { model }), confusions);
+const trainMs = Math.round(performance.now() - started);
+const train = loadDataset().filter((r) => r.split === 'train').length;
+console.log(
+  `trained ${model.version} on ${train} rows in ${trainMs} ms (temperature ${model.temperature.toFixed(3)}, ` +
+    `calibrated threshold ${model.acceptAt.toFixed(3)}, weights ${(model.toParts().w.byteLength / 2 ** 20).toFixed(1)} MiB)`,
+);
+
+const test = loadDataset().filter((r) => r.split === 'test');
+const byCountry = new Map<string, LabelledRow[]>();
+for (const r of test) byCountry.set(r.country || '??', [...(byCountry.get(r.country || '??') ?? []), r]);
+
+console.log('\ncountry   rows   cold top-1  (uncat.)   with corrections  (uncat.)   after 1st correction');
+const line = (name: string, cold: EvalResult, preq: EvalResult): void => {
+  const after = preq.afterFirstCorrection;
+  console.log(
+    `${name.padEnd(7)} ${String(cold.rows).padStart(6)}   ${pct(cold.accuracy).padStart(9)}  (${pct(cold.uncategorizedShare).padStart(5)})   ` +
+      `${pct(preq.answeredAccuracy).padStart(15)}  (${pct(preq.uncategorizedShare).padStart(5)})   ${after ? `${after.correct}/${after.rows}` : '-'}`,
+  );
+};
+let rows = 0;
+let coldRight = 0;
+let preqRight = 0;
+for (const [country, rs] of [...byCountry].sort()) {
+  const cold = evaluate('cold', { model, rows: rs });
+  // One user per country: a person's statements come from one country's banks.
+  const preq = evaluate('prequential', { model, rows: rs });
+  line(country, cold, preq);
+  rows += rs.length;
+  coldRight += cold.correct;
+  preqRight += preq.answeredAccuracy * rs.length;
+}
+console.log(`${'all'.padEnd(7)} ${String(rows).padStart(6)}   ${pct(coldRight / rows).padStart(9)}              ${pct(preqRight / rows).padStart(15)}`);
+
+if (process.argv.includes('--details')) {
+  details(evaluate('cold', { model, rows: test }), confusions);
+  details(evaluate('prequential', { model, rows: test }), confusions);
+}

@@ -1,6 +1,7 @@
 import { categorize, type CategorizeSource, type SlugPredictor } from './categorizer.js';
 import { loadDataset, type LabelledRow } from './dataset.js';
-import { MerchantMemory } from './memory.js';
+import { personalTokens } from '../categorization/user-priors.js';
+import { MerchantMemory, TokenPriors } from './memory.js';
 import { CategorizerModel } from './model.js';
 import { normalizeDescription } from './normalize.js';
 import { directionOf, SLUGS, type Slug } from './slugs.js';
@@ -9,12 +10,15 @@ import { directionOf, SLUGS, type Slug } from './slugs.js';
  * Scores the pipeline on the held-out split (merchants never seen in training).
  *
  * - `cold`: every row alone, dictionary + model, as for a brand-new user.
- * - `prequential`: rows in date order as one user's history; the memory is consulted first and,
- *   after each prediction, told the true slug, as if the user had corrected (or confirmed) it.
+ * - `prequential`: rows in date order as one user's history; the user's memory and priors are
+ *   consulted first and, after each row the pipeline got wrong or left uncategorized, told the true
+ *   slug, as a user correcting every miss would (a right answer is left alone, as users do).
  *   `afterFirstCorrection` scores only rows whose merchant the memory had already been told
  *   about in that direction; it must be 1: a corrected merchant is never wrong again.
  *
- * Accuracy is top-1 (the best suggestion, whether or not it clears the threshold).
+ * `accuracy` is top-1 (the best suggestion, whether or not it clears the threshold), as
+ * suggestCategories answers; `answeredAccuracy` counts a row left uncategorized as a miss, as the
+ * user sees a stored transaction (the score of the prequential mode).
  */
 export type EvalMode = 'cold' | 'prequential';
 
@@ -46,6 +50,10 @@ export interface EvalResult {
   bySource: Record<CategorizeSource, { rows: number; correct: number }>;
   /** Rows answered with a slug at the default threshold, and how many of those were right. */
   accepted: { rows: number; correct: number };
+  /** Rows whose answered slug (null when left uncategorized) was right, over all rows. */
+  answeredAccuracy: number;
+  /** Share of rows left uncategorized (below the threshold). */
+  uncategorizedShare: number;
   afterFirstCorrection: { rows: number; correct: number; accuracy: number } | null;
   modelVersion: string;
 }
@@ -67,7 +75,9 @@ export function evaluate(mode: EvalMode, options: EvaluateOptions = {}): EvalRes
   const source = options.rows ?? loadDataset().filter((r) => r.split === 'test');
   const rows = mode === 'prequential' ? byDate(source) : [...source];
   const memory = mode === 'prequential' ? new MerchantMemory() : null;
+  const priors = mode === 'prequential' ? new TokenPriors() : null;
   const lookup = memory?.asLookup();
+  const priorsLookup = priors ? (direction: Parameters<TokenPriors['lookup']>[0], tokens: readonly string[]) => priors.lookup(direction, tokens) : undefined;
 
   const support = new Map<Slug, number>();
   const predicted = new Map<Slug, number>();
@@ -77,15 +87,17 @@ export function evaluate(mode: EvalMode, options: EvaluateOptions = {}): EvalRes
   const accepted = { rows: 0, correct: 0 };
   const after = { rows: 0, correct: 0 };
   let correct = 0;
+  let answered = 0;
 
   for (const row of rows) {
-    const result = categorize({ description: row.description, amountMinor: row.amountMinor, memory: lookup }, model, { threshold: options.threshold });
+    const result = categorize({ description: row.description, amountMinor: row.amountMinor, memory: lookup, priors: priorsLookup }, model, { threshold: options.threshold });
     const guess = result.slug ?? result.suggestions[0]?.slug ?? null;
     const ok = guess === row.slug;
     support.set(row.slug, (support.get(row.slug) ?? 0) + 1);
     if (guess) predicted.set(guess, (predicted.get(guess) ?? 0) + 1);
     bySource[result.source].rows++;
     if (result.slug) accepted.rows++;
+    if (result.slug === row.slug) answered++;
     if (ok) {
       correct++;
       hits.set(row.slug, (hits.get(row.slug) ?? 0) + 1);
@@ -97,15 +109,17 @@ export function evaluate(mode: EvalMode, options: EvaluateOptions = {}): EvalRes
       c.count++;
       confusions.set(key, c);
     }
-    if (memory) {
-      const merchant = normalizeDescription(row.description).merchant;
-      if (merchant) {
-        const direction = directionOf(row.amountMinor);
-        if (memory.lookupExact(merchant, direction)) {
-          after.rows++;
-          if (ok) after.correct++;
-        }
-        memory.record(merchant, direction, row.slug);
+    if (memory && priors) {
+      const n = normalizeDescription(row.description);
+      const direction = directionOf(row.amountMinor);
+      if (n.merchant && memory.lookupExact(n.merchant, direction)) {
+        after.rows++;
+        if (ok) after.correct++;
+      }
+      // The user corrects what was wrong or left empty; both the merchant and the words learn.
+      if (result.slug !== row.slug) {
+        if (n.merchant) memory.record(n.merchant, direction, row.slug);
+        priors.record(direction, personalTokens(n), row.slug);
       }
     }
   }
@@ -130,6 +144,8 @@ export function evaluate(mode: EvalMode, options: EvaluateOptions = {}): EvalRes
     confusions: [...confusions.values()].sort((a, b) => b.count - a.count),
     bySource,
     accepted,
+    answeredAccuracy: rows.length ? answered / rows.length : 0,
+    uncategorizedShare: rows.length ? (rows.length - accepted.rows) / rows.length : 0,
     afterFirstCorrection: memory ? { ...after, accuracy: after.rows ? after.correct / after.rows : 1 } : null,
     modelVersion: model.version,
   };

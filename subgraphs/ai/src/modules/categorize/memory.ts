@@ -90,6 +90,32 @@ export class MerchantMemory {
   }
 }
 
+/**
+ * The user's token priors (user-priors.ts) kept in memory, as the service keeps them in
+ * user_token_priors: per direction, token and slug, how many corrections taught it.
+ */
+export class TokenPriors {
+  private readonly counts = new Map<string, Map<Slug, number>>();
+
+  record(direction: Direction, tokens: readonly string[], slug: Slug): void {
+    for (const token of new Set(tokens)) {
+      const key = `${direction}\u0000${token}`;
+      const m = this.counts.get(key) ?? new Map<Slug, number>();
+      m.set(slug, (m.get(slug) ?? 0) + 1);
+      this.counts.set(key, m);
+    }
+  }
+
+  lookup(direction: Direction, tokens: readonly string[]): { token: string; categoryId: string; count: number }[] {
+    const out: { token: string; categoryId: string; count: number }[] = [];
+    for (const token of tokens) {
+      const m = this.counts.get(`${direction}\u0000${token}`);
+      if (m) for (const [slug, count] of m) out.push({ token, categoryId: slug, count });
+    }
+    return out;
+  }
+}
+
 /** e.g. "merchant IFOOD seen 3 times as restaurants". */
 export function explainMemory(merchant: string, hit: MemoryHit): string {
   const what = hit.slug ?? (hit.categoryId ? `category ${hit.categoryId}` : 'the same category');

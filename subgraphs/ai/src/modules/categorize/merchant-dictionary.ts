@@ -1,4 +1,5 @@
 import { DICTIONARY_ENTRIES } from './dictionary-entries.js';
+import { WORLD_ENTRIES } from './dictionary-entries-world.js';
 import { normalizeDescription } from './normalize.js';
 import { SLUGS, type Slug } from './slugs.js';
 
@@ -26,7 +27,7 @@ const MIN_COMPACT = 6;
 function build(): Built {
   const b: Built = { exact: new Map(), prefix: new Map(), compact: new Map(), conflicts: [] };
   for (const slug of SLUGS) {
-    const text = DICTIONARY_ENTRIES[slug];
+    const text = [DICTIONARY_ENTRIES[slug], WORLD_ENTRIES[slug]].filter(Boolean).join('|');
     if (!text) continue;
     for (const raw of text.split('|')) {
       const name = raw.trim();
@@ -34,7 +35,8 @@ function build(): Built {
       const exactOnly = name.startsWith('=');
       // Normalized like a bank line, so NETFLIX.COM, MCDONALD'S and CVS/PHARMACY line up with statements.
       const key = normalizeDescription(exactOnly ? name.slice(1) : name).merchant;
-      if (!key) continue;
+      // A name that normalizes to one letter would prefix-match every "L SMITH".
+      if (!key || key.length < 2) continue;
       const hit: DictionaryHit = { slug, entry: key };
       const prev = b.exact.get(key);
       if (prev && prev.slug !== slug) b.conflicts.push(`${key}: ${prev.slug} vs ${slug}`);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { LabelledRow } from './dataset.js';
-import { CategorizerModel } from './model.js';
+import { acceptanceThreshold, CategorizerModel } from './model.js';
 import { isAllowed, slugKind, SLUGS, type Slug } from './slugs.js';
 
-const row = (description: string, amountMinor: number, slug: Slug): LabelledRow => ({ description, amountMinor, slug, date: '2024-01-01', split: 'train' });
+const row = (description: string, amountMinor: number, slug: Slug): LabelledRow => ({ description, amountMinor, slug, date: '2024-01-01', split: 'train', country: 'BR' });
 
 const TINY: LabelledRow[] = [
   row('FARMACIA SAO JOAO', -4500, 'health'),
@@ -72,5 +72,38 @@ describe('CategorizerModel', () => {
     expect(model.explain('FARMACIA SAO JOAO', -4590, 'health')).toMatch(/^model: tokens '.*farmacia/);
     expect(model.explain('PAG*PadariaSaoJoao', -1250, 'groceries')).toMatch(/^model: tokens '.*padariasaojoao/);
     expect(model.explain('', 1000, 'transfer')).toMatch(/^model: /);
+  });
+});
+
+describe('acceptanceThreshold (expected cost: leave a row empty only where the top slug is more often wrong than right)', () => {
+  const points = (spec: [number, number, number][]) =>
+    spec.flatMap(([confidence, right, wrong]) => [
+      ...Array.from({ length: right }, () => ({ confidence, correct: true })),
+      ...Array.from({ length: wrong }, () => ({ confidence, correct: false })),
+    ]);
+
+  it('crosses one half between the last band below and the first band above', () => {
+    // 0.2: 1 in 5 right; 0.3: 2 in 5; 0.4: 3 in 5; above: mostly right. Half is reached halfway from 0.3 to 0.4.
+    expect(acceptanceThreshold(points([[0.2, 1, 4], [0.3, 2, 3], [0.4, 3, 2], [0.6, 8, 2], [0.9, 19, 1]]))).toBeCloseTo(0.35);
+  });
+
+  it('pools bands that are out of order, so one lucky low band does not open the gate', () => {
+    // 0.1 is 2 in 3 right, but pooled with 0.2 (0 in 5) it is 2 in 8 at mean confidence 0.1625.
+    const t = acceptanceThreshold(points([[0.1, 2, 1], [0.2, 0, 5], [0.4, 6, 4], [0.8, 9, 1]]));
+    expect(t).toBeCloseTo(0.1625 + ((0.5 - 0.25) / (0.6 - 0.25)) * (0.4 - 0.1625));
+    expect(t).toBeGreaterThan(0.3);
+  });
+
+  it('answers everything when even the least confident band is mostly right, nothing when none is', () => {
+    expect(acceptanceThreshold(points([[0.15, 3, 1], [0.5, 9, 1]]))).toBe(0.15);
+    expect(acceptanceThreshold(points([[0.3, 1, 3], [0.9, 1, 3]]))).toBe(1);
+    expect(acceptanceThreshold([])).toBe(0.5);
+  });
+
+  it('is fitted on held-out merchants and travels with the model', () => {
+    const model = CategorizerModel.train(TINY, { epochs: 4 });
+    expect(model.acceptAt).toBeGreaterThanOrEqual(0);
+    expect(model.acceptAt).toBeLessThanOrEqual(1);
+    expect(CategorizerModel.fromParts(model.toParts()).acceptAt).toBe(model.acceptAt);
   });
 });

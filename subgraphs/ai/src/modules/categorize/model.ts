@@ -47,7 +47,7 @@ const ALLOWED: Record<Direction, Int32Array> = {
 };
 
 const DEFAULTS: Required<TrainOptions> = {
-  epochs: 12,
+  epochs: 8,
   learningRate: 0.4,
   l2: 1e-3,
   seed: 7,
@@ -72,6 +72,8 @@ interface Weights {
 /** A trained model as plain data, to cross a worker thread (the weights' buffers can be transferred). */
 export interface ModelParts extends Weights {
   temperature: number;
+  /** Lowest top confidence at which the top slug is right at least as often as wrong (0.5 when unknown). */
+  acceptAt?: number;
   version: string;
   featureWeights: FeatureWeights;
 }
@@ -193,6 +195,52 @@ function fitTemperature(m: Weights, examples: readonly Example[]): number {
   return Math.exp((lo + hi) / 2);
 }
 
+/**
+ * The expected-cost threshold from held-out rows: a wrong category costs the user a fix, an empty
+ * one a choice, so a row should stay uncategorized only where the top slug is more often wrong than
+ * right. Accuracy as a function of the top confidence is fitted monotone (pool adjacent violators
+ * over rows sorted by confidence: calibration per confidence band, the bands chosen by the data)
+ * and read between the bands' mean confidences; the answer is where it crosses `minShare`.
+ */
+export function acceptanceThreshold(points: readonly { confidence: number; correct: boolean }[], minShare = 0.5): number {
+  if (points.length === 0) return 0.5;
+  const sorted = [...points].sort((a, b) => a.confidence - b.confidence);
+  // Blocks of [correct rows, rows, sum of confidences], merged while one is less accurate than the one before.
+  const blocks: { hits: number; n: number; conf: number }[] = [];
+  for (const p of sorted) {
+    blocks.push({ hits: p.correct ? 1 : 0, n: 1, conf: p.confidence });
+    while (blocks.length > 1) {
+      const last = blocks[blocks.length - 1]!;
+      const prev = blocks[blocks.length - 2]!;
+      if (prev.hits / prev.n <= last.hits / last.n) break;
+      blocks.pop();
+      prev.hits += last.hits;
+      prev.n += last.n;
+      prev.conf += last.conf;
+    }
+  }
+  const at = blocks.findIndex((b) => b.hits / b.n >= minShare);
+  if (at < 0) return 1;
+  if (at === 0) return sorted[0]!.confidence;
+  // Linear between the mean confidences of the last band below and the first band above.
+  const lo = blocks[at - 1]!;
+  const hi = blocks[at]!;
+  const [x0, y0, x1, y1] = [lo.conf / lo.n, lo.hits / lo.n, hi.conf / hi.n, hi.hits / hi.n];
+  return x0 + ((minShare - y0) / (y1 - y0)) * (x1 - x0);
+}
+
+function topPoints(m: Weights, examples: readonly Example[], t: number): { confidence: number; correct: boolean }[] {
+  const z = new Float64Array(C);
+  const p = new Float64Array(C);
+  return examples.map((ex) => {
+    const allowed = scores(m, ex.f, ex.dir, z);
+    softmax(z, allowed, t, p);
+    let best = allowed[0]!;
+    for (let a = 1; a < allowed.length; a++) if (p[allowed[a]!]! > p[best]!) best = allowed[a]!;
+    return { confidence: p[best]!, correct: best === ex.y };
+  });
+}
+
 function merchantOf(description: string): string {
   const n = normalizeDescription(description);
   return n.merchant ?? n.normalized;
@@ -210,6 +258,8 @@ export class CategorizerModel {
     readonly temperature: number,
     readonly version: string,
     private readonly featureWeights: FeatureWeights,
+    /** Calibrated on held-out merchants: below this top confidence a row is more often wrong than right. */
+    readonly acceptAt = 0.5,
   ) {}
 
   static train(rows: readonly TrainingRow[], options: TrainOptions = {}): CategorizerModel {
@@ -220,25 +270,30 @@ export class CategorizerModel {
 
     const all = examplesOf(rows, o.features, o.merchantDamping);
     let temperature = 1;
+    let acceptAt = 0.5;
     if (o.validationShare > 0) {
       // Hold out whole merchants, as the test split does, so the temperature reflects unseen names.
       const cut = Math.round(o.validationShare * 1000);
       const isVal = rows.map((r) => fnv1a(merchantOf(r.description), 0x9e3779b9) % 1000 < cut);
       const train = all.filter((_, i) => !isVal[i]);
       const val = all.filter((_, i) => isVal[i]);
-      if (train.length > 0 && val.length > 0) temperature = fitTemperature(fit(train, o), val);
+      if (train.length > 0 && val.length > 0) {
+        const held = fit(train, o);
+        temperature = fitTemperature(held, val);
+        acceptAt = acceptanceThreshold(topPoints(held, val, temperature));
+      }
     }
-    return new CategorizerModel(fit(all, o), temperature, version, o.features);
+    return new CategorizerModel(fit(all, o), temperature, version, o.features, acceptAt);
   }
 
   /** The model as data (shares the weights' memory: transfer or copy them, do not write to them). */
   toParts(): ModelParts {
-    return { w: this.m.w, b: this.m.b, temperature: this.temperature, version: this.version, featureWeights: this.featureWeights };
+    return { w: this.m.w, b: this.m.b, temperature: this.temperature, acceptAt: this.acceptAt, version: this.version, featureWeights: this.featureWeights };
   }
 
   static fromParts(p: ModelParts): CategorizerModel {
     if (p.w.length !== FEATURE_COUNT * C || p.b.length !== C) throw new Error(`model ${p.version}: weights of the wrong shape`);
-    return new CategorizerModel({ w: p.w, b: p.b }, p.temperature, p.version, p.featureWeights);
+    return new CategorizerModel({ w: p.w, b: p.b }, p.temperature, p.version, p.featureWeights, p.acceptAt ?? 0.5);
   }
 
   /** Trains on the committed dataset's train split; one model per process. */

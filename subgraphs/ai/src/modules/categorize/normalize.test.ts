@@ -3,6 +3,45 @@ import { normalizeDescription } from './normalize.js';
 
 // [bank line, merchant, normalized]
 const CASES: readonly [string, string | null, string][] = [
+  // South African card and app exports: truncated names, "* 24 Aug", processor prefixes, fees.
+  ['POS Purchase Checkers Sandton * 24 Aug', 'CHECKERS', 'pos purchase checkers'],
+  ['POS Purchase Woolworths Rosebank C * 03 Sep', 'WOOLWORTHS', 'pos purchase woolworths rosebank c'],
+  ['Card Purchase Spar Northgate Johannesburg', 'SPAR NORTHGATE', 'card purchase spar northgate'],
+  ['Cheque Card Purchase Engen Quickshop 453409*8162 02 MAR', 'ENGEN QUICKSHOP', 'cheque card purchase engen quickshop'],
+  ['Rtc Express Pmt To Thabo Nkosi', 'THABO NKOSI', 'rtc express pmt to thabo nkosi'],
+  ['Payshap Payment To Thabo', 'THABO', 'payshap payment to thabo'],
+  ['Banking App Payment', 'BANKING APP PAYMENT', 'banking app payment'],
+  ['Prepaid Airtime', 'PREPAID AIRTIME', 'prepaid airtime'],
+  ['#Monthly Account Fee', 'MONTHLY ACCOUNT FEE', 'monthly account fee'],
+  ['SMS Notification Fee', 'SMS NOTIFICATION FEE', 'sms notification fee'],
+  ['#Item Unpaid No Funds', 'ITEM UNPAID NO FUNDS', 'item unpaid no funds'],
+  ['Insufficient Funds Fee', 'INSUFFICIENT FUNDS FEE', 'insufficient funds fee'],
+  ['Snapscan Joes Coffee', 'JOES COFFEE', 'snapscan joes coffee'],
+  ['Dashpay*Bobs Butchery', 'BOBS BUTCHERY', 'dashpay bobs butchery'],
+  ['Yoco *Kota King', 'KOTA KING', 'yoco kota king'],
+  ['Zapper Mugg Bean', 'MUGG BEAN', 'zapper mugg bean'],
+  // UK, US, AU and IE card lines.
+  ['DEBIT CARD PURCHASE - TESCO STORES 3041', 'TESCO STORES', 'debit card purchase tesco stores'],
+  ['CARD PAYMENT TO SAINSBURYS ON 12-03', 'SAINSBURYS', 'card payment to sainsburys'],
+  ['SQ *BLUE BOTTLE', 'BLUE BOTTLE', 'sq blue bottle'],
+  ['PAYPAL *SPOTIFY', 'SPOTIFY', 'paypal spotify'],
+  ['EFTPOS WOOLWORTHS 1234 SYDNEY AU', 'WOOLWORTHS', 'eftpos woolworths'],
+  ['VISA DEBIT PURCHASE CARD 1234 COLES 0456 MELBOURNE', 'COLES', 'visa debit purchase card coles'],
+  ['PETBARN HOBART NSW AUS Card xx9970 Value Date: 18/01/2024', 'PETBARN', 'petbarn'],
+  ['VDC-SUPERMACS', 'SUPERMACS', 'vdc supermacs'],
+  ['Pos15jan Corrib General Store', 'CORRIB GENERAL STORE', 'pos corrib general store'],
+  ['D/D VHI HEALTHCARE', 'VHI HEALTHCARE', 'd d vhi healthcare'],
+  // Indian rails: the counterparty between slashes or dashes, handles, IFSC and references dropped.
+  ['UPI/123456789012/ZOMATO/paytm@ybl', 'ZOMATO', 'upi zomato'],
+  ['TO TRANSFER-UPI/DR/412345678901/ZOMATO/YESB/zomato@ybl/Payment', 'ZOMATO', 'upi zomato'],
+  ['UPI-ZOMATO LTD-zomato.payu@hdfcbank-HDFC0000499-412345678901-PAYMENT FROM PHONE', 'ZOMATO', 'upi zomato ltd'],
+  ['IMPS-412345678901-RAHUL SHARMA-HDFC-XXXXXXX1234-RENT', 'RAHUL SHARMA', 'imps rahul sharma rent'],
+  ['NEFT DR-HDFC0001234-RAHUL SHARMA-NETBANK, MUM-N123456789-RENT', 'RAHUL SHARMA', 'neft rahul sharma netbank mum rent'],
+  ['POS 436512XXXXXX1234 BIGBAZAAR', 'BIGBAZAAR', 'pos bigbazaar'],
+  ['ACH D- BAJAJ FINANCE-1234567890', 'BAJAJ FINANCE', 'ach d bajaj finance'],
+  // More Portuguese shapes.
+  ['Compra com cartão - CONTINENTE', 'CONTINENTE', 'compra com cartao continente'],
+  ['Pagamento de boleto - ENEL', 'ENEL', 'boleto enel'],
   // Brazilian acquirers and wallets: the merchant follows the star.
   ['PAG*PADARIA SAO JOAO SAO PAULO BR', 'PADARIA SAO JOAO', 'pag padaria sao joao'],
   ['PAGSEGURO*FARMACIA POPULAR', 'FARMACIA POPULAR', 'pag farmacia popular'],

@@ -11,6 +11,8 @@ export interface NormalizedDescription {
   merchant: string | null;
   /** Lower-case words: processor words first (e.g. 'pix', 'enviado', 'ifood'), then the description. */
   tokens: string[];
+  /** The description's own words (tokens without the processor and channel words). */
+  textTokens: string[];
   /** `tokens` joined by single spaces. */
   normalized: string;
   /** Processors or channels recognised, outermost first (e.g. ['CARD', 'PAGSEGURO']). */
@@ -31,6 +33,8 @@ interface ProcessorRule {
 }
 
 const SEP = String.raw`[\s*\-:–]*`;
+
+const MONTHS = 'JAN|FEB|FEV|MAR|APR|ABR|MAY|MAI|JUN|JUL|AUG|AGO|SEP|SEPT|SET|OCT|OUT|NOV|DEC|DEZ';
 
 function rule(name: string, pattern: string, extra: Omit<ProcessorRule, 'name' | 're'> = {}): ProcessorRule {
   // A prefix ends at a star/space or a word boundary, so POS never eats POSTO and TED never eats TEDDY.
@@ -85,13 +89,18 @@ const PROCESSOR_RULES: readonly ProcessorRule[] = [
   rule('TRANSFER', String.raw`TRANSFERENCIA\s+(?:ENVIADA|RECEBIDA)|TRANSF\s+(?:ENVIADA|RECEBIDA)`, { counterparty: true }),
   rule('ESTORNO', String.raw`ESTORNO(?:\s+DE)?(?:\s+(?:COMPRA|DEBITO|PIX|TARIFA|LANCAMENTO))?|DEVOLUCAO(?:\s+DE)?(?:\s+(?:COMPRA|PIX))?|REEMBOLSO(?:\s+DE)?|CREDITO\s+(?:DE\s+)?ESTORNO|CHARGEBACK|REFUND(?:\s+FROM)?|REVERSAL(?:\s+OF)?|RETURN\s+OF|PURCHASE\s+RETURN|RETURN`),
   rule('CARD', String.raw`COMPRA\s+NO\s+DEBITO(?:\s+VIA\s+NUPAY)?|COMPRA\s+(?:COM\s+)?CARTAO(?:\s+DE)?(?:\s+(?:DEB(?:ITO)?|CRED(?:ITO)?))?|COMPRA\s+(?:NO\s+)?(?:DEBITO|CREDITO)|COMPRA\s+ELO(?:\s+DEBITO)?|COMPRA\s+MAESTRO|COMPRA\s+VISA(?:\s+ELECTRON)?|COMPRA\s+MASTERCARD`),
+  rule('CARD', String.raw`VD[PCA](?=\s*-)|EFTPOS|VISA\s+DEBIT\s+PURCHASE(?:\s+CARD\s+\d{4})?|(?:CHEQUE|LOCAL|RECURRING|ONLINE)\s+CARD\s+PURCHASE|DEBIT\s+CARD\s+PURCHASE\s*-`),
+  rule('CARD', String.raw`POS\d{1,2}(?:${MONTHS})`, { words: ['pos'] }),
   rule('CARD', String.raw`PURCHASE\s+AUTHORI[SZ]ED\s+ON\s+\d{1,2}\/\d{1,2}|RECURRING\s+PAYMENT\s+AUTHORI[SZ]ED\s+ON\s+\d{1,2}\/\d{1,2}|POS\s+(?:DEBIT|PURCHASE|PURCH|PUR|TRANSACTION)|POS|DEBIT\s+CARD\s+PURCHASE|CHECKCARD(?:\s+\d{4})?|CARD\s+PURCHASE(?:\s+WITH\s+PIN)?|CARD\s+PAYMENT\s+TO|CARD\s+PAYMENT|CONTACTLESS(?:\s+PAYMENT)?|VISA\s+PURCHASE|DBT\s+CRD\s+\d{4}`),
   rule('ACH', String.raw`ACH\s+(?:DEBIT|CREDIT|PMT|PAYMENT)|DIRECT\s+DEP(?:OSIT)?|DIR\s+DEP|ELECTRONIC\s+DEPOSIT|ONLINE\s+(?:PMT|PAYMENT)|WEB\s+PMT|BILL\s+PAY(?:MENT)?`),
   rule('ZELLE', String.raw`ZELLE(?:\s+PAYMENT)?\s+(?:TO|FROM)`, { counterparty: true }),
   rule('CASHAPP', String.raw`CASH\s+APP\s*\*|SQC\s*\*`, { words: ['cashapp'], counterparty: true }),
   rule('VENMO', String.raw`VENMO\s*\*`, { words: ['venmo'], counterparty: true }),
-  rule('DEBITORDER', String.raw`DEBIT\s+ORDER|DIRECT\s+DEBIT(?:\s+TO)?|STANDING\s+ORDER(?:\s+TO)?|DD|DDR|EFT\s+DEBIT|ACB\s+DEBIT|MAGTAPE\s+DEBIT`),
+  rule('DEBITORDER', String.raw`DEBIT\s+ORDER|D\/D|SEPA\s+DD|BPAY|NACH\s+DR|ACH\s+D\s*-|BILLPAY|DIRECT\s+DEBIT(?:\s+TO)?|STANDING\s+ORDER(?:\s+TO)?|DD|DDR|EFT\s+DEBIT|ACB\s+DEBIT|MAGTAPE\s+DEBIT`),
   rule('FASTERPAY', String.raw`FASTER\s+PAYMENTS?(?:\s+(?:TO|FROM|RECEIPT))?|FASTER\s+PMT(?:\s+(?:TO|FROM))?|FPO|FPI|FPS|TFR(?:\s+(?:TO|FROM))?|BGC|BANK\s+GIRO\s+CREDIT|BACS(?:\s+CREDIT)?|CHAPS`, {
+    counterparty: true,
+  }),
+  rule('EFT', String.raw`RTC\s+EXPRESS\s+PMT\s+(?:TO|FROM)|RTC\s+(?:PMT|PAYMENT)\s+(?:TO|FROM)|IMMEDIATE\s+TRF\s+(?:TO|FROM)|INT\s+PMT\s+TO|SEND\s+MONEY\s+APP\s+DR|(?:BANKING|FNB)\s+APP\s+(?:PAYMENT|TRANSFER)\s+(?:TO|FROM)|OSKO\s+PAYMENT\s+(?:TO|FROM)|PAYID|FAST\s+TRANSFER\s+(?:TO|FROM)|INTERNET\s+TRANSFER|TRANSFER\s+(?:TO|FROM)|SEPA\s+CREDIT(?:\s+TRANSFER)?|CREDIT\s+TRANSFER|\*MOBI|\*INET|365\s+ONLINE`, {
     counterparty: true,
   }),
   rule('EFT', String.raw`IMMEDIATE\s+(?:PAYMENT|PMT)(?:\s+(?:TO|FROM))?|INSTANT\s+PAYMENT(?:\s+(?:TO|FROM))?|FNB\s+APP\s+PAYMENT\s+(?:TO|FROM)|APP\s+PAYMENT\s+(?:TO|FROM)|PAYMENT\s+(?:TO|FROM|RECEIVED(?:\s+FROM)?)|INT-?BANKING\s+PMT\s+(?:TO|FRM|FROM)|INTERNET\s+PMT\s+(?:TO|FROM)|INWARD\s+EFT\s+CREDIT|EFT\s+CREDIT|MAGTAPE\s+CREDIT|ACB\s+CREDIT|PAYSHAP(?:\s+PAYMENT)?(?:\s+(?:TO|FROM))?`, {
@@ -119,10 +128,18 @@ const PROCESSOR_RULES: readonly ProcessorRule[] = [
   rule('YOCO', String.raw`YOCO\s*\*?`, { words: ['yoco'] }),
   rule('ZAPPER', String.raw`ZAPPER\s*\*?`, { words: ['zapper'] }),
   rule('SNAPSCAN', String.raw`SNAPSCAN\s*\*?`, { words: ['snapscan'] }),
+  rule('DASHPAY', String.raw`DASHPAY\s*\*?`, { words: ['dashpay'] }),
+  rule('IKHOKHA', String.raw`IKHOKHA\s*\*?`, { words: ['ikhokha'] }),
+  rule('PAYFAST', String.raw`PAYFAST\s*\*`, { words: ['payfast'] }),
+  rule('ZELLER', String.raw`ZLR\s*\*`, { words: ['zeller'] }),
+  rule('TYRO', String.raw`TYRO\s*\*`, { words: ['tyro'] }),
+  rule('PAYTM', String.raw`PAYTM\s*\*`, { words: ['paytm'] }),
+  rule('RAZORPAY', String.raw`RAZORPAY\s*\*|RAZ\s*\*`, { words: ['razorpay'] }),
+  rule('PAYU', String.raw`PAYU\s*\*`, { words: ['payu'] }),
+  rule('PINELABS', String.raw`PINELABS\s*\*`, { words: ['pinelabs'] }),
   rule('GOOGLE', String.raw`GOOGLE\s*\*`, { words: ['google'], merchant: (rest) => rest || 'GOOGLE' }),
 ];
 
-const MONTHS = 'JAN|FEB|FEV|MAR|APR|ABR|MAY|MAI|JUN|JUL|AUG|AGO|SEP|SEPT|SET|OCT|OUT|NOV|DEC|DEZ';
 
 const INSTALMENT_WORD = /\b(?:PARC(?:ELA)?|PCL|PREST(?:ACAO)?)\.?\s*(\d{1,3})\s*(?:\/|DE)\s*(\d{1,3})\b/;
 const INSTALMENT_BARE = /(?:^|\s)(\d{1,2})\/(\d{1,2})\s*$/;
@@ -137,6 +154,8 @@ const CLEANERS: readonly RegExp[] = [
   /\b\d{4}-\d{2}-\d{2}(?:T[\d:.]+Z?)?\b/g,
   /\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b/g,
   /\b(?:ON\s+)?\d{1,2}\/\d{1,2}\b/g,
+  /\bON\s+\d{1,2}-\d{1,2}\b/g,
+  /\bVALUE\s+DATE\b\s*:?/g,
   new RegExp(String.raw`\b(?:ON\s+)?\d{1,2}\s?(?:${MONTHS})(?:\s?\d{2,4})?\b`, 'g'),
   /\b\d{1,2}:\d{2}(?::\d{2})?\b/g,
   /\b\d{1,2}H\d{2}\b/g,
@@ -167,14 +186,14 @@ const DOMAIN =
 
 const LEGAL = new Set(['LTDA', 'ME', 'EPP', 'EIRELI', 'MEI', 'SA', 'INC', 'LLC', 'LTD', 'PLC', 'CORP', 'PTY', 'CC', 'CIA', 'LIMITED']);
 
-const COUNTRY3 = new Set(['BRA', 'USA', 'GBR', 'ZAF', 'PRT', 'IRL', 'CAN', 'ARG', 'FRA', 'DEU', 'ESP', 'NLD', 'ITA', 'MEX']);
+const COUNTRY3 = new Set(['AUS', 'IND', 'BRA', 'USA', 'GBR', 'ZAF', 'PRT', 'IRL', 'CAN', 'ARG', 'FRA', 'DEU', 'ESP', 'NLD', 'ITA', 'MEX']);
 
 // Brazilian states, US states, and the country codes that card networks append.
 const CODE2 = new Set(
   (
     'AC AL AP AM BA CE DF ES GO MA MT MS MG PA PB PR PE PI RJ RN RS RO RR SC SP SE TO ' +
     'AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MI MN MO MT NE NV NH NJ NM NY NC ND OH OK OR RI SD TN TX UT VT VA WA WV WI WY ' +
-    'BR US GB UK ZA IE PT FR DE NL IT AR MX GP NW WC EC KZN FS LP NC'
+    'BR US GB UK ZA IE PT FR DE NL IT AR MX GP NW WC EC KZN FS LP NC AU NSW VIC QLD TAS ACT NT NS VI QL'
   ).split(' '),
 );
 
@@ -205,7 +224,16 @@ const CITIES: ReadonlySet<string> = new Set(
     'JOHANNESBURG', 'JHB', 'CAPE TOWN', 'CPT', 'DURBAN', 'PRETORIA', 'SANDTON', 'ROSEBANK', 'RANDBURG', 'CENTURION',
     'MIDRAND', 'SOWETO', 'STELLENBOSCH', 'PORT ELIZABETH', 'GQEBERHA', 'BLOEMFONTEIN', 'EAST LONDON', 'UMHLANGA',
     'BELLVILLE', 'CLAREMONT', 'FOURWAYS', 'PIETERMARITZBURG', 'POLOKWANE', 'NELSPRUIT', 'MBOMBELA', 'KIMBERLEY',
-    'GEORGE', 'BOKSBURG', 'ROODEPOORT', 'KEMPTON PARK', 'MENLYN', 'BRYANSTON',
+    'GEORGE', 'BOKSBURG', 'ROODEPOORT', 'KEMPTON PARK', 'MENLYN', 'BRYANSTON', 'KNYSNA', 'HERMANUS',
+    // Australia
+    'SYDNEY', 'MELBOURNE', 'BRISBANE', 'PERTH', 'ADELAIDE', 'CANBERRA', 'HOBART', 'DARWIN', 'GOLD COAST', 'GEELONG',
+    'PARRAMATTA', 'CHATSWOOD', 'BONDI JUNCTION', 'FREMANTLE', 'TOOWOOMBA', 'CAIRNS', 'WOLLONGONG',
+    // Ireland
+    'DUBLIN', 'CORK', 'GALWAY', 'LIMERICK', 'WATERFORD', 'KILKENNY', 'SLIGO', 'ATHLONE', 'DUNDALK', 'DROGHEDA', 'NAVAN',
+    'BRAY', 'SWORDS', 'DUN LAOGHAIRE', 'TRALEE', 'ENNIS', 'LETTERKENNY', 'DUBLIN 2', 'DUBLIN 4',
+    // India
+    'MUMBAI', 'DELHI', 'NEW DELHI', 'BANGALORE', 'BENGALURU', 'CHENNAI', 'HYDERABAD', 'PUNE', 'KOLKATA', 'AHMEDABAD',
+    'JAIPUR', 'GURGAON', 'GURUGRAM', 'NOIDA', 'KOCHI', 'LUCKNOW', 'CHANDIGARH', 'INDORE',
   ],
 );
 const MAX_CITY_WORDS = 5;
@@ -313,6 +341,26 @@ function wordsOfPrefix(matched: string): string[] {
   return toWords(matched.replace(/\d+/g, ' ')).map((w) => w.toLowerCase());
 }
 
+// Indian rails print fields between slashes or dashes: UPI/412345678901/ZOMATO/zomato@ybl/Payment,
+// UPI-ZOMATO LTD-zomato.payu@hdfcbank-HDFC0000499-412345678901-UPI, NEFT DR-HDFC0001234-RAHUL SHARMA-...
+const RAIL = /^(?:(?:TO|BY)\s+TRANSFER\s*-\s*)?(UPI|IMPS|NEFT|RTGS)(?:\s+(?:DR|CR))?(?=[/\-\s])/;
+const RAIL_NOISE = /^(?:DR|CR|P2A|P2M|UPI|IMPS|NEFT|RTGS|PAYMENT|PAY|SENT|TRANSFER|COLLECT|NA|NETBANK|MOB|UPIINTENT|UPI\s*INTENT|PAYMENT FROM PHONE|PAID VIA .*)$/;
+const IFSC = /^[A-Z]{4}0[A-Z0-9]{6}$/;
+const BANK_CODE = /^(?:HDFC|ICIC|SBIN|UTIB|YESB|KKBK|PYTM|IDFB|PUNB|BARB|INDB|AIRP|FDRL|CNRB|UBIN|IBKL|CITI|SCBL|HSBC|BKID|IOBA|BANK|HDFC BANK|ICICI BANK|AXIS BANK|YES BANK|STATE BANK OF INDIA|SBI)$/;
+
+/** The counterparty and note of an Indian rail line, or null when the line is not one. */
+function parseRail(s: string): { name: string; notes: string[]; words: string[] } | null {
+  const m = RAIL.exec(s);
+  if (!m) return null;
+  const parts = s
+    .slice(m[0].length)
+    .replace(/^[\s/-]+/, '')
+    .split(/\/|\s-\s|(?<=\S)-(?=\S)|-\s|\s-/)
+    .map((p) => p.replace(/^[\s-]+|[\s-]+$/g, ''))
+    .filter((p) => p && !p.includes('@') && !IFSC.test(p) && !BANK_CODE.test(p) && !RAIL_NOISE.test(p) && /[A-Z]{2}/.test(p) && !/^[X*\d]+$/.test(p));
+  return { name: parts[0] ?? '', notes: parts.slice(1), words: [m[1]!.toLowerCase()] };
+}
+
 export function normalizeDescription(raw: string): NormalizedDescription {
   let s = fold(raw);
 
@@ -339,6 +387,14 @@ export function normalizeDescription(raw: string): NormalizedDescription {
   const processorWords: string[] = [];
   let fixedRule: ProcessorRule | null = null;
   let counterparty = false;
+  let railNotes: string[] = [];
+  const rail = parseRail(s);
+  if (rail) {
+    processors.push(rail.words[0]!.toUpperCase());
+    processorWords.push(...rail.words);
+    railNotes = rail.notes;
+    s = rail.name;
+  }
   for (let round = 0; round < 3; round++) {
     s = s.replace(/^[\s*\-:–]+/, '');
     let hit: ProcessorRule | null = null;
@@ -391,6 +447,8 @@ export function normalizeDescription(raw: string): NormalizedDescription {
 
   const tokens = [...processorWords, ...textWords.map((w) => w.toLowerCase())];
   if (reference) tokens.push(...toWords(clean(reference)).filter((w) => !JUNK.has(w)).map((w) => w.toLowerCase()));
+  for (const note of railNotes) tokens.push(...toWords(clean(note)).map((w) => w.toLowerCase()));
   if (trailer && textWords.length === 0) tokens.push(...toWords(clean(trailer)).map((w) => w.toLowerCase()));
-  return { merchant, tokens, normalized: tokens.join(' '), processors, instalment };
+  const textTokens = tokens.slice(processorWords.length);
+  return { merchant, tokens, textTokens, normalized: tokens.join(' '), processors, instalment };
 }
