@@ -1,0 +1,33 @@
+import { useSubscription } from '@apollo/client/react';
+import type { Reference } from '@apollo/client';
+import { AlertRaisedDocument, BudgetUpdatedDocument, TransactionCategorizedDocument } from '../../generated/graphql';
+import { useToast } from '../../ui/toasts';
+
+/**
+ * Every open tab holds these subscriptions. An alert pops up as a toast the moment it is raised
+ * and joins the cached alert lists; budgets and categorized transactions are normalized objects,
+ * so writing the event to the cache updates every page that shows them.
+ */
+export function LiveAlerts() {
+  const toast = useToast();
+  useSubscription(AlertRaisedDocument, {
+    onData: ({ client, data }) => {
+      const alert = data.data?.alertRaised;
+      if (!alert) return;
+      toast({ id: alert.id, message: alert.message, tone: alert.severity });
+      // Every cached alerts list (any first/unreadOnly): a new alert is unread and the newest.
+      client.cache.modify({
+        fields: {
+          alerts(existing: readonly Reference[] = [], { readField, toReference }) {
+            const ref = toReference({ __typename: 'Alert', id: alert.id });
+            if (!ref || existing.some((r) => readField('id', r) === alert.id)) return existing;
+            return [ref, ...existing];
+          },
+        },
+      });
+    },
+  });
+  useSubscription(BudgetUpdatedDocument);
+  useSubscription(TransactionCategorizedDocument);
+  return null;
+}
