@@ -52,7 +52,7 @@ export class SessionStore {
         accessToken: payload.accessToken,
         refreshToken: payload.refreshToken,
         expiresAt: Date.parse(payload.expiresAt),
-        user: { id: payload.user.id, email: payload.user.email, name: payload.user.name },
+        user: { __typename: 'User', id: payload.user.id, email: payload.user.email, name: payload.user.name },
       };
       this.storage.setItem(KEY, JSON.stringify(session));
     } else {

@@ -175,112 +175,112 @@ export type UpdateTransactionInput = {
   notes?: string | null | undefined;
 };
 
-export type AccountSummaryFragment = { id: string, name: string, type: AccountType, currency: string, archived: boolean, balance: { amount: string, currency: string } };
+export type AccountSummaryFragment = { __typename: 'Account', id: string, name: string, type: AccountType, currency: string, archived: boolean, balance: { __typename: 'Money', amount: string, currency: string } };
 
 export type AccountsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type AccountsQuery = { accounts: Array<{ id: string, name: string, type: AccountType, currency: string, archived: boolean, balance: { amount: string, currency: string } }> };
+export type AccountsQuery = { __typename: 'Query', accounts: Array<{ __typename: 'Account', id: string, name: string, type: AccountType, currency: string, archived: boolean, balance: { __typename: 'Money', amount: string, currency: string } }> };
 
 export type CreateAccountMutationVariables = Exact<{
   input: CreateAccountInput;
 }>;
 
 
-export type CreateAccountMutation = { createAccount: { id: string, name: string, type: AccountType, currency: string, archived: boolean, balance: { amount: string, currency: string } } };
+export type CreateAccountMutation = { __typename: 'Mutation', createAccount: { __typename: 'Account', id: string, name: string, type: AccountType, currency: string, archived: boolean, balance: { __typename: 'Money', amount: string, currency: string } } };
 
-export type AlertItemFragment = { id: string, type: AlertType, severity: Severity, message: string, createdAt: string, readAt: string | null };
+export type AlertItemFragment = { __typename: 'Alert', id: string, type: AlertType, severity: Severity, message: string, createdAt: string, readAt: string | null };
 
 export type AlertsQueryVariables = Exact<{
   unreadOnly?: boolean | null | undefined;
 }>;
 
 
-export type AlertsQuery = { alerts: Array<{ id: string, type: AlertType, severity: Severity, message: string, createdAt: string, readAt: string | null }> };
+export type AlertsQuery = { __typename: 'Query', alerts: Array<{ __typename: 'Alert', id: string, type: AlertType, severity: Severity, message: string, createdAt: string, readAt: string | null }> };
 
 export type MarkAlertReadMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type MarkAlertReadMutation = { markAlertRead: { id: string, type: AlertType, severity: Severity, message: string, createdAt: string, readAt: string | null } };
+export type MarkAlertReadMutation = { __typename: 'Mutation', markAlertRead: { __typename: 'Alert', id: string, type: AlertType, severity: Severity, message: string, createdAt: string, readAt: string | null } };
 
 export type AlertRaisedSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
-export type AlertRaisedSubscription = { alertRaised: { id: string, type: AlertType, severity: Severity, message: string, createdAt: string, readAt: string | null } };
+export type AlertRaisedSubscription = { __typename: 'Subscription', alertRaised: { __typename: 'Alert', id: string, type: AlertType, severity: Severity, message: string, createdAt: string, readAt: string | null } };
 
-export type SessionUserFragment = { id: string, email: string, name: string };
+export type SessionUserFragment = { __typename: 'User', id: string, email: string, name: string };
 
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MeQuery = { me: { id: string, email: string, name: string } | null };
+export type MeQuery = { __typename: 'Query', me: { __typename: 'User', id: string, email: string, name: string } | null };
 
-export type SessionFragment = { accessToken: string, refreshToken: string, expiresAt: string, user: { id: string, email: string, name: string } };
+export type SessionFragment = { __typename: 'AuthPayload', accessToken: string, refreshToken: string, expiresAt: string, user: { __typename: 'User', id: string, email: string, name: string } };
 
 export type RegisterMutationVariables = Exact<{
   input: RegisterInput;
 }>;
 
 
-export type RegisterMutation = { register: { accessToken: string, refreshToken: string, expiresAt: string, user: { id: string, email: string, name: string } } };
+export type RegisterMutation = { __typename: 'Mutation', register: { __typename: 'AuthPayload', accessToken: string, refreshToken: string, expiresAt: string, user: { __typename: 'User', id: string, email: string, name: string } } };
 
 export type LoginMutationVariables = Exact<{
   input: LoginInput;
 }>;
 
 
-export type LoginMutation = { login: { accessToken: string, refreshToken: string, expiresAt: string, user: { id: string, email: string, name: string } } };
+export type LoginMutation = { __typename: 'Mutation', login: { __typename: 'AuthPayload', accessToken: string, refreshToken: string, expiresAt: string, user: { __typename: 'User', id: string, email: string, name: string } } };
 
 export type RefreshTokenMutationVariables = Exact<{
   refreshToken: string;
 }>;
 
 
-export type RefreshTokenMutation = { refreshToken: { accessToken: string, refreshToken: string, expiresAt: string, user: { id: string, email: string, name: string } } };
+export type RefreshTokenMutation = { __typename: 'Mutation', refreshToken: { __typename: 'AuthPayload', accessToken: string, refreshToken: string, expiresAt: string, user: { __typename: 'User', id: string, email: string, name: string } } };
 
 export type LogoutMutationVariables = Exact<{
   refreshToken?: string | null | undefined;
 }>;
 
 
-export type LogoutMutation = { logout: boolean };
+export type LogoutMutation = { __typename: 'Mutation', logout: boolean };
 
-export type CategoryOptionFragment = { id: string, slug: string, name: string, kind: CategoryKind };
+export type CategoryOptionFragment = { __typename: 'Category', id: string, slug: string, name: string, kind: CategoryKind };
 
-export type BudgetRowFragment = { id: string, month: string, status: BudgetStatus, progress: number, category: { id: string, slug: string, name: string, kind: CategoryKind }, limit: { amount: string, currency: string }, spent: { amount: string, currency: string }, remaining: { amount: string, currency: string } };
+export type BudgetRowFragment = { __typename: 'Budget', id: string, month: string, status: BudgetStatus, progress: number, category: { __typename: 'Category', id: string, slug: string, name: string, kind: CategoryKind }, limit: { __typename: 'Money', amount: string, currency: string }, spent: { __typename: 'Money', amount: string, currency: string }, remaining: { __typename: 'Money', amount: string, currency: string } };
 
 export type CategoriesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type CategoriesQuery = { categories: Array<{ id: string, slug: string, name: string, kind: CategoryKind }> };
+export type CategoriesQuery = { __typename: 'Query', categories: Array<{ __typename: 'Category', id: string, slug: string, name: string, kind: CategoryKind }> };
 
 export type BudgetsQueryVariables = Exact<{
   month: string;
 }>;
 
 
-export type BudgetsQuery = { budgets: Array<{ id: string, month: string, status: BudgetStatus, progress: number, category: { id: string, slug: string, name: string, kind: CategoryKind }, limit: { amount: string, currency: string }, spent: { amount: string, currency: string }, remaining: { amount: string, currency: string } }> };
+export type BudgetsQuery = { __typename: 'Query', budgets: Array<{ __typename: 'Budget', id: string, month: string, status: BudgetStatus, progress: number, category: { __typename: 'Category', id: string, slug: string, name: string, kind: CategoryKind }, limit: { __typename: 'Money', amount: string, currency: string }, spent: { __typename: 'Money', amount: string, currency: string }, remaining: { __typename: 'Money', amount: string, currency: string } }> };
 
 export type SetBudgetMutationVariables = Exact<{
   input: SetBudgetInput;
 }>;
 
 
-export type SetBudgetMutation = { setBudget: { id: string, month: string, status: BudgetStatus, progress: number, category: { id: string, slug: string, name: string, kind: CategoryKind }, limit: { amount: string, currency: string }, spent: { amount: string, currency: string }, remaining: { amount: string, currency: string } } };
+export type SetBudgetMutation = { __typename: 'Mutation', setBudget: { __typename: 'Budget', id: string, month: string, status: BudgetStatus, progress: number, category: { __typename: 'Category', id: string, slug: string, name: string, kind: CategoryKind }, limit: { __typename: 'Money', amount: string, currency: string }, spent: { __typename: 'Money', amount: string, currency: string }, remaining: { __typename: 'Money', amount: string, currency: string } } };
 
 export type DeleteBudgetMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type DeleteBudgetMutation = { deleteBudget: boolean };
+export type DeleteBudgetMutation = { __typename: 'Mutation', deleteBudget: boolean };
 
 export type BudgetUpdatedSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
-export type BudgetUpdatedSubscription = { budgetUpdated: { id: string, month: string, status: BudgetStatus, progress: number, category: { id: string, slug: string, name: string, kind: CategoryKind }, limit: { amount: string, currency: string }, spent: { amount: string, currency: string }, remaining: { amount: string, currency: string } } };
+export type BudgetUpdatedSubscription = { __typename: 'Subscription', budgetUpdated: { __typename: 'Budget', id: string, month: string, status: BudgetStatus, progress: number, category: { __typename: 'Category', id: string, slug: string, name: string, kind: CategoryKind }, limit: { __typename: 'Money', amount: string, currency: string }, spent: { __typename: 'Money', amount: string, currency: string }, remaining: { __typename: 'Money', amount: string, currency: string } } };
 
 export type DashboardQueryVariables = Exact<{
   month: string;
@@ -291,63 +291,63 @@ export type DashboardQueryVariables = Exact<{
 }>;
 
 
-export type DashboardQuery = { accounts: Array<{ id: string, name: string, type: AccountType, currency: string, archived: boolean, balance: { amount: string, currency: string } }>, budgets: Array<{ id: string, month: string, status: BudgetStatus, progress: number, category: { id: string, slug: string, name: string, kind: CategoryKind }, limit: { amount: string, currency: string }, spent: { amount: string, currency: string }, remaining: { amount: string, currency: string } }>, alerts: Array<{ id: string, type: AlertType, severity: Severity, message: string, createdAt: string, readAt: string | null }>, spendingByCategory: Array<{ count: number, category: { id: string, name: string } | null, total: { amount: string, currency: string } }>, cashFlow: Array<{ periodStart: string, income: { amount: string }, expenses: { amount: string }, net: { amount: string } }> };
+export type DashboardQuery = { __typename: 'Query', accounts: Array<{ __typename: 'Account', id: string, name: string, type: AccountType, currency: string, archived: boolean, balance: { __typename: 'Money', amount: string, currency: string } }>, budgets: Array<{ __typename: 'Budget', id: string, month: string, status: BudgetStatus, progress: number, category: { __typename: 'Category', id: string, slug: string, name: string, kind: CategoryKind }, limit: { __typename: 'Money', amount: string, currency: string }, spent: { __typename: 'Money', amount: string, currency: string }, remaining: { __typename: 'Money', amount: string, currency: string } }>, alerts: Array<{ __typename: 'Alert', id: string, type: AlertType, severity: Severity, message: string, createdAt: string, readAt: string | null }>, spendingByCategory: Array<{ __typename: 'CategorySpending', count: number, category: { __typename: 'Category', id: string, name: string } | null, total: { __typename: 'Money', amount: string, currency: string } }>, cashFlow: Array<{ __typename: 'CashFlowPoint', periodStart: string, income: { __typename: 'Money', amount: string }, expenses: { __typename: 'Money', amount: string }, net: { __typename: 'Money', amount: string } }> };
 
-export type ImportJobStateFragment = { id: string, status: JobStatus, total: number | null, processed: number, imported: number, duplicates: number, errors: Array<{ line: number, message: string }> };
+export type ImportJobStateFragment = { __typename: 'ImportJob', id: string, status: JobStatus, total: number | null, processed: number, imported: number, duplicates: number, errors: Array<{ __typename: 'ImportError', line: number, message: string }> };
 
 export type ImportTransactionsMutationVariables = Exact<{
   input: ImportTransactionsInput;
 }>;
 
 
-export type ImportTransactionsMutation = { importTransactions: { id: string, status: JobStatus, total: number | null, processed: number, imported: number, duplicates: number, errors: Array<{ line: number, message: string }> } };
+export type ImportTransactionsMutation = { __typename: 'Mutation', importTransactions: { __typename: 'ImportJob', id: string, status: JobStatus, total: number | null, processed: number, imported: number, duplicates: number, errors: Array<{ __typename: 'ImportError', line: number, message: string }> } };
 
 export type ImportJobQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type ImportJobQuery = { importJob: { id: string, status: JobStatus, total: number | null, processed: number, imported: number, duplicates: number, errors: Array<{ line: number, message: string }> } | null };
+export type ImportJobQuery = { __typename: 'Query', importJob: { __typename: 'ImportJob', id: string, status: JobStatus, total: number | null, processed: number, imported: number, duplicates: number, errors: Array<{ __typename: 'ImportError', line: number, message: string }> } | null };
 
 export type ImportProgressSubscriptionVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type ImportProgressSubscription = { importProgress: { id: string, status: JobStatus, total: number | null, processed: number, imported: number, duplicates: number, errors: Array<{ line: number, message: string }> } };
+export type ImportProgressSubscription = { __typename: 'Subscription', importProgress: { __typename: 'ImportJob', id: string, status: JobStatus, total: number | null, processed: number, imported: number, duplicates: number, errors: Array<{ __typename: 'ImportError', line: number, message: string }> } };
 
-export type RuleRowFragment = { id: string, field: RuleField, operator: RuleOperator, value: string, minAmount: string | null, maxAmount: string | null, priority: number, category: { id: string, slug: string, name: string, kind: CategoryKind } };
+export type RuleRowFragment = { __typename: 'Rule', id: string, field: RuleField, operator: RuleOperator, value: string, minAmount: string | null, maxAmount: string | null, priority: number, category: { __typename: 'Category', id: string, slug: string, name: string, kind: CategoryKind } };
 
 export type RulesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type RulesQuery = { rules: Array<{ id: string, field: RuleField, operator: RuleOperator, value: string, minAmount: string | null, maxAmount: string | null, priority: number, category: { id: string, slug: string, name: string, kind: CategoryKind } }> };
+export type RulesQuery = { __typename: 'Query', rules: Array<{ __typename: 'Rule', id: string, field: RuleField, operator: RuleOperator, value: string, minAmount: string | null, maxAmount: string | null, priority: number, category: { __typename: 'Category', id: string, slug: string, name: string, kind: CategoryKind } }> };
 
 export type RecentTransactionsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type RecentTransactionsQuery = { transactions: { edges: Array<{ node: { id: string, date: string, description: string, merchant: string | null, amount: { amount: string, currency: string } } }> } };
+export type RecentTransactionsQuery = { __typename: 'Query', transactions: { __typename: 'TransactionConnection', edges: Array<{ __typename: 'TransactionEdge', node: { __typename: 'Transaction', id: string, date: string, description: string, merchant: string | null, amount: { __typename: 'Money', amount: string, currency: string } } }> } };
 
 export type CreateRuleMutationVariables = Exact<{
   input: RuleInput;
 }>;
 
 
-export type CreateRuleMutation = { createRule: { id: string, field: RuleField, operator: RuleOperator, value: string, minAmount: string | null, maxAmount: string | null, priority: number, category: { id: string, slug: string, name: string, kind: CategoryKind } } };
+export type CreateRuleMutation = { __typename: 'Mutation', createRule: { __typename: 'Rule', id: string, field: RuleField, operator: RuleOperator, value: string, minAmount: string | null, maxAmount: string | null, priority: number, category: { __typename: 'Category', id: string, slug: string, name: string, kind: CategoryKind } } };
 
 export type DeleteRuleMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type DeleteRuleMutation = { deleteRule: boolean };
+export type DeleteRuleMutation = { __typename: 'Mutation', deleteRule: boolean };
 
 export type AlertSettingsQueryVariables = Exact<{
   currency: string;
 }>;
 
 
-export type AlertSettingsQuery = { alertSettings: { largeTransactionThreshold: { amount: string, currency: string }, largeTransactionThresholds: Array<{ amount: string, currency: string }> } };
+export type AlertSettingsQuery = { __typename: 'Query', alertSettings: { __typename: 'AlertSettings', largeTransactionThreshold: { __typename: 'Money', amount: string, currency: string }, largeTransactionThresholds: Array<{ __typename: 'Money', amount: string, currency: string }> } };
 
 export type SetLargeTransactionThresholdMutationVariables = Exact<{
   amount: string;
@@ -355,9 +355,9 @@ export type SetLargeTransactionThresholdMutationVariables = Exact<{
 }>;
 
 
-export type SetLargeTransactionThresholdMutation = { setLargeTransactionThreshold: { largeTransactionThresholds: Array<{ amount: string, currency: string }> } };
+export type SetLargeTransactionThresholdMutation = { __typename: 'Mutation', setLargeTransactionThreshold: { __typename: 'AlertSettings', largeTransactionThresholds: Array<{ __typename: 'Money', amount: string, currency: string }> } };
 
-export type TransactionRowFragment = { id: string, date: string, description: string, merchant: string | null, notes: string | null, categorySource: CategorySource | null, amount: { amount: string, currency: string }, account: { id: string, name: string }, category: { id: string, slug: string, name: string, kind: CategoryKind } | null, categorization: { confidence: number, explanation: string | null, source: CategorySource } | null, transferPeer: { id: string } | null };
+export type TransactionRowFragment = { __typename: 'Transaction', id: string, date: string, description: string, merchant: string | null, notes: string | null, categorySource: CategorySource | null, amount: { __typename: 'Money', amount: string, currency: string }, account: { __typename: 'Account', id: string, name: string }, category: { __typename: 'Category', id: string, slug: string, name: string, kind: CategoryKind } | null, categorization: { __typename: 'Categorization', confidence: number, explanation: string | null, source: CategorySource } | null, transferPeer: { __typename: 'Transaction', id: string } | null };
 
 export type TransactionsQueryVariables = Exact<{
   filter?: TransactionFilter | null | undefined;
@@ -366,7 +366,7 @@ export type TransactionsQueryVariables = Exact<{
 }>;
 
 
-export type TransactionsQuery = { transactions: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, date: string, description: string, merchant: string | null, notes: string | null, categorySource: CategorySource | null, amount: { amount: string, currency: string }, account: { id: string, name: string }, category: { id: string, slug: string, name: string, kind: CategoryKind } | null, categorization: { confidence: number, explanation: string | null, source: CategorySource } | null, transferPeer: { id: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type TransactionsQuery = { __typename: 'Query', transactions: { __typename: 'TransactionConnection', totalCount: number, edges: Array<{ __typename: 'TransactionEdge', cursor: string, node: { __typename: 'Transaction', id: string, date: string, description: string, merchant: string | null, notes: string | null, categorySource: CategorySource | null, amount: { __typename: 'Money', amount: string, currency: string }, account: { __typename: 'Account', id: string, name: string }, category: { __typename: 'Category', id: string, slug: string, name: string, kind: CategoryKind } | null, categorization: { __typename: 'Categorization', confidence: number, explanation: string | null, source: CategorySource } | null, transferPeer: { __typename: 'Transaction', id: string } | null } }>, pageInfo: { __typename: 'PageInfo', hasNextPage: boolean, endCursor: string | null } } };
 
 export type SuggestCategoriesQueryVariables = Exact<{
   description: string;
@@ -374,7 +374,7 @@ export type SuggestCategoriesQueryVariables = Exact<{
 }>;
 
 
-export type SuggestCategoriesQuery = { suggestCategories: Array<{ confidence: number, category: { id: string, slug: string, name: string, kind: CategoryKind } }> };
+export type SuggestCategoriesQuery = { __typename: 'Query', suggestCategories: Array<{ __typename: 'CategorySuggestion', confidence: number, category: { __typename: 'Category', id: string, slug: string, name: string, kind: CategoryKind } }> };
 
 export type CategorizeTransactionMutationVariables = Exact<{
   id: string | number;
@@ -382,14 +382,14 @@ export type CategorizeTransactionMutationVariables = Exact<{
 }>;
 
 
-export type CategorizeTransactionMutation = { categorizeTransaction: { id: string, date: string, description: string, merchant: string | null, notes: string | null, categorySource: CategorySource | null, amount: { amount: string, currency: string }, account: { id: string, name: string }, category: { id: string, slug: string, name: string, kind: CategoryKind } | null, categorization: { confidence: number, explanation: string | null, source: CategorySource } | null, transferPeer: { id: string } | null } };
+export type CategorizeTransactionMutation = { __typename: 'Mutation', categorizeTransaction: { __typename: 'Transaction', id: string, date: string, description: string, merchant: string | null, notes: string | null, categorySource: CategorySource | null, amount: { __typename: 'Money', amount: string, currency: string }, account: { __typename: 'Account', id: string, name: string }, category: { __typename: 'Category', id: string, slug: string, name: string, kind: CategoryKind } | null, categorization: { __typename: 'Categorization', confidence: number, explanation: string | null, source: CategorySource } | null, transferPeer: { __typename: 'Transaction', id: string } | null } };
 
 export type CreateTransactionMutationVariables = Exact<{
   input: CreateTransactionInput;
 }>;
 
 
-export type CreateTransactionMutation = { createTransaction: { id: string, date: string, description: string, merchant: string | null, notes: string | null, categorySource: CategorySource | null, amount: { amount: string, currency: string }, account: { id: string, name: string }, category: { id: string, slug: string, name: string, kind: CategoryKind } | null, categorization: { confidence: number, explanation: string | null, source: CategorySource } | null, transferPeer: { id: string } | null } };
+export type CreateTransactionMutation = { __typename: 'Mutation', createTransaction: { __typename: 'Transaction', id: string, date: string, description: string, merchant: string | null, notes: string | null, categorySource: CategorySource | null, amount: { __typename: 'Money', amount: string, currency: string }, account: { __typename: 'Account', id: string, name: string }, category: { __typename: 'Category', id: string, slug: string, name: string, kind: CategoryKind } | null, categorization: { __typename: 'Categorization', confidence: number, explanation: string | null, source: CategorySource } | null, transferPeer: { __typename: 'Transaction', id: string } | null } };
 
 export type UpdateTransactionMutationVariables = Exact<{
   id: string | number;
@@ -397,26 +397,26 @@ export type UpdateTransactionMutationVariables = Exact<{
 }>;
 
 
-export type UpdateTransactionMutation = { updateTransaction: { id: string, date: string, description: string, merchant: string | null, notes: string | null, categorySource: CategorySource | null, amount: { amount: string, currency: string }, account: { id: string, name: string }, category: { id: string, slug: string, name: string, kind: CategoryKind } | null, categorization: { confidence: number, explanation: string | null, source: CategorySource } | null, transferPeer: { id: string } | null } };
+export type UpdateTransactionMutation = { __typename: 'Mutation', updateTransaction: { __typename: 'Transaction', id: string, date: string, description: string, merchant: string | null, notes: string | null, categorySource: CategorySource | null, amount: { __typename: 'Money', amount: string, currency: string }, account: { __typename: 'Account', id: string, name: string }, category: { __typename: 'Category', id: string, slug: string, name: string, kind: CategoryKind } | null, categorization: { __typename: 'Categorization', confidence: number, explanation: string | null, source: CategorySource } | null, transferPeer: { __typename: 'Transaction', id: string } | null } };
 
 export type DeleteTransactionMutationVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type DeleteTransactionMutation = { deleteTransaction: boolean };
+export type DeleteTransactionMutation = { __typename: 'Mutation', deleteTransaction: boolean };
 
 export type CreateTransferMutationVariables = Exact<{
   input: CreateTransferInput;
 }>;
 
 
-export type CreateTransferMutation = { createTransfer: { id: string, date: string, description: string, merchant: string | null, notes: string | null, categorySource: CategorySource | null, amount: { amount: string, currency: string }, account: { id: string, name: string }, category: { id: string, slug: string, name: string, kind: CategoryKind } | null, categorization: { confidence: number, explanation: string | null, source: CategorySource } | null, transferPeer: { id: string } | null } };
+export type CreateTransferMutation = { __typename: 'Mutation', createTransfer: { __typename: 'Transaction', id: string, date: string, description: string, merchant: string | null, notes: string | null, categorySource: CategorySource | null, amount: { __typename: 'Money', amount: string, currency: string }, account: { __typename: 'Account', id: string, name: string }, category: { __typename: 'Category', id: string, slug: string, name: string, kind: CategoryKind } | null, categorization: { __typename: 'Categorization', confidence: number, explanation: string | null, source: CategorySource } | null, transferPeer: { __typename: 'Transaction', id: string } | null } };
 
 export type TransactionCategorizedSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
-export type TransactionCategorizedSubscription = { transactionCategorized: { id: string, date: string, description: string, merchant: string | null, notes: string | null, categorySource: CategorySource | null, amount: { amount: string, currency: string }, account: { id: string, name: string }, category: { id: string, slug: string, name: string, kind: CategoryKind } | null, categorization: { confidence: number, explanation: string | null, source: CategorySource } | null, transferPeer: { id: string } | null } };
+export type TransactionCategorizedSubscription = { __typename: 'Subscription', transactionCategorized: { __typename: 'Transaction', id: string, date: string, description: string, merchant: string | null, notes: string | null, categorySource: CategorySource | null, amount: { __typename: 'Money', amount: string, currency: string }, account: { __typename: 'Account', id: string, name: string }, category: { __typename: 'Category', id: string, slug: string, name: string, kind: CategoryKind } | null, categorization: { __typename: 'Categorization', confidence: number, explanation: string | null, source: CategorySource } | null, transferPeer: { __typename: 'Transaction', id: string } | null } };
 
 export const AccountSummaryFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AccountSummary"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Account"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}},{"kind":"Field","name":{"kind":"Name","value":"archived"}},{"kind":"Field","name":{"kind":"Name","value":"balance"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}}]}}]}}]} as unknown as DocumentNode<AccountSummaryFragment, unknown>;
 export const AlertItemFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"AlertItem"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Alert"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"severity"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"readAt"}}]}}]} as unknown as DocumentNode<AlertItemFragment, unknown>;

@@ -1,6 +1,6 @@
 import { useSubscription } from '@apollo/client/react';
 import type { Reference } from '@apollo/client';
-import { AlertRaisedDocument, BudgetUpdatedDocument, TransactionCategorizedDocument } from '../../generated/graphql';
+import { AlertItemFragmentDoc, AlertRaisedDocument, BudgetUpdatedDocument, TransactionCategorizedDocument } from '../../generated/graphql';
 import { useToast } from '../../ui/toasts';
 
 /**
@@ -15,11 +15,12 @@ export function LiveAlerts() {
       const alert = data.data?.alertRaised;
       if (!alert) return;
       toast({ id: alert.id, message: alert.message, tone: alert.severity });
-      // Every cached alerts list (any first/unreadOnly): a new alert is unread and the newest.
+      // Stored first (onData may run before the result is), then at the top of every cached
+      // alerts list (any first/unreadOnly): a new alert is unread and the newest.
+      const ref = client.cache.writeFragment({ fragment: AlertItemFragmentDoc, data: alert });
       client.cache.modify({
         fields: {
-          alerts(existing: readonly Reference[] = [], { readField, toReference }) {
-            const ref = toReference({ __typename: 'Alert', id: alert.id });
+          alerts(existing: readonly Reference[] = [], { readField }) {
             if (!ref || existing.some((r) => readField('id', r) === alert.id)) return existing;
             return [ref, ...existing];
           },

@@ -8,13 +8,13 @@ import { AccountForm } from '../accounts/account-form';
 import { AlertList } from '../alerts/alerts-page';
 import { BudgetBars } from '../budgets/budget-bars';
 import { CashFlowChart, SpendingChart } from './charts';
-import { dashboardPeriods } from './dates';
+import { dashboardPeriods, dashboardVariables } from './dates';
 
 export default function DashboardPage() {
   const periods = useMemo(() => dashboardPeriods(new Date()), []);
   const [adding, setAdding] = useState(false);
   // Reports are in one currency: the first account's (most users have one).
-  const { data, error, previousData } = useQuery(DashboardDocument, { variables: { ...periods, currency: 'BRL' } });
+  const { data, error, previousData } = useQuery(DashboardDocument, { variables: dashboardVariables(new Date()) });
   const view = data ?? previousData;
   const currency = view?.accounts[0]?.currency ?? 'BRL';
   const { data: inCurrency } = useQuery(DashboardDocument, { variables: { ...periods, currency }, skip: !view || currency === 'BRL' });

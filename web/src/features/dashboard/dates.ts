@@ -14,3 +14,8 @@ export function dashboardPeriods(today: Date): { month: string; from: string; to
   const last = new Date(today.getFullYear(), today.getMonth() + 1, 0);
   return { month: monthOf(today), from: iso(first), to: iso(last), cashFrom: iso(sixMonthsAgo) };
 }
+
+/** The Dashboard query's variables for today; main.tsx starts the query before the page's code loads. */
+export function dashboardVariables(today: Date, currency = 'BRL') {
+  return { ...dashboardPeriods(today), currency };
+}
