@@ -3,7 +3,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/generated/**', '**/*.generated.ts', '.data/**', 'coverage/**'] },
+  { ignores: ['**/node_modules/**', '**/generated/**', '**/*.generated.ts', '.data/**', 'coverage/**', 'web/dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -14,6 +14,11 @@ export default tseslint.config(
       'no-console': ['error', { allow: ['warn', 'error'] }],
       eqeqeq: ['error', 'always'],
     },
+  },
+  {
+    // The web app runs in the browser; its config files and codegen run in Node.
+    files: ['web/src/**'],
+    languageOptions: { globals: { ...globals.browser } },
   },
   {
     // Start-up scripts, benchmarks and the CLI talk to a terminal.

@@ -6,6 +6,11 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 export APOLLO_TELEMETRY_DISABLED=1 CHECKPOINT_DISABLE=1
 bash scripts/pnpm.sh install --frozen-lockfile || { echo "0 passed, 1 failed"; exit 1; }
+# The web app's end-to-end test drives Debian's Chromium (Playwright's own download is not reachable).
+if [ ! -x /usr/bin/chromium ]; then
+  echo "== installing chromium"
+  if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi
+fi
 
 checks_failed=0
 checks_passed=0
@@ -15,8 +20,10 @@ echo "== typecheck"
 # The generated Prisma clients are part of what is type-checked.
 node --import tsx scripts/prisma.ts generate >/dev/null
 if node_modules/.bin/tsc -p tsconfig.json --noEmit; then checks_passed=$((checks_passed + 1)); else checks_failed=$((checks_failed + 1)); fi
+echo "== typecheck: web app (browser code, its own tsconfig)"
+if web/node_modules/.bin/tsc -p web/tsconfig.json --noEmit; then checks_passed=$((checks_passed + 1)); else checks_failed=$((checks_failed + 1)); fi
 
-echo "== generated files: subgraph SDL, resolver types and supergraph.graphql are up to date"
+echo "== generated files: subgraph SDL, resolver types, supergraph.graphql and the web app's operation types are up to date"
 if node --import tsx scripts/codegen.ts --check; then checks_passed=$((checks_passed + 1)); else checks_failed=$((checks_failed + 1)); fi
 
 echo "== docker-compose.yml and deploy/k8s (no Docker engine or cluster needed)"
@@ -27,6 +34,10 @@ mkdir -p .data
 rm -f .data/test-results.json
 node_modules/.bin/vitest run --reporter=default --reporter=json --outputFile.json=.data/test-results.json
 vitest_status=$?
-node scripts/test-summary.mjs .data/test-results.json "$checks_passed" "$checks_failed"
+echo "== web app component tests (happy-dom)"
+rm -f .data/web-test-results.json
+web/node_modules/.bin/vitest run --config web/vitest.config.ts --reporter=default --reporter=json --outputFile.json="$PWD/.data/web-test-results.json"
+web_status=$?
+node scripts/test-summary.mjs .data/test-results.json "$checks_passed" "$checks_failed" .data/web-test-results.json
 summary_status=$?
-[ "$vitest_status" -eq 0 ] && [ "$summary_status" -eq 0 ]
+[ "$vitest_status" -eq 0 ] && [ "$web_status" -eq 0 ] && [ "$summary_status" -eq 0 ]

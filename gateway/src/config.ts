@@ -41,6 +41,10 @@ const schema = z.object({
   IP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).optional(),
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).optional(),
   REGISTER_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).optional(),
+  /** The built web app (web/dist) at / on the gateway's origin; 0 turns it off. */
+  WEB_APP: envBoolean(true),
+  /** Where the built web app is; unset, web/dist of this checkout. */
+  WEB_APP_DIR: z.string().min(1).optional(),
   /** Bull Board at /admin/queues for ADMIN users (gateway/src/admin); 0 turns it off. */
   QUEUE_DASHBOARD: envBoolean(true),
   /**

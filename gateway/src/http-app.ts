@@ -8,6 +8,7 @@ import { mountQueueDashboard, type QueueDashboard } from './admin/queue-dashboar
 import type { GatewayConfig } from './config.js';
 import type { GatewayContext } from './context.js';
 import { callerOf, requestMeter } from './limits/request-meter.js';
+import { DEFAULT_WEB_APP_DIR, mountWebApp } from './web-app.js';
 
 export interface HttpAppDeps {
   config: GatewayConfig;
@@ -18,7 +19,7 @@ export interface HttpAppDeps {
   logger: Logger;
 }
 
-/** The gateway's Express app: health, the queue dashboard (when on) and /graphql. */
+/** The gateway's Express app: health, the queue dashboard (when on), /graphql and the web app. */
 export function createHttpApp(deps: HttpAppDeps): { app: Express; queueDashboard: QueueDashboard | null } {
   const { config, runtime, logger } = deps;
   const app = express();
@@ -27,6 +28,7 @@ export function createHttpApp(deps: HttpAppDeps): { app: Express; queueDashboard
   mountHealth(app, 'gateway', [{ name: 'redis', check: () => runtime.redis.ping() }, ...deps.subgraphs.map(subgraphReady)]);
   const queueDashboard = config.QUEUE_DASHBOARD ? mountQueueDashboard(app, { config, verifier: runtime.verifier, logger }) : null;
   mountGraphql(app, deps);
+  if (config.WEB_APP) mountWebApp(app, config.WEB_APP_DIR ?? DEFAULT_WEB_APP_DIR, logger);
   mountErrorHandling(app, logger);
   return { app, queueDashboard };
 }
