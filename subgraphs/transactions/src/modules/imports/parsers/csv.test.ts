@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { detectDelimiter, MAX_LINE_LENGTH, parseCsv } from './csv.js';
-import type { ParsedItem } from './types.js';
+import { detectDelimiter } from './csv.js';
+import { parseStatement } from './index.js';
+import { MAX_RECORD_LENGTH, type ParseOptions, type ParsedItem } from './types.js';
+
+const parseCsv = (bytes: Uint8Array, options: ParseOptions) => parseStatement('CSV', bytes, options);
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
 const rows = (items: ParsedItem[]) => items.flatMap((i) => (i.ok ? [[i.line, i.date, i.amountMinor, i.description]] : []));
@@ -42,7 +45,7 @@ describe('parseCsv', () => {
   it('decodes Latin-1 when the bytes are not UTF-8, and drops a UTF-8 BOM', () => {
     const latin1 = parseCsv(fixture('latin1.csv'), { currency: 'BRL' });
     expect(rows(latin1.items).map((r) => r[3])).toEqual(['Açougue Boi Ñandú', 'Pão de Açúcar']);
-    expect(latin1.notes).toContain('encoding latin1');
+    expect(latin1.detected?.encoding).toBe('LATIN1');
     const bom = parseCsv(fixture('bom.csv'), { currency: 'BRL' });
     expect(rows(bom.items)).toEqual([
       [2, '2026-11-08', -320n, 'Café'],
@@ -113,7 +116,7 @@ describe('parseCsv on hostile input', () => {
     const started = Date.now();
     const huge = Buffer.from(`date,description,amount\n2026-11-02,${'x'.repeat(5 * 1024 * 1024)},-1.00\n2026-11-03,Ok,-2.00\n`);
     const result = parseCsv(huge, { currency: 'BRL' });
-    expect(errors(result.items)).toEqual([[2, `line is longer than ${MAX_LINE_LENGTH} characters`]]);
+    expect(errors(result.items)).toEqual([[2, `row is longer than ${MAX_RECORD_LENGTH} characters`]]);
     expect(rows(result.items).map((r) => r[3])).toEqual(['Ok']);
     expect(Date.now() - started).toBeLessThan(2_000);
   });

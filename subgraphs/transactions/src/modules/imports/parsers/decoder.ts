@@ -1,0 +1,146 @@
+/**
+ * Statement bytes to text as they stream in, in bounded memory.
+ *
+ * The rule: the encoding is chosen from the first SNIFF_BYTES (or the whole file when shorter):
+ * a UTF-8 BOM → UTF8_BOM (the BOM is dropped); bytes that are valid UTF-8 → UTF8; otherwise
+ * LATIN1 (decoded as windows-1252, the "ANSI" of Brazilian and European banks' exports; every
+ * byte is a character). A file chosen UTF-8 that later holds a byte that is no valid UTF-8 (a
+ * Latin-1 "ç" at row 50,000) gets that byte decoded as windows-1252 too, never U+FFFD: a
+ * mixed file keeps every character it meant, and `fallbacks` counts such bytes.
+ */
+export type Encoding = 'UTF8' | 'UTF8_BOM' | 'LATIN1';
+
+export const SNIFF_BYTES = 64 * 1024;
+
+const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
+const lenientUtf8 = new TextDecoder('utf-8');
+const cp1252 = new TextDecoder('windows-1252');
+/** The windows-1252 character of each byte. */
+const BYTE_CHARS: string[] = [...cp1252.decode(Uint8Array.from({ length: 256 }, (_, i) => i))];
+
+/** The length of the valid UTF-8 sequence at `i`, 0 when the byte there starts none. */
+function sequenceAt(b: Uint8Array, i: number): number {
+  const x = b[i]!;
+  if (x < 0x80) return 1;
+  const cont = (k: number) => i + k < b.length && (b[i + k]! & 0xc0) === 0x80;
+  if (x >= 0xc2 && x <= 0xdf) return cont(1) ? 2 : 0;
+  if (x >= 0xe0 && x <= 0xef) {
+    const y = b[i + 1];
+    if (y === undefined || (x === 0xe0 && y < 0xa0) || (x === 0xed && y > 0x9f)) return 0;
+    return cont(1) && cont(2) ? 3 : 0;
+  }
+  if (x >= 0xf0 && x <= 0xf4) {
+    const y = b[i + 1];
+    if (y === undefined || (x === 0xf0 && y < 0x90) || (x === 0xf4 && y > 0x8f)) return 0;
+    return cont(1) && cont(2) && cont(3) ? 4 : 0;
+  }
+  return 0;
+}
+
+/** How many bytes at the end start a UTF-8 sequence that the next chunk may complete (0..3). */
+function incompleteTail(b: Uint8Array): number {
+  for (let back = 1; back <= Math.min(3, b.length); back++) {
+    const x = b[b.length - back]!;
+    if ((x & 0xc0) === 0x80) continue; // a continuation byte: look further back
+    const need = x >= 0xf0 && x <= 0xf4 ? 4 : x >= 0xe0 && x <= 0xef ? 3 : x >= 0xc2 && x <= 0xdf ? 2 : 1;
+    return need > back ? back : 0;
+  }
+  return 0;
+}
+
+/** UTF-8 with every byte that is no part of a valid sequence read as windows-1252. */
+function decodeMixed(b: Uint8Array): { text: string; fallbacks: number } {
+  let text = '';
+  let fallbacks = 0;
+  let run = 0;
+  for (let i = 0; i < b.length; ) {
+    const n = sequenceAt(b, i);
+    if (n > 0) {
+      i += n;
+      continue;
+    }
+    text += lenientUtf8.decode(b.subarray(run, i)) + BYTE_CHARS[b[i]!]!;
+    fallbacks++;
+    run = ++i;
+  }
+  return { text: text + lenientUtf8.decode(b.subarray(run)), fallbacks };
+}
+
+export class StreamDecoder {
+  encoding: Encoding | null;
+  /** Bytes decoded as windows-1252 inside a file read as UTF-8. */
+  fallbacks = 0;
+  private sniff: Uint8Array[] = [];
+  private sniffed = 0;
+  private carry: Uint8Array = new Uint8Array(0);
+  private started = false;
+
+  /** `forced`: the encoding the user chose (no sniffing). */
+  constructor(forced?: 'UTF8' | 'LATIN1') {
+    this.encoding = forced ?? null;
+  }
+
+  /** Text of the bytes so far that can be decoded ('' while the encoding is being chosen). */
+  write(bytes: Uint8Array): string {
+    if (this.encoding === null) {
+      this.sniff.push(bytes);
+      this.sniffed += bytes.length;
+      if (this.sniffed < SNIFF_BYTES) return '';
+      return this.decide(false);
+    }
+    return this.decode(bytes, false);
+  }
+
+  /** The rest of the text at the end of the file (an incomplete last sequence as windows-1252). */
+  end(): string {
+    return this.encoding === null ? this.decide(true) : this.decode(new Uint8Array(0), true);
+  }
+
+  private decide(last: boolean): string {
+    const head = Buffer.concat(this.sniff);
+    this.sniff = [];
+    const bom = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;
+    const body = bom ? head.subarray(3) : head;
+    this.started = true;
+    if (bom) this.encoding = 'UTF8_BOM';
+    else {
+      const complete = last ? body : body.subarray(0, body.length - incompleteTail(body));
+      let valid = true;
+      try {
+        fatalUtf8.decode(complete);
+      } catch {
+        valid = false;
+      }
+      this.encoding = valid ? 'UTF8' : 'LATIN1';
+    }
+    return this.decode(body, last);
+  }
+
+  private decode(bytes: Uint8Array, last: boolean): string {
+    if (this.encoding === 'LATIN1') return cp1252.decode(bytes);
+    let b = bytes;
+    if (!this.started && b.length) {
+      this.started = true;
+      // A BOM in a file the user said is UTF-8 is dropped all the same.
+      if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) [b, this.encoding] = [b.subarray(3), 'UTF8_BOM'];
+    }
+    if (this.carry.length) {
+      b = Buffer.concat([this.carry, bytes]);
+      this.carry = new Uint8Array(0);
+    }
+    if (!last) {
+      const tail = incompleteTail(b);
+      if (tail) {
+        this.carry = Uint8Array.from(b.subarray(b.length - tail));
+        b = b.subarray(0, b.length - tail);
+      }
+    }
+    try {
+      return fatalUtf8.decode(b);
+    } catch {
+      const mixed = decodeMixed(b);
+      this.fallbacks += mixed.fallbacks;
+      return mixed.text;
+    }
+  }
+}
