@@ -31,7 +31,7 @@ export class CsvRecords {
   /** In a quoted field, a quote was the last character: the next one tells "" from the end. */
   private quoteSeen = false;
   private length = 0;
-  private skipping = false;
+  skipping = false;
   private startLine = 1;
   line = 1;
   private readonly delim: number;

@@ -175,6 +175,10 @@ export class CsvParser implements FormatParser {
     this.records.push(text);
   }
 
+  skipTo(): number | null {
+    return this.records?.skipping ? 10 : null;
+  }
+
   end(out: ParserOutput[]): void {
     if (this.stopped) return;
     this.out = out;

@@ -52,10 +52,13 @@ export function dateFormatOf(values: Iterable<string>, order: DateOrder): DateFo
 
 const FORM_TEXT: Record<DateFormat, string> = { ISO: 'YYYY-MM-DD', DMY: 'DD/MM/YYYY', MDY: 'MM/DD/YYYY', DMON: 'DD MMM YYYY' };
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function calendarDay(y: number, m: number, d: number): string | null {
-  const date = new Date(Date.UTC(y, m - 1, d));
-  if (y < 1900 || y > 2200 || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return null;
-  return date.toISOString().slice(0, 10);
+  if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1) return null;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  if (d > (m === 2 && leap ? 29 : MONTH_DAYS[m - 1]!)) return null;
+  return `${y}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`;
 }
 
 const fullYear = (y: string) => (y.length === 4 ? Number(y) : Number(y) + (Number(y) < 70 ? 2000 : 1900));
@@ -73,6 +76,19 @@ export const looksLikeDate = (raw: string): boolean => {
  * a date of another form is an error. A message when it is no real date.
  */
 export function readDate(raw: string, order: DateOrder, only?: DateFormat): string | { error: string } {
+  // A statement has a few hundred distinct days for many thousand rows: each is read once.
+  const key = `${order}${only ?? ''}${raw}`;
+  let day = seen.get(key);
+  if (day === undefined) {
+    if (seen.size >= 4096) seen.clear();
+    seen.set(key, (day = readDateOnce(raw, order, only)));
+  }
+  return day;
+}
+
+const seen = new Map<string, string | { error: string }>();
+
+function readDateOnce(raw: string, order: DateOrder, only?: DateFormat): string | { error: string } {
   const s = bare(raw);
   const forms = only ? FORM_TEXT[only] : `${FORM_TEXT[order]}, YYYY-MM-DD or DD MMM YYYY`;
   const fail = { error: `date ${quote(raw)} is not a date (${forms})` };

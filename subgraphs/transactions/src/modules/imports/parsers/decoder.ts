@@ -12,11 +12,17 @@ export type Encoding = 'UTF8' | 'UTF8_BOM' | 'LATIN1';
 
 export const SNIFF_BYTES = 64 * 1024;
 
-const fatalUtf8 = new TextDecoder('utf-8', { fatal: true });
-const lenientUtf8 = new TextDecoder('utf-8');
-const cp1252 = new TextDecoder('windows-1252');
+import { isUtf8 } from 'node:buffer';
+
+// Buffer's UTF-8 check and decoding (simdutf) run at GB/s; a fatal TextDecoder is ~20 times slower.
+const asBuffer = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+const lenientUtf8 = { decode: (b: Uint8Array) => asBuffer(b).toString('utf8') };
 /** The windows-1252 character of each byte. */
-const BYTE_CHARS: string[] = [...cp1252.decode(Uint8Array.from({ length: 256 }, (_, i) => i))];
+const BYTE_CHARS: string[] = [...new TextDecoder('windows-1252').decode(Uint8Array.from({ length: 256 }, (_, i) => i))];
+/** windows-1252: Latin-1 but for 0x80-0x9F, which hold € ‚ ƒ „ … † ‡ ˆ ‰ Š ‹ Œ Ž ‘ ’ “ ” • – — ˜ ™ š › œ ž Ÿ. */
+// eslint-disable-next-line no-control-regex -- the C1 range is what windows-1252 redefines
+const C1 = /[\u0080-\u009f]/g;
+const cp1252 = { decode: (b: Uint8Array) => asBuffer(b).toString('latin1').replace(C1, (c) => BYTE_CHARS[c.charCodeAt(0)]!) };
 
 /** The length of the valid UTF-8 sequence at `i`, 0 when the byte there starts none. */
 function sequenceAt(b: Uint8Array, i: number): number {
@@ -91,6 +97,11 @@ export class StreamDecoder {
     return this.decode(bytes, false);
   }
 
+  /** Forgets an incomplete sequence held back: the bytes after it are dropped unread (a skipped line). */
+  discard(): void {
+    this.carry = new Uint8Array(0);
+  }
+
   /** The rest of the text at the end of the file (an incomplete last sequence as windows-1252). */
   end(): string {
     return this.encoding === null ? this.decide(true) : this.decode(new Uint8Array(0), true);
@@ -105,13 +116,7 @@ export class StreamDecoder {
     if (bom) this.encoding = 'UTF8_BOM';
     else {
       const complete = last ? body : body.subarray(0, body.length - incompleteTail(body));
-      let valid = true;
-      try {
-        fatalUtf8.decode(complete);
-      } catch {
-        valid = false;
-      }
-      this.encoding = valid ? 'UTF8' : 'LATIN1';
+      this.encoding = isUtf8(complete) ? 'UTF8' : 'LATIN1';
     }
     return this.decode(body, last);
   }
@@ -135,12 +140,9 @@ export class StreamDecoder {
         b = b.subarray(0, b.length - tail);
       }
     }
-    try {
-      return fatalUtf8.decode(b);
-    } catch {
-      const mixed = decodeMixed(b);
-      this.fallbacks += mixed.fallbacks;
-      return mixed.text;
-    }
+    if (isUtf8(b)) return lenientUtf8.decode(b);
+    const mixed = decodeMixed(b);
+    this.fallbacks += mixed.fallbacks;
+    return mixed.text;
   }
 }

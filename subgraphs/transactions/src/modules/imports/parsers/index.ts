@@ -22,6 +22,12 @@ export type StatementItem = { detected: Detection } | ParsedItem | FatalItem;
 /** Bytes are handed to the decoder at most this many at a time (the sync wrapper's whole file too). */
 const PIECE = 1024 * 1024;
 
+function countLf(buffer: Buffer, from: number, to: number): number {
+  let n = 0;
+  for (let i = buffer.indexOf(10, from); i !== -1 && i < to; i = buffer.indexOf(10, i + 1)) n++;
+  return n;
+}
+
 const parserFor = (format: StatementFormat, options: ParseOptions): FormatParser & { notes: string[] } => {
   switch (format) {
     case 'CSV':
@@ -66,9 +72,26 @@ export class StatementParser {
 
   write(bytes: Uint8Array): ParserOutput[] {
     const out: ParserOutput[] = [];
-    for (let at = 0; at < bytes.length && !this.parser.stopped; at += PIECE) {
-      const text = this.decoder.write(bytes.subarray(at, at + PIECE));
+    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    let skipped = false;
+    for (let at = 0; at < bytes.length && !this.parser.stopped; ) {
+      const skip = skipped ? null : (this.parser.skipTo?.() ?? null);
+      skipped = false;
+      if (skip !== null && this.decoder.encoding) {
+        // The end of a too long line is found in the bytes (LF and `<` are one byte in UTF-8
+        // and Latin-1 alike): a 1 GB line is dropped at memchr speed, never decoded.
+        const found = buffer.indexOf(skip, at);
+        const to = found < 0 ? bytes.length : found;
+        this.parser.skipped?.(countLf(buffer, at, to));
+        this.decoder.discard();
+        at = to;
+        skipped = true; // the parser reads the byte that ends the skip
+        continue;
+      }
+      const end = Math.min(at + PIECE, bytes.length);
+      const text = this.decoder.write(bytes.subarray(at, end));
       if (text) this.parser.push(text, out);
+      at = end;
     }
     return out;
   }

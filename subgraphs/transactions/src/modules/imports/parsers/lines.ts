@@ -9,7 +9,7 @@ export type LineSink = (line: number, text: string | null) => void;
  */
 export class LineSplitter {
   private partial = '';
-  private skipping = false;
+  private skip = false;
   private line = 1;
 
   constructor(private readonly sink: LineSink) {}
@@ -17,23 +17,28 @@ export class LineSplitter {
   push(text: string): void {
     let start = 0;
     for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
-      if (this.skipping) this.skipping = false;
+      if (this.skip) this.skip = false;
       else if (this.partial.length + (nl - start) > MAX_RECORD_LENGTH) this.sink(this.line, null);
       else this.emit(this.partial + text.slice(start, nl));
       this.partial = '';
       this.line++;
       start = nl + 1;
     }
-    if (this.skipping || start === text.length) return;
+    if (this.skip || start === text.length) return;
     if (this.partial.length + (text.length - start) > MAX_RECORD_LENGTH) {
       this.sink(this.line, null);
       this.partial = '';
-      this.skipping = true;
+      this.skip = true;
     } else this.partial += text.slice(start);
   }
 
+  /** Whether the rest of a too long line is being dropped (up to the next LF). */
+  get skipping(): boolean {
+    return this.skip;
+  }
+
   end(): void {
-    if (!this.skipping && this.partial) this.emit(this.partial);
+    if (!this.skip && this.partial) this.emit(this.partial);
     this.partial = '';
   }
 

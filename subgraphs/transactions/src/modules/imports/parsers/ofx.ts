@@ -108,6 +108,14 @@ export class OfxParser implements FormatParser {
     }
   }
 
+  skipTo(): number | null {
+    return this.skipping ? 60 : null;
+  }
+
+  skipped(lines: number): void {
+    this.line += lines;
+  }
+
   end(out: ParserOutput[]): void {
     if (this.stopped) return;
     if (this.buf && !this.skipping) this.token(this.buf, out);

@@ -81,6 +81,10 @@ export class QifParser implements FormatParser {
     if (this.section === null) this.fatal('not a QIF file: no !Type: header');
   }
 
+  skipTo(): number | null {
+    return this.lines.skipping ? 10 : null;
+  }
+
   private line(line: number, text: string | null): void {
     if (this.stopped) return;
     if (text === null) {

@@ -91,6 +91,12 @@ export interface FormatParser {
   end(out: ParserOutput[]): void;
   readonly detected: Omit<Detection, 'encoding'> | null;
   readonly stopped: boolean;
+  /**
+   * While skipping a too long line or text: the ASCII byte that ends the skip (LF, `<`), so the
+   * bytes before it are dropped without being decoded; `skipped` is told how many LF it held.
+   */
+  skipTo?(): number | null;
+  skipped?(lines: number): void;
 }
 
 /** A parser's output: an item, or why the whole file cannot be imported. */
