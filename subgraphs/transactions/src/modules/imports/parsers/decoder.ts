@@ -17,8 +17,13 @@ import { isUtf8 } from 'node:buffer';
 // Buffer's UTF-8 check and decoding (simdutf) run at GB/s; a fatal TextDecoder is ~20 times slower.
 const asBuffer = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 const lenientUtf8 = { decode: (b: Uint8Array) => asBuffer(b).toString('utf8') };
+// windows-1252 at 0x80-0x9F (five unassigned bytes stay C1 codes); Latin-1 elsewhere.
+const CP1252_C1 = [
+  0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d, 0x17d, 0x8f,
+  0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178,
+];
 /** The windows-1252 character of each byte. */
-const BYTE_CHARS: string[] = [...new TextDecoder('windows-1252').decode(Uint8Array.from({ length: 256 }, (_, i) => i))];
+const BYTE_CHARS: string[] = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i >= 0x80 && i < 0xa0 ? CP1252_C1[i - 0x80]! : i));
 /** windows-1252: Latin-1 but for 0x80-0x9F, which hold € ‚ ƒ „ … † ‡ ˆ ‰ Š ‹ Œ Ž ‘ ’ “ ” • – — ˜ ™ š › œ ž Ÿ. */
 // eslint-disable-next-line no-control-regex -- the C1 range is what windows-1252 redefines
 const C1 = /[\u0080-\u009f]/g;
@@ -79,11 +84,10 @@ export class StreamDecoder {
   private sniff: Uint8Array[] = [];
   private sniffed = 0;
   private carry: Uint8Array = new Uint8Array(0);
-  private started = false;
 
-  /** `forced`: the encoding the user chose (no sniffing). */
-  constructor(forced?: 'UTF8' | 'LATIN1') {
-    this.encoding = forced ?? null;
+  /** `forced`: the encoding the user chose (only a UTF-8 BOM is looked for then). */
+  constructor(private readonly forced?: 'UTF8' | 'LATIN1') {
+    this.encoding = null;
   }
 
   /** Text of the bytes so far that can be decoded ('' while the encoding is being chosen). */
@@ -91,7 +95,7 @@ export class StreamDecoder {
     if (this.encoding === null) {
       this.sniff.push(bytes);
       this.sniffed += bytes.length;
-      if (this.sniffed < SNIFF_BYTES) return '';
+      if (this.sniffed < (this.forced ? 3 : SNIFF_BYTES)) return '';
       return this.decide(false);
     }
     return this.decode(bytes, false);
@@ -110,12 +114,14 @@ export class StreamDecoder {
   private decide(last: boolean): string {
     const head = Buffer.concat(this.sniff);
     this.sniff = [];
-    const bom = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;
+    const bom = this.forced !== 'LATIN1' && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;
     const body = bom ? head.subarray(3) : head;
-    this.started = true;
     if (bom) this.encoding = 'UTF8_BOM';
+    else if (this.forced) this.encoding = this.forced;
     else {
-      const complete = last ? body : body.subarray(0, body.length - incompleteTail(body));
+      // Only the first SNIFF_BYTES decide, however large the first chunk was.
+      const probe = body.subarray(0, SNIFF_BYTES);
+      const complete = last && probe.length === body.length ? probe : probe.subarray(0, probe.length - incompleteTail(probe));
       this.encoding = isUtf8(complete) ? 'UTF8' : 'LATIN1';
     }
     return this.decode(body, last);
@@ -124,11 +130,6 @@ export class StreamDecoder {
   private decode(bytes: Uint8Array, last: boolean): string {
     if (this.encoding === 'LATIN1') return cp1252.decode(bytes);
     let b = bytes;
-    if (!this.started && b.length) {
-      this.started = true;
-      // A BOM in a file the user said is UTF-8 is dropped all the same.
-      if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) [b, this.encoding] = [b.subarray(3), 'UTF8_BOM'];
-    }
     if (this.carry.length) {
       b = Buffer.concat([this.carry, bytes]);
       this.carry = new Uint8Array(0);
