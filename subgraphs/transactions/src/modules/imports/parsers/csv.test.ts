@@ -129,3 +129,58 @@ describe('parseCsv on hostile input', () => {
     expect(result.items.every((i) => !i.ok)).toBe(true);
   });
 });
+
+describe('parseCsv with a mapping, and what detection reports', () => {
+  const bank = Buffer.from('Conta;12345\nQuando;Histórico;Saída;Entrada;Saldo\n02/03/2026;Padaria;1.234,56;;10,00\n05/03/2026;Pix;;2.000,00;2.010,00\n');
+
+  it('reports the columns, header, delimiter, decimal mark and date order it chose', () => {
+    const result = parseCsv(fixture('debit-credit.tsv'), { currency: 'BRL' });
+    expect(result.detected).toEqual({
+      format: 'CSV',
+      encoding: 'UTF8',
+      delimiter: '\t',
+      decimalSeparator: ',',
+      dateFormat: 'DMY',
+      hasHeader: true,
+      columns: { date: { index: 0, name: 'Data' }, description: { index: 1, name: 'Histórico' }, debit: { index: 2, name: 'Débito' }, credit: { index: 3, name: 'Crédito' } },
+    });
+    expect(parseCsv(fixture('named-months.csv'), { currency: 'BRL' }).detected?.dateFormat).toBe('DMON');
+    expect(parseCsv(fixture('en.csv'), { currency: 'USD' }).detected?.dateFormat).toBe('ISO');
+  });
+
+  it('reads columns given by header name (any case and accents), with thousands separators', () => {
+    const result = parseCsv(bank, { currency: 'BRL', mapping: { date: 'quando', description: 'HISTORICO', debit: 'Saída', credit: 'entrada' } });
+    expect(rows(result.items)).toEqual([
+      [3, '2026-03-02', -123456n, 'Padaria'],
+      [4, '2026-03-05', 200000n, 'Pix'],
+    ]);
+    expect(result.detected).toMatchObject({ hasHeader: true, decimalSeparator: ',', columns: { date: { index: 0, name: 'Quando' }, debit: { index: 2, name: 'Saída' } } });
+  });
+
+  it('reads columns given by index, the date order and decimal mark given, without a header', () => {
+    const csv = Buffer.from('03/02/2026|Padaria|1,234.56\n'.replace(/\|/g, ';'));
+    const result = parseCsv(csv, { currency: 'BRL', mapping: { date: 0, description: 1, amount: 2, hasHeader: false, dateFormat: 'MDY', decimalSeparator: '.', delimiter: ';' } });
+    expect(rows(result.items)).toEqual([[1, '2026-03-02', 123456n, 'Padaria']]);
+    expect(result.detected).toMatchObject({ hasHeader: false, delimiter: ';', dateFormat: 'MDY', decimalSeparator: '.', columns: { amount: { index: 2, name: null } } });
+  });
+
+  it('skips a header above columns given by index', () => {
+    const result = parseCsv(bank, { currency: 'BRL', mapping: { date: 0, description: 1, debit: 2, credit: 3 } });
+    expect(rows(result.items).map((r) => r[0])).toEqual([3, 4]);
+    expect(result.detected).toMatchObject({ hasHeader: true, columns: { date: { index: 0, name: 'Quando' } } });
+  });
+
+  it('chooses the date order per import: DD/MM, or MM/DD when the mapping says so, rows in another form then errors', () => {
+    const csv = Buffer.from('date,description,amount\n02/03/2026,A,-1.00\n2026-03-04,B,-1.00\n');
+    expect(rows(parseCsv(csv, { currency: 'BRL' }).items).map((r) => r[1])).toEqual(['2026-03-02', '2026-03-04']);
+    const mdy = parseCsv(csv, { currency: 'BRL', mapping: { dateFormat: 'MDY' } });
+    expect(rows(mdy.items).map((r) => r[1])).toEqual(['2026-02-03']);
+    expect(errors(mdy.items)).toEqual([[3, expect.stringMatching(/not a date \(MM\/DD\/YYYY\)/)]]);
+  });
+
+  it('fails the file when a named column is not in the header', () => {
+    const result = parseCsv(bank, { currency: 'BRL', mapping: { date: 'Data', description: 'Histórico', amount: 'Valor' } });
+    expect(result.fatal).toBe('mapping.date: no column "Data" in the header (the first 10 rows)');
+    expect(result.items).toEqual([]);
+  });
+});

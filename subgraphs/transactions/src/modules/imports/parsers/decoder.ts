@@ -25,7 +25,6 @@ const CP1252_C1 = [
 /** The windows-1252 character of each byte. */
 const BYTE_CHARS: string[] = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i >= 0x80 && i < 0xa0 ? CP1252_C1[i - 0x80]! : i));
 /** windows-1252: Latin-1 but for 0x80-0x9F, which hold € ‚ ƒ „ … † ‡ ˆ ‰ Š ‹ Œ Ž ‘ ’ “ ” • – — ˜ ™ š › œ ž Ÿ. */
-// eslint-disable-next-line no-control-regex -- the C1 range is what windows-1252 redefines
 const C1 = /[\u0080-\u009f]/g;
 const cp1252 = { decode: (b: Uint8Array) => asBuffer(b).toString('latin1').replace(C1, (c) => BYTE_CHARS[c.charCodeAt(0)]!) };
 
