@@ -66,3 +66,16 @@ describe('camt.053', () => {
     expect(result.detected?.encoding).toBe('LATIN1');
   });
 });
+
+describe('camt.053 bounds', () => {
+  it('refuses an entry with more TxDtls than MAX_BATCH as one error, and reads the next entry', async () => {
+    const { MAX_BATCH } = await import('./camt.js');
+    const tx = '<TxDtls><AmtDtls><TxAmt><Amt Ccy="EUR">1.00</Amt></TxAmt></AmtDtls></TxDtls>';
+    const entry = (ref: string, n: number) =>
+      `<Ntry><Amt Ccy="EUR">${n}.00</Amt><CdtDbtInd>DBIT</CdtDbtInd><BookgDt><Dt>2026-11-02</Dt></BookgDt><AcctSvcrRef>${ref}</AcctSvcrRef><AddtlNtryInf>Batch</AddtlNtryInf><NtryDtls>${tx.repeat(n)}</NtryDtls></Ntry>\n`;
+    const xml = `<Document><BkToCstmrStmt><Stmt>\n${entry('BIG', MAX_BATCH + 1)}${entry('SMALL', 2)}</Stmt></BkToCstmrStmt></Document>`;
+    const result = parseStatement('CAMT053', Buffer.from(xml), { currency: 'EUR' });
+    expect(errors(result.items)).toEqual([[2, `the entry has more than ${MAX_BATCH} TxDtls: it is not imported`]]);
+    expect(rows(result.items).map((r) => r[4])).toEqual(['SMALL/1', 'SMALL/2']);
+  });
+});

@@ -1,6 +1,6 @@
 import { SaxesParser, type SaxesTag } from 'saxes';
 import { readAmount } from './amount.js';
-import { cleanDescription, hasControl, quote } from './text.js';
+import { cleanDescription, hasControl, MAX_DESCRIPTION, quote } from './text.js';
 import { MAX_RECORD_LENGTH, rowError, type FormatParser, type ParsedItem, type ParseOptions, type ParserOutput } from './types.js';
 
 /** One TxDtls of an entry: a transaction of a batch booking, or the details of a single one. */
@@ -31,7 +31,11 @@ interface Entry {
   entryRef?: string;
   info?: string;
   details: Details[];
+  tooLarge?: boolean;
 }
+
+/** TxDtls kept per entry (batch bookings of salaries or direct debits run to a few thousand). */
+export const MAX_BATCH = 10_000;
 
 const CONTAINERS = new Set(['Stmt', 'Rpt', 'Ntfctn']);
 const ROOTS = new Set(['BkToCstmrStmt', 'BkToCstmrAcctRpt', 'BkToCstmrDbtCdtNtfctn']);
@@ -184,7 +188,9 @@ export class CamtParser implements FormatParser {
     if (name === 'Ntry' && parent && CONTAINERS.has(parent)) this.entry = { line: this.sax.line, details: [] };
     else if (name === 'TxDtls' && this.entry) {
       this.details = { line: this.sax.line, remittance: [] };
-      this.entry.details.push(this.details);
+      // An entry is held until it closes: a batch beyond MAX_BATCH is one error, not kept whole.
+      if (this.entry.details.length < MAX_BATCH) this.entry.details.push(this.details);
+      else this.entry.tooLarge = true;
     } else if (name === 'Amt' && this.entry) {
       // Without xmlns processing (the default) attributes are plain strings.
       const ccy = Object.entries(tag.attributes as Record<string, string>).find(([k]) => localName(k) === 'Ccy')?.[1];
@@ -225,7 +231,7 @@ export class CamtParser implements FormatParser {
       else if (p === 'Refs/AcctSvcrRef') d.ref = value;
       else if (p === 'RltdPties/Cdtr/Nm' || p === 'RltdPties/Cdtr/Pty/Nm') d.creditor = value;
       else if (p === 'RltdPties/Dbtr/Nm' || p === 'RltdPties/Dbtr/Pty/Nm') d.debtor = value;
-      else if (p === 'RmtInf/Ustrd' && value) d.remittance.push(value);
+      else if (p === 'RmtInf/Ustrd' && value && d.remittance.join(' ').length < MAX_DESCRIPTION) d.remittance.push(value);
       else if (p === 'AddtlTxInf') d.info = value;
     } else {
       const p = path.slice(5);
@@ -243,6 +249,11 @@ export class CamtParser implements FormatParser {
 
   private emit(e: Entry): void {
     const { currency } = this.options;
+    if (e.tooLarge) {
+      this.out.push(rowError(e.line, `the entry has more than ${MAX_BATCH} TxDtls: it is not imported`));
+      this.emitted++;
+      return;
+    }
     const batch = e.details.length > 1 && e.details.every((d) => d.amount !== undefined || d.txAmount !== undefined);
     if (batch) {
       e.details.forEach((d, i) => {

@@ -22,6 +22,8 @@ const unescape = (value: string) =>
 // A tag, then the text up to the next tag: OFX 1.x leaves leaf elements unclosed (SGML), 2.x closes them (XML).
 const TOKEN = /^<(\/?)([A-Za-z][A-Za-z0-9.]{0,40})\s*>([^<]*)$/;
 
+const MAX_FIELDS = 64;
+
 const countLines = (text: string, from = 0, to = text.length) => {
   let n = 0;
   for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) n++;
@@ -143,7 +145,8 @@ export class OfxParser implements FormatParser {
     } else if (name === 'STMTTRN' || (closing && name === 'BANKTRANLIST')) {
       if (this.current) this.close(out, name === 'STMTTRN' ? null : 'transaction is not closed by </STMTTRN> (truncated file?)');
     } else if (!closing && value) {
-      if (this.current) this.current.fields.set(name, value);
+      // A transaction has a dozen fields: a flood of other tags is not kept.
+      if (this.current && (this.current.fields.size < MAX_FIELDS || this.current.fields.has(name))) this.current.fields.set(name, value);
       else if (name === 'CURDEF') this.curdef(value.toUpperCase(), out);
     }
   }
