@@ -36,8 +36,8 @@ const clients: Client[] = [];
 const account = async (s: Session, name: string) =>
   (await ok<{ createAccount: { id: string } }>(url, `mutation ($n: String!) { createAccount(input: { name: $n, type: CHECKING, currency: "BRL" }) { id } }`, { n: name }, s.accessToken))
     .createAccount.id;
-const startImport = (s: Session, accountId: string, content: string, format = 'CSV') =>
-  graphql<{ importTransactions: Job }>(url, IMPORT, { i: { accountId, format, content } }, s.accessToken);
+const startImport = (s: Session, accountId: string, content: string, format = 'CSV', mapping?: Record<string, unknown>) =>
+  graphql<{ importTransactions: Job }>(url, IMPORT, { i: { accountId, format, content, ...(mapping ? { mapping } : {}) } }, s.accessToken);
 const job = async (s: Session, id: string) =>
   (await ok<{ importJob: Job | null }>(url, `query ($id: ID!) { importJob(id: $id) { ${JOB} } }`, { id }, s.accessToken)).importJob;
 const ended = (s: Session, id: string) =>
@@ -177,5 +177,53 @@ describe('statement imports through the gateway', () => {
     expect(garbage).toMatchObject({ status: 'FAILED', imported: 0, errors: [{ line: 0, message: expect.stringMatching(/no <OFX>/) }] });
     const csv = await ended(ana, (await startImport(ana, anaAccount, 'hello\nworld\n')).data!.importTransactions.id);
     expect(csv).toMatchObject({ status: 'FAILED', errors: [{ line: 0, message: expect.stringMatching(/no header row/) }] });
+  }, 60_000);
+
+  it('imports QIF and camt.053 (a batch booking as its rows), reports what it used to read each file, and takes a column mapping', async () => {
+    const DETECTED = `query ($id: ID!) { importJob(id: $id) { status imported detected { format encoding delimiter decimalSeparator dateFormat hasHeader columns { date { index name } description { index name } amount { index name } debit { index name } credit { index name } } } } }`;
+    const detected = async (id: string) => (await ok<{ importJob: { detected: unknown } }>(url, DETECTED, { id }, ana.accessToken)).importJob.detected;
+    const none = { delimiter: null, decimalSeparator: null, dateFormat: null, hasHeader: null, columns: null };
+
+    const qif = await ended(ana, (await startImport(ana, anaAccount, fixture('statement.qif'), 'QIF')).data!.importTransactions.id);
+    expect(qif).toMatchObject({ status: 'COMPLETED', total: 3, imported: 2, duplicates: 0, errors: [{ line: 11, message: expect.stringMatching(/^T: amount "XX"/) }] });
+    expect(await detected(qif.id)).toEqual({ ...none, format: 'QIF', encoding: 'UTF8', decimalSeparator: ',', dateFormat: 'DMY' });
+
+    const camt = await ended(ana, (await startImport(ana, anaAccount, fixture('statement.camt053.xml'), 'CAMT053')).data!.importTransactions.id);
+    expect(camt).toMatchObject({ status: 'COMPLETED', total: 4, imported: 3, errors: [{ line: 27, message: 'the amount is in "EUR", the account in BRL' }] });
+    expect(await detected(camt.id)).toEqual({ ...none, format: 'CAMT053', encoding: 'UTF8' });
+    const again = await ended(ana, (await startImport(ana, anaAccount, fixture('statement.camt053.xml'), 'CAMT053')).data!.importTransactions.id);
+    expect(again).toMatchObject({ status: 'COMPLETED', imported: 0, duplicates: 3 });
+
+    const { transactions } = await ok<{ transactions: { edges: { node: { description: string; date: string; amount: { amount: string } } }[] } }>(
+      url,
+      `query ($a: ID!) { transactions(filter: { accountId: $a, from: "2026-12-01" }, first: 50) { edges { node { description date amount { amount } } } } }`,
+      { a: anaAccount },
+      ana.accessToken,
+    );
+    expect(transactions.edges.map((e) => [e.node.date, e.node.amount.amount, e.node.description]).sort()).toEqual([
+      ['2026-12-03', '-1234.56', 'Aluguel Dezembro'],
+      ['2026-12-05', '-45.90', 'Farmácia Popular - Remédios'],
+      ['2026-12-08', '3200.00', 'Cliente Ltda - Projeto 42'],
+      ['2026-12-09', '-30.00', 'Companhia de Gás'],
+      ['2026-12-09', '-60.00', 'Companhia de Luz'],
+    ]);
+
+    // Columns by name and by index, the date order given: 04/12 is April 12th here.
+    const csv = 'Quando|Valor|O que\n04/12/2026|-7,50|Sorvete\n'.replace(/\|/g, ';');
+    const mapped = await ended(ana, (await startImport(ana, anaAccount, csv, 'CSV', { date: 'quando', description: '2', amount: 'Valor', dateFormat: 'MDY' })).data!.importTransactions.id);
+    expect(mapped).toMatchObject({ status: 'COMPLETED', imported: 1 });
+    expect(await detected(mapped.id)).toEqual({
+      format: 'CSV',
+      encoding: 'UTF8',
+      delimiter: ';',
+      decimalSeparator: ',',
+      dateFormat: 'MDY',
+      hasHeader: true,
+      columns: { date: { index: 0, name: 'Quando' }, description: { index: 2, name: 'O que' }, amount: { index: 1, name: 'Valor' }, debit: null, credit: null },
+    });
+    const bad = await startImport(ana, anaAccount, csv, 'CSV', { date: '0', description: '2' });
+    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'mapping.amount' });
+    const wrong = await startImport(ana, anaAccount, fixture('statement.qif'), 'QIF', { delimiter: ';' });
+    expect(wrong.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'mapping.delimiter' });
   }, 60_000);
 });

@@ -196,16 +196,122 @@ export type MutationCategorizeTransactionArgs = {
 };
 
 export type ImportFormat =
-  /** Header row with date, description and amount (or debit and credit) columns; `,` `;` or tab separated. */
+  /**
+   * CSV of any bank: `,` `;` or tab separated, quoted fields, a header row (found among the first
+   * 10 rows, bank details above it skipped) or columns guessed from the values; one signed amount
+   * column or debit and credit columns; decimal comma or point with thousands separators; dates
+   * YYYY-MM-DD, DD/MM/YYYY, MM/DD/YYYY (the order told by a part above 12, else DD/MM but for USD
+   * accounts, or given in `mapping.dateFormat`) or DD MMM YYYY with English or Portuguese month
+   * names; UTF-8, UTF-8 with BOM or Latin-1 (windows-1252). `mapping` overrides any of it.
+   */
   | 'CSV'
-  /** OFX 1.x (SGML) or 2.x (XML) bank statement. */
-  | 'OFX';
+  /** OFX 1.x (SGML) or 2.x (XML) bank statement: STMTTRN with DTPOSTED, TRNAMT, NAME/MEMO; FITID is the de-duplication key. */
+  | 'OFX'
+  /**
+   * QIF (Quicken Interchange Format): `!Type:Bank`, `Cash`, `CCard`, `Oth A` or `Oth L` records of
+   * D date (MM/DD/YY, MM/DD'YYYY, DD/MM/YYYY... the order chosen like CSV's), T or U amount,
+   * P payee, M memo, each ended by `^`. Category lists are skipped, investment records reported.
+   */
+  | 'QIF'
+  /**
+   * ISO 20022 camt.053 bank-to-customer statement (what European banks export; camt.052 and
+   * camt.054 are read too): each booked Ntry with Amt and Ccy, CdtDbtInd, BookgDt (or ValDt),
+   * counterparty name and RmtInf/Ustrd; AcctSvcrRef (else NtryRef) is the de-duplication key. An
+   * entry with several TxDtls, each with its amount (batch booking), gives one row per TxDtls.
+   * Amounts in another currency than the account's are row errors.
+   */
+  | 'CAMT053';
+
+/** How numeric dates are written. Detection reports the form most dates of the file have. */
+export type ImportDateFormat =
+  /** YYYY-MM-DD (also YYYYMMDD). */
+  | 'ISO'
+  /** DD/MM/YYYY (also with - or . and two-digit years). */
+  | 'DMY'
+  /** MM/DD/YYYY (also with - or . and two-digit years). */
+  | 'MDY'
+  /** DD MMM YYYY with English or Portuguese month names (02 Nov 2026, 2 de novembro de 2026). */
+  | 'DMON';
+
+export type ImportEncoding =
+  | 'UTF8'
+  /** UTF-8 starting with a byte order mark (dropped). As an input, the same as UTF8. */
+  | 'UTF8_BOM'
+  /**
+   * ISO-8859-1, read as windows-1252 (its superset, what "ANSI" exports are). Detected when the
+   * first 64 KiB are not valid UTF-8; a file read as UTF-8 keeps a later byte that is no UTF-8 as
+   * its windows-1252 character.
+   */
+  | 'LATIN1';
+
+/**
+ * How to read a file instead of detecting it; every field is optional, what is left out is
+ * detected. Columns (CSV only) are header names (case and accents ignored) or 0-based indexes
+ * written as digits ("0"); when any column is given, date, description and either amount or
+ * debit and/or credit are needed.
+ */
+export type ImportMappingInput = {
+  date?: InputMaybe<Scalars['String']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** One signed amount column (negative = money out). */
+  amount?: InputMaybe<Scalars['String']['input']>;
+  /** Money out (with or without a minus sign). */
+  debit?: InputMaybe<Scalars['String']['input']>;
+  /** Money in. */
+  credit?: InputMaybe<Scalars['String']['input']>;
+  /** CSV only: `,`, `;` or a tab character. */
+  delimiter?: InputMaybe<Scalars['String']['input']>;
+  /** `,` or `.`; the other one (and spaces, apostrophes) groups thousands. */
+  decimalSeparator?: InputMaybe<Scalars['String']['input']>;
+  /** Given: dates in another form are row errors. CSV and QIF. */
+  dateFormat?: InputMaybe<ImportDateFormat>;
+  /** CSV only: whether the file has a header row (false: the first row is data). */
+  hasHeader?: InputMaybe<Scalars['Boolean']['input']>;
+  encoding?: InputMaybe<ImportEncoding>;
+};
 
 export type ImportTransactionsInput = {
   accountId: Scalars['ID']['input'];
   format: ImportFormat;
   /** The statement file as text. */
   content: Scalars['String']['input'];
+  /** How to read the file; without it detection chooses and the job reports what it chose (`ImportJob.detected`). */
+  mapping?: InputMaybe<ImportMappingInput>;
+};
+
+/** A column of a CSV file as read. */
+export type ImportColumn = {
+  __typename?: 'ImportColumn';
+  /** 0-based. */
+  index: Scalars['Int']['output'];
+  /** Its name in the header row; null without one. */
+  name?: Maybe<Scalars['String']['output']>;
+};
+
+export type ImportColumns = {
+  __typename?: 'ImportColumns';
+  date: ImportColumn;
+  description: ImportColumn;
+  amount?: Maybe<ImportColumn>;
+  debit?: Maybe<ImportColumn>;
+  credit?: Maybe<ImportColumn>;
+};
+
+/** What was used to read the file: given in the mapping or chosen by detection. Fields that do not apply to the format are null. */
+export type ImportDetection = {
+  __typename?: 'ImportDetection';
+  format: ImportFormat;
+  encoding: ImportEncoding;
+  /** CSV: `,`, `;` or a tab character. */
+  delimiter?: Maybe<Scalars['String']['output']>;
+  /** CSV and QIF: `,` or `.`. */
+  decimalSeparator?: Maybe<Scalars['String']['output']>;
+  /** CSV and QIF. */
+  dateFormat?: Maybe<ImportDateFormat>;
+  /** CSV. */
+  hasHeader?: Maybe<Scalars['Boolean']['output']>;
+  /** CSV. */
+  columns?: Maybe<ImportColumns>;
 };
 
 export type JobStatus =
@@ -233,6 +339,8 @@ export type ImportJob = {
   duplicates: Scalars['Int']['output'];
   /** The first rows that could not be imported, with their lines. */
   errors: Array<ImportError>;
+  /** What was used to read the file, once parsing started (null before, and when nothing of it could be read). */
+  detected?: Maybe<ImportDetection>;
 };
 
 export type CategorySource =
@@ -437,7 +545,13 @@ export type ResolversTypes = {
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ImportFormat: ImportFormat;
+  ImportDateFormat: ImportDateFormat;
+  ImportEncoding: ImportEncoding;
+  ImportMappingInput: ImportMappingInput;
   ImportTransactionsInput: ImportTransactionsInput;
+  ImportColumn: ResolverTypeWrapper<ImportColumn>;
+  ImportColumns: ResolverTypeWrapper<ImportColumns>;
+  ImportDetection: ResolverTypeWrapper<ImportDetection>;
   JobStatus: JobStatus;
   ImportError: ResolverTypeWrapper<ImportError>;
   ImportJob: ResolverTypeWrapper<ImportJobRecord>;
@@ -469,7 +583,11 @@ export type ResolversParentTypes = {
   UpdateAccountInput: UpdateAccountInput;
   Query: Record<PropertyKey, never>;
   Mutation: Record<PropertyKey, never>;
+  ImportMappingInput: ImportMappingInput;
   ImportTransactionsInput: ImportTransactionsInput;
+  ImportColumn: ImportColumn;
+  ImportColumns: ImportColumns;
+  ImportDetection: ImportDetection;
   ImportError: ImportError;
   ImportJob: ImportJobRecord;
   Transaction: TransactionRecord;
@@ -553,6 +671,29 @@ export type MutationResolvers<ContextType = TransactionsContext, ParentType exte
   categorizeTransaction?: Resolver<ResolversTypes['Transaction'], ParentType, ContextType, RequireFields<MutationCategorizeTransactionArgs, 'id' | 'categoryId'>>;
 };
 
+export type ImportColumnResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['ImportColumn'] = ResolversParentTypes['ImportColumn']> = {
+  index?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ImportColumnsResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['ImportColumns'] = ResolversParentTypes['ImportColumns']> = {
+  date?: Resolver<ResolversTypes['ImportColumn'], ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['ImportColumn'], ParentType, ContextType>;
+  amount?: Resolver<Maybe<ResolversTypes['ImportColumn']>, ParentType, ContextType>;
+  debit?: Resolver<Maybe<ResolversTypes['ImportColumn']>, ParentType, ContextType>;
+  credit?: Resolver<Maybe<ResolversTypes['ImportColumn']>, ParentType, ContextType>;
+};
+
+export type ImportDetectionResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['ImportDetection'] = ResolversParentTypes['ImportDetection']> = {
+  format?: Resolver<ResolversTypes['ImportFormat'], ParentType, ContextType>;
+  encoding?: Resolver<ResolversTypes['ImportEncoding'], ParentType, ContextType>;
+  delimiter?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  decimalSeparator?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  dateFormat?: Resolver<Maybe<ResolversTypes['ImportDateFormat']>, ParentType, ContextType>;
+  hasHeader?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  columns?: Resolver<Maybe<ResolversTypes['ImportColumns']>, ParentType, ContextType>;
+};
+
 export type ImportErrorResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['ImportError'] = ResolversParentTypes['ImportError']> = {
   line?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -566,6 +707,7 @@ export type ImportJobResolvers<ContextType = TransactionsContext, ParentType ext
   imported?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   duplicates?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   errors?: Resolver<Array<ResolversTypes['ImportError']>, ParentType, ContextType>;
+  detected?: Resolver<Maybe<ResolversTypes['ImportDetection']>, ParentType, ContextType>;
 };
 
 export type TransactionResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['Transaction'] = ResolversParentTypes['Transaction'], FederationReferenceType extends FederationReferenceTypes['Transaction'] = FederationReferenceTypes['Transaction']> = {
@@ -606,6 +748,9 @@ export type Resolvers<ContextType = TransactionsContext> = {
   Account?: AccountResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  ImportColumn?: ImportColumnResolvers<ContextType>;
+  ImportColumns?: ImportColumnsResolvers<ContextType>;
+  ImportDetection?: ImportDetectionResolvers<ContextType>;
   ImportError?: ImportErrorResolvers<ContextType>;
   ImportJob?: ImportJobResolvers<ContextType>;
   Transaction?: TransactionResolvers<ContextType>;

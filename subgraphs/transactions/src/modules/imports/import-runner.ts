@@ -5,7 +5,7 @@ import type { ImportRun, ImportsRepository } from './imports.repository.js';
 import { parseStatement, type ImportErrorEntry, type ParsedItem } from './parsers/index.js';
 
 export interface ImportRunnerDeps {
-  jobs: Pick<ImportsRepository, 'loadRun' | 'markRunning' | 'finish'>;
+  jobs: Pick<ImportsRepository, 'loadRun' | 'markRunning' | 'finish' | 'saveDetected'>;
   batches: Pick<ImportBatchRepository, 'write'>;
   /** Tells the user's live subscribers that the job moved (importProgress). */
   publish(userId: string, importId: string): Promise<void>;
@@ -41,7 +41,8 @@ export class ImportRunner {
   async run(importId: string, logger: Logger): Promise<void> {
     const job = await this.d.jobs.loadRun(importId);
     if (!job) return; // ended already (a replayed job), or gone
-    const parsed = parseStatement(job.format, job.bytes, { currency: job.currency });
+    const parsed = parseStatement(job.format, job.bytes, { currency: job.currency, mapping: job.mapping });
+    await this.d.jobs.saveDetected(importId, parsed.detected);
     logger.info({ importId, notes: parsed.notes, found: parsed.items.length }, 'import parsed');
     const errors = parsed.items.filter((i) => !i.ok).map((i) => ({ line: i.line, message: i.message }));
     if (parsed.fatal || errors.length === parsed.items.length) {

@@ -1,7 +1,7 @@
 import { advisoryXactLock, retryOnConflict } from '@centavo/db';
 import type { TransactionsPrisma } from '../../db.js';
 import type { ImportFormat, ImportStatus } from '../../generated/prisma/client.js';
-import type { ImportErrorEntry } from './parsers/types.js';
+import type { Detection, ImportErrorEntry, ImportMapping } from './parsers/types.js';
 
 export interface ImportJobRecord {
   id: string;
@@ -16,6 +16,8 @@ export interface ImportJobRecord {
   /** JSON array of ImportErrorEntry (the first IMPORT_MAX_ERRORS). */
   errors: unknown;
   errorCount: number;
+  /** JSON Detection once parsing started (what was used to read the file), else null. */
+  detected: unknown;
   createdAt: Date;
 }
 
@@ -23,6 +25,8 @@ export interface ImportJobRecord {
 export interface ImportRun extends ImportJobRecord {
   bytes: Uint8Array;
   currency: string;
+  /** How the user said to read the file (validated when the job was created). */
+  mapping: ImportMapping | null;
 }
 
 export interface NewImport {
@@ -31,6 +35,7 @@ export interface NewImport {
   accountId: string;
   format: ImportFormat;
   bytes: Uint8Array;
+  mapping?: ImportMapping | null;
 }
 
 const ACTIVE: ImportStatus[] = ['QUEUED', 'RUNNING'];
@@ -44,12 +49,12 @@ export class ImportsRepository {
    * queued or running (null then). Counted under the user's advisory lock: no overshoot.
    */
   createWithin(max: number, job: NewImport): Promise<ImportJobRecord | null> {
-    const { bytes, ...data } = job;
+    const { bytes, mapping, ...data } = job;
     return retryOnConflict(() =>
       this.prisma.$transaction(async (tx) => {
         await advisoryXactLock(tx, 'imports-quota', job.userId);
         if ((await tx.importJob.count({ where: { userId: job.userId, status: { in: ACTIVE } } })) >= max) return null;
-        return tx.importJob.create({ data: { ...data, content: { create: { bytes: Uint8Array.from(bytes) } } } });
+        return tx.importJob.create({ data: { ...data, ...(mapping ? { mapping: { ...mapping } } : {}), content: { create: { bytes: Uint8Array.from(bytes) } } } });
       }),
     );
   }
@@ -65,8 +70,16 @@ export class ImportsRepository {
       include: { content: true, account: { select: { currency: true } } },
     });
     if (!job?.content) return null;
-    const { content, account, ...record } = job;
-    return { ...record, bytes: content.bytes, currency: account.currency };
+    const { content, account, mapping, ...record } = job;
+    return { ...record, bytes: content.bytes, currency: account.currency, mapping: (mapping ?? null) as ImportMapping | null };
+  }
+
+  /** Stores what was used to read the file (parsing started); a job that ended keeps what it had. */
+  async saveDetected(id: string, detected: Detection | null): Promise<void> {
+    if (!detected) return;
+    await this.prisma.$executeRaw`
+      UPDATE import_jobs SET detected = ${JSON.stringify(detected)}::jsonb, updated_at = now()
+      WHERE id = ${id}::uuid AND status IN ('QUEUED', 'RUNNING')`;
   }
 
   /** RUNNING with the number of rows found; false when the job ended meanwhile. */

@@ -1,6 +1,6 @@
 import { notFound } from '@centavo/errors';
 import { isUuid, requireUser, type ObjectResolvers } from '@centavo/server';
-import type { ImportJobResolvers, MutationResolvers, QueryResolvers } from '../../resolvers.generated.js';
+import type { ImportDetection, ImportJobResolvers, MutationResolvers, QueryResolvers } from '../../resolvers.generated.js';
 import type { ImportJobRecord } from './imports.repository.js';
 import type { ImportErrorEntry } from './parsers/types.js';
 
@@ -22,8 +22,12 @@ const Mutation = {
   },
 } satisfies MutationResolvers;
 
+// Stored by the worker from a parser's Detection (parsers/types.ts), whose shape is the GraphQL type's.
+const isDetection = (d: unknown): d is ImportDetection => typeof d === 'object' && d !== null && typeof (d as ImportDetection).format === 'string';
+
 const ImportJobType = {
   errors: (job) => (Array.isArray(job.errors) ? job.errors.filter(isEntry) : []),
+  detected: (job) => (isDetection(job.detected) ? job.detected : null),
 } satisfies ObjectResolvers<ImportJobResolvers, ImportJobRecord>;
 
 export const importsResolvers = { Query, Mutation, ImportJob: ImportJobType };

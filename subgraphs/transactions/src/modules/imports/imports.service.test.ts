@@ -17,7 +17,7 @@ function service(options: { enqueueFails?: boolean; active?: number } = {}) {
       createWithin: async (max, job) => {
         if ((options.active ?? 0) >= max) return null;
         stored.push(job);
-        return { ...job, status: 'QUEUED', total: null, processed: 0, imported: 0, duplicates: 0, errors: [], errorCount: 0, createdAt: new Date() } satisfies ImportJobRecord & { bytes: Uint8Array };
+        return { ...job, status: 'QUEUED', total: null, processed: 0, imported: 0, duplicates: 0, errors: [], errorCount: 0, detected: null, createdAt: new Date() } satisfies ImportJobRecord & { bytes: Uint8Array };
       },
       findForUser: async () => null,
       unfinished: async () => stored.map((j) => ({ id: j.id, userId: j.userId })),
@@ -50,6 +50,14 @@ describe('ImportsService.start', () => {
     await expect(imports.start(user, input('  \n'), 'r')).rejects.toMatchObject({ code: 'BAD_USER_INPUT', field: 'content' });
     await expect(imports.start(user, input('a', randomUUID()), 'r')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(stored).toEqual([]);
+  });
+
+  it('stores the mapping it validated with the job, and refuses a bad one before storing anything', async () => {
+    const { imports, stored } = service();
+    await imports.start(user, { ...input('a'), mapping: { date: '0', description: 'Histórico', amount: ' 2 ', delimiter: ';' } }, 'r');
+    expect(stored[0]?.mapping).toEqual({ date: 0, description: 'Histórico', amount: 2, delimiter: ';' });
+    await expect(imports.start(user, { ...input('a'), mapping: { delimiter: '|' } }, 'r')).rejects.toMatchObject({ code: 'BAD_USER_INPUT', field: 'mapping.delimiter' });
+    expect(stored).toHaveLength(1);
   });
 
   it('refuses a new import while the user has MAX_ACTIVE_IMPORTS_PER_USER queued or running', async () => {

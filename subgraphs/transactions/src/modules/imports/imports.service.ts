@@ -5,6 +5,7 @@ import type { Logger } from '@centavo/logger';
 import type { ImportTransactionsInput } from '../../resolvers.generated.js';
 import type { AccountsRepository } from '../accounts/accounts.repository.js';
 import type { ImportJobRecord, ImportsRepository } from './imports.repository.js';
+import { toMapping } from './mapping.js';
 
 export interface ImportsDeps {
   jobs: Pick<ImportsRepository, 'createWithin' | 'findForUser' | 'unfinished'>;
@@ -29,12 +30,13 @@ export class ImportsService {
   async start(user: AuthUser, input: ImportTransactionsInput, requestId: string): Promise<ImportJobRecord> {
     const bytes = Buffer.from(input.content, 'utf8');
     if (bytes.length === 0 || !input.content.trim()) throw badInput('content', 'content must not be empty');
+    const mapping = toMapping(input.format, input.mapping);
     const { maxBytes, maxActive } = this.d.limits;
     if (bytes.length > maxBytes) throw limitExceeded('importBytes', maxBytes, `content must be at most ${maxBytes} bytes`, 'content');
     const [account] = await this.d.accounts.findManyForUser(user.id, [input.accountId]);
     if (!account) throw notFound('Account');
     const id = (this.d.newId ?? randomUUID)();
-    const job = await this.d.jobs.createWithin(maxActive, { id, userId: user.id, accountId: account.id, format: input.format, bytes });
+    const job = await this.d.jobs.createWithin(maxActive, { id, userId: user.id, accountId: account.id, format: input.format, bytes, mapping });
     if (!job) throw limitExceeded('activeImports', maxActive, `You already have ${maxActive} imports queued or running: wait for one to end`);
     await this.d.enqueue({ importId: id, userId: user.id, requestId }).catch((err: unknown) =>
       this.d.logger.warn({ err, importId: id }, 'import stored but not queued: a starting worker queues it'),

@@ -1,4 +1,4 @@
-import { MoneyError, parseAmount } from '@centavo/money';
+import { currencyExponent, MoneyError, parseAmount } from '@centavo/money';
 import { quote } from './text.js';
 
 export type DecimalMark = ',' | '.';
@@ -57,6 +57,25 @@ export function decimalMarkOf(values: Iterable<string>, fallback: DecimalMark): 
   return comma > point ? ',' : '.';
 }
 
+const PLAIN: Record<DecimalMark, RegExp> = { '.': /^(-?)(\d{1,12})(?:\.(\d{1,3}))?$/, ',': /^(-?)(\d{1,12})(?:,(\d{1,3}))?$/ };
+const exponents = new Map<string, number>();
+
+/**
+ * The common case without grouping, symbols or signs after the number ("-1234.56"), in
+ * safe integer arithmetic; null for anything else (read by the general path, with its messages).
+ */
+function plainAmount(raw: string, mark: DecimalMark, currency: string): bigint | null {
+  const m = PLAIN[mark].exec(raw);
+  if (!m) return null;
+  let exponent = exponents.get(currency);
+  if (exponent === undefined) exponents.set(currency, (exponent = currencyExponent(currency)));
+  const fraction = m[3] ?? '';
+  if (fraction.length > exponent) return null;
+  // At most 12 whole digits and 3 decimals: below 2^53, exact.
+  const units = Number(m[2]) * 10 ** exponent + (fraction ? Number(fraction.padEnd(exponent, '0')) : 0);
+  return BigInt(m[1] === '-' ? -units : units);
+}
+
 /**
  * A bank's amount text in minor units of `currency`, with the file's decimal mark (the other
  * mark, spaces and apostrophes group thousands). A message instead when it is no amount or
@@ -64,6 +83,8 @@ export function decimalMarkOf(values: Iterable<string>, fallback: DecimalMark): 
  */
 export function readAmount(raw: string, mark: DecimalMark, currency: string): bigint | string {
   if (raw.length > 40) return `amount ${quote(raw)} is too long`;
+  const plain = plainAmount(raw, mark, currency);
+  if (plain !== null) return plain;
   const cleaned = clean(raw);
   if (!cleaned) return `amount ${quote(raw)} is not a number`;
   const parts = cleaned.digits.replace(/[ '\u00a0]/g, '').split(mark);

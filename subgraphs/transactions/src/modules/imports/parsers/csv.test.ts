@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { detectDelimiter, MAX_LINE_LENGTH, parseCsv } from './csv.js';
-import type { ParsedItem } from './types.js';
+import { detectDelimiter } from './csv.js';
+import { parseStatement } from './index.js';
+import { MAX_RECORD_LENGTH, type ParseOptions, type ParsedItem } from './types.js';
+
+const parseCsv = (bytes: Uint8Array, options: ParseOptions) => parseStatement('CSV', bytes, options);
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
 const rows = (items: ParsedItem[]) => items.flatMap((i) => (i.ok ? [[i.line, i.date, i.amountMinor, i.description]] : []));
@@ -42,7 +45,7 @@ describe('parseCsv', () => {
   it('decodes Latin-1 when the bytes are not UTF-8, and drops a UTF-8 BOM', () => {
     const latin1 = parseCsv(fixture('latin1.csv'), { currency: 'BRL' });
     expect(rows(latin1.items).map((r) => r[3])).toEqual(['Açougue Boi Ñandú', 'Pão de Açúcar']);
-    expect(latin1.notes).toContain('encoding latin1');
+    expect(latin1.detected?.encoding).toBe('LATIN1');
     const bom = parseCsv(fixture('bom.csv'), { currency: 'BRL' });
     expect(rows(bom.items)).toEqual([
       [2, '2026-11-08', -320n, 'Café'],
@@ -113,7 +116,7 @@ describe('parseCsv on hostile input', () => {
     const started = Date.now();
     const huge = Buffer.from(`date,description,amount\n2026-11-02,${'x'.repeat(5 * 1024 * 1024)},-1.00\n2026-11-03,Ok,-2.00\n`);
     const result = parseCsv(huge, { currency: 'BRL' });
-    expect(errors(result.items)).toEqual([[2, `line is longer than ${MAX_LINE_LENGTH} characters`]]);
+    expect(errors(result.items)).toEqual([[2, `row is longer than ${MAX_RECORD_LENGTH} characters`]]);
     expect(rows(result.items).map((r) => r[3])).toEqual(['Ok']);
     expect(Date.now() - started).toBeLessThan(2_000);
   });
@@ -124,5 +127,60 @@ describe('parseCsv on hostile input', () => {
     const result = parseCsv(garbage, { currency: 'BRL' });
     expect(result.fatal).toMatch(/no header row/);
     expect(result.items.every((i) => !i.ok)).toBe(true);
+  });
+});
+
+describe('parseCsv with a mapping, and what detection reports', () => {
+  const bank = Buffer.from('Conta;12345\nQuando;Histórico;Saída;Entrada;Saldo\n02/03/2026;Padaria;1.234,56;;10,00\n05/03/2026;Pix;;2.000,00;2.010,00\n');
+
+  it('reports the columns, header, delimiter, decimal mark and date order it chose', () => {
+    const result = parseCsv(fixture('debit-credit.tsv'), { currency: 'BRL' });
+    expect(result.detected).toEqual({
+      format: 'CSV',
+      encoding: 'UTF8',
+      delimiter: '\t',
+      decimalSeparator: ',',
+      dateFormat: 'DMY',
+      hasHeader: true,
+      columns: { date: { index: 0, name: 'Data' }, description: { index: 1, name: 'Histórico' }, debit: { index: 2, name: 'Débito' }, credit: { index: 3, name: 'Crédito' } },
+    });
+    expect(parseCsv(fixture('named-months.csv'), { currency: 'BRL' }).detected?.dateFormat).toBe('DMON');
+    expect(parseCsv(fixture('en.csv'), { currency: 'USD' }).detected?.dateFormat).toBe('ISO');
+  });
+
+  it('reads columns given by header name (any case and accents), with thousands separators', () => {
+    const result = parseCsv(bank, { currency: 'BRL', mapping: { date: 'quando', description: 'HISTORICO', debit: 'Saída', credit: 'entrada' } });
+    expect(rows(result.items)).toEqual([
+      [3, '2026-03-02', -123456n, 'Padaria'],
+      [4, '2026-03-05', 200000n, 'Pix'],
+    ]);
+    expect(result.detected).toMatchObject({ hasHeader: true, decimalSeparator: ',', columns: { date: { index: 0, name: 'Quando' }, debit: { index: 2, name: 'Saída' } } });
+  });
+
+  it('reads columns given by index, the date order and decimal mark given, without a header', () => {
+    const csv = Buffer.from('03/02/2026|Padaria|1,234.56\n'.replace(/\|/g, ';'));
+    const result = parseCsv(csv, { currency: 'BRL', mapping: { date: 0, description: 1, amount: 2, hasHeader: false, dateFormat: 'MDY', decimalSeparator: '.', delimiter: ';' } });
+    expect(rows(result.items)).toEqual([[1, '2026-03-02', 123456n, 'Padaria']]);
+    expect(result.detected).toMatchObject({ hasHeader: false, delimiter: ';', dateFormat: 'MDY', decimalSeparator: '.', columns: { amount: { index: 2, name: null } } });
+  });
+
+  it('skips a header above columns given by index', () => {
+    const result = parseCsv(bank, { currency: 'BRL', mapping: { date: 0, description: 1, debit: 2, credit: 3 } });
+    expect(rows(result.items).map((r) => r[0])).toEqual([3, 4]);
+    expect(result.detected).toMatchObject({ hasHeader: true, columns: { date: { index: 0, name: 'Quando' } } });
+  });
+
+  it('chooses the date order per import: DD/MM, or MM/DD when the mapping says so, rows in another form then errors', () => {
+    const csv = Buffer.from('date,description,amount\n02/03/2026,A,-1.00\n2026-03-04,B,-1.00\n');
+    expect(rows(parseCsv(csv, { currency: 'BRL' }).items).map((r) => r[1])).toEqual(['2026-03-02', '2026-03-04']);
+    const mdy = parseCsv(csv, { currency: 'BRL', mapping: { dateFormat: 'MDY' } });
+    expect(rows(mdy.items).map((r) => r[1])).toEqual(['2026-02-03']);
+    expect(errors(mdy.items)).toEqual([[3, expect.stringMatching(/not a date \(MM\/DD\/YYYY\)/)]]);
+  });
+
+  it('fails the file when a named column is not in the header', () => {
+    const result = parseCsv(bank, { currency: 'BRL', mapping: { date: 'Data', description: 'Histórico', amount: 'Valor' } });
+    expect(result.fatal).toBe('mapping.date: no column "Data" in the header (the first 10 rows)');
+    expect(result.items).toEqual([]);
   });
 });

@@ -1,26 +1,38 @@
-import { parse, type Options } from 'csv-parse/sync';
-import { decimalMarkOf, readAmount, type DecimalMark } from './amount.js';
+import { decimalMarkOf, readAmount } from './amount.js';
 import { amountTexts, guessColumns, headerColumns, type Columns } from './csv-columns.js';
-import { dateOrderOf, readDate, type DateOrder } from './dates.js';
-import { cleanDescription, decodeText } from './text.js';
-import { rowError, type ImportErrorEntry, type ParsedItem, type ParseOptions, type ParseResult } from './types.js';
+import { CsvRecords, type CsvRecord } from './csv-records.js';
+import { dateFormatOf, dateOrderOf, looksLikeDate, readDate, type DateOrder } from './dates.js';
+import { cleanDescription, fold, quote } from './text.js';
+import {
+  MAX_RECORD_LENGTH,
+  rowError,
+  type ColumnRef,
+  type DateFormat,
+  type DecimalMark,
+  type Delimiter,
+  type Detection,
+  type FormatParser,
+  type ImportMapping,
+  type ParsedItem,
+  type ParseOptions,
+  type ParserOutput,
+} from './types.js';
 
-type Delimiter = ',' | ';' | '\t';
-
-/** Longer physical lines are refused before csv-parse sees them (a 5 MB line is one error). */
-export const MAX_LINE_LENGTH = 10_000;
-
-interface CsvRecord {
-  line: number;
-  cells: string[];
-}
+/** Text read before the delimiter is chosen, and records read before the columns, date order and decimal mark are. */
+const DELIMITER_SAMPLE = 64 * 1024;
+const RECORD_SAMPLE = 1000;
+const RECORD_SAMPLE_CHARS = 1024 * 1024;
 
 /**
  * The delimiter whose count is the same on most of the first lines (quoted text aside); on a
  * tie tab, then `;`, then `,` — commas also appear in amounts with a decimal comma.
  */
 export function detectDelimiter(text: string): Delimiter {
-  const lines = text.split(/\r?\n/, 40).filter((l) => l.trim()).slice(0, 20).map((l) => l.replace(/"[^"]*"/g, ''));
+  const lines = text
+    .split(/\r?\n/, 40)
+    .filter((l) => l.trim() && l.length <= MAX_RECORD_LENGTH)
+    .slice(0, 20)
+    .map((l) => l.replace(/"[^"]*"/g, ''));
   let best: Delimiter = ',';
   let bestScore = 0;
   for (const candidate of ['\t', ';', ','] as const) {
@@ -39,79 +51,80 @@ function mostFrequent(values: number[]): number | undefined {
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || b[0] - a[0])[0]?.[0];
 }
 
-/** Blanks physical lines beyond MAX_LINE_LENGTH, each an error; the others keep their numbers. */
-function dropLongLines(text: string): { text: string; errors: ImportErrorEntry[] } {
-  const lines = text.split('\n');
-  if (lines.every((l) => l.length <= MAX_LINE_LENGTH)) return { text, errors: [] };
-  const errors: ImportErrorEntry[] = [];
-  const kept = lines.map((l, i) => {
-    if (l.length <= MAX_LINE_LENGTH) return l;
-    errors.push({ line: i + 1, message: `line is longer than ${MAX_LINE_LENGTH} characters` });
-    return '';
-  });
-  return { text: kept.join('\n'), errors };
+type Field = 'date' | 'description' | 'amount' | 'debit' | 'credit';
+const FIELDS: Field[] = ['date', 'description', 'amount', 'debit', 'credit'];
+
+const hasColumns = (m: ImportMapping | null | undefined): boolean => FIELDS.some((f) => m?.[f] !== undefined);
+
+/** A column the user named, in `header` (folded names) or by index. */
+function resolve(ref: ColumnRef, header: string[] | null): number | null {
+  if (typeof ref === 'number') return ref;
+  if (!header) return null;
+  const index = header.indexOf(fold(ref));
+  return index >= 0 ? index : null;
 }
 
-const CSV_MESSAGES: Partial<Record<string, string>> = {
-  CSV_QUOTE_NOT_CLOSED: 'a quoted field is not closed',
-  CSV_INVALID_CLOSING_QUOTE: 'a quote inside a field is not escaped',
-};
+interface Layout {
+  columns: Columns;
+  /** Index of the first data record in the sample. */
+  start: number;
+  header: string[] | null;
+}
 
-/** Records with their line numbers; malformed ones become errors (csv-parse skips them and goes on). */
-function records(text: string, delimiter: Delimiter): { records: CsvRecord[]; errors: ImportErrorEntry[] } {
-  const out: CsvRecord[] = [];
-  const errors: ImportErrorEntry[] = [];
-  const options = {
-    delimiter,
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: true,
-    trim: true,
-    // No max_record_size: csv-parse stops reading at that error even when told to skip; long
-    // lines are refused beforehand instead (dropLongLines).
-    skip_records_with_error: true,
-    on_skip: (err) => {
-      const line = typeof err?.lines === 'number' ? err.lines : 0;
-      errors.push({ line, message: CSV_MESSAGES[err?.code ?? ''] ?? `malformed CSV row (${err?.code ?? 'unknown'})` });
-      return undefined;
-    },
-    on_record: (record: string[], context) => {
-      out.push({ line: context.lines, cells: record });
-      return null;
-    },
-  } satisfies Options;
-  try {
-    parse(text, options);
-  } catch (error) {
-    // Whatever csv-parse cannot skip ends the file there: the rows before it still count.
-    const line = (error as { lines?: unknown }).lines;
-    errors.push({ line: typeof line === 'number' ? line : 0, message: 'the file cannot be read as CSV from here on' });
+/** The user's columns: names are looked for in the first 10 records, indexes need no header. */
+function mappedLayout(recs: CsvRecord[], m: ImportMapping): Layout | string {
+  const byName = FIELDS.some((f) => typeof m[f] === 'string');
+  for (let i = 0; i < (byName ? Math.min(recs.length, 10) : 1); i++) {
+    const header = byName || m.hasHeader ? recs[i]?.cells ?? null : null;
+    const folded = header?.map(fold) ?? null;
+    const columns: Partial<Columns> = {};
+    let missing: Field | null = null;
+    for (const f of FIELDS) {
+      if (m[f] === undefined) continue;
+      const index = resolve(m[f], folded);
+      if (index === null) missing ??= f;
+      else columns[f] = index;
+    }
+    if (missing) {
+      if (i + 1 < Math.min(recs.length, 10)) continue;
+      return `mapping.${missing}: no column ${quote(String(m[missing]))} in the header (the first 10 rows)`;
+    }
+    const cols = columns as Columns;
+    if (byName || m.hasHeader) return { columns: cols, start: i + 1, header };
+    // Indexes without hasHeader: rows above the first whose date column reads as a date are a header or the bank's preamble.
+    const first = m.hasHeader === false ? 0 : recs.slice(0, 10).findIndex((r) => looksLikeDate(r.cells[cols.date] ?? ''));
+    const start = Math.max(first, 0);
+    return { columns: cols, start, header: start > 0 ? recs[start - 1]!.cells : null };
   }
-  return { records: out, errors };
+  return 'the file has no rows';
 }
 
 /** The header among the first records (banks put account details above it), or guessed columns. */
-function findColumns(recs: CsvRecord[]): { columns: Columns; start: number; header: boolean } | null {
-  for (let i = 0; i < Math.min(recs.length, 10); i++) {
-    const columns = headerColumns(recs[i]!.cells);
-    if (columns) return { columns, start: i + 1, header: true };
+function detectedLayout(recs: CsvRecord[], hasHeader: boolean | undefined): Layout | null {
+  if (hasHeader !== false) {
+    for (let i = 0; i < Math.min(recs.length, 10); i++) {
+      const columns = headerColumns(recs[i]!.cells);
+      if (columns) return { columns, start: i + 1, header: recs[i]!.cells };
+    }
   }
+  if (hasHeader === true) return null;
   const columns = guessColumns(recs.slice(0, 20).map((r) => r.cells));
-  return columns ? { columns, start: 0, header: false } : null;
+  return columns ? { columns, start: 0, header: null } : null;
 }
 
 interface RowReader {
   columns: Columns;
   order: DateOrder;
+  only: DateFormat | undefined;
   mark: DecimalMark;
   currency: string;
 }
 
 function amountOf(cells: string[], r: RowReader): bigint | string {
   const { amount, debit, credit } = r.columns;
-  if (amount !== undefined) return cells[amount]?.trim() ? readAmount(cells[amount]!, r.mark, r.currency) : 'amount is empty';
-  const out = debit !== undefined && cells[debit]?.trim() ? readAmount(cells[debit]!, r.mark, r.currency) : 0n;
-  const into = credit !== undefined && cells[credit]?.trim() ? readAmount(cells[credit]!, r.mark, r.currency) : 0n;
+  if (amount !== undefined) return cells[amount] ? readAmount(cells[amount], r.mark, r.currency) : 'amount is empty';
+  const out = debit !== undefined && cells[debit] ? readAmount(cells[debit], r.mark, r.currency) : 0n;
+  const into = credit !== undefined && cells[credit] ? readAmount(cells[credit], r.mark, r.currency) : 0n;
   if (typeof out === 'string') return out;
   if (typeof into === 'string') return into;
   if (out === 0n && into === 0n) return 'no amount in the debit or credit column';
@@ -119,9 +132,8 @@ function amountOf(cells: string[], r: RowReader): bigint | string {
   return into - (out < 0n ? -out : out);
 }
 
-function readRow(rec: CsvRecord, r: RowReader): ParsedItem {
-  const { cells, line } = rec;
-  const date = readDate(cells[r.columns.date] ?? '', r.order);
+function readRow({ cells, line }: CsvRecord, r: RowReader): ParsedItem {
+  const date = readDate(cells[r.columns.date] ?? '', r.order, r.only);
   if (typeof date !== 'string') return rowError(line, date.error);
   const amountMinor = amountOf(cells, r);
   if (typeof amountMinor === 'string') return rowError(line, amountMinor);
@@ -131,26 +143,116 @@ function readRow(rec: CsvRecord, r: RowReader): ParsedItem {
 }
 
 /**
- * A CSV statement of any bank: csv-parse (quotes, ragged rows, BOM) with the delimiter, the
- * header, the columns, the date order and the decimal mark detected per file.
+ * A CSV statement of any bank, streamed: the delimiter is chosen from the first 64 KiB of text,
+ * then the header, the columns, the date order and the decimal mark from the first 1,000
+ * records (or 1 MiB); the user's mapping overrides any of them. Records are held only until
+ * that choice is made, then each is read as it comes.
  */
-export function parseCsv(bytes: Uint8Array, { currency }: ParseOptions): ParseResult {
-  const decoded = decodeText(bytes);
-  const guarded = dropLongLines(decoded.text);
-  const delimiter = detectDelimiter(guarded.text);
-  const parsed = records(guarded.text, delimiter);
-  const errors = [...guarded.errors, ...parsed.errors];
-  const notes = [`encoding ${decoded.encoding}`, `delimiter ${JSON.stringify(delimiter)}`];
-  const found = findColumns(parsed.records);
-  const sorted = (items: ParsedItem[]) => items.sort((a, b) => a.line - b.line);
-  if (!found) {
-    const fatal = 'no header row with date, description and amount (or debit and credit) columns, and no columns that read as dates and amounts';
-    return { items: sorted(errors.map((e) => rowError(e.line, e.message))), fatal, notes };
+export class CsvParser implements FormatParser {
+  detected: Omit<Detection, 'encoding'> | null = null;
+  stopped = false;
+  private head = '';
+  private records: CsvRecords | null = null;
+  /** Records and errors waiting for detection, in file order. */
+  private sample: (CsvRecord | { line: number; error: string })[] | null = [];
+  private sampleChars = 0;
+  private reader: RowReader | null = null;
+  private delimiter: Delimiter = ',';
+  private out: ParserOutput[] = [];
+  readonly notes: string[] = [];
+
+  constructor(private readonly options: ParseOptions) {}
+
+  push(text: string, out: ParserOutput[]): void {
+    if (this.stopped) return;
+    this.out = out;
+    if (!this.records) {
+      this.head += text;
+      if (this.head.length < DELIMITER_SAMPLE) return;
+      this.start();
+      return;
+    }
+    this.records.push(text);
   }
-  const rows = parsed.records.slice(found.start).filter((r) => r.cells.some((c) => c !== ''));
-  const order = dateOrderOf(rows.map((r) => r.cells[found.columns.date] ?? ''), currency.toUpperCase() === 'USD');
-  const mark = decimalMarkOf(amountTexts(rows.map((r) => r.cells), found.columns), delimiter === ';' ? ',' : '.');
-  notes.push(`columns ${JSON.stringify(found.columns)}${found.header ? '' : ' (guessed, no header)'}`, `dates ${order}`, `decimal mark ${JSON.stringify(mark)}`);
-  const reader: RowReader = { columns: found.columns, order, mark, currency };
-  return { items: sorted([...rows.map((r) => readRow(r, reader)), ...errors.map((e) => rowError(e.line, e.message))]), notes };
+
+  skipTo(): number | null {
+    return this.records?.skipping ? 10 : null;
+  }
+
+  end(out: ParserOutput[]): void {
+    if (this.stopped) return;
+    this.out = out;
+    if (!this.records) this.start();
+    this.records!.end();
+    if (this.sample) this.detect();
+  }
+
+  private start(): void {
+    this.delimiter = this.options.mapping?.delimiter ?? detectDelimiter(this.head);
+    this.notes.push(`delimiter ${JSON.stringify(this.delimiter)}`);
+    this.records = new CsvRecords(this.delimiter, (r) => this.take(r));
+    const text = this.head;
+    this.head = '';
+    this.records.push(text);
+  }
+
+  private take(r: CsvRecord | { line: number; error: string }): void {
+    if (this.stopped) return;
+    if (this.sample) {
+      this.sample.push(r);
+      this.sampleChars += 'cells' in r ? r.cells.reduce((n, c) => n + c.length + 1, 0) : 0;
+      if (this.sample.length >= RECORD_SAMPLE || this.sampleChars >= RECORD_SAMPLE_CHARS) this.detect();
+      return;
+    }
+    if (!('cells' in r)) this.out.push(rowError(r.line, r.error));
+    else if (r.cells.some((c) => c !== '')) this.out.push(readRow(r, this.reader!));
+  }
+
+  /** Chooses columns, date order and decimal mark from the sample, then reads it. */
+  private detect(): void {
+    const sample = this.sample!;
+    this.sample = null;
+    const recs = sample.filter((r): r is CsvRecord => 'cells' in r);
+    const m = this.options.mapping;
+    const delimiter = this.delimiter;
+    const layout = hasColumns(m) ? mappedLayout(recs, m!) : detectedLayout(recs, m?.hasHeader);
+    if (layout === null || typeof layout === 'string') {
+      this.detected = { format: 'CSV', delimiter };
+      for (const r of sample) if (!('cells' in r)) this.out.push(rowError(r.line, r.error));
+      const message =
+        layout ??
+        (m?.hasHeader ? 'no header row with date, description and amount (or debit and credit) columns' : 'no header row with date, description and amount (or debit and credit) columns, and no columns that read as dates and amounts');
+      this.out.push({ ok: false, line: 0, message, fatal: true });
+      this.stopped = true;
+      return;
+    }
+    const { columns, start, header } = layout;
+    const startLine = recs[start]?.line ?? Infinity;
+    const dataRecs = recs.slice(start);
+    const dates = dataRecs.map((r) => r.cells[columns.date] ?? '');
+    const given = m?.dateFormat;
+    const order: DateOrder = given === 'DMY' || given === 'MDY' ? given : dateOrderOf(dates, this.options.currency.toUpperCase() === 'USD');
+    const mark = m?.decimalSeparator ?? decimalMarkOf(amountTexts(dataRecs.map((r) => r.cells), columns), delimiter === ';' ? ',' : '.');
+    const column = (index: number) => ({ index, name: header?.[index] ?? null });
+    this.detected = {
+      format: 'CSV',
+      delimiter,
+      decimalSeparator: mark,
+      dateFormat: given ?? dateFormatOf(dates, order) ?? order,
+      hasHeader: header !== null,
+      columns: {
+        date: column(columns.date),
+        description: column(columns.description),
+        ...(columns.amount !== undefined ? { amount: column(columns.amount) } : {}),
+        ...(columns.debit !== undefined ? { debit: column(columns.debit) } : {}),
+        ...(columns.credit !== undefined ? { credit: column(columns.credit) } : {}),
+      },
+    };
+    this.notes.push(`columns ${JSON.stringify(columns)}${header ? '' : ' (no header)'}`, `dates ${order}`, `decimal mark ${JSON.stringify(mark)}`);
+    this.reader = { columns, order, only: given, mark, currency: this.options.currency };
+    for (const r of sample) {
+      if (!('cells' in r)) this.out.push(rowError(r.line, r.error));
+      else if (r.line >= startLine && r.cells.some((c) => c !== '')) this.out.push(readRow(r, this.reader));
+    }
+  }
 }

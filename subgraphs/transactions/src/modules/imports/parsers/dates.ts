@@ -1,4 +1,5 @@
 import { fold, quote } from './text.js';
+import type { DateFormat } from './types.js';
 
 /** How a file writes numeric dates with the day and month first: DD/MM/YYYY or MM/DD/YYYY. */
 export type DateOrder = 'DMY' | 'MDY';
@@ -36,10 +37,28 @@ export function dateOrderOf(values: Iterable<string>, preferMDY: boolean): DateO
   return preferMDY ? 'MDY' : 'DMY';
 }
 
+/** The form most of a file's dates have (numeric ones in `order`), or null when none is a date. */
+export function dateFormatOf(values: Iterable<string>, order: DateOrder): DateFormat | null {
+  const counts: Record<DateFormat, number> = { ISO: 0, DMY: 0, MDY: 0, DMON: 0 };
+  for (const value of values) {
+    const s = bare(value);
+    if (ISO.test(s) || COMPACT.test(s)) counts.ISO++;
+    else if (NUMERIC.test(s)) counts[order]++;
+    else if (NAMED.test(fold(s))) counts.DMON++;
+  }
+  const best = (Object.entries(counts) as [DateFormat, number][]).sort((a, b) => b[1] - a[1])[0]!;
+  return best[1] > 0 ? best[0] : null;
+}
+
+const FORM_TEXT: Record<DateFormat, string> = { ISO: 'YYYY-MM-DD', DMY: 'DD/MM/YYYY', MDY: 'MM/DD/YYYY', DMON: 'DD MMM YYYY' };
+
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function calendarDay(y: number, m: number, d: number): string | null {
-  const date = new Date(Date.UTC(y, m - 1, d));
-  if (y < 1900 || y > 2200 || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return null;
-  return date.toISOString().slice(0, 10);
+  if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1) return null;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  if (d > (m === 2 && leap ? 29 : MONTH_DAYS[m - 1]!)) return null;
+  return `${y}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`;
 }
 
 const fullYear = (y: string) => (y.length === 4 ? Number(y) : Number(y) + (Number(y) < 70 ? 2000 : 1900));
@@ -53,16 +72,31 @@ export const looksLikeDate = (raw: string): boolean => {
 /**
  * A statement's date as "YYYY-MM-DD": ISO, YYYYMMDD, DD/MM/YYYY or MM/DD/YYYY as the file's
  * order says (also with - or . and two-digit years), and "DD MMM YYYY" with English or
- * Portuguese month names; a time after the date is ignored. A message when it is no real date.
+ * Portuguese month names; a time after the date is ignored. With `only` (the user's choice)
+ * a date of another form is an error. A message when it is no real date.
  */
-export function readDate(raw: string, order: DateOrder): string | { error: string } {
+export function readDate(raw: string, order: DateOrder, only?: DateFormat): string | { error: string } {
+  // A statement has a few hundred distinct days for many thousand rows: each is read once.
+  const key = `${order}${only ?? ''}${raw}`;
+  let day = seen.get(key);
+  if (day === undefined) {
+    if (seen.size >= 4096) seen.clear();
+    seen.set(key, (day = readDateOnce(raw, order, only)));
+  }
+  return day;
+}
+
+const seen = new Map<string, string | { error: string }>();
+
+function readDateOnce(raw: string, order: DateOrder, only?: DateFormat): string | { error: string } {
   const s = bare(raw);
-  const fail = { error: `date ${quote(raw)} is not a date (${order === 'DMY' ? 'DD/MM/YYYY' : 'MM/DD/YYYY'}, YYYY-MM-DD or DD MMM YYYY)` };
+  const forms = only ? FORM_TEXT[only] : `${FORM_TEXT[order]}, YYYY-MM-DD or DD MMM YYYY`;
+  const fail = { error: `date ${quote(raw)} is not a date (${forms})` };
   if (!s || s.length > 40) return fail;
   let day: string | null = null;
-  const iso = ISO.exec(s) ?? COMPACT.exec(s);
-  const numeric = NUMERIC.exec(s);
-  const named = NAMED.exec(fold(s));
+  const iso = !only || only === 'ISO' ? (ISO.exec(s) ?? COMPACT.exec(s)) : null;
+  const numeric = !only || only === 'DMY' || only === 'MDY' ? NUMERIC.exec(s) : null;
+  const named = !iso && !numeric && (!only || only === 'DMON') ? NAMED.exec(fold(s)) : null;
   if (iso) day = calendarDay(Number(iso[1]), Number(iso[2]), Number(iso[3]));
   else if (numeric) {
     const [a, b] = [Number(numeric[1]), Number(numeric[2])];

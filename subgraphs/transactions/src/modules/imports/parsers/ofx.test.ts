@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseOfx } from './ofx.js';
-import type { ParsedItem } from './types.js';
+import { parseStatement } from './index.js';
+import type { ParsedItem, ParseOptions } from './types.js';
+
+const parseOfx = (bytes: Uint8Array, options: ParseOptions) => parseStatement('OFX', bytes, options);
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
 const rows = (items: ParsedItem[]) => items.flatMap((i) => (i.ok ? [[i.line, i.date, i.amountMinor, i.description, i.externalId]] : []));
