@@ -33,7 +33,7 @@ export interface TransactionsDomain {
   close(): Promise<void>;
 }
 
-type ImportLimits = 'IMPORT_MAX_BYTES' | 'MAX_ACTIVE_IMPORTS_PER_USER' | 'IMPORT_BATCH_SIZE' | 'IMPORT_MAX_ERRORS';
+type ImportLimits = 'IMPORT_MAX_BYTES' | 'IMPORT_UPLOAD_TIMEOUT_MS' | 'MAX_ACTIVE_IMPORTS_PER_USER' | 'IMPORT_BATCH_SIZE' | 'IMPORT_MAX_ERRORS';
 
 export interface TransactionsDomainDeps {
   /** Serves requests; its statements are counted per request (N+1 tests). */
@@ -64,7 +64,7 @@ export function createTransactionsDomain({ prisma, background, config, logger }:
     jobs: new ImportsRepository(prisma),
     accounts: accountsRepo,
     enqueue: (job) => enqueue(importQueue.get(), runImport, job, job.importId),
-    limits: { maxBytes: config.IMPORT_MAX_BYTES, maxActive: config.MAX_ACTIVE_IMPORTS_PER_USER },
+    limits: { maxBytes: config.IMPORT_MAX_BYTES, maxActive: config.MAX_ACTIVE_IMPORTS_PER_USER, uploadTimeoutMs: config.IMPORT_UPLOAD_TIMEOUT_MS },
     logger,
   });
   const importRunner = new ImportRunner({

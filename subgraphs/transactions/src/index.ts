@@ -5,6 +5,7 @@ import { loadConfig, type TransactionsConfig } from './config.js';
 import { transactionsContext } from './context.js';
 import { createPrisma } from './db.js';
 import { createTransactionsDomain } from './domain.js';
+import { mountUploadRoute } from './modules/imports/imports.upload.js';
 import { resolvers, typeDefs } from './schema.js';
 
 export { loadConfig, typeDefs };
@@ -30,6 +31,7 @@ export async function startTransactionsSubgraph(
     resolvers,
     db: prisma,
     context: transactionsContext(domain),
+    routes: (app, verifier) => mountUploadRoute(app, domain.imports, verifier, logger),
     onStop: async () => {
       await domain.close();
       await background.$disconnect();

@@ -1,4 +1,4 @@
-import { advisoryXactLock, retryOnConflict } from '@centavo/db';
+import { advisoryXactLock } from '@centavo/db';
 import type { TransactionsPrisma } from '../../db.js';
 import type { ImportFormat, ImportStatus } from '../../generated/prisma/client.js';
 import type { ImportErrorEntry } from './parsers/types.js';
@@ -19,9 +19,8 @@ export interface ImportJobRecord {
   createdAt: Date;
 }
 
-/** A job as the worker runs it: the file and the account's currency with it. */
+/** A job as the worker runs it: the account's currency with it; the file is read with `chunks`. */
 export interface ImportRun extends ImportJobRecord {
-  bytes: Uint8Array;
   currency: string;
 }
 
@@ -30,27 +29,75 @@ export interface NewImport {
   userId: string;
   accountId: string;
   format: ImportFormat;
-  bytes: Uint8Array;
 }
+
+/** Rows of import_chunks: large enough that a 200 MiB file is 200 rows, small enough to hold one at a time. */
+export const CHUNK_BYTES = 1024 * 1024;
 
 const ACTIVE: ImportStatus[] = ['QUEUED', 'RUNNING'];
 
-/** The import_jobs table and the files waiting in import_contents. */
+/** The file went past IMPORT_MAX_BYTES while it was being stored; nothing of it is kept. */
+export class ImportTooLarge extends Error {
+  constructor(readonly limit: number) {
+    super(`the file is larger than ${limit} bytes`);
+  }
+}
+
+/** `source` cut into pieces of exactly `size` bytes (the last one shorter), holding one piece at a time. */
+export async function* rechunk(source: AsyncIterable<Uint8Array>, size: number, maxBytes: number): AsyncGenerator<Uint8Array<ArrayBuffer>> {
+  let chunk = new Uint8Array(size);
+  let held = 0;
+  let total = 0;
+  for await (const piece of source) {
+    total += piece.byteLength;
+    if (total > maxBytes) throw new ImportTooLarge(maxBytes);
+    let offset = 0;
+    while (offset < piece.byteLength) {
+      const take = Math.min(size - held, piece.byteLength - offset);
+      chunk.set(piece.subarray(offset, offset + take), held);
+      held += take;
+      offset += take;
+      if (held === size) {
+        yield chunk;
+        chunk = new Uint8Array(size);
+        held = 0;
+      }
+    }
+  }
+  if (held) yield chunk.slice(0, held);
+}
+
+/** The import_jobs table and the files waiting in import_chunks. */
 export class ImportsRepository {
   constructor(private readonly prisma: TransactionsPrisma) {}
 
+  /** Imports the user has queued or running. */
+  countActive(userId: string): Promise<number> {
+    return this.prisma.importJob.count({ where: { userId, status: { in: ACTIVE } } });
+  }
+
   /**
-   * Stores the job and its file in one transaction unless the user already has `max` imports
-   * queued or running (null then). Counted under the user's advisory lock: no overshoot.
+   * Stores the job and its file in one transaction, the file in CHUNK_BYTES rows as `source`
+   * yields it (never whole in memory), unless the user already has `max` imports queued or
+   * running (null then; counted under the user's advisory lock once the file is in: no
+   * overshoot, and a long upload does not hold the lock). An upload that fails or goes past
+   * `maxBytes` (ImportTooLarge) rolls back: no job, no chunks. `timeoutMs` bounds the upload.
    */
-  createWithin(max: number, job: NewImport): Promise<ImportJobRecord | null> {
-    const { bytes, ...data } = job;
-    return retryOnConflict(() =>
-      this.prisma.$transaction(async (tx) => {
+  async create(max: number, job: NewImport, source: AsyncIterable<Uint8Array>, limits: { maxBytes: number; timeoutMs: number }): Promise<{ job: ImportJobRecord; bytes: number } | null> {
+    return this.prisma.$transaction(
+      async (tx) => {
+        const created = await tx.importJob.create({ data: job });
+        let seq = 0;
+        let bytes = 0;
+        for await (const data of rechunk(source, CHUNK_BYTES, limits.maxBytes)) {
+          await tx.importChunk.create({ data: { importId: job.id, seq: seq++, data }, select: { seq: true } });
+          bytes += data.length;
+        }
         await advisoryXactLock(tx, 'imports-quota', job.userId);
-        if ((await tx.importJob.count({ where: { userId: job.userId, status: { in: ACTIVE } } })) >= max) return null;
-        return tx.importJob.create({ data: { ...data, content: { create: { bytes: Uint8Array.from(bytes) } } } });
-      }),
+        if ((await tx.importJob.count({ where: { userId: job.userId, status: { in: ACTIVE }, id: { not: job.id } } })) >= max) return null;
+        return { job: created, bytes };
+      },
+      { timeout: limits.timeoutMs, maxWait: 10_000 },
     );
   }
 
@@ -58,26 +105,33 @@ export class ImportsRepository {
     return this.prisma.importJob.findFirst({ where: { id, userId } });
   }
 
-  /** The job with its file, while it is still to run; null once it ended (or never existed). */
+  /** The job, while it is still to run; null once it ended (or never existed). */
   async loadRun(id: string): Promise<ImportRun | null> {
-    const job = await this.prisma.importJob.findFirst({
-      where: { id, status: { in: ACTIVE } },
-      include: { content: true, account: { select: { currency: true } } },
-    });
-    if (!job?.content) return null;
-    const { content, account, ...record } = job;
-    return { ...record, bytes: content.bytes, currency: account.currency };
+    const job = await this.prisma.importJob.findFirst({ where: { id, status: { in: ACTIVE } }, include: { account: { select: { currency: true } } } });
+    if (!job) return null;
+    const { account, ...record } = job;
+    return { ...record, currency: account.currency };
   }
 
-  /** RUNNING with the number of rows found; false when the job ended meanwhile. */
-  async markRunning(id: string, total: number): Promise<boolean> {
-    const { count } = await this.prisma.importJob.updateMany({ where: { id, status: { in: ACTIVE } }, data: { status: 'RUNNING', total } });
+  /** The stored file, one chunk at a time in order (a chunk is read when the consumer asks for it). */
+  async *chunks(id: string): AsyncGenerator<Uint8Array> {
+    for (let seq = 0; ; seq++) {
+      const chunk = await this.prisma.importChunk.findUnique({ where: { importId_seq: { importId: id, seq } }, select: { data: true } });
+      if (!chunk) return;
+      yield chunk.data;
+    }
+  }
+
+  /** RUNNING; false when the job ended meanwhile (cancelled, or finished by another run). */
+  async markRunning(id: string): Promise<boolean> {
+    const { count } = await this.prisma.importJob.updateMany({ where: { id, status: { in: ACTIVE } }, data: { status: 'RUNNING' } });
     return count === 1;
   }
 
   /**
    * Ends the job and drops its file, atomically; a failure adds its errors (up to `maxErrors`
    * kept) and, when the file was read, how many rows it had (all handled: none imported).
+   * COMPLETED sets `total` to the rows handled (a streamed file is counted as it is read).
    */
   async finish(id: string, status: 'COMPLETED' | 'FAILED', errors: ImportErrorEntry[] = [], maxErrors = 1000, rows?: number): Promise<void> {
     await this.prisma.$transaction(async (tx) => {
@@ -86,10 +140,26 @@ export class ImportsRepository {
       const room = Math.max(0, maxErrors - job.errorCount);
       await tx.$executeRaw`
         UPDATE import_jobs SET status = ${status}::"ImportStatus", finished_at = now(), updated_at = now(),
-          total = COALESCE(${rows ?? null}::int, total), processed = COALESCE(${rows ?? null}::int, processed),
+          total = COALESCE(${rows ?? null}::int, CASE WHEN ${status} = 'COMPLETED' THEN processed END, total), processed = COALESCE(${rows ?? null}::int, processed),
           errors = errors || ${JSON.stringify(errors.slice(0, room))}::jsonb, error_count = error_count + ${errors.length}
         WHERE id = ${id}::uuid AND status IN ('QUEUED', 'RUNNING')`;
-      await tx.importContent.deleteMany({ where: { jobId: id } });
+      await tx.importChunk.deleteMany({ where: { importId: id } });
+    });
+  }
+
+  /**
+   * Cancels the user's job if it has not ended and drops its file: the worker stops after the
+   * batch it is writing (each batch checks the status). The job as it stands after, 'ended'
+   * when it had already ended, null when the user has no such job.
+   */
+  async cancel(userId: string, id: string): Promise<ImportJobRecord | 'ended' | null> {
+    return this.prisma.$transaction(async (tx) => {
+      const job = await tx.importJob.findFirst({ where: { id, userId }, select: { status: true } });
+      if (!job) return null;
+      const { count } = await tx.importJob.updateMany({ where: { id, status: { in: ACTIVE } }, data: { status: 'CANCELLED', finishedAt: new Date() } });
+      if (count === 0) return 'ended';
+      await tx.importChunk.deleteMany({ where: { importId: id } });
+      return tx.importJob.findUniqueOrThrow({ where: { id } });
     });
   }
 
