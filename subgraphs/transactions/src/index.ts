@@ -3,6 +3,7 @@ import { createLogger, type Logger } from '@centavo/logger';
 import { bootSubgraph, type SubgraphServer } from '@centavo/server';
 import { loadConfig, type TransactionsConfig } from './config.js';
 import { transactionsContext } from './context.js';
+import { createPgPool } from '@centavo/db';
 import { createPrisma } from './db.js';
 import { createTransactionsDomain } from './domain.js';
 import { mountUploadRoute } from './modules/imports/imports.upload.js';
@@ -20,7 +21,9 @@ export async function startTransactionsSubgraph(
   const runtime = await createAuthRuntime(config, logger);
   const prisma = createPrisma(config.databaseUrl);
   const background = createPrisma(config.databaseUrl, false);
-  const domain = createTransactionsDomain({ prisma, background, config, logger });
+  // Uploads: one connection each while a file streams in.
+  const pool = createPgPool(config.databaseUrl, 10);
+  const domain = createTransactionsDomain({ prisma, background, pool, config, logger });
   domain.relay.start();
   return bootSubgraph({
     name: 'transactions',
@@ -35,6 +38,7 @@ export async function startTransactionsSubgraph(
     onStop: async () => {
       await domain.close();
       await background.$disconnect();
+      await pool.end();
     },
   });
 }

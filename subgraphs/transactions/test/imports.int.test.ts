@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPgPool, type PgPool } from '@centavo/db';
 import { createLogger } from '@centavo/logger';
 import { testEnv } from '@centavo/testing';
 import { loadConfig } from '../src/config.js';
@@ -13,11 +14,16 @@ const config = loadConfig(testEnv({ TRANSACTIONS_PORT: '0' }));
 const logger = createLogger({ level: 'silent' });
 let prisma: TransactionsPrisma;
 let jobs: ImportsRepository;
+let pool: PgPool;
 beforeAll(() => {
   prisma = createPrisma(config.databaseUrl, false);
-  jobs = new ImportsRepository(prisma);
+  pool = createPgPool(config.databaseUrl, 4);
+  jobs = new ImportsRepository(prisma, pool);
 });
-afterAll(() => prisma?.$disconnect());
+afterAll(async () => {
+  await prisma?.$disconnect();
+  await pool?.end();
+});
 
 /** A CSV of `count` rows: every 10th row repeats the row before it (same day, amount and description). */
 function statement(count: number): string {
@@ -51,7 +57,7 @@ async function newImport(content: string) {
 }
 
 function runner(options: { failAfterBatches?: number } = {}) {
-  const batches = new ImportBatchRepository(prisma);
+  const batches = new ImportBatchRepository(pool);
   let written = 0;
   const published: string[] = [];
   const run = new ImportRunner({
@@ -113,7 +119,7 @@ describe('import runs', () => {
   it('keeps only the first errors of a file full of bad rows, and counts them all', async () => {
     const bad = Array.from({ length: 40 }, (_, i) => `2026-10-01,Bad ${i},xx`);
     const { id } = await newImport(['date,description,amount', '2026-10-01,Good,-1.00', ...bad].join('\n'));
-    const small = new ImportRunner({ jobs, batches: new ImportBatchRepository(prisma), publish: async () => undefined, onEvents: () => undefined, batchSize: 7, maxErrors: 10 });
+    const small = new ImportRunner({ jobs, batches: new ImportBatchRepository(pool), publish: async () => undefined, onEvents: () => undefined, batchSize: 7, maxErrors: 10 });
     await small.run(id, logger);
     const job = await prisma.importJob.findUnique({ where: { id } });
     expect(job).toMatchObject({ status: 'COMPLETED', imported: 1, errorCount: 40 });
@@ -122,7 +128,7 @@ describe('import runs', () => {
 
   it('stops a cancelled import after the batch it is writing; the rows written stay, the file goes', async () => {
     const { id, userId, accountId } = await newImport(statement(400));
-    const batches = new ImportBatchRepository(prisma);
+    const batches = new ImportBatchRepository(pool);
     let written = 0;
     const run = new ImportRunner({
       jobs,

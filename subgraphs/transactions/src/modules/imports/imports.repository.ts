@@ -1,4 +1,4 @@
-import { advisoryXactLock } from '@centavo/db';
+import type { PgPool } from '@centavo/db';
 import type { TransactionsPrisma } from '../../db.js';
 import type { ImportFormat, ImportStatus } from '../../generated/prisma/client.js';
 import type { ImportErrorEntry } from './parsers/types.js';
@@ -67,9 +67,12 @@ export async function* rechunk(source: AsyncIterable<Uint8Array>, size: number, 
   if (held) yield chunk.slice(0, held);
 }
 
-/** The import_jobs table and the files waiting in import_chunks. */
+/** The import_jobs table and the files waiting in import_chunks (their bytes through `pool`, not Prisma). */
 export class ImportsRepository {
-  constructor(private readonly prisma: TransactionsPrisma) {}
+  constructor(
+    private readonly prisma: TransactionsPrisma,
+    private readonly pool: PgPool,
+  ) {}
 
   /** Imports the user has queued or running. */
   countActive(userId: string): Promise<number> {
@@ -80,25 +83,37 @@ export class ImportsRepository {
    * Stores the job and its file in one transaction, the file in CHUNK_BYTES rows as `source`
    * yields it (never whole in memory), unless the user already has `max` imports queued or
    * running (null then; counted under the user's advisory lock once the file is in: no
-   * overshoot, and a long upload does not hold the lock). An upload that fails or goes past
-   * `maxBytes` (ImportTooLarge) rolls back: no job, no chunks. `timeoutMs` bounds the upload.
+   * overshoot, and a long upload does not hold the lock). An upload that fails, stalls past
+   * `timeoutMs` between pieces, or goes past `maxBytes` (ImportTooLarge) rolls back: no job, no chunks.
    */
   async create(max: number, job: NewImport, source: AsyncIterable<Uint8Array>, limits: { maxBytes: number; timeoutMs: number }): Promise<{ job: ImportJobRecord; bytes: number } | null> {
-    return this.prisma.$transaction(
-      async (tx) => {
-        const created = await tx.importJob.create({ data: job });
-        let seq = 0;
-        let bytes = 0;
-        for await (const data of rechunk(source, CHUNK_BYTES, limits.maxBytes)) {
-          await tx.importChunk.create({ data: { importId: job.id, seq: seq++, data }, select: { seq: true } });
-          bytes += data.length;
-        }
-        await advisoryXactLock(tx, 'imports-quota', job.userId);
-        if ((await tx.importJob.count({ where: { userId: job.userId, status: { in: ACTIVE }, id: { not: job.id } } })) >= max) return null;
-        return { job: created, bytes };
-      },
-      { timeout: limits.timeoutMs, maxWait: 10_000 },
-    );
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    let bytes = 0;
+    try {
+      await client.query('BEGIN');
+      await client.query(`SET LOCAL idle_in_transaction_session_timeout = ${Math.floor(limits.timeoutMs)}`);
+      await client.query(`INSERT INTO import_jobs (id, user_id, account_id, format, updated_at) VALUES ($1, $2, $3, $4, now())`, [job.id, job.userId, job.accountId, job.format]);
+      let seq = 0;
+      for await (const data of rechunk(source, CHUNK_BYTES, limits.maxBytes)) {
+        await client.query(`INSERT INTO import_chunks (import_id, seq, data) VALUES ($1, $2, $3)`, [job.id, seq++, Buffer.from(data.buffer, data.byteOffset, data.byteLength)]);
+        bytes += data.byteLength;
+      }
+      // As advisoryXactLock(tx, 'imports-quota', userId) takes it for createTransaction's quota checks.
+      await client.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`imports-quota:${job.userId}`]);
+      const active = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM import_jobs WHERE user_id = $1 AND status IN ('QUEUED', 'RUNNING') AND id <> $2`, [job.userId, job.id]);
+      if ((active.rows[0]?.n ?? 0) >= max) {
+        await client.query('ROLLBACK');
+        return null;
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch((err: Error) => (broken = err));
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+    return { job: await this.prisma.importJob.findUniqueOrThrow({ where: { id: job.id } }), bytes };
   }
 
   findForUser(userId: string, id: string): Promise<ImportJobRecord | null> {
@@ -116,9 +131,9 @@ export class ImportsRepository {
   /** The stored file, one chunk at a time in order (a chunk is read when the consumer asks for it). */
   async *chunks(id: string): AsyncGenerator<Uint8Array> {
     for (let seq = 0; ; seq++) {
-      const chunk = await this.prisma.importChunk.findUnique({ where: { importId_seq: { importId: id, seq } }, select: { data: true } });
-      if (!chunk) return;
-      yield chunk.data;
+      const { rows } = await this.pool.query<{ data: Buffer }>(`SELECT data FROM import_chunks WHERE import_id = $1 AND seq = $2`, [id, seq]);
+      if (!rows[0]) return;
+      yield rows[0].data;
     }
   }
 

@@ -59,7 +59,9 @@ async function upload(req: Request, res: Response, imports: ImportsService, veri
     }
     const length = req.headers['content-length'];
     const declared = length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined;
-    const job = await imports.upload(user, { accountId, format: format as ImportFormat }, req, requestId, declared);
+    // Refusing midway (too large) must not destroy the request: the answer still has to go out on it.
+    const source = req.iterator({ destroyOnReturn: false });
+    const job = await imports.upload(user, { accountId, format: format as ImportFormat }, source, requestId, declared);
     logger.info({ importId: job.id, userId: user.id }, 'import uploaded');
     res.status(202).set('cache-control', 'no-store').json(importJobJson(job));
   } catch (error) {
