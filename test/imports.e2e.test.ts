@@ -87,8 +87,9 @@ describe('statement imports through the gateway', () => {
     expect(codes(await startImport(ana, bobAccount, csv))).toEqual(['NOT_FOUND']);
     expect((await startImport(bob, bobAccount, 'x'.repeat(20_001))).errors?.[0]?.extensions).toMatchObject({ code: 'LIMIT_EXCEEDED', limit: 20000 });
     expect(codes(await startImport(bob, bobAccount, 'date,description,amount\n2026-11-02,A\u0000,1'))).toEqual(['BAD_USER_INPUT']);
-    expect(await job(bob, firstId)).toBeNull();
-    expect(await job(ana, 'not-an-id')).toBeNull();
+    // Another user's job is NOT_FOUND, as a missing one (as transaction(id) is).
+    expect(codes(await graphql(url, `query ($id: ID!) { importJob(id: $id) { id } }`, { id: firstId }, bob.accessToken))).toEqual(['NOT_FOUND']);
+    expect(codes(await graphql(url, `query ($id: ID!) { importJob(id: $id) { id } }`, { id: 'not-an-id' }, ana.accessToken))).toEqual(['NOT_FOUND']);
 
     const anaLive = progress(ana, firstId);
     const bobLive = progress(bob, firstId);

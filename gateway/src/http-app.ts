@@ -7,6 +7,7 @@ import { authenticate, mountErrorHandling, mountHealth, queryGuard, requestIdOf,
 import { mountQueueDashboard, type QueueDashboard } from './admin/queue-dashboard.js';
 import type { GatewayConfig } from './config.js';
 import type { GatewayContext } from './context.js';
+import { mountImportUpload } from './imports/upload.js';
 import { callerOf, requestMeter } from './limits/request-meter.js';
 import { DEFAULT_WEB_APP_DIR, mountWebApp } from './web-app.js';
 
@@ -19,7 +20,7 @@ export interface HttpAppDeps {
   logger: Logger;
 }
 
-/** The gateway's Express app: health, the queue dashboard (when on), /graphql and the web app. */
+/** The gateway's Express app: health, the queue dashboard (when on), statement uploads (POST /imports), /graphql and the web app. */
 export function createHttpApp(deps: HttpAppDeps): { app: Express; queueDashboard: QueueDashboard | null } {
   const { config, runtime, logger } = deps;
   const app = express();
@@ -27,6 +28,8 @@ export function createHttpApp(deps: HttpAppDeps): { app: Express; queueDashboard
   app.set('trust proxy', config.TRUST_PROXY);
   mountHealth(app, 'gateway', [{ name: 'redis', check: () => runtime.redis.ping() }, ...deps.subgraphs.map(subgraphReady)]);
   const queueDashboard = config.QUEUE_DASHBOARD ? mountQueueDashboard(app, { config, verifier: runtime.verifier, logger }) : null;
+  const transactions = deps.subgraphs.find((s) => s.name === 'transactions');
+  if (transactions) mountImportUpload(app, { config, verifier: runtime.verifier, limiter: deps.limiter, logger, transactionsUrl: transactions.url });
   mountGraphql(app, deps);
   if (config.WEB_APP) mountWebApp(app, config.WEB_APP_DIR ?? DEFAULT_WEB_APP_DIR, logger);
   mountErrorHandling(app, logger);

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { LeakFreePrismaPg } from './pg-adapter.js';
 
@@ -30,4 +31,18 @@ export function prismaOptions(databaseUrl: string, poolSize = 20) {
     // Under bursts a request waits for a connection instead of failing after Prisma's 2 s default.
     transactionOptions: { maxWait: 10_000, timeout: 15_000 },
   };
+}
+
+export type { Pool as PgPool, PoolClient as PgPoolClient } from 'pg';
+
+/**
+ * A plain pg pool beside Prisma, for bulk byte and row streams (statement files, import
+ * batches): Prisma's query events serialize every parameter (a 1 MiB bytea becomes a string
+ * of megabytes per statement), and its raw queries add a round of conversion per value.
+ */
+export function createPgPool(databaseUrl: string, max = 10): pg.Pool {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max });
+  // An idle client that loses its connection (a restart of PostgreSQL) must not crash the process.
+  pool.on('error', () => undefined);
+  return pool;
 }

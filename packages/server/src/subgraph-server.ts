@@ -7,7 +7,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { IncomingHttpHeaders } from 'node:http';
-import express from 'express';
+import express, { type Express } from 'express';
 import type { DocumentNode } from 'graphql';
 import type { AuthRuntime, AuthUser, TokenVerifier } from '@centavo/auth-tokens';
 import { metricsPlugin } from '@centavo/metrics';
@@ -49,6 +49,8 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   bodyLimit?: string;
   /** The configured query limits (see subgraphLimits): a subgraph reached directly defends itself. */
   limits: QueryLimits;
+  /** HTTP routes of the app besides /graphql (e.g. the gateway's streamed uploads), mounted before it. */
+  routes?: (app: Express) => void;
 }
 
 export interface SubgraphServer {
@@ -72,6 +74,7 @@ export async function startSubgraphServer<TContext extends BaseContext>(
   const app = express();
   app.disable('x-powered-by');
   mountHealth(app, options.name, options.readiness);
+  options.routes?.(app);
   app.use(
     '/graphql',
     express.json({ limit: options.bodyLimit ?? '1mb' }),
@@ -160,6 +163,8 @@ export interface BootOptions<TContext extends BaseContext> {
   context(base: BaseContext): TContext | Promise<TContext>;
   /** Runs on stop after the HTTP server closed, before the database disconnects. */
   onStop?: () => Promise<void>;
+  /** HTTP routes besides /graphql; `verifier` checks the caller's token as /graphql does. */
+  routes?: (app: Express, verifier: TokenVerifier) => void;
 }
 
 /**
@@ -181,6 +186,7 @@ export async function bootSubgraph<TContext extends BaseContext>(
     introspection: config.INTROSPECTION,
     limits: config,
     context: options.context,
+    ...(options.routes ? { routes: (app: Express) => options.routes?.(app, runtime.verifier) } : {}),
     readiness: [
       { name: 'postgres', check: () => db.$queryRawUnsafe('SELECT 1') },
       { name: 'redis', check: () => runtime.redis.ping() },

@@ -1,5 +1,6 @@
 import { CategoryDirectory, KnownCategories } from '@centavo/categories';
 import { createQueue, enqueue, runImport, type JobProcessor, type QueueConfig } from '@centavo/jobs';
+import type { PgPool } from '@centavo/db';
 import type { Logger } from '@centavo/logger';
 import { createPublisher } from '@centavo/pubsub';
 import type { TransactionsConfig } from './config.js';
@@ -33,13 +34,15 @@ export interface TransactionsDomain {
   close(): Promise<void>;
 }
 
-type ImportLimits = 'IMPORT_MAX_BYTES' | 'MAX_ACTIVE_IMPORTS_PER_USER' | 'IMPORT_BATCH_SIZE' | 'IMPORT_MAX_ERRORS';
+type ImportLimits = 'IMPORT_MAX_BYTES' | 'IMPORT_UPLOAD_TIMEOUT_MS' | 'MAX_ACTIVE_IMPORTS_PER_USER' | 'IMPORT_BATCH_SIZE' | 'IMPORT_MAX_ERRORS';
 
 export interface TransactionsDomainDeps {
   /** Serves requests; its statements are counted per request (N+1 tests). */
   prisma: TransactionsPrisma;
   /** Background work (relay, processors), not counted; may be the same client as `prisma`. */
   background: TransactionsPrisma;
+  /** Plain pg for bulk bytes and rows (statement files, import batches); the caller ends it. */
+  pool: PgPool;
   config: Pick<TransactionsConfig, 'MAX_ACCOUNTS_PER_USER' | 'CATEGORY_SYNC_WAIT_MS' | ImportLimits> & QueueConfig;
   logger: Logger;
 }
@@ -51,7 +54,7 @@ function lazy<T extends { close(): Promise<unknown> }>(open: () => T) {
 }
 
 /** The composition root of the transactions subgraph: repositories, services, relay and processors, once. */
-export function createTransactionsDomain({ prisma, background, config, logger }: TransactionsDomainDeps): TransactionsDomain {
+export function createTransactionsDomain({ prisma, background, pool, config, logger }: TransactionsDomainDeps): TransactionsDomain {
   const accountsRepo = new AccountsRepository(prisma);
   const transactionsRepo = new TransactionsRepository(prisma);
   const knownCategories = new KnownCategories(prisma.knownCategory);
@@ -61,15 +64,15 @@ export function createTransactionsDomain({ prisma, background, config, logger }:
   const importQueue = lazy(() => createQueue(config, runImport.queue, logger));
   const publisher = lazy(() => createPublisher(config, logger));
   const imports = new ImportsService({
-    jobs: new ImportsRepository(prisma),
+    jobs: new ImportsRepository(prisma, pool),
     accounts: accountsRepo,
     enqueue: (job) => enqueue(importQueue.get(), runImport, job, job.importId),
-    limits: { maxBytes: config.IMPORT_MAX_BYTES, maxActive: config.MAX_ACTIVE_IMPORTS_PER_USER },
+    limits: { maxBytes: config.IMPORT_MAX_BYTES, maxActive: config.MAX_ACTIVE_IMPORTS_PER_USER, uploadTimeoutMs: config.IMPORT_UPLOAD_TIMEOUT_MS },
     logger,
   });
   const importRunner = new ImportRunner({
-    jobs: new ImportsRepository(background),
-    batches: new ImportBatchRepository(background),
+    jobs: new ImportsRepository(background, pool),
+    batches: new ImportBatchRepository(pool),
     publish: (userId, id) => publisher.get().publish(userId, { __typename: 'ImportJob', id, field: 'importProgress' }),
     onEvents: () => relay.kick(),
     batchSize: config.IMPORT_BATCH_SIZE,

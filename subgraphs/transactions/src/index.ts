@@ -3,8 +3,10 @@ import { createLogger, type Logger } from '@centavo/logger';
 import { bootSubgraph, type SubgraphServer } from '@centavo/server';
 import { loadConfig, type TransactionsConfig } from './config.js';
 import { transactionsContext } from './context.js';
+import { createPgPool } from '@centavo/db';
 import { createPrisma } from './db.js';
 import { createTransactionsDomain } from './domain.js';
+import { mountUploadRoute } from './modules/imports/imports.upload.js';
 import { resolvers, typeDefs } from './schema.js';
 
 export { loadConfig, typeDefs };
@@ -19,7 +21,9 @@ export async function startTransactionsSubgraph(
   const runtime = await createAuthRuntime(config, logger);
   const prisma = createPrisma(config.databaseUrl);
   const background = createPrisma(config.databaseUrl, false);
-  const domain = createTransactionsDomain({ prisma, background, config, logger });
+  // Uploads: one connection each while a file streams in.
+  const pool = createPgPool(config.databaseUrl, 10);
+  const domain = createTransactionsDomain({ prisma, background, pool, config, logger });
   domain.relay.start();
   return bootSubgraph({
     name: 'transactions',
@@ -30,9 +34,11 @@ export async function startTransactionsSubgraph(
     resolvers,
     db: prisma,
     context: transactionsContext(domain),
+    routes: (app, verifier) => mountUploadRoute(app, domain.imports, verifier, logger),
     onStop: async () => {
       await domain.close();
       await background.$disconnect();
+      await pool.end();
     },
   });
 }

@@ -100,7 +100,7 @@ export type Query = {
   accounts: Array<Account>;
   /** One of the caller's accounts; NOT_FOUND otherwise. */
   account?: Maybe<Account>;
-  /** The caller's import job; another user's id is null, like a missing one. */
+  /** The caller's import job; another user's id is NOT_FOUND, like a missing one (as transaction(id)). */
   importJob?: Maybe<ImportJob>;
   /** One of the caller's transactions; NOT_FOUND otherwise. */
   transaction?: Maybe<Transaction>;
@@ -141,6 +141,12 @@ export type Mutation = {
   updateAccount: Account;
   /** Starts importing a statement into one of the caller's accounts and returns the job at once. */
   importTransactions: ImportJob;
+  /**
+   * Cancels the caller's import. A running import stops after the batch it is writing; the rows
+   * imported before that stay (delete them like any other transaction). A job that has already
+   * ended is BAD_USER_INPUT; another user's id is NOT_FOUND.
+   */
+  cancelImport: ImportJob;
   createTransaction: Transaction;
   /** Amount and date changes of a transfer leg apply to both legs. */
   updateTransaction: Transaction;
@@ -166,6 +172,11 @@ export type MutationUpdateAccountArgs = {
 
 export type MutationImportTransactionsArgs = {
   input: ImportTransactionsInput;
+};
+
+
+export type MutationCancelImportArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -273,7 +284,7 @@ export type ImportMappingInput = {
 export type ImportTransactionsInput = {
   accountId: Scalars['ID']['input'];
   format: ImportFormat;
-  /** The statement file as text. */
+  /** The statement file as text (up to IMPORT_MAX_BYTES; larger files go to the gateway's POST /imports upload). */
   content: Scalars['String']['input'];
   /** How to read the file; without it detection chooses and the job reports what it chose (`ImportJob.detected`). */
   mapping?: InputMaybe<ImportMappingInput>;
@@ -318,7 +329,9 @@ export type JobStatus =
   | 'QUEUED'
   | 'RUNNING'
   | 'COMPLETED'
-  | 'FAILED';
+  | 'FAILED'
+  /** Stopped by cancelImport; the rows imported before it stay. */
+  | 'CANCELLED';
 
 /** A row of the file that could not be imported; line 0 is the whole file. */
 export type ImportError = {
@@ -331,8 +344,9 @@ export type ImportJob = {
   __typename?: 'ImportJob';
   id: Scalars['ID']['output'];
   status: JobStatus;
-  /** Rows found, once known. */
+  /** Rows found, once known: when the job ends (the file is read as a stream). */
   total?: Maybe<Scalars['Int']['output']>;
+  /** Rows of the file handled so far (imported, duplicate or bad), in file order. */
   processed: Scalars['Int']['output'];
   imported: Scalars['Int']['output'];
   /** Rows already present (same account, date, amount and description, or the same bank id). */
@@ -664,6 +678,7 @@ export type MutationResolvers<ContextType = TransactionsContext, ParentType exte
   createAccount?: Resolver<ResolversTypes['Account'], ParentType, ContextType, RequireFields<MutationCreateAccountArgs, 'input'>>;
   updateAccount?: Resolver<ResolversTypes['Account'], ParentType, ContextType, RequireFields<MutationUpdateAccountArgs, 'id' | 'input'>>;
   importTransactions?: Resolver<ResolversTypes['ImportJob'], ParentType, ContextType, RequireFields<MutationImportTransactionsArgs, 'input'>>;
+  cancelImport?: Resolver<ResolversTypes['ImportJob'], ParentType, ContextType, RequireFields<MutationCancelImportArgs, 'id'>>;
   createTransaction?: Resolver<ResolversTypes['Transaction'], ParentType, ContextType, RequireFields<MutationCreateTransactionArgs, 'input'>>;
   updateTransaction?: Resolver<ResolversTypes['Transaction'], ParentType, ContextType, RequireFields<MutationUpdateTransactionArgs, 'id' | 'input'>>;
   deleteTransaction?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteTransactionArgs, 'id'>>;

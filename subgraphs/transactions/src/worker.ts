@@ -1,6 +1,7 @@
 import { runProcessors } from '@centavo/jobs';
 import { createLogger, type Logger } from '@centavo/logger';
 import { loadConfig, type TransactionsConfig } from './config.js';
+import { createPgPool } from '@centavo/db';
 import { createPrisma } from './db.js';
 import { createTransactionsDomain } from './domain.js';
 
@@ -19,7 +20,8 @@ export async function startTransactionsWorker(
 ): Promise<TransactionsWorker> {
   const logger = root.child({ service: 'transactions-worker' });
   const prisma = createPrisma(config.databaseUrl, false);
-  const domain = createTransactionsDomain({ prisma, background: prisma, config, logger });
+  const pool = createPgPool(config.databaseUrl, 4);
+  const domain = createTransactionsDomain({ prisma, background: prisma, pool, config, logger });
   const running = await runProcessors(config, domain.processors, logger, {
     concurrency: config.WORKER_CONCURRENCY,
     stalledInterval: config.WORKER_STALLED_INTERVAL_MS,
@@ -27,6 +29,7 @@ export async function startTransactionsWorker(
   }).catch(async (error: unknown) => {
     await domain.close();
     await prisma.$disconnect();
+    await pool.end();
     throw error;
   });
   domain.relay.start();
@@ -39,6 +42,7 @@ export async function startTransactionsWorker(
       await running.close();
       await domain.close();
       await prisma.$disconnect();
+      await pool.end();
     },
   };
 }

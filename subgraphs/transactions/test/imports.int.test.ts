@@ -1,23 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPgPool, type PgPool } from '@centavo/db';
 import { createLogger } from '@centavo/logger';
 import { testEnv } from '@centavo/testing';
 import { loadConfig } from '../src/config.js';
 import { createPrisma, type TransactionsPrisma } from '../src/db.js';
 import { ImportBatchRepository } from '../src/modules/imports/import-batch.repository.js';
 import { ImportRunner } from '../src/modules/imports/import-runner.js';
-import { ImportsRepository } from '../src/modules/imports/imports.repository.js';
+import { CHUNK_BYTES, ImportsRepository, ImportTooLarge } from '../src/modules/imports/imports.repository.js';
 
 // The runner and the batch writes against the real PostgreSQL: crash and resume, concurrent runs.
 const config = loadConfig(testEnv({ TRANSACTIONS_PORT: '0' }));
 const logger = createLogger({ level: 'silent' });
 let prisma: TransactionsPrisma;
 let jobs: ImportsRepository;
+let pool: PgPool;
 beforeAll(() => {
   prisma = createPrisma(config.databaseUrl, false);
-  jobs = new ImportsRepository(prisma);
+  pool = createPgPool(config.databaseUrl, 4);
+  jobs = new ImportsRepository(prisma, pool);
 });
-afterAll(() => prisma?.$disconnect());
+afterAll(async () => {
+  await prisma?.$disconnect();
+  await pool?.end();
+});
 
 /** A CSV of `count` rows: every 10th row repeats the row before it (same day, amount and description). */
 function statement(count: number): string {
@@ -35,16 +41,23 @@ const expectedSum = (count: number) => {
   return sum;
 };
 
+async function* pieces(bytes: Uint8Array, size: number) {
+  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+}
+const limits = { maxBytes: 50 * 1024 * 1024, timeoutMs: 60_000 };
+const store = (job: { id: string; userId: string; accountId: string }, content: string | Uint8Array, size = 4096) =>
+  jobs.create(10, { ...job, format: 'CSV' }, pieces(typeof content === 'string' ? Buffer.from(content) : content, size), limits);
+
 async function newImport(content: string) {
   const userId = randomUUID();
   const account = await prisma.account.create({ data: { userId, name: 'Import', type: 'CHECKING', currency: 'BRL' } });
   const id = randomUUID();
-  await jobs.createWithin(10, { id, userId, accountId: account.id, format: 'CSV', bytes: Buffer.from(content) });
+  await store({ id, userId, accountId: account.id }, content);
   return { id, userId, accountId: account.id };
 }
 
 function runner(options: { failAfterBatches?: number } = {}) {
-  const batches = new ImportBatchRepository(prisma);
+  const batches = new ImportBatchRepository(pool);
   let written = 0;
   const published: string[] = [];
   const run = new ImportRunner({
@@ -78,8 +91,8 @@ describe('import runs', () => {
     expect(await prisma.importJob.findUnique({ where: { id } })).toMatchObject({ status: 'RUNNING', processed: 100, imported: 100 });
     const { run, published } = runner();
     await run.run(id, logger);
-    const job = await prisma.importJob.findUnique({ where: { id }, include: { content: true } });
-    expect(job).toMatchObject({ status: 'COMPLETED', total: 230, processed: 230, imported: 230, duplicates: 0, content: null });
+    const job = await prisma.importJob.findUnique({ where: { id }, include: { chunks: true } });
+    expect(job).toMatchObject({ status: 'COMPLETED', total: 230, processed: 230, imported: 230, duplicates: 0, chunks: [] });
     expect(await totals(accountId)).toEqual({ count: 230, sum: expectedSum(230), events: 230 });
     expect(published.at(-1)).toBe(id);
   });
@@ -95,7 +108,7 @@ describe('import runs', () => {
     const content = statement(200);
     const first = await newImport(content);
     const secondId = randomUUID();
-    await jobs.createWithin(10, { id: secondId, userId: first.userId, accountId: first.accountId, format: 'CSV', bytes: Buffer.from(content) });
+    await store({ id: secondId, userId: first.userId, accountId: first.accountId }, content);
     await Promise.all([runner().run.run(first.id, logger), runner().run.run(secondId, logger)]);
     const both = await prisma.importJob.findMany({ where: { id: { in: [first.id, secondId] } } });
     expect(both.reduce((n, j) => n + j.imported, 0)).toBe(200);
@@ -106,10 +119,71 @@ describe('import runs', () => {
   it('keeps only the first errors of a file full of bad rows, and counts them all', async () => {
     const bad = Array.from({ length: 40 }, (_, i) => `2026-10-01,Bad ${i},xx`);
     const { id } = await newImport(['date,description,amount', '2026-10-01,Good,-1.00', ...bad].join('\n'));
-    const small = new ImportRunner({ jobs, batches: new ImportBatchRepository(prisma), publish: async () => undefined, onEvents: () => undefined, batchSize: 7, maxErrors: 10 });
+    const small = new ImportRunner({ jobs, batches: new ImportBatchRepository(pool), publish: async () => undefined, onEvents: () => undefined, batchSize: 7, maxErrors: 10 });
     await small.run(id, logger);
     const job = await prisma.importJob.findUnique({ where: { id } });
     expect(job).toMatchObject({ status: 'COMPLETED', imported: 1, errorCount: 40 });
     expect((job?.errors as unknown[]).length).toBe(10);
+  });
+
+  it('stops a cancelled import after the batch it is writing; the rows written stay, the file goes', async () => {
+    const { id, userId, accountId } = await newImport(statement(400));
+    const batches = new ImportBatchRepository(pool);
+    let written = 0;
+    const run = new ImportRunner({
+      jobs,
+      batches: {
+        write: async (job, batch) => {
+          // The user cancels while the second batch is being written.
+          if (++written === 2) expect(await jobs.cancel(userId, id)).toMatchObject({ status: 'CANCELLED' });
+          return batches.write(job, batch);
+        },
+      },
+      publish: async () => undefined,
+      onEvents: () => undefined,
+      batchSize: 50,
+      maxErrors: 1000,
+    });
+    await run.run(id, logger);
+    expect(written).toBe(2);
+    expect(await prisma.importJob.findUnique({ where: { id } })).toMatchObject({ status: 'CANCELLED', processed: 50, imported: 50 });
+    expect((await totals(accountId)).count).toBe(50);
+    expect(await prisma.importChunk.count({ where: { importId: id } })).toBe(0);
+    expect(await jobs.cancel(userId, id)).toBe('ended');
+    expect(await jobs.cancel(randomUUID(), id)).toBeNull();
+  });
+});
+
+describe('stored files', () => {
+  const owner = async () => {
+    const userId = randomUUID();
+    const account = await prisma.account.create({ data: { userId, name: 'Files', type: 'CHECKING', currency: 'BRL' } });
+    return { id: randomUUID(), userId, accountId: account.id };
+  };
+
+  it('stores a file in CHUNK_BYTES rows whatever the pieces it arrives in, and reads it back exactly', async () => {
+    const bytes = new Uint8Array(CHUNK_BYTES * 2 + 12_345).map((_, i) => (i * 31 + (i >> 10)) & 0xff);
+    const job = await owner();
+    expect(await store(job, bytes, 65_537)).toMatchObject({ bytes: bytes.length, job: { id: job.id, status: 'QUEUED' } });
+    const rows = await prisma.importChunk.findMany({ where: { importId: job.id }, orderBy: { seq: 'asc' } });
+    expect(rows.map((r) => [r.seq, r.data.length])).toEqual([[0, CHUNK_BYTES], [1, CHUNK_BYTES], [2, 12_345]]);
+    const back: Uint8Array[] = [];
+    for await (const chunk of jobs.chunks(job.id)) back.push(chunk);
+    expect(Buffer.concat(back).equals(Buffer.from(bytes))).toBe(true);
+  });
+
+  it('keeps nothing of an upload that breaks off or goes past the limit', async () => {
+    const broken = await owner();
+    async function* aborted() {
+      yield* pieces(new Uint8Array(CHUNK_BYTES * 2), 100_000);
+      throw new Error('aborted');
+    }
+    await expect(jobs.create(10, { ...broken, format: 'CSV' }, aborted(), limits)).rejects.toThrow('aborted');
+    const large = await owner();
+    await expect(jobs.create(10, { ...large, format: 'CSV' }, pieces(new Uint8Array(CHUNK_BYTES * 3), 100_000), { ...limits, maxBytes: CHUNK_BYTES * 2 })).rejects.toBeInstanceOf(ImportTooLarge);
+    for (const id of [broken.id, large.id]) {
+      expect(await prisma.importJob.count({ where: { id } })).toBe(0);
+      expect(await prisma.importChunk.count({ where: { importId: id } })).toBe(0);
+    }
   });
 });

@@ -80,20 +80,93 @@ export type CreateTransferInput = {
   toAmount?: string | null | undefined;
 };
 
+/** How numeric dates are written. Detection reports the form most dates of the file have. */
+export type ImportDateFormat =
+  /** DD MMM YYYY with English or Portuguese month names (02 Nov 2026, 2 de novembro de 2026). */
+  | 'DMON'
+  /** DD/MM/YYYY (also with - or . and two-digit years). */
+  | 'DMY'
+  /** YYYY-MM-DD (also YYYYMMDD). */
+  | 'ISO'
+  /** MM/DD/YYYY (also with - or . and two-digit years). */
+  | 'MDY';
+
+export type ImportEncoding =
+  /**
+   * ISO-8859-1, read as windows-1252 (its superset, what "ANSI" exports are). Detected when the
+   * first 64 KiB are not valid UTF-8; a file read as UTF-8 keeps a later byte that is no UTF-8 as
+   * its windows-1252 character.
+   */
+  | 'LATIN1'
+  | 'UTF8'
+  /** UTF-8 starting with a byte order mark (dropped). As an input, the same as UTF8. */
+  | 'UTF8_BOM';
+
 export type ImportFormat =
-  /** Header row with date, description and amount (or debit and credit) columns; `,` `;` or tab separated. */
+  /**
+   * ISO 20022 camt.053 bank-to-customer statement (what European banks export; camt.052 and
+   * camt.054 are read too): each booked Ntry with Amt and Ccy, CdtDbtInd, BookgDt (or ValDt),
+   * counterparty name and RmtInf/Ustrd; AcctSvcrRef (else NtryRef) is the de-duplication key. An
+   * entry with several TxDtls, each with its amount (batch booking), gives one row per TxDtls.
+   * Amounts in another currency than the account's are row errors.
+   */
+  | 'CAMT053'
+  /**
+   * CSV of any bank: `,` `;` or tab separated, quoted fields, a header row (found among the first
+   * 10 rows, bank details above it skipped) or columns guessed from the values; one signed amount
+   * column or debit and credit columns; decimal comma or point with thousands separators; dates
+   * YYYY-MM-DD, DD/MM/YYYY, MM/DD/YYYY (the order told by a part above 12, else DD/MM but for USD
+   * accounts, or given in `mapping.dateFormat`) or DD MMM YYYY with English or Portuguese month
+   * names; UTF-8, UTF-8 with BOM or Latin-1 (windows-1252). `mapping` overrides any of it.
+   */
   | 'CSV'
-  /** OFX 1.x (SGML) or 2.x (XML) bank statement. */
-  | 'OFX';
+  /** OFX 1.x (SGML) or 2.x (XML) bank statement: STMTTRN with DTPOSTED, TRNAMT, NAME/MEMO; FITID is the de-duplication key. */
+  | 'OFX'
+  /**
+   * QIF (Quicken Interchange Format): `!Type:Bank`, `Cash`, `CCard`, `Oth A` or `Oth L` records of
+   * D date (MM/DD/YY, MM/DD'YYYY, DD/MM/YYYY... the order chosen like CSV's), T or U amount,
+   * P payee, M memo, each ended by `^`. Category lists are skipped, investment records reported.
+   */
+  | 'QIF';
+
+/**
+ * How to read a file instead of detecting it; every field is optional, what is left out is
+ * detected. Columns (CSV only) are header names (case and accents ignored) or 0-based indexes
+ * written as digits ("0"); when any column is given, date, description and either amount or
+ * debit and/or credit are needed.
+ */
+export type ImportMappingInput = {
+  /** One signed amount column (negative = money out). */
+  amount?: string | null | undefined;
+  /** Money in. */
+  credit?: string | null | undefined;
+  date?: string | null | undefined;
+  /** Given: dates in another form are row errors. CSV and QIF. */
+  dateFormat?: ImportDateFormat | null | undefined;
+  /** Money out (with or without a minus sign). */
+  debit?: string | null | undefined;
+  /** `,` or `.`; the other one (and spaces, apostrophes) groups thousands. */
+  decimalSeparator?: string | null | undefined;
+  /** CSV only: `,`, `;` or a tab character. */
+  delimiter?: string | null | undefined;
+  description?: string | null | undefined;
+  encoding?: ImportEncoding | null | undefined;
+  /** CSV only: whether the file has a header row (false: the first row is data). */
+  hasHeader?: boolean | null | undefined;
+};
 
 export type ImportTransactionsInput = {
   accountId: string | number;
-  /** The statement file as text. */
+  /** The statement file as text (up to IMPORT_MAX_BYTES; larger files go to the gateway's POST /imports upload). */
   content: string;
   format: ImportFormat;
+  /** How to read the file; without it detection chooses and the job reports what it chose (`ImportJob.detected`). */
+  mapping?: ImportMappingInput | null | undefined;
 };
 
 export type JobStatus =
+  /** Stopped by cancelImport; the rows imported before it stay. */
+  | 'CANCELLED'
   | 'COMPLETED'
   | 'FAILED'
   | 'QUEUED'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keyRows, notYetPresent, presentCounts } from './dedup.js';
+import { keyRows, notYetPresent, presentCounts, RowKeyer } from './dedup.js';
 import type { ParsedRow } from './parsers/types.js';
 
 const row = (description: string, externalId: string | null = null, date = '2026-11-02', amountMinor = -450n): ParsedRow => ({
@@ -27,5 +27,14 @@ describe('de-duplication keys', () => {
     const keyed = keyRows([row('Coffee', 'FIT-1')]);
     expect(keyed[0]?.importKey).toBeNull();
     expect(notYetPresent(keyed, presentCounts([{ date: '2026-11-02', amountMinor: -450n, description: 'Coffee' }]))).toHaveLength(1);
+  });
+});
+
+describe('RowKeyer', () => {
+  it('keys a file row by row as keyRows keys it whole, so a resumed run that keys the skipped rows again matches', () => {
+    const rows = [row('Coffee'), row('Bread'), row('COFFEE'), row('Coffee', 'FIT-9'), row('coffee')];
+    const keyer = new RowKeyer();
+    expect(rows.map((r) => keyer.key(r))).toEqual(keyRows(rows));
+    expect(keyRows(rows).map((r) => r.occurrence)).toEqual([1, 1, 2, 3, 4]);
   });
 });

@@ -16,18 +16,27 @@ export interface KeyedRow extends ParsedRow {
 }
 
 /**
- * Numbers identical rows in file order, so a file with the same coffee twice that day imports
- * two, and importing it again finds both present. Rows with a bank id (FITID) are keyed by it.
+ * Numbers identical rows in file order, one row at a time (a file is keyed as it streams in),
+ * so a file with the same coffee twice that day imports two, and importing it again finds both
+ * present. Rows with a bank id (FITID) are keyed by it. Holds one counter per distinct row.
  */
-export function keyRows(rows: readonly ParsedRow[]): KeyedRow[] {
-  const seen = new Map<string, number>();
-  return rows.map((row) => {
+export class RowKeyer {
+  private readonly seen = new Map<string, number>();
+
+  key(row: ParsedRow): KeyedRow {
     const key = contentKey(row.date, row.amountMinor, row.description);
-    const occurrence = (seen.get(key) ?? 0) + 1;
-    seen.set(key, occurrence);
+    const occurrence = (this.seen.get(key) ?? 0) + 1;
+    this.seen.set(key, occurrence);
     const importKey = row.externalId ? null : createHash('sha256').update(`${key}#${occurrence}`).digest('base64url');
-    return { ...row, contentKey: key, occurrence, importKey };
-  });
+    const { line, date, amountMinor, description, externalId } = row;
+    return { line, date, amountMinor, description, externalId, contentKey: key, occurrence, importKey };
+  }
+}
+
+/** The rows of a whole file keyed in order (RowKeyer over all of them). */
+export function keyRows(rows: readonly ParsedRow[]): KeyedRow[] {
+  const keyer = new RowKeyer();
+  return rows.map((row) => keyer.key(row));
 }
 
 /**

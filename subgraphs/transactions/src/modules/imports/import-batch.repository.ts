@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { advisoryXactLock, retryOnConflict } from '@centavo/db';
-import type { TransactionsPrisma } from '../../db.js';
-import { Prisma } from '../../generated/prisma/client.js';
+import type { PgPool, PgPoolClient } from '@centavo/db';
 import { outboxRow } from '../outbox/outbox.events.js';
 import type { TransactionRecord } from '../transactions/transactions.repository.js';
 import { notYetPresent, presentCounts, type KeyedRow } from './dedup.js';
@@ -31,76 +29,115 @@ export interface BatchResult {
   duplicates: number;
 }
 
-/** Another run of the same job moved past this batch, or the job ended: this run stops. */
+/** Another run of the same job moved past this batch, or the job ended (cancelled): this run stops. */
 export class ImportSuperseded extends Error {}
+
+// serialization_failure and deadlock_detected: the whole batch can run again.
+const RETRYABLE = new Set(['40001', '40P01']);
 
 /**
  * Writes one batch of an import in one database transaction: the new transactions (one
- * multi-row INSERT ... ON CONFLICT DO NOTHING), their `transaction.created` events (as
- * createTransaction writes them, so budget and ai count and categorize them) and the job's
+ * multi-row INSERT ... ON CONFLICT DO NOTHING from arrays), their `transaction.created` events
+ * (as createTransaction writes them, so budget and ai count and categorize them) and the job's
  * progress. A worker killed between batches resumes after the last committed one.
+ *
+ * Plain pg, not Prisma: with 2,000-row batches Prisma's raw queries (parameter conversion and
+ * the query events that serialize each parameter) took most of a batch's time.
  */
 export class ImportBatchRepository {
-  constructor(private readonly prisma: TransactionsPrisma) {}
+  /** Milliseconds spent per part of the batch writes so far (bench/import-write.bench.ts). */
+  readonly timings = new Map<string, number>();
 
-  write(job: BatchJob, batch: Batch): Promise<BatchResult> {
-    return retryOnConflict(() =>
-      this.prisma.$transaction(
-        async (tx) => {
-          // One import into an account at a time, so two imports of one file count each other's rows.
-          await advisoryXactLock(tx, 'import-account', job.accountId);
-          const fresh = batch.rows.length ? notYetPresent(batch.rows, await this.present(tx, job.accountId, batch.rows)) : [];
-          const imported = fresh.length ? await this.insert(tx, job, fresh) : [];
-          if (imported.length) await this.events(tx, imported);
-          const duplicates = batch.rows.length - imported.length;
-          const moved = await tx.$executeRaw`
-            UPDATE import_jobs SET processed = ${batch.to}, imported = imported + ${imported.length},
-              duplicates = duplicates + ${duplicates}, errors = errors || ${JSON.stringify(batch.errors)}::jsonb,
-              error_count = error_count + ${batch.errorCount}, updated_at = now()
-            WHERE id = ${job.id}::uuid AND processed = ${batch.from} AND status = 'RUNNING'`;
-          if (moved !== 1) throw new ImportSuperseded();
-          return { imported, duplicates };
-        },
-        { timeout: 60_000 },
-      ),
-    );
+  constructor(
+    private readonly pool: PgPool,
+    private readonly options: { events?: boolean } = {},
+  ) {}
+
+  async write(job: BatchJob, batch: Batch): Promise<BatchResult> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.transaction(job, batch);
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        if (attempt >= 4 || typeof code !== 'string' || !RETRYABLE.has(code)) throw error;
+        await new Promise((r) => setTimeout(r, 15 * 2 ** attempt * (0.5 + Math.random())));
+      }
+    }
+  }
+
+  private async transaction(job: BatchJob, batch: Batch): Promise<BatchResult> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      // One import into an account at a time, so two imports of one file count each other's rows.
+      await this.timed('lock', () => client.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`import-account:${job.accountId}`]));
+      const fresh = batch.rows.length ? notYetPresent(batch.rows, await this.timed('present', () => this.present(client, job.accountId, batch.rows))) : [];
+      const imported = fresh.length ? await this.timed('insert', () => this.insert(client, job, fresh)) : [];
+      if (imported.length && this.options.events !== false) await this.timed('events', () => events(client, imported));
+      const duplicates = batch.rows.length - imported.length;
+      const moved = await this.timed('progress', () =>
+        client.query(
+          `UPDATE import_jobs SET processed = $1, imported = imported + $2, duplicates = duplicates + $3, errors = errors || $4::jsonb,
+             error_count = error_count + $5, updated_at = now()
+           WHERE id = $6 AND processed = $7 AND status = 'RUNNING'`,
+          [batch.to, imported.length, duplicates, JSON.stringify(batch.errors), batch.errorCount, job.id, batch.from],
+        ),
+      );
+      if (moved.rowCount !== 1) throw new ImportSuperseded();
+      await this.timed('commit', () => client.query('COMMIT'));
+      return { imported, duplicates };
+    } catch (error) {
+      await client.query('ROLLBACK').catch((err: Error) => (broken = err));
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  private async timed<T>(part: string, work: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      this.timings.set(part, (this.timings.get(part) ?? 0) + performance.now() - started);
+    }
   }
 
   /** How many rows the account has per content key, on the days and amounts of the batch. */
-  private async present(tx: Prisma.TransactionClient, accountId: string, rows: KeyedRow[]): Promise<Map<string, number>> {
+  private async present(client: PgPoolClient, accountId: string, rows: KeyedRow[]): Promise<Map<string, number>> {
     const days = [...new Set(rows.map((r) => r.date))];
     const amounts = [...new Set(rows.map((r) => r.amountMinor.toString()))];
-    const existing = await tx.$queryRaw<{ day: string; amount: string; description: string }[]>`
-      SELECT to_char(date, 'YYYY-MM-DD') AS day, amount_minor::text AS amount, description FROM transactions
-      WHERE account_id = ${accountId}::uuid
-        AND date IN (SELECT jsonb_array_elements_text(${JSON.stringify(days)}::jsonb)::date)
-        AND amount_minor IN (SELECT jsonb_array_elements_text(${JSON.stringify(amounts)}::jsonb)::bigint)`;
+    const { rows: existing } = await client.query<{ day: string; amount: string; description: string }>(
+      `SELECT to_char(date, 'YYYY-MM-DD') AS day, amount_minor::text AS amount, description FROM transactions
+       WHERE account_id = $1 AND date = ANY($2::date[]) AND amount_minor = ANY($3::bigint[])`,
+      [accountId, days, amounts],
+    );
     return presentCounts(existing.map((e) => ({ date: e.day, amountMinor: BigInt(e.amount), description: e.description })));
   }
 
-  /**
-   * The rows' `transaction.created` events (outboxRow, as createTransaction writes them) in one
-   * INSERT from a JSON array: Prisma's createMany took most of a batch's time with 500 payloads.
-   */
-  private async events(tx: Prisma.TransactionClient, rows: TransactionRecord[]): Promise<void> {
-    const json = JSON.stringify(rows.map((r) => outboxRow('transaction.created', r)).map((e) => ({ id: e.id, type: e.type, aggregate_id: e.aggregateId, payload: e.payload })));
-    await tx.$executeRaw`
-      INSERT INTO outbox_events (id, type, aggregate_id, payload)
-      SELECT e.id, e.type, e.aggregate_id, e.payload FROM jsonb_to_recordset(${json}::jsonb) AS e(id uuid, type text, aggregate_id uuid, payload jsonb)`;
-  }
-
-  /** One INSERT for the whole batch; a row whose bank id or import key the account has already is skipped. */
-  private async insert(tx: Prisma.TransactionClient, job: BatchJob, rows: KeyedRow[]): Promise<TransactionRecord[]> {
-    const byId = new Map<string, KeyedRow>(rows.map((r) => [randomUUID(), r]));
-    const json = JSON.stringify(
-      [...byId].map(([id, r]) => ({ id, amount: r.amountMinor.toString(), day: r.date, description: r.description, ext: r.externalId, key: r.importKey })),
+  /** One INSERT for the whole batch, from arrays; a row whose bank id or import key the account has already is skipped. */
+  private async insert(client: PgPoolClient, job: BatchJob, rows: KeyedRow[]): Promise<TransactionRecord[]> {
+    const ids = rows.map(() => randomUUID());
+    const byId = new Map<string, KeyedRow>(ids.map((id, i) => [id, rows[i]!]));
+    const { rows: inserted } = await client.query<{ id: string; created_at: Date; updated_at: Date }>(
+      `INSERT INTO transactions (id, user_id, account_id, amount_minor, currency, date, description, external_id, import_key, updated_at)
+       SELECT t.id, $1, $2, t.amount, $3, t.day, t.description, t.ext, t.key, now()
+       FROM unnest($4::uuid[], $5::bigint[], $6::date[], $7::text[], $8::text[], $9::text[]) AS t(id, amount, day, description, ext, key)
+       ON CONFLICT DO NOTHING
+       RETURNING id, created_at, updated_at`,
+      [
+        job.userId,
+        job.accountId,
+        job.currency,
+        ids,
+        rows.map((r) => r.amountMinor.toString()),
+        rows.map((r) => r.date),
+        rows.map((r) => r.description),
+        rows.map((r) => r.externalId),
+        rows.map((r) => r.importKey),
+      ],
     );
-    const inserted = await tx.$queryRaw<{ id: string; created_at: Date; updated_at: Date }[]>`
-      INSERT INTO transactions (id, user_id, account_id, amount_minor, currency, date, description, external_id, import_key, updated_at)
-      SELECT t.id, ${job.userId}::uuid, ${job.accountId}::uuid, t.amount, ${job.currency}, t.day, t.description, t.ext, t.key, now()
-      FROM jsonb_to_recordset(${json}::jsonb) AS t(id uuid, amount bigint, day date, description text, ext text, key text)
-      ON CONFLICT DO NOTHING
-      RETURNING id, created_at, updated_at`;
     return inserted.map(({ id, created_at, updated_at }) => {
       const r = byId.get(id)!;
       return {
@@ -111,4 +148,18 @@ export class ImportBatchRepository {
       };
     });
   }
+}
+
+/**
+ * The batch's events: one `transaction.created` per row (outboxRow, as createTransaction writes
+ * them) in one INSERT from a JSON array, in the batch's transaction. The one place an import
+ * emits events (the bulk pipeline replaces this with summary events per batch).
+ */
+export async function events(client: PgPoolClient, rows: TransactionRecord[]): Promise<void> {
+  const json = JSON.stringify(rows.map((r) => outboxRow('transaction.created', r)).map((e) => ({ id: e.id, type: e.type, aggregate_id: e.aggregateId, payload: e.payload })));
+  await client.query(
+    `INSERT INTO outbox_events (id, type, aggregate_id, payload)
+     SELECT e.id, e.type, e.aggregate_id, e.payload FROM jsonb_to_recordset($1::jsonb) AS e(id uuid, type text, aggregate_id uuid, payload jsonb)`,
+    [json],
+  );
 }

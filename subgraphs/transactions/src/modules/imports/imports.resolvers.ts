@@ -10,7 +10,8 @@ const isEntry = (e: unknown): e is ImportErrorEntry =>
 const Query = {
   importJob: (_, { id }, ctx) => {
     const user = requireUser(ctx);
-    return isUuid(id) ? ctx.imports.find(user, id) : null;
+    if (!isUuid(id)) throw notFound('ImportJob');
+    return ctx.imports.find(user, id);
   },
 } satisfies QueryResolvers;
 
@@ -19,6 +20,11 @@ const Mutation = {
     const user = requireUser(ctx);
     if (!isUuid(input.accountId)) throw notFound('Account');
     return ctx.imports.start(user, input, ctx.requestId);
+  },
+  cancelImport: (_, { id }, ctx) => {
+    const user = requireUser(ctx);
+    if (!isUuid(id)) throw notFound('ImportJob');
+    return ctx.imports.cancel(user, id);
   },
 } satisfies MutationResolvers;
 

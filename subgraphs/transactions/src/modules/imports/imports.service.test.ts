@@ -10,16 +10,21 @@ const user: AuthUser = { id: randomUUID(), roles: ['USER'], jti: 'jti', exp: 0, 
 const account: AccountRecord = { id: randomUUID(), userId: user.id, name: 'A', type: 'CHECKING', currency: 'BRL', openingBalanceMinor: 0n, archived: false, createdAt: new Date() };
 
 function service(options: { enqueueFails?: boolean; active?: number } = {}) {
-  const stored: NewImport[] = [];
+  const stored: (NewImport & { bytes: Uint8Array })[] = [];
   const queued: string[] = [];
   const imports = new ImportsService({
     jobs: {
-      createWithin: async (max, job) => {
+      countActive: async () => 0,
+      create: async (max, job, source) => {
         if ((options.active ?? 0) >= max) return null;
-        stored.push(job);
-        return { ...job, status: 'QUEUED', total: null, processed: 0, imported: 0, duplicates: 0, errors: [], errorCount: 0, detected: null, createdAt: new Date() } satisfies ImportJobRecord & { bytes: Uint8Array };
+        const parts: Uint8Array[] = [];
+        for await (const part of source) parts.push(part);
+        const bytes = Buffer.concat(parts);
+        stored.push({ ...job, bytes });
+        return { job: { ...job, status: 'QUEUED', total: null, processed: 0, imported: 0, duplicates: 0, errors: [], errorCount: 0, detected: null, createdAt: new Date() } satisfies ImportJobRecord, bytes: bytes.length };
       },
       findForUser: async () => null,
+      cancel: async () => null,
       unfinished: async () => stored.map((j) => ({ id: j.id, userId: j.userId })),
     },
     accounts: { findManyForUser: async (userId, ids) => (userId === account.userId && ids.includes(account.id) ? [account] : []) },
@@ -27,7 +32,7 @@ function service(options: { enqueueFails?: boolean; active?: number } = {}) {
       if (options.enqueueFails) throw new Error('redis down');
       queued.push(job.importId);
     },
-    limits: { maxBytes: 100, maxActive: 2 },
+    limits: { maxBytes: 100, maxActive: 2, uploadTimeoutMs: 60_000 },
     logger: createLogger({ level: 'silent' }),
   });
   return { imports, stored, queued };
