@@ -54,34 +54,55 @@ export const transactionEvent = z.object({
 });
 export type TransactionEvent = z.infer<typeof transactionEvent>;
 
+/**
+ * What the outbox relay sends a consumer of transaction events: one user's events of one relay
+ * pass, in outbox order (packages/outbox/src/relay.ts, grouped consumers). The job id hashes the
+ * event ids; consumers apply each transaction version once, so a batch seen twice changes nothing.
+ */
+export const transactionEventBatch = z.object({
+  userId: uuid,
+  events: z.array(transactionEvent).min(1),
+});
+export type TransactionEventBatch = z.infer<typeof transactionEventBatch>;
+
 /** transactions → budget: keep the spending aggregates in step with every transaction change. */
-export const budgetTransactionChanged = defineJob({
+export const budgetTransactionBatch = defineJob({
   queue: 'budget-events',
-  name: 'transaction-changed',
-  schema: transactionEvent,
+  name: 'transaction-batch',
+  schema: transactionEventBatch,
 });
 
 /** transactions → ai: categorize new or re-described transactions, learn from corrections. */
-export const aiTransactionChanged = defineJob({
+export const aiTransactionBatch = defineJob({
   queue: 'ai-events',
-  name: 'transaction-changed',
-  schema: transactionEvent,
+  name: 'transaction-batch',
+  schema: transactionEventBatch,
 });
 
-/** ai → transactions: the categorizer's decision, applied only to the version it was made for. */
+/** The categorizer's decision about one version of a transaction. */
+export const categorizationDecision = z.object({
+  /** `<transactionId>-v<version>`: one decision per version of a transaction. */
+  decisionId: z.string(),
+  transactionId: uuid,
+  basedOnVersion: z.number().int().positive(),
+  categoryId: uuid,
+  source: z.enum(['RULE', 'AI']),
+  /** The normalized merchant found in the description. */
+  merchant: z.string().nullable(),
+});
+export type CategorizationDecision = z.infer<typeof categorizationDecision>;
+
+/**
+ * ai → transactions: the decisions of one batch of a user's transaction events, each applied only
+ * to the version it was made for. The job id hashes the decision ids, so a retried ai job sends
+ * the same job once.
+ */
 export const applyCategorization = defineJob({
   queue: 'transactions-commands',
-  name: 'apply-categorization',
+  name: 'apply-categorizations',
   schema: z.object({
-    /** `<transactionId>-v<version>`: one decision per version of a transaction. */
-    decisionId: z.string(),
-    transactionId: uuid,
     userId: uuid,
-    basedOnVersion: z.number().int().positive(),
-    categoryId: uuid,
-    source: z.enum(['RULE', 'AI']),
-    /** The normalized merchant found in the description. */
-    merchant: z.string().nullable(),
+    decisions: z.array(categorizationDecision).min(1),
     requestId: z.string().optional(),
   }),
 });
@@ -102,8 +123,8 @@ export const runImport = defineJob({
   }),
 });
 
-/** Every consumer of transaction events, each on its own queue. */
-export const TRANSACTION_EVENT_CONSUMERS = [budgetTransactionChanged, aiTransactionChanged] as const;
+/** Every consumer of transaction events, each on its own queue, taking them in per-user batches. */
+export const TRANSACTION_EVENT_CONSUMERS = [budgetTransactionBatch, aiTransactionBatch] as const;
 
 /** ai: retrain the global model from the data set and users' corrections (scheduled, and after enough corrections). */
 export const retrainModel = defineJob({

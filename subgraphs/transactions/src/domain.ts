@@ -40,7 +40,8 @@ export interface TransactionsDomainDeps {
   prisma: TransactionsPrisma;
   /** Background work (relay, processors), not counted; may be the same client as `prisma`. */
   background: TransactionsPrisma;
-  config: Pick<TransactionsConfig, 'MAX_ACCOUNTS_PER_USER' | 'CATEGORY_SYNC_WAIT_MS' | ImportLimits> & QueueConfig;
+  /** `databaseUrl`: where the relay LISTENs for outbox writes once started. */
+  config: Pick<TransactionsConfig, 'MAX_ACCOUNTS_PER_USER' | 'CATEGORY_SYNC_WAIT_MS' | ImportLimits> & QueueConfig & { databaseUrl?: string };
   logger: Logger;
 }
 

@@ -1,4 +1,4 @@
-import { TRANSACTION_EVENT_CONSUMERS, type QueueConfig, type TransactionEvent } from '@centavo/jobs';
+import { TRANSACTION_EVENT_CONSUMERS, transactionEvent, type QueueConfig, type TransactionEvent } from '@centavo/jobs';
 import type { Logger } from '@centavo/logger';
 import { createOutboxRelay, outboxEventsStore, type OutboxRelay as Relay } from '@centavo/outbox';
 import { createPublisher, type Publisher } from '@centavo/pubsub';
@@ -6,22 +6,25 @@ import type { TransactionsPrisma } from '../../db.js';
 
 /**
  * Moves the transactions outbox to every consumer of transaction events, with the generic relay
- * of packages/outbox/src/relay.ts (claim FOR UPDATE SKIP LOCKED, event id as job id, marked
- * published in the same database transaction). It also tells live clients of a category chosen
- * by a rule or the model.
+ * of packages/outbox/src/relay.ts (claim FOR UPDATE SKIP LOCKED, enqueued in bulk as one job per
+ * user and pass, marked published in the same database transaction), woken by the outbox
+ * trigger's NOTIFY. It also tells live clients of a category chosen by a rule or the model.
  */
 export class OutboxRelay {
   private readonly relay: Relay;
   private readonly publisher: Publisher;
 
-  constructor(prisma: TransactionsPrisma, config: QueueConfig, logger: Logger) {
+  /** `databaseUrl`: where start() LISTENs for outbox writes; without it only kick() runs passes. */
+  constructor(prisma: TransactionsPrisma, config: QueueConfig & { databaseUrl?: string }, logger: Logger) {
     this.publisher = createPublisher(config, logger);
     this.relay = createOutboxRelay({
       store: outboxEventsStore(prisma),
-      consumers: TRANSACTION_EVENT_CONSUMERS,
+      schema: transactionEvent,
+      grouped: { definitions: TRANSACTION_EVENT_CONSUMERS, groupOf: (event) => event.transaction.userId },
       queue: config,
       logger,
       alsoSend: (event) => this.liveNotices(event),
+      ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
     });
   }
 
@@ -37,6 +40,11 @@ export class OutboxRelay {
   /** One batch; returns how many events it published. */
   pass(): Promise<number> {
     return this.relay.pass();
+  }
+
+  /** Resolves once start() listens for outbox writes. */
+  listening(): Promise<void> {
+    return this.relay.listening();
   }
 
   async stop(): Promise<void> {
