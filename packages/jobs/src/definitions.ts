@@ -55,13 +55,52 @@ export const transactionEvent = z.object({
 export type TransactionEvent = z.infer<typeof transactionEvent>;
 
 /**
+ * Many rows' changes in one outbox event, so bulk writes cost one event per batch, not per row:
+ * - `transactions.imported`: the rows one import batch created (each as `transaction.created`);
+ * - `transactions.categorized`: the categorizer's decisions for import rows applied in one batch
+ *   (each as `transaction.categorized`).
+ * Consumers apply it as its rows' events in order. Live clients hear one `importProgress` of the
+ * import per event, or one `transactionCategorized` per row when the import asked for
+ * `notifyEachRow`.
+ */
+export const transactionsBulkEvent = z.object({
+  eventId: uuid,
+  type: z.enum(['transactions.imported', 'transactions.categorized']),
+  occurredAt: z.string(),
+  requestId: z.string().optional(),
+  userId: uuid,
+  importId: uuid,
+  notifyEachRow: z.boolean(),
+  transactions: z.array(transactionSnapshot).min(1),
+});
+export type TransactionsBulkEvent = z.infer<typeof transactionsBulkEvent>;
+
+/** Every event of the transactions outbox. */
+export const transactionsOutboxEvent = z.union([transactionEvent, transactionsBulkEvent]);
+export type TransactionsOutboxEvent = z.infer<typeof transactionsOutboxEvent>;
+
+/** The user of an outbox event. */
+export const userOfEvent = (event: TransactionsOutboxEvent): string => ('transaction' in event ? event.transaction.userId : event.userId);
+
+/** How many rows an outbox event carries. */
+export const rowsOfEvent = (event: TransactionsOutboxEvent): number => ('transaction' in event ? 1 : event.transactions.length);
+
+/** An outbox event as the per-row events consumers apply, in order. */
+export function rowEvents(event: TransactionsOutboxEvent): TransactionEvent[] {
+  if ('transaction' in event) return [event];
+  const type = event.type === 'transactions.imported' ? 'transaction.created' : 'transaction.categorized';
+  const { eventId, occurredAt, requestId } = event;
+  return event.transactions.map((transaction) => ({ eventId, type, occurredAt, ...(requestId ? { requestId } : {}), transaction }));
+}
+
+/**
  * What the outbox relay sends a consumer of transaction events: one user's events of one relay
  * pass, in outbox order (packages/outbox/src/relay.ts, grouped consumers). The job id hashes the
  * event ids; consumers apply each transaction version once, so a batch seen twice changes nothing.
  */
 export const transactionEventBatch = z.object({
   userId: uuid,
-  events: z.array(transactionEvent).min(1),
+  events: z.array(transactionsOutboxEvent).min(1),
 });
 export type TransactionEventBatch = z.infer<typeof transactionEventBatch>;
 
@@ -104,6 +143,8 @@ export const applyCategorization = defineJob({
     userId: uuid,
     decisions: z.array(categorizationDecision).min(1),
     requestId: z.string().optional(),
+    /** Decisions about an import's rows: their events are written as one transactions.categorized. */
+    import: z.object({ importId: uuid, notifyEachRow: z.boolean() }).optional(),
   }),
 });
 

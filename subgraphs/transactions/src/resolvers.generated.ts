@@ -206,6 +206,11 @@ export type ImportTransactionsInput = {
   format: ImportFormat;
   /** The statement file as text. */
   content: Scalars['String']['input'];
+  /**
+   * Publish transactionCategorized for every imported row as it gets its category. By default
+   * (false) subscribers hear one importProgress of the job per categorized batch instead.
+   */
+  notifyEachRow?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 export type JobStatus =

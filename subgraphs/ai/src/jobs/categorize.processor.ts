@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { aiTransactionBatch, applyCategorization, enqueue, processor, retrainModel, type CategorizationDecision, type JobProcessor, type Queue, type TransactionEventBatch } from '@centavo/jobs';
+import { aiTransactionBatch, applyCategorization, enqueue, processor, retrainModel, rowEvents, type CategorizationDecision, type JobProcessor, type JobPayload, type Queue, type TransactionEventBatch } from '@centavo/jobs';
 import type { Logger } from '@centavo/logger';
 import type { CategorizationService } from '../modules/categorization/categorization.service.js';
 import type { ModelTraining } from '../modules/training/model-training.js';
@@ -24,7 +24,14 @@ const decisionsJobId = (decisions: readonly CategorizationDecision[]) =>
  * service learns or decides (one read of the user's rules, memory and priors for the batch), and
  * the decisions go to the transactions domain together, in one job.
  */
-async function processBatch(deps: CategorizeDeps, { userId, events }: TransactionEventBatch, logger: Logger): Promise<number> {
+async function processBatch(deps: CategorizeDeps, batch: TransactionEventBatch, logger: Logger): Promise<number> {
+  const { userId } = batch;
+  // Each row with the import it came from (none for single writes): an import's decisions go back together.
+  const rows = batch.events.flatMap((event) => {
+    const from = 'importId' in event ? { importId: event.importId, notifyEachRow: event.notifyEachRow } : undefined;
+    return rowEvents(event).map((row) => ({ event: row, from }));
+  });
+  const events = rows.map((r) => r.event);
   let retrain = false;
   for (const event of events) {
     if (await deps.training.recordCorrection(event)) retrain = true;
@@ -34,18 +41,24 @@ async function processBatch(deps: CategorizeDeps, { userId, events }: Transactio
     await enqueue(deps.maintenance, retrainModel, { reason: 'corrections' }, `retrain-after-${deps.currentVersion()}`);
   }
   const outcomes = await deps.categorization.onTransactionEvents(userId, events);
-  const decisions: CategorizationDecision[] = [];
+  const jobs = new Map<string, JobPayload<typeof applyCategorization>>();
   outcomes.forEach((decision, i) => {
     if (!decision) return;
-    const t = events[i]!.transaction;
+    const { event, from } = rows[i]!;
+    const t = event.transaction;
+    const key = from ? `${from.importId}|${from.notifyEachRow}` : '';
+    let job = jobs.get(key);
+    if (!job) {
+      const requestId = event.requestId;
+      jobs.set(key, (job = { userId, decisions: [], ...(requestId ? { requestId } : {}), ...(from ? { import: from } : {}) }));
+    }
     // BullMQ job ids may not contain ":"
-    decisions.push({ decisionId: `${t.id}-v${t.version}`, transactionId: t.id, basedOnVersion: t.version, categoryId: decision.categoryId, source: decision.source, merchant: decision.merchant });
+    job.decisions.push({ decisionId: `${t.id}-v${t.version}`, transactionId: t.id, basedOnVersion: t.version, categoryId: decision.categoryId, source: decision.source, merchant: decision.merchant });
   });
-  if (decisions.length === 0) return 0;
-  const requestId = events.find((e) => e.requestId)?.requestId;
-  await enqueue(deps.commands, applyCategorization, { userId, decisions, ...(requestId ? { requestId } : {}) }, decisionsJobId(decisions));
-  logger.debug({ userId, events: events.length, decisions: decisions.length }, 'categorized');
-  return decisions.length;
+  for (const job of jobs.values()) await enqueue(deps.commands, applyCategorization, job, decisionsJobId(job.decisions));
+  const decided = [...jobs.values()].reduce((n, j) => n + j.decisions.length, 0);
+  if (decided > 0) logger.debug({ userId, events: events.length, decisions: decided }, 'categorized');
+  return decided;
 }
 
 /** Categorizes new and re-described transactions and learns from the user's corrections. */

@@ -1,4 +1,4 @@
-import { budgetTransactionBatch, processor, type JobProcessor, type JobRun, type TransactionEvent, type TransactionEventBatch } from '@centavo/jobs';
+import { budgetTransactionBatch, processor, rowEvents, type JobProcessor, type JobRun, type TransactionEvent, type TransactionEventBatch } from '@centavo/jobs';
 import type { Publisher } from '@centavo/pubsub';
 import { raiseAlerts } from '../modules/alerts/alert-raiser.js';
 import { LiveNotifier, type NotifierDeps } from '../modules/alerts/live-notifier.js';
@@ -20,7 +20,7 @@ export function createLiveUpdates(deps: Omit<NotifierDeps, 'publisher'>, publish
 
 /** The processor of transaction event batches, saying what it did (tests check replays with it). */
 export interface TransactionChangedProcessor extends JobProcessor<typeof budgetTransactionBatch.schema> {
-  /** One result per event of the batch, in order. */
+  /** One result per row event of the batch (a bulk event counts its rows), in order. */
   handle(batch: TransactionEventBatch, run: JobRun): Promise<ApplyResult[]>;
   /** A batch of one event. */
   handleEvent(event: TransactionEvent, run: JobRun): Promise<ApplyResult>;
@@ -35,7 +35,9 @@ export function createTransactionChangedProcessor(
   spending: Pick<SpendingService, 'applySnapshots'>,
   live?: LiveUpdates,
 ): TransactionChangedProcessor {
-  const handle = async ({ userId, events }: TransactionEventBatch, run: JobRun): Promise<ApplyResult[]> => {
+  const handle = async (batch: TransactionEventBatch, run: JobRun): Promise<ApplyResult[]> => {
+    const { userId } = batch;
+    const events = batch.events.flatMap(rowEvents);
     const results = await spending.applySnapshots(userId, events.map((e) => e.transaction), live?.raise);
     const unknown = events.filter((_, i) => results[i]!.unknownCategory);
     if (unknown.length > 0) {

@@ -12,10 +12,10 @@ type Decisions = JobPayload<typeof applyCategorization>;
  */
 export async function applyDecisions(
   repo: Pick<TransactionsRepository, 'applyCategorizations'>,
-  { userId, decisions, requestId }: Decisions,
+  { userId, decisions, requestId, import: from }: Decisions,
   logger: Logger,
 ): Promise<number> {
-  const changed = await repo.applyCategorizations(userId, decisions, requestId);
+  const changed = await repo.applyCategorizations(userId, decisions, { ...(requestId ? { requestId } : {}), ...(from ? { import: from } : {}) });
   logger.debug({ userId, decisions: decisions.length, applied: changed.length }, 'categorization decisions');
   return changed.length;
 }

@@ -119,7 +119,6 @@ export class SpendingRepository {
       const moveAggregates = async () => {
         if (moved) return;
         moved = true;
-        await this.moveBatch(tx, changes);
         // The rows whose last applied entry is not what the table holds (new rows hold their first).
         const changed = ids
           .map((id) => current.get(id)!)
@@ -131,6 +130,8 @@ export class SpendingRepository {
             FROM ${ledgerArrays(changed)}
             WHERE l.transaction_id = n.transaction_id`;
         }
+        // Last: an aggregate row is the lock concurrent batches of a user meet on; held the shortest.
+        await this.moveBatch(tx, changes);
       };
       if (changes.length > 0 && around) await around(tx, changes, moveAggregates);
       await moveAggregates();

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { advisoryXactLock, retryOnConflict } from '@centavo/db';
 import type { TransactionsPrisma } from '../../db.js';
 import { Prisma } from '../../generated/prisma/client.js';
-import { outboxRow } from '../outbox/outbox.events.js';
-import type { TransactionRecord } from '../transactions/transactions.repository.js';
+import { bulkOutboxRow } from '../outbox/outbox.events.js';
+import { insertOutboxRows, type TransactionRecord } from '../transactions/transactions.repository.js';
 import { notYetPresent, presentCounts, type KeyedRow } from './dedup.js';
 import type { ImportErrorEntry } from './parsers/types.js';
 
@@ -13,6 +13,8 @@ export interface BatchJob {
   userId: string;
   accountId: string;
   currency: string;
+  /** Whether live clients hear transactionCategorized for each row (default: one importProgress per batch). */
+  notifyEachRow?: boolean;
 }
 
 export interface Batch {
@@ -36,8 +38,8 @@ export class ImportSuperseded extends Error {}
 
 /**
  * Writes one batch of an import in one database transaction: the new transactions (one
- * multi-row INSERT ... ON CONFLICT DO NOTHING), their `transaction.created` events (as
- * createTransaction writes them, so budget and ai count and categorize them) and the job's
+ * multi-row INSERT ... ON CONFLICT DO NOTHING), one `transactions.imported` event holding them
+ * (budget and ai apply it as each row's `transaction.created`) and the job's
  * progress. A worker killed between batches resumes after the last committed one.
  */
 export class ImportBatchRepository {
@@ -51,7 +53,7 @@ export class ImportBatchRepository {
           await advisoryXactLock(tx, 'import-account', job.accountId);
           const fresh = batch.rows.length ? notYetPresent(batch.rows, await this.present(tx, job.accountId, batch.rows)) : [];
           const imported = fresh.length ? await this.insert(tx, job, fresh) : [];
-          if (imported.length) await this.events(tx, imported);
+          if (imported.length) await this.events(tx, job, imported);
           const duplicates = batch.rows.length - imported.length;
           const moved = await tx.$executeRaw`
             UPDATE import_jobs SET processed = ${batch.to}, imported = imported + ${imported.length},
@@ -79,14 +81,12 @@ export class ImportBatchRepository {
   }
 
   /**
-   * The rows' `transaction.created` events (outboxRow, as createTransaction writes them) in one
-   * INSERT from a JSON array: Prisma's createMany took most of a batch's time with 500 payloads.
+   * The batch's one `transactions.imported` event holding every new row (bulkOutboxRow): one
+   * outbox row per batch, so the relay and the consumers move an import in a few hundred events,
+   * not one per row, and another user's event never waits behind 100,000 rows in the outbox.
    */
-  private async events(tx: Prisma.TransactionClient, rows: TransactionRecord[]): Promise<void> {
-    const json = JSON.stringify(rows.map((r) => outboxRow('transaction.created', r)).map((e) => ({ id: e.id, type: e.type, aggregate_id: e.aggregateId, payload: e.payload })));
-    await tx.$executeRaw`
-      INSERT INTO outbox_events (id, type, aggregate_id, payload)
-      SELECT e.id, e.type, e.aggregate_id, e.payload FROM jsonb_to_recordset(${json}::jsonb) AS e(id uuid, type text, aggregate_id uuid, payload jsonb)`;
+  private async events(tx: Prisma.TransactionClient, job: BatchJob, rows: TransactionRecord[]): Promise<void> {
+    await insertOutboxRows(tx, [bulkOutboxRow('transactions.imported', job.userId, { importId: job.id, notifyEachRow: job.notifyEachRow ?? false }, rows)]);
   }
 
   /** One INSERT for the whole batch; a row whose bank id or import key the account has already is skipped. */

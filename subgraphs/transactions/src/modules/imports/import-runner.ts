@@ -70,7 +70,7 @@ export class ImportRunner {
   }
 
   private async batches(job: ImportRun, items: Item[], logger: Logger): Promise<void> {
-    const target: BatchJob = { id: job.id, userId: job.userId, accountId: job.accountId, currency: job.currency };
+    const target: BatchJob = { id: job.id, userId: job.userId, accountId: job.accountId, currency: job.currency, notifyEachRow: job.notifyEachRow };
     let errorCount = job.errorCount;
     let lastNotice = this.now();
     for (let from = job.processed; from < items.length; from += this.d.batchSize) {

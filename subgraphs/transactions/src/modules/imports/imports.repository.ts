@@ -23,6 +23,7 @@ export interface ImportJobRecord {
 export interface ImportRun extends ImportJobRecord {
   bytes: Uint8Array;
   currency: string;
+  notifyEachRow: boolean;
 }
 
 export interface NewImport {
@@ -31,6 +32,8 @@ export interface NewImport {
   accountId: string;
   format: ImportFormat;
   bytes: Uint8Array;
+  /** transactionCategorized for each row as it is categorized (default: one importProgress per batch). */
+  notifyEachRow?: boolean;
 }
 
 const ACTIVE: ImportStatus[] = ['QUEUED', 'RUNNING'];

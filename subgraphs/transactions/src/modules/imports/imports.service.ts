@@ -34,7 +34,7 @@ export class ImportsService {
     const [account] = await this.d.accounts.findManyForUser(user.id, [input.accountId]);
     if (!account) throw notFound('Account');
     const id = (this.d.newId ?? randomUUID)();
-    const job = await this.d.jobs.createWithin(maxActive, { id, userId: user.id, accountId: account.id, format: input.format, bytes });
+    const job = await this.d.jobs.createWithin(maxActive, { id, userId: user.id, accountId: account.id, format: input.format, bytes, notifyEachRow: input.notifyEachRow ?? false });
     if (!job) throw limitExceeded('activeImports', maxActive, `You already have ${maxActive} imports queued or running: wait for one to end`);
     await this.d.enqueue({ importId: id, userId: user.id, requestId }).catch((err: unknown) =>
       this.d.logger.warn({ err, importId: id }, 'import stored but not queued: a starting worker queues it'),

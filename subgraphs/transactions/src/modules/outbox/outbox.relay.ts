@@ -1,4 +1,4 @@
-import { TRANSACTION_EVENT_CONSUMERS, transactionEvent, type QueueConfig, type TransactionEvent } from '@centavo/jobs';
+import { rowsOfEvent, TRANSACTION_EVENT_CONSUMERS, transactionsOutboxEvent, userOfEvent, type QueueConfig, type TransactionsOutboxEvent } from '@centavo/jobs';
 import type { Logger } from '@centavo/logger';
 import { createOutboxRelay, outboxEventsStore, type OutboxRelay as Relay } from '@centavo/outbox';
 import { createPublisher, type Publisher } from '@centavo/pubsub';
@@ -19,8 +19,8 @@ export class OutboxRelay {
     this.publisher = createPublisher(config, logger);
     this.relay = createOutboxRelay({
       store: outboxEventsStore(prisma),
-      schema: transactionEvent,
-      grouped: { definitions: TRANSACTION_EVENT_CONSUMERS, groupOf: (event) => event.transaction.userId },
+      schema: transactionsOutboxEvent,
+      grouped: { definitions: TRANSACTION_EVENT_CONSUMERS, groupOf: userOfEvent, weightOf: rowsOfEvent },
       queue: config,
       logger,
       alsoSend: (event) => this.liveNotices(event),
@@ -52,10 +52,21 @@ export class OutboxRelay {
     await this.publisher.close();
   }
 
-  // Before the commit, with the enqueues: a crash can repeat the notice but never lose it.
-  private liveNotices(event: TransactionEvent): Promise<unknown>[] {
-    const t = event.transaction;
-    if (event.type !== 'transaction.categorized' || (t.categorySource !== 'RULE' && t.categorySource !== 'AI')) return [];
-    return [this.publisher.publish(t.userId, { __typename: 'Transaction', id: t.id, field: 'transactionCategorized' })];
+  /**
+   * Before the commit, with the enqueues: a crash can repeat a notice but never lose it.
+   * - a row categorized by a rule or the model: transactionCategorized;
+   * - an import batch's rows categorized: transactionCategorized per row if the import asked for
+   *   notifyEachRow, else one importProgress of the import (its subscribers refetch the job);
+   * - an import batch stored: nothing here (the import runner publishes its progress).
+   */
+  private liveNotices(event: TransactionsOutboxEvent): Promise<unknown>[] {
+    if ('transaction' in event) {
+      const t = event.transaction;
+      if (event.type !== 'transaction.categorized' || (t.categorySource !== 'RULE' && t.categorySource !== 'AI')) return [];
+      return [this.publisher.publish(t.userId, { __typename: 'Transaction', id: t.id, field: 'transactionCategorized' })];
+    }
+    if (event.type !== 'transactions.categorized') return [];
+    if (!event.notifyEachRow) return [this.publisher.publish(event.userId, { __typename: 'ImportJob', id: event.importId, field: 'importProgress' })];
+    return event.transactions.map((t) => this.publisher.publish(t.userId, { __typename: 'Transaction', id: t.id, field: 'transactionCategorized' }));
   }
 }

@@ -1,10 +1,10 @@
 import { isUniqueViolation, retryOnConflict } from '@centavo/db';
 import type { TransactionsPrisma } from '../../db.js';
 import { Prisma, type CategorySource } from '../../generated/prisma/client.js';
-import { outboxRow, type TransactionEventType } from '../outbox/outbox.events.js';
+import { bulkOutboxRow, outboxRow, type OutboxRow, type TransactionEventType } from '../outbox/outbox.events.js';
 
 /** Outbox rows in one INSERT from a JSON array (Prisma's createMany is slow with many payloads). */
-export async function insertOutboxRows(tx: Prisma.TransactionClient, events: ReturnType<typeof outboxRow>[]): Promise<void> {
+export async function insertOutboxRows(tx: Prisma.TransactionClient, events: OutboxRow[]): Promise<void> {
   if (events.length === 0) return;
   const json = JSON.stringify(events.map((e) => ({ id: e.id, type: e.type, aggregate_id: e.aggregateId, payload: e.payload })));
   await tx.$executeRaw`
@@ -126,13 +126,15 @@ export class TransactionsRepository {
    * Applies categorizer decisions set-based, in one database transaction: one UPDATE sets each
    * decision's category on the version it was made for (never over the user's own choice, and
    * not when it changes nothing), increasing the version, and one INSERT writes a
-   * `transaction.categorized` event per row it changed. Returns the changed rows.
+   * `transaction.categorized` event per row it changed, or for an import's rows one
+   * `transactions.categorized` event holding them all. Returns the changed rows.
    */
   async applyCategorizations(
     userId: string,
     decisions: readonly { transactionId: string; basedOnVersion: number; categoryId: string; source: 'RULE' | 'AI'; merchant: string | null }[],
-    requestId?: string,
+    options: { requestId?: string; import?: { importId: string; notifyEachRow: boolean } } = {},
   ): Promise<TransactionRecord[]> {
+    const { requestId } = options;
     if (decisions.length === 0) return [];
     const json = JSON.stringify(decisions.map((d) => ({ id: d.transactionId, based_on: d.basedOnVersion, category_id: d.categoryId, source: d.source, merchant: d.merchant })));
     return retryOnConflict(() => this.prisma.$transaction(async (tx) => {
@@ -148,7 +150,10 @@ export class TransactionsRepository {
         RETURNING t.id::text`;
       if (changed.length === 0) return [];
       const rows = await tx.transaction.findMany({ where: { id: { in: changed.map((r) => r.id) } }, orderBy: { id: 'asc' } });
-      await insertOutboxRows(tx, rows.map((r) => outboxRow('transaction.categorized', r, requestId)));
+      const events = options.import
+        ? [bulkOutboxRow('transactions.categorized', userId, options.import, rows, requestId)]
+        : rows.map((r) => outboxRow('transaction.categorized', r, requestId));
+      await insertOutboxRows(tx, events);
       return rows;
     }));
   }
