@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { budgetTransactionChanged, createQueue } from '@centavo/jobs';
+import { budgetTransactionBatch, createQueue } from '@centavo/jobs';
 import { ok, registerUser, testEnv, type Session } from '@centavo/testing';
 import { startSystem, type RunningSystem } from './support/system.js';
 import { eventually } from './support/wait.js';
@@ -107,7 +107,7 @@ describe('the worker killed with SIGKILL again and again', () => {
     );
     expect(spending).toEqual({ total: { amount: total }, count: TOTAL });
     // Nothing ended in the failed set either.
-    const queue = createQueue(testEnv(env) as { REDIS_URL: string; REDIS_PREFIX: string }, budgetTransactionChanged.queue);
+    const queue = createQueue(testEnv(env) as { REDIS_URL: string; REDIS_PREFIX: string }, budgetTransactionBatch.queue);
     expect(await queue.getJobCounts('failed')).toEqual({ failed: 0 });
     await queue.close();
   }, 180_000);

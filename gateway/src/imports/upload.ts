@@ -12,8 +12,8 @@ export const UPSTREAM_PATH = '/internal/imports';
 /** How long a refused upload's remaining body is read (and dropped) so the client sees the answer. */
 const DRAIN_MS = 10_000;
 
-/** What an upload names besides its file, as query parameters or multipart fields before it (mapping: ImportMappingInput as JSON). */
-const UPLOAD_PARAMS = ['accountId', 'format', 'mapping'];
+/** What an upload names besides its file, as query parameters or multipart fields before it (mapping: ImportMappingInput as JSON; notifyEachRow: true). */
+const UPLOAD_PARAMS = ['accountId', 'format', 'mapping', 'notifyEachRow'];
 
 export interface ImportUploadOptions extends RequestMeterOptions {
   /** The transactions subgraph's GraphQL URL; the upload route is on the same server. */

@@ -54,35 +54,97 @@ export const transactionEvent = z.object({
 });
 export type TransactionEvent = z.infer<typeof transactionEvent>;
 
+/**
+ * Many rows' changes in one outbox event, so bulk writes cost one event per batch, not per row:
+ * - `transactions.imported`: the rows one import batch created (each as `transaction.created`);
+ * - `transactions.categorized`: the categorizer's decisions for import rows applied in one batch
+ *   (each as `transaction.categorized`).
+ * Consumers apply it as its rows' events in order. Live clients hear one `importProgress` of the
+ * import per event, or one `transactionCategorized` per row when the import asked for
+ * `notifyEachRow`.
+ */
+export const transactionsBulkEvent = z.object({
+  eventId: uuid,
+  type: z.enum(['transactions.imported', 'transactions.categorized']),
+  occurredAt: z.string(),
+  requestId: z.string().optional(),
+  userId: uuid,
+  importId: uuid,
+  notifyEachRow: z.boolean(),
+  transactions: z.array(transactionSnapshot).min(1),
+});
+export type TransactionsBulkEvent = z.infer<typeof transactionsBulkEvent>;
+
+/** Every event of the transactions outbox. */
+export const transactionsOutboxEvent = z.union([transactionEvent, transactionsBulkEvent]);
+export type TransactionsOutboxEvent = z.infer<typeof transactionsOutboxEvent>;
+
+/** The user of an outbox event. */
+export const userOfEvent = (event: TransactionsOutboxEvent): string => ('transaction' in event ? event.transaction.userId : event.userId);
+
+/** How many rows an outbox event carries. */
+export const rowsOfEvent = (event: TransactionsOutboxEvent): number => ('transaction' in event ? 1 : event.transactions.length);
+
+/** An outbox event as the per-row events consumers apply, in order. */
+export function rowEvents(event: TransactionsOutboxEvent): TransactionEvent[] {
+  if ('transaction' in event) return [event];
+  const type = event.type === 'transactions.imported' ? 'transaction.created' : 'transaction.categorized';
+  const { eventId, occurredAt, requestId } = event;
+  return event.transactions.map((transaction) => ({ eventId, type, occurredAt, ...(requestId ? { requestId } : {}), transaction }));
+}
+
+/**
+ * What the outbox relay sends a consumer of transaction events: one user's events of one relay
+ * pass, in outbox order (packages/outbox/src/relay.ts, grouped consumers). The job id hashes the
+ * event ids; consumers apply each transaction version once, so a batch seen twice changes nothing.
+ */
+export const transactionEventBatch = z.object({
+  userId: uuid,
+  events: z.array(transactionsOutboxEvent).min(1),
+});
+export type TransactionEventBatch = z.infer<typeof transactionEventBatch>;
+
 /** transactions → budget: keep the spending aggregates in step with every transaction change. */
-export const budgetTransactionChanged = defineJob({
+export const budgetTransactionBatch = defineJob({
   queue: 'budget-events',
-  name: 'transaction-changed',
-  schema: transactionEvent,
+  name: 'transaction-batch',
+  schema: transactionEventBatch,
 });
 
 /** transactions → ai: categorize new or re-described transactions, learn from corrections. */
-export const aiTransactionChanged = defineJob({
+export const aiTransactionBatch = defineJob({
   queue: 'ai-events',
-  name: 'transaction-changed',
-  schema: transactionEvent,
+  name: 'transaction-batch',
+  schema: transactionEventBatch,
 });
 
-/** ai → transactions: the categorizer's decision, applied only to the version it was made for. */
+/** The categorizer's decision about one version of a transaction. */
+export const categorizationDecision = z.object({
+  /** `<transactionId>-v<version>`: one decision per version of a transaction. */
+  decisionId: z.string(),
+  transactionId: uuid,
+  basedOnVersion: z.number().int().positive(),
+  categoryId: uuid,
+  source: z.enum(['RULE', 'AI']),
+  /** The normalized merchant found in the description. */
+  merchant: z.string().nullable(),
+});
+export type CategorizationDecision = z.infer<typeof categorizationDecision>;
+
+/**
+ * ai → transactions: the decisions of one batch of a user's transaction events, each applied only
+ * to the version it was made for. The job id hashes the decision ids, so a retried ai job sends
+ * the same job once.
+ */
 export const applyCategorization = defineJob({
   queue: 'transactions-commands',
-  name: 'apply-categorization',
+  name: 'apply-categorizations',
   schema: z.object({
-    /** `<transactionId>-v<version>`: one decision per version of a transaction. */
-    decisionId: z.string(),
-    transactionId: uuid,
     userId: uuid,
-    basedOnVersion: z.number().int().positive(),
-    categoryId: uuid,
-    source: z.enum(['RULE', 'AI']),
-    /** The normalized merchant found in the description. */
-    merchant: z.string().nullable(),
+    decisions: z.array(categorizationDecision).min(1),
     requestId: z.string().optional(),
+    /** Decisions about an import's rows: their events are written as one transactions.categorized. */
+    import: z.object({ importId: uuid, notifyEachRow: z.boolean() }).optional(),
   }),
 });
 
@@ -102,8 +164,8 @@ export const runImport = defineJob({
   }),
 });
 
-/** Every consumer of transaction events, each on its own queue. */
-export const TRANSACTION_EVENT_CONSUMERS = [budgetTransactionChanged, aiTransactionChanged] as const;
+/** Every consumer of transaction events, each on its own queue, taking them in per-user batches. */
+export const TRANSACTION_EVENT_CONSUMERS = [budgetTransactionBatch, aiTransactionBatch] as const;
 
 /** ai: retrain the global model from the data set and users' corrections (scheduled, and after enough corrections). */
 export const retrainModel = defineJob({

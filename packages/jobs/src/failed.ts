@@ -1,10 +1,10 @@
 import { createQueue, type QueueConfig } from './queues.js';
-import { aiCategoryChanged, aiTransactionChanged, applyCategorization, budgetTransactionChanged, retrainModel, runImport, transactionsCategoryChanged } from './definitions.js';
+import { aiCategoryChanged, aiTransactionBatch, applyCategorization, budgetTransactionBatch, retrainModel, runImport, transactionsCategoryChanged } from './definitions.js';
 
 /** Every queue of Centavo, for operators' tools. */
 export const ALL_QUEUES = [
-  budgetTransactionChanged.queue,
-  aiTransactionChanged.queue,
+  budgetTransactionBatch.queue,
+  aiTransactionBatch.queue,
   applyCategorization.queue,
   retrainModel.queue,
   transactionsCategoryChanged.queue,

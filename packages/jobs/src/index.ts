@@ -1,5 +1,5 @@
 export * from './definitions.js';
 export * from './queues.js';
-export type { Queue, Worker, Job } from 'bullmq';
+export type { Queue, Worker, Job, JobsOptions } from 'bullmq';
 export * from './failed.js';
 export * from './processors.js';

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CATEGORY_EVENT_CONSUMERS, createQueue, type CategoryEvent } from '@centavo/jobs';
+import { CATEGORY_EVENT_CONSUMERS, categoryEvent as categoryEventSchema, createQueue, defineJob, type CategoryEvent } from '@centavo/jobs';
+import { z } from 'zod';
 import { createLogger } from '@centavo/logger';
-import { createOutboxRelay, type OutboxRelayOptions } from './relay.js';
+import { createOutboxRelay, groupEvents, type OutboxRelayOptions } from './relay.js';
 import type { OutboxRow, OutboxStore } from './store.js';
 
 // Real Redis under a prefix of its own, as in packages/jobs/src/failed.test.ts.
@@ -59,8 +60,20 @@ class FakeStore implements OutboxStore {
   }
 }
 
-const relayOf = (store: OutboxStore, over: Partial<OutboxRelayOptions<typeof CATEGORY_EVENT_CONSUMERS[0]['schema']>> = {}) =>
-  createOutboxRelay({ store, consumers: CATEGORY_EVENT_CONSUMERS, queue, logger, ...over });
+const relayOf = (store: OutboxStore, over: Partial<OutboxRelayOptions<typeof categoryEventSchema>> = {}) =>
+  createOutboxRelay({ store, schema: categoryEventSchema, consumers: CATEGORY_EVENT_CONSUMERS, queue, logger, ...over });
+
+/** A grouped consumer of category events (one job per user and pass), on a queue of this file's. */
+const grouped = defineJob({
+  queue: 'outbox-test-grouped',
+  name: 'category-batch',
+  schema: z.object({ userId: z.uuid(), events: z.array(categoryEventSchema).min(1) }),
+});
+const groupedQueue = createQueue(queue, grouped.queue);
+afterAll(async () => {
+  await groupedQueue.obliterate({ force: true });
+  await groupedQueue.close();
+});
 
 const jobIds = async () => Promise.all(inspect.map(async (q) => (await q.getJobs(['waiting'])).map((j) => j.id).sort()));
 
@@ -120,7 +133,7 @@ describe('outbox relay', () => {
     const store = new FakeStore();
     let release!: () => void;
     store.gate = new Promise((r) => (release = r));
-    const relay = relayOf(store, { pollMs: 60_000 });
+    const relay = relayOf(store);
     relay.kick();
     store.add(categoryEvent());
     relay.kick();
@@ -138,7 +151,7 @@ describe('outbox relay', () => {
   it('drains full batches in one pass and cleans up published rows once an hour', async () => {
     const store = new FakeStore();
     store.add(...Array.from({ length: 5 }, categoryEvent));
-    const relay = relayOf(store, { batch: 2, retentionDays: 3, pollMs: 60_000 });
+    const relay = relayOf(store, { batch: 2, retentionDays: 3 });
     relay.kick();
     await until(() => store.cleanups.length === 1, 'the cleanup');
     // 2 + 2 + 1: the short batch ends the drain.
@@ -151,14 +164,42 @@ describe('outbox relay', () => {
     await Promise.all(inspect.map((q) => q.obliterate({ force: true })));
   });
 
-  it('polls once started, and stop() waits for the pass in progress and ignores later kicks', async () => {
+  it('does not poll: started without a database, it runs one sweep and then only when kicked', async () => {
     const store = new FakeStore();
-    const relay = relayOf(store, { pollMs: 20 });
+    const relay = relayOf(store);
     relay.start();
-    await until(() => store.claims >= 2, 'two polls');
+    await until(() => store.claims === 1 && store.active === 0, 'the start sweep');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(store.claims).toBe(1);
+    store.add(categoryEvent());
+    relay.kick();
+    await until(() => store.rows.every((r) => r.published), 'the kicked pass');
+    await relay.stop();
+    await Promise.all(inspect.map((q) => q.obliterate({ force: true })));
+  });
+
+  it('retries a failed pass after a backoff without being kicked again', async () => {
+    const store = new FakeStore();
+    store.add(categoryEvent());
+    let fail = true;
+    const relay = relayOf(store, { alsoSend: () => [fail ? Promise.reject(new Error('redis down')) : Promise.resolve()] });
+    relay.kick();
+    await until(() => store.claims === 1 && store.active === 0, 'the failed pass');
+    fail = false;
+    await until(() => store.rows.every((r) => r.published), 'the retry');
+    await relay.stop();
+    await Promise.all(inspect.map((q) => q.obliterate({ force: true })));
+  });
+
+  it('stop() waits for the pass in progress and ignores later kicks', async () => {
+    const store = new FakeStore();
+    const relay = relayOf(store);
+    relay.start();
+    await until(() => store.claims >= 1 && store.active === 0, 'the start sweep');
     let release!: () => void;
     store.gate = new Promise((r) => (release = r));
     store.add(categoryEvent());
+    relay.kick();
     await until(() => store.active === 1, 'a pass held open');
     let stopped = false;
     const stopping = relay.stop().then(() => (stopped = true));
@@ -171,5 +212,49 @@ describe('outbox relay', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(store.claims).toBe(claims);
     await Promise.all(inspect.map((q) => q.obliterate({ force: true })));
+  });
+
+  it('groups a pass into one job per user in order, bounded in rows, round-robin, bulk jobs behind live ones', async () => {
+    const store = new FakeStore();
+    const bulkUser = randomUUID();
+    const liveUser = randomUUID();
+    const of = (userId: string) => {
+      const e = categoryEvent();
+      return { ...e, category: { ...e.category, userId } };
+    };
+    const bulk = Array.from({ length: 25 }, () => of(bulkUser));
+    const live = of(liveUser);
+    store.add(...bulk, live);
+    const relay = relayOf(store, { consumers: [], grouped: { definitions: [grouped], groupOf: (e) => e.category.userId, maxRows: 20, bulkFrom: 20 } });
+    expect(await relay.pass()).toBe(26);
+    const jobs = await groupedQueue.getJobs(['waiting', 'prioritized']);
+    const summary = jobs.map((j) => ({ userId: j.data.userId as string, ids: (j.data.events as CategoryEvent[]).map((e) => e.eventId), priority: j.opts.priority ?? 0 }));
+    expect(summary.sort((a, b) => b.ids.length - a.ids.length)).toEqual([
+      { userId: bulkUser, ids: bulk.slice(0, 20).map((e) => e.eventId), priority: 10 },
+      { userId: bulkUser, ids: bulk.slice(20).map((e) => e.eventId), priority: 0 },
+      { userId: liveUser, ids: [live.eventId], priority: 0 },
+    ]);
+    // The prioritized (bulk) job is taken after every job without a priority.
+    expect(await groupedQueue.getJobCountByTypes('prioritized')).toBe(1);
+    // The same pass replayed (a crash before the commit) adds no job: the ids hash the events.
+    store.rows.forEach((r) => (r.published = false));
+    await relay.pass();
+    expect(await groupedQueue.getJobCountByTypes('waiting', 'prioritized')).toBe(3);
+    await relay.stop();
+    await groupedQueue.obliterate({ force: true });
+  });
+
+  it('cuts groups by weight (a summary event counts its rows) and lists them round-robin', () => {
+    const rows = [
+      { id: 'a1', event: { user: 'a', rows: 3 } },
+      { id: 'a2', event: { user: 'a', rows: 3 } },
+      { id: 'b1', event: { user: 'b', rows: 1 } },
+      { id: 'a3', event: { user: 'a', rows: 10 } },
+    ];
+    const groups = groupEvents(rows, { groupOf: (e) => e.user, weightOf: (e) => e.rows, maxRows: 5 });
+    expect(groups.map((g) => g.map((j) => [j.ids, j.rows]))).toEqual([
+      [[['a1'], 3], [['a2'], 3], [['a3'], 10]],
+      [[['b1'], 1]],
+    ]);
   });
 });

@@ -1,63 +1,168 @@
-import { createQueue, enqueue, type JobDefinition, type Queue, type QueueConfig } from '@centavo/jobs';
+import { createHash } from 'node:crypto';
+import { createQueue, type JobDefinition, type JobsOptions, type Queue, type QueueConfig } from '@centavo/jobs';
 import type { Logger } from '@centavo/logger';
 import type { z } from 'zod';
+import { listenForOutbox, type OutboxListener } from './listener.js';
 import type { OutboxStore } from './store.js';
+
+/** The payload of a grouped job: one group's (user's) events of one pass, in outbox order. */
+export interface EventGroup<E> {
+  userId: string;
+  events: E[];
+}
+
+export interface GroupedConsumers<E> {
+  /** One queue each; a job's payload is an EventGroup, validated by the definition's schema. */
+  definitions: readonly JobDefinition<z.ZodType>[];
+  /** The group (user) of an event: its events stay in order within a job. */
+  groupOf: (event: E) => string;
+  /** The weight of an event, in rows (a summary event of an import counts its rows). Default 1. */
+  weightOf?: (event: E) => number;
+  /** At most this many rows a job, so a big group is cut into several jobs. Default 100. */
+  maxRows?: number;
+  /**
+   * Jobs of at least this many rows (bulk: an import) get a BullMQ priority, which puts them
+   * behind every job without one: one user's bulk never delays another's live events. Default 20.
+   */
+  bulkFrom?: number;
+}
 
 export interface OutboxRelayOptions<S extends z.ZodType> {
   store: OutboxStore;
-  /** Every consumer of the events, each on its own queue; they share one payload schema. */
-  consumers: readonly [JobDefinition<S>, ...JobDefinition<S>[]];
+  /** Every row's payload is parsed with it before anything is sent; one bad row fails the pass. */
+  schema: S;
+  /** Consumers that take one job per event, under the event id. */
+  consumers?: readonly JobDefinition<S>[];
+  /** Consumers that take one job per group and pass (see GroupedConsumers). */
+  grouped?: GroupedConsumers<z.infer<S>>;
   queue: QueueConfig;
   logger: Logger;
   /** More sends of one event (e.g. a pub/sub notice), awaited with the enqueues, before the commit. */
   alsoSend?: (event: z.infer<S>) => Promise<unknown>[];
-  /** Defaults: a pass every 250 ms, 200 rows a batch, published rows kept 7 days. */
-  pollMs?: number;
+  /**
+   * The database whose `outbox_events` trigger NOTIFYs: start() LISTENs on it and runs a pass per
+   * wake-up (and a sweep per reconnect). Without it only kick() and `sweepMs` run passes.
+   */
+  databaseUrl?: string;
+  /** A safety sweep every so many ms; none by default (LISTEN/NOTIFY and kick() suffice). */
+  sweepMs?: number;
+  /** Defaults: 500 rows a pass, published rows kept 7 days. */
   batch?: number;
   retentionDays?: number;
 }
 
 export interface OutboxRelay {
-  /** Polls the outbox until stop(). */
+  /** Listens for outbox writes (and sweeps, if asked) until stop(). */
   start(): void;
   /** Runs a pass now (after a commit); a pass already running runs once more when it ends. */
   kick(): void;
   /** One batch; returns how many events it published. */
   pass(): Promise<number>;
-  /** Stops polling, waits for the pass in progress, closes the queues. */
+  /** Resolves once start() listens (immediately without a databaseUrl). */
+  listening(): Promise<void>;
+  /** Stops listening, waits for the pass in progress, closes the queues. */
   stop(): Promise<void>;
 }
 
 const CLEANUP_EVERY_MS = 3600_000;
+/** Lower runs first; jobs with no priority run before any prioritized one (BullMQ). */
+const BULK_PRIORITY = 10;
+const RETRY_MIN_MS = 500;
+const RETRY_MAX_MS = 30_000;
+
+interface BulkJob {
+  name: string;
+  data: unknown;
+  opts: JobsOptions;
+}
+
+/** A job id that names exactly the events a grouped job holds: replaying that pass adds nothing. */
+const groupJobId = (ids: readonly string[]) => `g-${createHash('sha256').update(ids.join(',')).digest('base64url').slice(0, 32)}`;
+
+/**
+ * Cuts a pass's events into jobs: per group, in order, at most `maxRows` rows a job; the jobs
+ * are listed round-robin across groups (first job of every group, then the second...), so a
+ * group with many events does not put every other group behind it in the queue.
+ */
+export function groupEvents<E>(
+  rows: readonly { id: string; event: E }[],
+  grouped: Pick<GroupedConsumers<E>, 'groupOf' | 'weightOf' | 'maxRows'>,
+): { userId: string; ids: string[]; events: E[]; rows: number }[][] {
+  const maxRows = grouped.maxRows ?? 100;
+  const byGroup = new Map<string, { userId: string; ids: string[]; events: E[]; rows: number }[]>();
+  for (const { id, event } of rows) {
+    const userId = grouped.groupOf(event);
+    const weight = grouped.weightOf?.(event) ?? 1;
+    let chunks = byGroup.get(userId);
+    if (!chunks) byGroup.set(userId, (chunks = []));
+    let last = chunks[chunks.length - 1];
+    if (!last || (last.rows + weight > maxRows && last.events.length > 0)) chunks.push((last = { userId, ids: [], events: [], rows: 0 }));
+    last.ids.push(id);
+    last.events.push(event);
+    last.rows += weight;
+  }
+  return [...byGroup.values()];
+}
+
+function roundRobin<T>(lists: readonly T[][]): T[] {
+  const out: T[] = [];
+  for (let i = 0; out.length < lists.reduce((n, l) => n + l.length, 0); i++) {
+    for (const list of lists) if (i < list.length) out.push(list[i]!);
+  }
+  return out;
+}
 
 /**
  * Moves a domain's outbox rows to BullMQ. The store claims rows with FOR UPDATE SKIP LOCKED
- * (several relays never send one row twice at once); each is enqueued with the event id as job
- * id to every consumer queue, then marked published in the same database transaction. A crash
- * after enqueueing and before the commit enqueues the same job ids again: BullMQ ignores them,
- * and consumers apply each event once.
+ * (several relays never send one row twice at once); they are enqueued in bulk (one addBulk per
+ * consumer queue: one Redis round trip) and marked published in the same database transaction.
+ * Per-event consumers get the event id as job id; grouped consumers get one job per user and
+ * pass whose id hashes its event ids. A crash after enqueueing and before the commit sends the
+ * rows again: the same pass's job ids are ignored by BullMQ, a different grouping reaches
+ * consumers that apply each event (transaction version) once.
  */
 export function createOutboxRelay<S extends z.ZodType>(options: OutboxRelayOptions<S>): OutboxRelay {
-  const { store, consumers, logger } = options;
-  const batch = options.batch ?? 200;
+  const { store, logger, grouped } = options;
+  const consumers = options.consumers ?? [];
+  const batch = options.batch ?? 500;
   // Opened by the first pass, so a process that builds a relay and never runs it holds no connections.
-  let queues: Queue[] | undefined;
+  const queues = new Map<string, Queue>();
+  let listener: OutboxListener | undefined;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let again = false;
   let stopped = false;
+  // Nothing polls: a failed pass (Redis or PostgreSQL down) is tried again after a backoff.
+  let retryDelay = RETRY_MIN_MS;
+  let retryTimer: NodeJS.Timeout | undefined;
   let lastCleanup = 0;
+
+  const queueOf = (name: string): Queue => {
+    let queue = queues.get(name);
+    if (!queue) queues.set(name, (queue = createQueue(options.queue, name, logger)));
+    return queue;
+  };
 
   const pass = () =>
     store.claim(batch, async (rows) => {
-      const open = (queues ??= consumers.map((def) => createQueue(options.queue, def.queue, logger)));
-      await Promise.all(
-        rows.flatMap((row) => {
-          const event = consumers[0].schema.parse(row.payload);
-          const sends: Promise<unknown>[] = consumers.map((def, i) => enqueue(open[i]!, def, event, row.id));
-          return options.alsoSend ? [...sends, ...options.alsoSend(event)] : sends;
-        }),
+      const events = rows.map((row) => ({ id: row.id, event: options.schema.parse(row.payload) as z.infer<S> }));
+      const sends: Promise<unknown>[] = consumers.map((def) =>
+        queueOf(def.queue).addBulk(events.map(({ id, event }) => ({ name: def.name, data: def.schema.parse(event), opts: { jobId: id } }))),
       );
+      if (grouped) {
+        const bulkFrom = grouped.bulkFrom ?? 20;
+        const jobs = roundRobin(groupEvents(events, grouped));
+        for (const def of grouped.definitions) {
+          const bulk: BulkJob[] = jobs.map((job) => ({
+            name: def.name,
+            data: def.schema.parse({ userId: job.userId, events: job.events } satisfies EventGroup<z.infer<S>>),
+            opts: { jobId: groupJobId(job.ids), ...(job.rows >= bulkFrom ? { priority: BULK_PRIORITY } : {}) },
+          }));
+          sends.push(queueOf(def.queue).addBulk(bulk));
+        }
+      }
+      if (options.alsoSend) for (const { event } of events) sends.push(...options.alsoSend(event));
+      await Promise.all(sends);
     });
 
   async function drain(): Promise<void> {
@@ -77,7 +182,19 @@ export function createOutboxRelay<S extends z.ZodType>(options: OutboxRelayOptio
       return;
     }
     running = drain()
-      .catch((err: unknown) => logger.error({ err }, 'outbox relay pass failed'))
+      .then(() => {
+        retryDelay = RETRY_MIN_MS;
+      })
+      .catch((err: unknown) => {
+        logger.error({ err, retryInMs: retryDelay }, 'outbox relay pass failed');
+        if (!retryTimer && !stopped) {
+          retryTimer = setTimeout(() => {
+            retryTimer = undefined;
+            kick();
+          }, retryDelay);
+        }
+        retryDelay = Math.min(retryDelay * 2, RETRY_MAX_MS);
+      })
       .finally(() => {
         running = undefined;
         if (again) {
@@ -89,16 +206,20 @@ export function createOutboxRelay<S extends z.ZodType>(options: OutboxRelayOptio
 
   return {
     start() {
-      timer = setInterval(kick, options.pollMs ?? 250);
+      if (options.databaseUrl) listener = listenForOutbox({ databaseUrl: options.databaseUrl, onWake: kick, logger });
+      if (options.sweepMs) timer = setInterval(kick, options.sweepMs);
       kick();
     },
     kick,
     pass,
+    listening: () => listener?.ready ?? Promise.resolve(),
     async stop() {
       stopped = true;
       clearInterval(timer);
+      clearTimeout(retryTimer);
+      await listener?.close();
       await running;
-      await Promise.all((queues ?? []).map((q) => q.close()));
+      await Promise.all([...queues.values()].map((q) => q.close()));
     },
   };
 }

@@ -1,4 +1,4 @@
-import { CATEGORY_EVENT_CONSUMERS, type QueueConfig } from '@centavo/jobs';
+import { CATEGORY_EVENT_CONSUMERS, categoryEvent, type QueueConfig } from '@centavo/jobs';
 import type { Logger } from '@centavo/logger';
 import { createOutboxRelay, outboxEventsStore, type OutboxRelay } from '@centavo/outbox';
 import type { Publisher } from '@centavo/pubsub';
@@ -19,6 +19,8 @@ export interface BudgetDomainDeps {
   prisma: BudgetPrisma;
   /** Redis of the job queues (the relay's consumers). */
   queue: QueueConfig;
+  /** Where the category relay LISTENs for outbox writes once started; without it only kick() runs it. */
+  databaseUrl?: string;
   logger: Logger;
   quotas?: BudgetQuotas;
   /** The relay's own client, whose statements db.ts does not count as a request's; default `prisma`. */
@@ -51,11 +53,13 @@ export function createBudgetDomain(deps: BudgetDomainDeps): BudgetDomain {
   };
   const categoryRelay = createOutboxRelay({
     store: outboxEventsStore(deps.relayPrisma ?? prisma),
+    schema: categoryEvent,
     consumers: CATEGORY_EVENT_CONSUMERS,
     queue: deps.queue,
     logger: deps.logger,
+    ...(deps.databaseUrl ? { databaseUrl: deps.databaseUrl } : {}),
   });
-  // After a commit that wrote an event, so it leaves at once rather than at the next poll.
+  // After a commit that wrote an event, so it leaves at once (the NOTIFY wakes other processes' relays).
   const categories = new CategoriesService(repos.categories, quotas.MAX_CATEGORIES_PER_USER, () => categoryRelay.kick());
   const ensureDefaults = (userId: string) => categories.ensureDefaults(userId);
   const spending = new SpendingService(repos.spending, repos.categories, ensureDefaults);

@@ -1,4 +1,4 @@
-import { budgetTransactionChanged, runProcessors, type RunningProcessors } from '@centavo/jobs';
+import { budgetTransactionBatch, runProcessors, type RunningProcessors } from '@centavo/jobs';
 import { createLogger, type Logger } from '@centavo/logger';
 import { createPublisher } from '@centavo/pubsub';
 import { loadConfig, type BudgetConfig } from './config.js';
@@ -35,7 +35,7 @@ export async function startBudgetWorker(
     await prisma.$disconnect();
     throw error;
   }
-  logger.info({ queue: budgetTransactionChanged.queue, concurrency: config.WORKER_CONCURRENCY }, 'budget worker ready');
+  logger.info({ queue: budgetTransactionBatch.queue, concurrency: config.WORKER_CONCURRENCY }, 'budget worker ready');
   let stopping: Promise<void> | undefined;
   return {
     stop() {

@@ -23,7 +23,7 @@ beforeAll(async () => {
   server = await startBudgetSubgraph(config);
   prisma = createPrisma(config.databaseUrl);
   const [processor] = testDomain(prisma).processors;
-  apply = (tx) => processor.handle(event(tx), testRun);
+  apply = (tx) => processor.handleEvent(event(tx), testRun);
 });
 afterAll(async () => {
   await server?.stop();

@@ -39,7 +39,7 @@ export async function startLive(): Promise<LiveHarness> {
   const subscriber = createSubscriber(config);
   const domain = testDomain(prisma, publisher);
   const process = (e: TransactionEvent, other?: Pick<Publisher, 'publish'>) =>
-    (other ? testDomain(prisma, other) : domain).processors[0].handle(e, testRun);
+    (other ? testDomain(prisma, other) : domain).processors[0].handleEvent(e, testRun);
   return {
     server,
     prisma,

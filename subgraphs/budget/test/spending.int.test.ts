@@ -11,13 +11,13 @@ import { cashFlow, event, newUser, setBudget, snapshot, spending, getBudget, tes
 let server: SubgraphServer;
 let prisma: BudgetPrisma;
 let domain: BudgetDomain;
-let process_: (e: TransactionEvent) => ReturnType<BudgetDomain['processors'][0]['handle']>;
+let process_: (e: TransactionEvent) => ReturnType<BudgetDomain['processors'][0]['handleEvent']>;
 beforeAll(async () => {
   const config = loadConfig(testEnv({ BUDGET_PORT: '0' }));
   server = await startBudgetSubgraph(config);
   prisma = createPrisma(config.databaseUrl);
   domain = testDomain(prisma);
-  process_ = (e) => domain.processors[0].handle(e, testRun);
+  process_ = (e) => domain.processors[0].handleEvent(e, testRun);
 });
 afterAll(async () => {
   await server?.stop();

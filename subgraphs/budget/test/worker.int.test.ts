@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { budgetTransactionChanged, createQueue, enqueue, type TransactionEvent } from '@centavo/jobs';
+import { budgetTransactionBatch, createQueue, enqueue, type TransactionEvent } from '@centavo/jobs';
 import type { SubgraphServer } from '@centavo/server';
 import { testEnv } from '@centavo/testing';
 import { loadConfig, startBudgetSubgraph, startBudgetWorker, type BudgetWorker } from '../src/index.js';
@@ -15,7 +15,7 @@ let worker: BudgetWorker;
 let queue: ReturnType<typeof createQueue>;
 beforeAll(async () => {
   [server, worker] = await Promise.all([startBudgetSubgraph(config), startBudgetWorker(config)]);
-  queue = createQueue(config, budgetTransactionChanged.queue);
+  queue = createQueue(config, budgetTransactionBatch.queue);
 });
 afterAll(async () => {
   await worker?.stop();
@@ -30,8 +30,9 @@ const countJobs = async (): Promise<Required<Counts>> => {
   return { active: c.active ?? 0, completed: c.completed ?? 0, delayed: c.delayed ?? 0, failed: c.failed ?? 0, waiting: c.waiting ?? 0 };
 };
 
+/** One job per event (a batch of one), under the event id. */
 const send = (events: TransactionEvent[]) =>
-  Promise.all(events.map((e) => enqueue(queue, budgetTransactionChanged, e, e.eventId)));
+  Promise.all(events.map((e) => enqueue(queue, budgetTransactionBatch, { userId: e.transaction.userId, events: [e] }, e.eventId)));
 
 /** Waits until the queue has run `completed` jobs in all, failing fast on a failed one. */
 async function drained(completed: number): Promise<void> {

@@ -43,7 +43,8 @@ export interface TransactionsDomainDeps {
   background: TransactionsPrisma;
   /** Plain pg for bulk bytes and rows (statement files, import batches); the caller ends it. */
   pool: PgPool;
-  config: Pick<TransactionsConfig, 'MAX_ACCOUNTS_PER_USER' | 'CATEGORY_SYNC_WAIT_MS' | ImportLimits> & QueueConfig;
+  /** `databaseUrl`: where the relay LISTENs for outbox writes once started. */
+  config: Pick<TransactionsConfig, 'MAX_ACCOUNTS_PER_USER' | 'CATEGORY_SYNC_WAIT_MS' | ImportLimits> & QueueConfig & { databaseUrl?: string };
   logger: Logger;
 }
 

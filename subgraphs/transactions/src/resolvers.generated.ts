@@ -288,6 +288,11 @@ export type ImportTransactionsInput = {
   content: Scalars['String']['input'];
   /** How to read the file; without it detection chooses and the job reports what it chose (`ImportJob.detected`). */
   mapping?: InputMaybe<ImportMappingInput>;
+  /**
+   * Publish transactionCategorized for every imported row as it gets its category. By default
+   * (false) subscribers hear one importProgress of the job per categorized batch instead.
+   */
+  notifyEachRow?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** A column of a CSV file as read. */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPgPool, type PgPool } from '@centavo/db';
 import { createLogger } from '@centavo/logger';
+import type { TransactionsBulkEvent } from '@centavo/jobs';
 import { testEnv } from '@centavo/testing';
 import { loadConfig } from '../src/config.js';
 import { createPrisma, type TransactionsPrisma } from '../src/db.js';
@@ -80,7 +81,10 @@ function runner(options: { failAfterBatches?: number } = {}) {
 async function totals(accountId: string) {
   const rows = await prisma.transaction.aggregate({ where: { accountId }, _count: true, _sum: { amountMinor: true } });
   const ids = (await prisma.transaction.findMany({ where: { accountId }, select: { id: true } })).map((r) => r.id);
-  const events = await prisma.outboxEvent.count({ where: { aggregateId: { in: ids }, type: 'transaction.created' } });
+  // One transactions.imported event per batch: every row is in exactly one of them.
+  const bulk = await prisma.outboxEvent.findMany({ where: { type: 'transactions.imported' }, select: { payload: true } });
+  const mine = new Set(ids);
+  const events = bulk.flatMap((e) => (e.payload as unknown as TransactionsBulkEvent).transactions).filter((t) => mine.has(t.id)).length;
   return { count: rows._count, sum: rows._sum.amountMinor, events };
 }
 

@@ -162,6 +162,11 @@ export type ImportTransactionsInput = {
   format: ImportFormat;
   /** How to read the file; without it detection chooses and the job reports what it chose (`ImportJob.detected`). */
   mapping?: ImportMappingInput | null | undefined;
+  /**
+   * Publish transactionCategorized for every imported row as it gets its category. By default
+   * (false) subscribers hear one importProgress of the job per categorized batch instead.
+   */
+  notifyEachRow?: boolean | null | undefined;
 };
 
 export type JobStatus =

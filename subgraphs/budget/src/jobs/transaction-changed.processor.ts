@@ -1,48 +1,62 @@
-import { budgetTransactionChanged, processor, type JobProcessor, type JobRun, type TransactionEvent } from '@centavo/jobs';
+import { budgetTransactionBatch, processor, rowEvents, type JobProcessor, type JobRun, type TransactionEvent, type TransactionEventBatch } from '@centavo/jobs';
 import type { Publisher } from '@centavo/pubsub';
 import { raiseAlerts } from '../modules/alerts/alert-raiser.js';
 import { LiveNotifier, type NotifierDeps } from '../modules/alerts/live-notifier.js';
+import type { SpendingKey } from '../modules/budgets/budgets.repository.js';
 import type { ApplyEffects, ApplyResult, SpendingService } from '../modules/spending/spending.service.js';
 
 /** Alerts and subscriptions; tests of the aggregates alone leave them out. */
 export interface LiveUpdates {
-  /** Raises alerts in the ledger transaction, atomically with the change. */
+  /** Raises alerts in the batch's transaction, atomically with the changes. */
   raise: ApplyEffects;
   /** After the commit, also on replays: publishes budgetUpdated and every pending alertRaised. */
-  notify(result: ApplyResult, transactionId: string): Promise<{ budgets: number; alerts: number }>;
+  notify(userId: string, affected: readonly SpendingKey[], replayed: readonly string[]): Promise<{ budgets: number; alerts: number }>;
 }
 
 export function createLiveUpdates(deps: Omit<NotifierDeps, 'publisher'>, publisher: Pick<Publisher, 'publish'>): LiveUpdates {
   const notifier = new LiveNotifier({ ...deps, publisher });
-  return { raise: raiseAlerts, notify: (result, transactionId) => notifier.afterApply(result, transactionId) };
+  return { raise: raiseAlerts, notify: (userId, affected, replayed) => notifier.afterBatch(userId, affected, replayed) };
 }
 
-/** The processor of transaction events, saying what it did (tests check replays with it). */
-export interface TransactionChangedProcessor extends JobProcessor<typeof budgetTransactionChanged.schema> {
-  handle(event: TransactionEvent, run: JobRun): Promise<ApplyResult>;
+/** The processor of transaction event batches, saying what it did (tests check replays with it). */
+export interface TransactionChangedProcessor extends JobProcessor<typeof budgetTransactionBatch.schema> {
+  /** One result per row event of the batch (a bulk event counts its rows), in order. */
+  handle(batch: TransactionEventBatch, run: JobRun): Promise<ApplyResult[]>;
+  /** A batch of one event. */
+  handleEvent(event: TransactionEvent, run: JobRun): Promise<ApplyResult>;
 }
 
-/** Applies a transaction change to the spending aggregates; replays and stale versions are no-ops. */
+/**
+ * Applies one user's batch of transaction changes to the spending aggregates in one database
+ * transaction (replays and stale versions are no-ops), raising the alerts they cause with them,
+ * then tells live subscribers once per batch.
+ */
 export function createTransactionChangedProcessor(
-  spending: Pick<SpendingService, 'applySnapshot'>,
+  spending: Pick<SpendingService, 'applySnapshots'>,
   live?: LiveUpdates,
 ): TransactionChangedProcessor {
-  const handle = async (event: TransactionEvent, run: JobRun): Promise<ApplyResult> => {
-    const { transaction } = event;
-    const log = run.logger.child({ eventId: event.eventId });
-    const result = await spending.applySnapshot(transaction, live?.raise);
-    if (result.unknownCategory) {
-      log.warn({ transactionId: transaction.id, categoryId: transaction.categoryId }, 'category is not the user\'s; counted as uncategorized');
+  const handle = async (batch: TransactionEventBatch, run: JobRun): Promise<ApplyResult[]> => {
+    const { userId } = batch;
+    const events = batch.events.flatMap(rowEvents);
+    const results = await spending.applySnapshots(userId, events.map((e) => e.transaction), live?.raise);
+    const unknown = events.filter((_, i) => results[i]!.unknownCategory);
+    if (unknown.length > 0) {
+      run.logger.warn(
+        { transactions: unknown.map((e) => ({ id: e.transaction.id, categoryId: e.transaction.categoryId })) },
+        'category is not the user\'s; counted as uncategorized',
+      );
     }
-    log.debug(
-      { transactionId: transaction.id, version: transaction.version, type: event.type, applied: result.applied },
-      result.applied ? 'transaction change applied to spending' : 'stale or replayed transaction event skipped',
-    );
+    const applied = results.filter((r) => r.applied).length;
+    run.logger.debug({ userId, events: events.length, applied }, 'transaction changes applied to spending');
     if (live) {
-      const published = await live.notify(result, transaction.id);
-      if (published.budgets || published.alerts) log.debug({ transactionId: transaction.id, ...published }, 'live updates published');
+      const affected = results.flatMap((r) => r.affected);
+      const replayed = [...new Set(events.filter((_, i) => !results[i]!.applied).map((e) => e.transaction.id))];
+      const published = await live.notify(userId, affected, replayed);
+      if (published.budgets || published.alerts) run.logger.debug({ userId, ...published }, 'live updates published');
     }
-    return result;
+    return results;
   };
-  return { ...processor(budgetTransactionChanged, handle), handle };
+  const handleEvent = async (event: TransactionEvent, run: JobRun): Promise<ApplyResult> =>
+    (await handle({ userId: event.transaction.userId, events: [event] }, run))[0]!;
+  return { ...processor(budgetTransactionBatch, handle), handle, handleEvent };
 }

@@ -2,41 +2,28 @@ import { applyCategorization, processor, type JobPayload } from '@centavo/jobs';
 import type { Logger } from '@centavo/logger';
 import type { TransactionsRepository } from '../modules/transactions/transactions.repository.js';
 
-type Decision = JobPayload<typeof applyCategorization>;
+type Decisions = JobPayload<typeof applyCategorization>;
 
 /**
- * Applies the categorizer's decision to the version of the transaction it was made for.
- * A user's own choice always wins, a newer version gets its own decision, and a decision
- * that changes nothing writes nothing: processing the job twice is harmless.
+ * Applies the categorizer's decisions of one batch, each to the version of the transaction it
+ * was made for, set-based in one database transaction. A user's own choice always wins, a newer
+ * version gets its own decision, and a decision that changes nothing writes nothing: processing
+ * the job twice is harmless. Returns how many transactions changed.
  */
-export async function applyDecision(
-  repo: Pick<TransactionsRepository, 'updateWithEvents'>,
-  decision: Decision,
+export async function applyDecisions(
+  repo: Pick<TransactionsRepository, 'applyCategorizations'>,
+  { userId, decisions, requestId, import: from }: Decisions,
   logger: Logger,
-): Promise<'applied' | 'skipped'> {
-  let applied = false;
-  await repo.updateWithEvents(
-    decision.userId,
-    decision.transactionId,
-    'transaction.categorized',
-    (row) => {
-      const stale = row.version !== decision.basedOnVersion || row.categorySource === 'USER';
-      const same = row.categoryId === decision.categoryId && row.categorySource === decision.source && row.merchant === decision.merchant;
-      // Set on every run: the repository runs this again when it retries the transaction.
-      applied = !(stale || same);
-      if (!applied) return { skip: true, self: {} };
-      return { self: { categoryId: decision.categoryId, categorySource: decision.source, merchant: decision.merchant } };
-    },
-    decision.requestId,
-  );
-  logger.debug({ transactionId: decision.transactionId, applied }, 'categorization decision');
-  return applied ? 'applied' : 'skipped';
+): Promise<number> {
+  const changed = await repo.applyCategorizations(userId, decisions, { ...(requestId ? { requestId } : {}), ...(from ? { import: from } : {}) });
+  logger.debug({ userId, decisions: decisions.length, applied: changed.length }, 'categorization decisions');
+  return changed.length;
 }
 
-/** The ai domain's decisions; `onApplied` lets the relay send the resulting event at once. */
-export const applyCategorizationProcessor = (repo: Pick<TransactionsRepository, 'updateWithEvents'>, onApplied: () => void) =>
-  processor(applyCategorization, async (decision, run) => {
-    const outcome = await applyDecision(repo, decision, run.logger);
-    if (outcome === 'applied') onApplied();
-    return outcome;
+/** The ai domain's decisions; `onApplied` lets the relay send the resulting events at once. */
+export const applyCategorizationProcessor = (repo: Pick<TransactionsRepository, 'applyCategorizations'>, onApplied: () => void) =>
+  processor(applyCategorization, async (decisions, run) => {
+    const applied = await applyDecisions(repo, decisions, run.logger);
+    if (applied > 0) onApplied();
+    return { applied };
   });

@@ -73,6 +73,30 @@ export class CategorizationRepository {
     return count === 1;
   }
 
+  /**
+   * saveDecision for many transactions in one statement, with the same rules: a decision for an
+   * older version, or an unsure one over a sure one, changes nothing.
+   */
+  async saveDecisions(decisions: readonly CategorizationRecord[]): Promise<number> {
+    if (decisions.length === 0) return 0;
+    const json = JSON.stringify(decisions.map((d) => ({
+      transaction_id: d.transactionId, user_id: d.userId, category_id: d.categoryId, suggestions: d.suggestions, confidence: d.confidence,
+      source: d.source, explanation: d.explanation, model_version: d.modelVersion, transaction_version: d.transactionVersion,
+    })));
+    return this.prisma.$executeRaw`
+      INSERT INTO categorizations (transaction_id, user_id, category_id, suggestions, confidence, source, explanation, model_version, transaction_version, updated_at)
+      SELECT d.transaction_id, d.user_id, d.category_id, d.suggestions, d.confidence, d.source::"DecisionSource", d.explanation, d.model_version, d.transaction_version, now()
+      FROM jsonb_to_recordset(${json}::jsonb) AS d(transaction_id uuid, user_id uuid, category_id uuid, suggestions jsonb, confidence double precision,
+        source text, explanation text, model_version text, transaction_version int)
+      ORDER BY d.transaction_id
+      ON CONFLICT (transaction_id) DO UPDATE SET
+        category_id = excluded.category_id, suggestions = excluded.suggestions, confidence = excluded.confidence, source = excluded.source,
+        explanation = excluded.explanation, model_version = excluded.model_version,
+        transaction_version = excluded.transaction_version, updated_at = now()
+      WHERE categorizations.transaction_version <= excluded.transaction_version
+        AND (excluded.category_id IS NOT NULL OR categorizations.category_id IS NULL)`;
+  }
+
   async findForUser(userId: string, transactionIds: readonly string[]): Promise<CategorizationRecord[]> {
     const rows = await this.prisma.categorization.findMany({ where: { userId, transactionId: { in: [...transactionIds] } } });
     return rows.map((r) => ({ ...r, suggestions: r.suggestions as unknown as SuggestionRecord[] }));
@@ -84,6 +108,21 @@ export class CategorizationRepository {
 
   memory(userId: string, merchant: string): Promise<MemoryRecord | null> {
     return this.prisma.merchantMemory.findUnique({ where: { userId_merchant: { userId, merchant } } });
+  }
+
+  /** The user's memory of these merchants (absent ones left out). */
+  memories(userId: string, merchants: readonly string[]): Promise<MemoryRecord[]> {
+    if (merchants.length === 0) return Promise.resolve([]);
+    return this.prisma.merchantMemory.findMany({ where: { userId, merchant: { in: [...merchants] } }, select: { merchant: true, categoryId: true, count: true } });
+  }
+
+  /** The user's counts for these words in every direction of money (a batch filters per transaction). */
+  priorsAnyDirection(userId: string, tokens: readonly string[]): Promise<(PriorCount & { direction: string })[]> {
+    if (tokens.length === 0) return Promise.resolve([]);
+    return this.prisma.userTokenPrior.findMany({
+      where: { userId, token: { in: [...tokens] } },
+      select: { token: true, categoryId: true, count: true, direction: true },
+    });
   }
 
   /** The user's counts for these words, in one direction of money ('none' matches every direction). */

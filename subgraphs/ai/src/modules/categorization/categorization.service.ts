@@ -5,13 +5,13 @@ import { currencyExponent } from '@centavo/money';
 import { RuleMatcher, type MatchableRule, type MatchOutcome } from '../rules/rule-matcher.js';
 import type { RuleRecord, RulesRepository } from '../rules/rules.repository.js';
 import { RULE_AMOUNT_SCALE } from '../rules/rules.service.js';
-import type { CategorizationRepository } from './categorization.repository.js';
+import type { CategorizationRecord, CategorizationRepository, MemoryRecord } from './categorization.repository.js';
 import { DEFAULT_THRESHOLD } from '../categorize/categorizer.js';
 import { normalizeCached } from '../categorize/normalized-cache.js';
 import { allowedSlugs, directionOf, isAllowedForDirection, isSlug, type Direction } from '../categorize/slugs.js';
 import type { ColdCategorizer } from './cold-categorizer.js';
 import type { ExternalModel } from './external-model.js';
-import { blendWithPriors, explainPriors, personalTokens } from './user-priors.js';
+import { blendWithPriors, explainPriors, personalTokens, type PriorCount } from './user-priors.js';
 
 export interface Decision {
   merchant: string | null;
@@ -42,6 +42,17 @@ export interface CategorizationOptions {
   logger?: Logger;
   /** Told how many REGEX rules a decision left out, and why (a metric). */
   onRegexSkipped?: (reason: 'steps' | 'time' | 'oversized', count: number) => void;
+}
+
+/**
+ * What decisions for one user read, loaded once for a batch of transactions (loadContext): the
+ * user's rules, the memory of every merchant the batch names and the priors of all its words.
+ */
+export interface UserContext {
+  userId: string;
+  rules: RuleRecord[];
+  memory: Map<string, MemoryRecord>;
+  priors: (PriorCount & { direction: string })[];
 }
 
 const MEMORY_CONFIDENCE = 0.95;
@@ -88,14 +99,35 @@ export class CategorizationService {
     return DEFAULT_CATEGORIES.find((c) => defaultCategoryId(userId, c.slug) === categoryId)?.slug ?? null;
   }
 
-  /** `external`: whether a low-confidence decision may ask the external model (the worker's path). */
-  async decide(userId: string, input: DecisionInput, { external = false }: { external?: boolean } = {}): Promise<Decision> {
+  /** Reads once what deciding these descriptions for the user needs (three queries). */
+  async loadContext(userId: string, descriptions: readonly string[]): Promise<UserContext> {
+    const merchants = new Set<string>();
+    const tokens = new Set<string>();
+    for (const description of descriptions) {
+      const merchant = this.cold.categorize(description, 0n).merchant;
+      if (merchant) merchants.add(merchant);
+      for (const token of personalTokens(normalizeCached(description))) tokens.add(token);
+    }
+    const [rules, memory, priors] = await Promise.all([
+      this.rules.listByUser(userId),
+      this.repo.memories(userId, [...merchants]),
+      this.repo.priorsAnyDirection(userId, [...tokens]),
+    ]);
+    return { userId, rules, memory: new Map(memory.map((m) => [m.merchant, m])), priors };
+  }
+
+  /**
+   * `external`: whether a low-confidence decision may ask the external model (the worker's path).
+   * `context`: the user's rules, memory and priors read once for a batch (loadContext).
+   */
+  async decide(userId: string, input: DecisionInput, { external = false, context }: { external?: boolean; context?: UserContext } = {}): Promise<Decision> {
+    if (context && context.userId !== userId) throw new Error('a decision context of another user');
     const cold = this.cold.categorize(input.description, input.cents);
     const merchant = cold.merchant;
     const suggestions = cold.suggestions.map((s) => ({ categoryId: defaultCategoryId(userId, s.slug as DefaultSlug), confidence: s.confidence }));
     const base = { merchant, modelVersion: this.cold.version, suggestions };
 
-    const rules = (await this.rules.listByUser(userId)).map((r) => ({ ...asMatchable(r), record: r }));
+    const rules = (context ? context.rules : await this.rules.listByUser(userId)).map((r) => ({ ...asMatchable(r), record: r }));
     const matched = this.matcher.firstMatch(rules, { description: input.description, merchant, absScaled: input.absScaled });
     this.reportSkipped(userId, matched);
     if (matched.rule) {
@@ -104,7 +136,7 @@ export class CategorizationService {
       return { ...base, categoryId: rule.categoryId, confidence: 1, source: 'RULE', explanation: `rule: ${rule.field.toLowerCase()} ${op} ${rule.value}` };
     }
     if (merchant) {
-      const memory = await this.repo.memory(userId, merchant);
+      const memory = context ? (context.memory.get(merchant) ?? null) : await this.repo.memory(userId, merchant);
       if (memory) {
         const as = this.slugOf(userId, memory.categoryId) ?? 'your category';
         const times = memory.count === 1 ? 'once' : `${memory.count} times`;
@@ -118,7 +150,7 @@ export class CategorizationService {
       confidence: cold.confidence,
       source: 'AI',
       explanation: cold.explanation,
-    }, cold.source === 'DICTIONARY' ? PRIOR_STRENGTH.DICTIONARY : PRIOR_STRENGTH.default);
+    }, cold.source === 'DICTIONARY' ? PRIOR_STRENGTH.DICTIONARY : PRIOR_STRENGTH.default, context);
     if (local.categoryId || !external || !this.options.external) return local;
     const slug = await this.options.external.pick(input.description, direction, allowedSlugs(Number(input.cents)));
     if (!slug) return local;
@@ -140,10 +172,13 @@ export class CategorizationService {
   }
 
   /** Blends the cold decision with what the user's corrections taught about its words. */
-  private async withPriors(userId: string, description: string, direction: Direction, cold: Decision, strength: number): Promise<Decision> {
+  private async withPriors(userId: string, description: string, direction: Direction, cold: Decision, strength: number, context?: UserContext): Promise<Decision> {
     // The description's words and the merchant's chain ("MEGAMART" of "MEGAMART NORTHGATE").
     const tokens = personalTokens(normalizeCached(description));
-    const counts = await this.repo.priors(userId, direction, tokens);
+    const wanted = new Set(tokens);
+    const counts = context
+      ? context.priors.filter((p) => wanted.has(p.token) && (direction === 'none' || p.direction === direction)).map(({ token, categoryId, count }) => ({ token, categoryId, count }))
+      : await this.repo.priors(userId, direction, tokens);
     // Sign masking: a default category must suit the money's direction; a custom one was learned
     // from the same direction (priors are kept per direction).
     const allowed = (categoryId: string) => {
@@ -178,6 +213,49 @@ export class CategorizationService {
       .map((s) => (s.categoryId === decision.categoryId ? { ...s, confidence: Math.max(s.confidence, decision.confidence) } : s))
       .sort((a, b) => b.confidence - a.confidence);
     return [...top, ...rest].slice(0, limit);
+  }
+
+  /**
+   * Reacts to one user's batch of transaction changes, in order: forgets deleted transactions,
+   * learns from the user's choices, and decides a category for the transactions the user has not
+   * categorized, reading the user's rules, memory and priors once and storing every decision in
+   * one statement. Returns, per event, the decision to send to the transactions domain, or null.
+   */
+  async onTransactionEvents(userId: string, events: readonly TransactionEvent[]): Promise<((Decision & { categoryId: string }) | null)[]> {
+    const out: ((Decision & { categoryId: string }) | null)[] = events.map(() => null);
+    const toDecide: number[] = [];
+    for (const [i, event] of events.entries()) {
+      const t = event.transaction;
+      if (t.userId !== userId) throw new Error(`transaction ${t.id} is not user ${userId}'s`);
+      if (t.deleted || t.categorySource === 'USER') await this.onTransactionEvent(event);
+      // Our own decision coming back: nothing new to decide.
+      else if (event.type !== 'transaction.categorized') toDecide.push(i);
+    }
+    if (toDecide.length === 0) return out;
+    // Only the newest version of a transaction in the batch is worth deciding.
+    const newest = new Map<string, number>();
+    for (const i of toDecide) newest.set(events[i]!.transaction.id, i);
+    const latest = [...newest.values()];
+    const context = await this.loadContext(userId, latest.map((i) => events[i]!.transaction.description));
+    const records: CategorizationRecord[] = [];
+    for (const i of latest) {
+      const t = events[i]!.transaction;
+      const decision = await this.decide(userId, { description: t.description, ...decisionAmounts(BigInt(t.amountMinor), t.currency) }, { external: true, context });
+      records.push({
+        transactionId: t.id,
+        userId,
+        categoryId: decision.categoryId,
+        suggestions: decision.suggestions.slice(0, 3),
+        confidence: decision.confidence,
+        source: decision.source,
+        explanation: decision.explanation,
+        modelVersion: decision.modelVersion,
+        transactionVersion: t.version,
+      });
+      if (decision.categoryId) out[i] = decision as Decision & { categoryId: string };
+    }
+    await this.repo.saveDecisions(records);
+    return out;
   }
 
   /**

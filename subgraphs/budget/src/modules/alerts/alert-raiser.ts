@@ -1,6 +1,6 @@
 import type { BudgetTx } from '../../db.js';
 import { spentOf } from '../budgets/budget-status.js';
-import { BudgetsRepository, type SpendingKey } from '../budgets/budgets.repository.js';
+import { BudgetsRepository, type CoveringBudget, type SpendingKey } from '../budgets/budgets.repository.js';
 import { CategoriesRepository } from '../categories/categories.repository.js';
 import { UNCATEGORIZED_KEY } from '../spending/ledger.js';
 import { formatDay, parseDay } from '../spending/periods.js';
@@ -19,107 +19,154 @@ import {
 import { AlertsRepository, type NewAlert } from './alerts.repository.js';
 
 /**
- * Raises the alerts a transaction change causes, in the ledger transaction: they commit with
- * the change or not at all, so a crash cannot lose them, and a replay (not applied) raises nothing.
+ * Raises the alerts a batch of changes causes, in the batch's transaction: they commit with the
+ * changes or not at all, so a crash cannot lose them, and a replay (not applied) raises nothing.
+ * Set-based: a fixed number of statements per batch, whatever its size.
  */
-export const raiseAlerts: ApplyEffects = async (tx, change, moveAggregates) => {
-  const alerts = [...(await budgetAlerts(tx, change, moveAggregates)), ...(await transactionAlerts(tx, change))];
-  await new AlertsRepository(tx).raise(alerts);
+export const raiseAlerts: ApplyEffects = async (tx, changes, moveAggregates) => {
+  const userId = changes[0]?.next.userId;
+  if (!userId) return;
+  const budget = await budgetAlerts(tx, userId, changes, moveAggregates);
+  await moveAggregates();
+  const transaction = await transactionAlerts(tx, userId, changes);
+  const names = await categoryNames(tx, userId, [...budget.map((a) => a.categoryId), ...transaction.map((a) => a.categoryId)].filter((id): id is string => id !== null));
+  await new AlertsRepository(tx).raise([...budget, ...transaction].map((a) => a.alert(names)));
 };
 
-/**
- * BUDGET_WARNING / BUDGET_EXCEEDED for each budget this change pushed across 80% / 100%. The
- * budgets are locked first, so changes of one budget run in turn and each sees the exact sum
- * before and after itself: the alert names the transaction that really crossed the threshold.
- */
-async function budgetAlerts(tx: BudgetTx, change: LedgerChange, moveAggregates: () => Promise<void>): Promise<NewAlert[]> {
-  const { next, deltas } = change;
-  const keys: SpendingKey[] = deltas
-    .filter((d) => d.categoryKey !== UNCATEGORIZED_KEY)
-    .map((d) => ({ categoryId: d.categoryKey, month: d.day.slice(0, 7), currency: d.currency }));
-  const repo = new BudgetsRepository(tx);
-  const budgets = await repo.covering(next.userId, keys, { lock: true });
-  if (budgets.length === 0) return [];
-  const ids = budgets.map((b) => b.id);
-  const before = await repo.netSpentFor(next.userId, ids);
-  await moveAggregates();
-  const after = await repo.netSpentFor(next.userId, ids);
+type Pending = { categoryId: string | null; alert: (names: Map<string, string>) => NewAlert };
 
-  const crossed = budgets.flatMap((budget) => {
-    const spentBefore = spentOf(before.get(budget.id) ?? 0n);
-    const spentAfter = spentOf(after.get(budget.id) ?? 0n);
-    return budgetCrossings(spentBefore, spentAfter, budget.limitMinor).map((type) => ({ budget, type, spentAfter }));
-  });
-  if (crossed.length === 0) return [];
-  const names = await categoryNames(tx, next.userId, crossed.map((c) => c.budget.categoryId));
-  return crossed.map(({ budget, type, spentAfter }) => ({
-    userId: next.userId,
-    type,
-    severity: SEVERITY[type],
-    message: budgetMessage({
-      categoryName: names.get(budget.categoryId) ?? 'Category',
-      month: budget.month,
-      spentMinor: spentAfter,
-      limitMinor: budget.limitMinor,
-      currency: budget.currency,
-    }),
-    transactionId: next.transactionId,
-    budgetId: budget.id,
-    month: budget.month,
-  }));
+/**
+ * BUDGET_WARNING / BUDGET_EXCEEDED for each budget a change of the batch pushed across 80% /
+ * 100%. The budgets are locked first, so batches moving one budget run in turn; their sums are
+ * read once before the batch, and each change's deltas are added in event order, so the alert
+ * names the transaction that really crossed the threshold, once (the unique (budget, type)).
+ */
+async function budgetAlerts(tx: BudgetTx, userId: string, changes: LedgerChange[], moveAggregates: () => Promise<void>): Promise<Pending[]> {
+  const keyed = new Map<string, SpendingKey>();
+  for (const d of changes.flatMap((c) => c.deltas)) {
+    if (d.categoryKey === UNCATEGORIZED_KEY) continue;
+    const key = { categoryId: d.categoryKey, month: d.day.slice(0, 7), currency: d.currency };
+    keyed.set(`${key.categoryId}|${key.month}|${key.currency}`, key);
+  }
+  const repo = new BudgetsRepository(tx);
+  const budgets = await repo.covering(userId, [...keyed.values()], { lock: true });
+  if (budgets.length === 0) return [];
+  const running = await repo.netSpentFor(userId, budgets.map((b) => b.id));
+  await moveAggregates();
+  // A budget counts its category's spending and its subcategories'.
+  const categories = await new CategoriesRepository(tx).findManyForUser(userId, [...new Set([...keyed.values()].map((k) => k.categoryId!))]);
+  const parentOf = new Map(categories.map((c) => [c.id, c.parentId]));
+  const covers = (budget: CoveringBudget, d: LedgerChange['deltas'][number]) =>
+    d.categoryKey !== UNCATEGORIZED_KEY && d.day.slice(0, 7) === budget.month && d.currency === budget.currency &&
+    (d.categoryKey === budget.categoryId || parentOf.get(d.categoryKey) === budget.categoryId);
+
+  const pending: Pending[] = [];
+  for (const change of changes) {
+    for (const budget of budgets) {
+      const moved = change.deltas.filter((d) => covers(budget, d)).reduce((sum, d) => sum + d.expenseMinor - d.incomeMinor, 0n);
+      if (moved === 0n) continue;
+      const before = running.get(budget.id) ?? 0n;
+      const after = before + moved;
+      running.set(budget.id, after);
+      const spentAfter = spentOf(after);
+      for (const type of budgetCrossings(spentOf(before), spentAfter, budget.limitMinor)) {
+        pending.push({
+          categoryId: budget.categoryId,
+          alert: (names) => ({
+            userId,
+            type,
+            severity: SEVERITY[type],
+            message: budgetMessage({
+              categoryName: names.get(budget.categoryId) ?? 'Category',
+              month: budget.month,
+              spentMinor: spentAfter,
+              limitMinor: budget.limitMinor,
+              currency: budget.currency,
+            }),
+            transactionId: change.next.transactionId,
+            budgetId: budget.id,
+            month: budget.month,
+          }),
+        });
+      }
+    }
+  }
+  return pending;
 }
 
 /**
  * LARGE_TRANSACTION when a money-out transaction is created; UNUSUAL_SPENDING when it is
  * created in a category, or first gets one from the categorizer (RULE or AI). Later edits
  * never raise them, and the unique (transaction, type) keeps each to once per transaction.
+ * The user's thresholds are read once, and the history of every candidate's category in one
+ * query (the ledger after the batch, each candidate itself left out).
  */
-async function transactionAlerts(tx: BudgetTx, change: LedgerChange): Promise<NewAlert[]> {
-  const { snapshot, previous, next } = change;
-  if (next.deleted || next.isTransfer || next.amountMinor >= 0n) return [];
-  const created = previous === null;
-  const firstCategorized =
-    previous !== null && previous.categoryId === null && (snapshot.categorySource === 'RULE' || snapshot.categorySource === 'AI');
-  const amountMinor = -next.amountMinor;
+async function transactionAlerts(tx: BudgetTx, userId: string, changes: LedgerChange[]): Promise<Pending[]> {
   const repo = new AlertsRepository(tx);
-  const base = { userId: next.userId, transactionId: next.transactionId, budgetId: null, month: null };
-  const alerts: NewAlert[] = [];
+  const candidates = changes.filter(({ next }) => !next.deleted && !next.isTransfer && next.amountMinor < 0n);
+  if (candidates.length === 0) return [];
+  const pending: Pending[] = [];
+  const base = { userId, budgetId: null, month: null };
 
-  if (created) {
-    const threshold = (await repo.threshold(next.userId, next.currency)) ?? defaultLargeThreshold(next.currency);
-    if (amountMinor >= threshold) {
+  if (candidates.some((c) => c.previous === null)) {
+    const thresholds = new Map((await repo.listThresholds(userId)).map((t) => [t.currency, t.minMinor]));
+    for (const { snapshot, previous, next } of candidates) {
+      if (previous !== null) continue;
+      const amountMinor = -next.amountMinor;
+      if (amountMinor < (thresholds.get(next.currency) ?? defaultLargeThreshold(next.currency))) continue;
       const message = largeMessage({ amountMinor, currency: next.currency, day: next.day, description: snapshot.description });
-      alerts.push({ ...base, type: 'LARGE_TRANSACTION', severity: SEVERITY.LARGE_TRANSACTION, message });
+      pending.push({
+        categoryId: null,
+        alert: () => ({ ...base, transactionId: next.transactionId, type: 'LARGE_TRANSACTION', severity: SEVERITY.LARGE_TRANSACTION, message }),
+      });
     }
   }
 
-  const categoryId = next.categoryId;
-  const day = parseDay(next.day);
-  if ((created || firstCategorized) && categoryId && day !== null && amountMinor >= minUnusualAmount(next.currency)) {
-    const history = await repo.expensesOf(next.userId, {
+  const unusual = candidates.filter(({ snapshot, previous, next }) => {
+    const firstCategorized =
+      previous !== null && previous.categoryId === null && (snapshot.categorySource === 'RULE' || snapshot.categorySource === 'AI');
+    return (previous === null || firstCategorized) && next.categoryId !== null && parseDay(next.day) !== null &&
+      -next.amountMinor >= minUnusualAmount(next.currency);
+  });
+  if (unusual.length === 0) return pending;
+  const days = unusual.map((c) => parseDay(c.next.day)!);
+  const history = await repo.expensesIn(userId, {
+    categoryIds: [...new Set(unusual.map((c) => c.next.categoryId!))],
+    from: formatDay(Math.min(...days) - UNUSUAL_RULE.windowDays),
+    to: formatDay(Math.max(...days)),
+  });
+  for (const { next } of unusual) {
+    const day = parseDay(next.day)!;
+    const from = formatDay(day - UNUSUAL_RULE.windowDays);
+    const amountMinor = -next.amountMinor;
+    const earlier = history
+      .filter((h) => h.categoryId === next.categoryId && h.currency === next.currency && h.day >= from && h.day <= next.day && h.transactionId !== next.transactionId)
+      .map((h) => h.amountMinor);
+    const verdict = unusualAgainst(amountMinor, earlier, next.currency);
+    if (!verdict) continue;
+    const categoryId = next.categoryId!;
+    pending.push({
       categoryId,
-      currency: next.currency,
-      from: formatDay(day - UNUSUAL_RULE.windowDays),
-      to: next.day,
-      excludeTransactionId: next.transactionId,
+      alert: (names) => ({
+        ...base,
+        transactionId: next.transactionId,
+        type: 'UNUSUAL_SPENDING',
+        severity: SEVERITY.UNUSUAL_SPENDING,
+        message: unusualMessage({
+          categoryName: names.get(categoryId) ?? 'this category',
+          amountMinor,
+          medianMinor: verdict.medianMinor,
+          currency: next.currency,
+          day: next.day,
+        }),
+      }),
     });
-    const verdict = unusualAgainst(amountMinor, history, next.currency);
-    if (verdict) {
-      const names = await categoryNames(tx, next.userId, [categoryId]);
-      const message = unusualMessage({
-        categoryName: names.get(categoryId) ?? 'this category',
-        amountMinor,
-        medianMinor: verdict.medianMinor,
-        currency: next.currency,
-        day: next.day,
-      });
-      alerts.push({ ...base, type: 'UNUSUAL_SPENDING', severity: SEVERITY.UNUSUAL_SPENDING, message });
-    }
   }
-  return alerts;
+  return pending;
 }
 
 async function categoryNames(tx: BudgetTx, userId: string, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
   const categories = await new CategoriesRepository(tx).findManyForUser(userId, [...new Set(ids)]);
   return new Map(categories.map((c) => [c.id, c.name]));
 }

@@ -97,19 +97,19 @@ export class AlertsRepository {
   }
 
   /**
-   * Amounts (positive minor units) of the user's money-out transactions of one category and
-   * currency dated from..to, transfers and deletions left out, from the budget domain's ledger.
+   * The user's money-out transactions (amounts in positive minor units) of these categories dated
+   * from..to, transfers and deletions left out, from the budget domain's ledger.
    */
-  async expensesOf(
+  async expensesIn(
     userId: string,
-    filter: { categoryId: string; currency: string; from: string; to: string; excludeTransactionId: string },
-  ): Promise<bigint[]> {
-    const rows = await this.db.$queryRaw<{ amount: bigint | string }[]>`
-      SELECT (-amount_minor)::bigint AS amount FROM transaction_ledger
-      WHERE user_id = ${userId}::uuid AND category_id = ${filter.categoryId}::uuid AND currency = ${filter.currency}
-        AND day BETWEEN ${filter.from}::date AND ${filter.to}::date AND amount_minor < 0 AND NOT deleted AND NOT is_transfer
-        AND transaction_id <> ${filter.excludeTransactionId}::uuid`;
-    return rows.map((r) => BigInt(r.amount));
+    filter: { categoryIds: readonly string[]; from: string; to: string },
+  ): Promise<{ transactionId: string; categoryId: string; currency: string; day: string; amountMinor: bigint }[]> {
+    const rows = await this.db.$queryRaw<{ transaction_id: string; category_id: string; currency: string; day: string; amount: bigint | string }[]>`
+      SELECT transaction_id::text, category_id::text, currency, to_char(day, 'YYYY-MM-DD') AS day, (-amount_minor)::bigint AS amount
+      FROM transaction_ledger
+      WHERE user_id = ${userId}::uuid AND category_id = ANY(${[...filter.categoryIds]}::uuid[])
+        AND day BETWEEN ${filter.from}::date AND ${filter.to}::date AND amount_minor < 0 AND NOT deleted AND NOT is_transfer`;
+    return rows.map((r) => ({ transactionId: r.transaction_id, categoryId: r.category_id, currency: r.currency, day: r.day, amountMinor: BigInt(r.amount) }));
   }
 
   async threshold(userId: string, currency: string): Promise<bigint | null> {

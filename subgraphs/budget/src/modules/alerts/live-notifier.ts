@@ -1,13 +1,13 @@
 import { metrics } from '@centavo/metrics';
 import type { Publisher } from '@centavo/pubsub';
 import type { BudgetsRepository, SpendingKey } from '../budgets/budgets.repository.js';
-import type { ApplyResult, SpendingService } from '../spending/spending.service.js';
+import type { SpendingService } from '../spending/spending.service.js';
 import type { AlertsRepository } from './alerts.repository.js';
 
 export interface NotifierDeps {
   alerts: Pick<AlertsRepository, 'publishPending'>;
   budgets: Pick<BudgetsRepository, 'covering'>;
-  spending: Pick<SpendingService, 'findEntry'>;
+  spending: Pick<SpendingService, 'findEntries'>;
   publisher: Pick<Publisher, 'publish'>;
 }
 
@@ -21,18 +21,23 @@ const BATCH = 100;
 export class LiveNotifier {
   constructor(private readonly d: NotifierDeps) {}
 
-  async afterApply(result: ApplyResult, transactionId: string): Promise<{ budgets: number; alerts: number }> {
-    const keys = result.applied ? result.affected : await this.currentKeys(transactionId);
-    const budgets = await this.d.budgets.covering(result.userId, keys);
+  /**
+   * After a batch of one user's changes committed: one budgetUpdated per budget any of them
+   * moved, then every pending alertRaised. `replayed`: the transactions of changes that did not
+   * apply (a replay cannot know what the first run moved: the ledger's current entry names it).
+   */
+  async afterBatch(userId: string, affected: readonly SpendingKey[], replayed: readonly string[]): Promise<{ budgets: number; alerts: number }> {
+    const keys = [...affected, ...(await this.currentKeys(replayed))];
+    const budgets = await this.d.budgets.covering(userId, keys);
     for (const budget of budgets) {
-      await this.d.publisher.publish(result.userId, { __typename: 'Budget', id: budget.id, field: 'budgetUpdated' });
+      await this.d.publisher.publish(userId, { __typename: 'Budget', id: budget.id, field: 'budgetUpdated' });
     }
     let alerts = 0;
     for (;;) {
       const sent = await this.d.alerts.publishPending(
-        result.userId,
+        userId,
         async (id, type) => {
-          await this.d.publisher.publish(result.userId, { __typename: 'Alert', id, field: 'alertRaised' });
+          await this.d.publisher.publish(userId, { __typename: 'Alert', id, field: 'alertRaised' });
           // Counted when first published: alerts are stored once, published (normally) once.
           metrics.alertsRaised.inc({ type });
         },
@@ -44,10 +49,9 @@ export class LiveNotifier {
     return { budgets: budgets.length, alerts };
   }
 
-  /** A replay cannot know what the first run moved: the ledger's current entry names it. */
-  private async currentKeys(transactionId: string): Promise<SpendingKey[]> {
-    const entry = await this.d.spending.findEntry(transactionId);
-    if (!entry?.categoryId) return [];
-    return [{ categoryId: entry.categoryId, month: entry.day.slice(0, 7), currency: entry.currency }];
+  private async currentKeys(transactionIds: readonly string[]): Promise<SpendingKey[]> {
+    if (transactionIds.length === 0) return [];
+    const entries = await this.d.spending.findEntries(transactionIds);
+    return entries.flatMap((e) => (e.categoryId ? [{ categoryId: e.categoryId, month: e.day.slice(0, 7), currency: e.currency }] : []));
   }
 }

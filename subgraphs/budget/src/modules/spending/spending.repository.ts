@@ -1,7 +1,8 @@
 import { retryOnConflict } from '@centavo/db';
+import { Prisma } from '../../generated/prisma/client.js';
 import type { BudgetPrisma, BudgetTx } from '../../db.js';
 import type { DayTotals } from './periods.js';
-import { UNCATEGORIZED_KEY, type AggregateDelta, type LedgerEntry } from './ledger.js';
+import { planDeltas, UNCATEGORIZED_KEY, type AggregateDelta, type LedgerEntry } from './ledger.js';
 
 interface LedgerRow {
   transaction_id: string;
@@ -37,79 +38,142 @@ const toEntry = (row: LedgerRow): LedgerEntry => ({
   deleted: row.deleted,
 });
 
-/**
- * Work that commits atomically with a change of the aggregates (alerts). It runs inside the
- * ledger transaction and calls `moveAggregates` once, so it can read the sums before and after.
- */
-export type AroundApply = (
-  tx: BudgetTx,
-  change: { previous: LedgerEntry | null; deltas: AggregateDelta[] },
-  moveAggregates: () => Promise<void>,
-) => Promise<void>;
+/** One event's change of the ledger in a batch: the entry it replaced and the sums it moved. */
+export interface BatchChange {
+  /** The index of the entry in the batch given to applyBatch. */
+  index: number;
+  previous: LedgerEntry | null;
+  next: LedgerEntry;
+  deltas: AggregateDelta[];
+}
+
+/** Work that commits with a batch (alerts): runs in its transaction, calls `moveAggregates` once. */
+export type AroundBatch = (tx: BudgetTx, changes: BatchChange[], moveAggregates: () => Promise<void>) => Promise<void>;
+
+const LEDGER_COLUMNS = Prisma.sql`transaction_id::text, user_id::text, category_id::text, to_char(day, 'YYYY-MM-DD') AS day, currency,
+  amount_minor, is_transfer, version, deleted`;
+
+/** The entries as the columns of an unnest(...) of arrays, one statement for any number of rows. */
+function ledgerArrays(entries: readonly LedgerEntry[]) {
+  return Prisma.sql`unnest(
+    ${entries.map((e) => e.transactionId)}::uuid[], ${entries.map((e) => e.userId)}::uuid[], ${entries.map((e) => e.categoryId)}::uuid[],
+    ${entries.map((e) => e.day)}::date[], ${entries.map((e) => e.currency)}::text[], ${entries.map((e) => e.amountMinor.toString())}::bigint[],
+    ${entries.map((e) => e.isTransfer)}::boolean[], ${entries.map((e) => e.version)}::int[], ${entries.map((e) => e.deleted)}::boolean[])
+    AS n(transaction_id, user_id, category_id, day, currency, amount_minor, is_transfer, version, deleted)`;
+}
+
+const sameEntry = (a: LedgerEntry, b: LedgerEntry) =>
+  a.userId === b.userId && a.categoryId === b.categoryId && a.day === b.day && a.currency === b.currency &&
+  a.amountMinor === b.amountMinor && a.isTransfer === b.isTransfer && a.version === b.version && a.deleted === b.deleted;
 
 export class SpendingRepository {
   constructor(private readonly prisma: BudgetPrisma) {}
 
   /**
-   * In one database transaction: stores `next` in the ledger unless a newer version is there,
-   * and applies the deltas `plan` derives from the previous entry. The ledger row is inserted or
-   * locked first, so two jobs for the same transaction run one after the other.
+   * Applies a batch of entries (one user's events, in order) in one database transaction with
+   * set-based statements: the ledger rows are inserted (the new ones) or locked (the others) in
+   * transaction id order, each entry is applied only when its version is newer than the
+   * transaction's current one (walking the batch in order), the aggregates of every applied
+   * change move in one upsert, and the ledger keeps each transaction's last applied entry.
+   * Returns the applied changes (a replay or an older version is absent).
    */
-  async apply(
-    next: LedgerEntry,
-    plan: (previous: LedgerEntry | null) => AggregateDelta[] | null,
-    around?: AroundApply,
-  ): Promise<{ applied: boolean; previous: LedgerEntry | null }> {
-    // Jobs of one user lock aggregate and budget rows; a deadlock between two of them runs again here.
+  async applyBatch(entries: readonly LedgerEntry[], around?: AroundBatch): Promise<BatchChange[]> {
+    if (entries.length === 0) return [];
+    const first = new Map<string, LedgerEntry>();
+    for (const e of entries) if (!first.has(e.transactionId)) first.set(e.transactionId, e);
+    const ids = [...first.keys()].sort();
     return retryOnConflict(() => this.prisma.$transaction(async (tx) => {
-      const inserted = await tx.$executeRaw`
+      // New rows are inserted as their first entry of the batch; a concurrent insert of the same
+      // row waits for the other transaction and then counts as existing.
+      const inserted = await tx.$queryRaw<{ transaction_id: string }[]>`
         INSERT INTO transaction_ledger
           (transaction_id, user_id, category_id, day, currency, amount_minor, is_transfer, version, deleted, updated_at)
-        VALUES (${next.transactionId}::uuid, ${next.userId}::uuid, ${next.categoryId}::uuid, ${next.day}::date,
-          ${next.currency}, ${next.amountMinor}::bigint, ${next.isTransfer}, ${next.version}::int, ${next.deleted}, now())
-        ON CONFLICT (transaction_id) DO NOTHING`;
-      let previous: LedgerEntry | null = null;
-      if (inserted === 0) {
+        SELECT n.*, now() FROM ${ledgerArrays(ids.map((id) => first.get(id)!))}
+        ORDER BY n.transaction_id
+        ON CONFLICT (transaction_id) DO NOTHING
+        RETURNING transaction_id::text`;
+      const isNew = new Set(inserted.map((r) => r.transaction_id));
+      const existingIds = ids.filter((id) => !isNew.has(id));
+      const stored = new Map<string, LedgerEntry>();
+      if (existingIds.length > 0) {
         const rows = await tx.$queryRaw<LedgerRow[]>`
-          SELECT transaction_id::text, user_id::text, category_id::text, to_char(day, 'YYYY-MM-DD') AS day, currency,
-            amount_minor, is_transfer, version, deleted
-          FROM transaction_ledger WHERE transaction_id = ${next.transactionId}::uuid FOR UPDATE`;
-        if (!rows[0]) throw new Error(`ledger row ${next.transactionId} vanished`);
-        previous = toEntry(rows[0]);
+          SELECT ${LEDGER_COLUMNS} FROM transaction_ledger
+          WHERE transaction_id = ANY(${existingIds}::uuid[]) ORDER BY transaction_id FOR UPDATE`;
+        for (const row of rows) stored.set(row.transaction_id, toEntry(row));
       }
-      const deltas = plan(previous);
-      if (!deltas) return { applied: false, previous };
+      const current = new Map<string, LedgerEntry | null>();
+      for (const id of ids) {
+        if (isNew.has(id)) current.set(id, null);
+        else if (stored.has(id)) current.set(id, stored.get(id)!);
+        else throw new Error(`ledger row ${id} vanished`);
+      }
+      const changes: BatchChange[] = [];
+      entries.forEach((next, index) => {
+        const previous = current.get(next.transactionId) ?? null;
+        const deltas = planDeltas(previous, next);
+        if (!deltas) return;
+        changes.push({ index, previous, next, deltas });
+        current.set(next.transactionId, next);
+      });
       let moved = false;
       const moveAggregates = async () => {
         if (moved) return;
         moved = true;
-        await this.move(tx, next, previous, deltas);
+        // The rows whose last applied entry is not what the table holds (new rows hold their first).
+        const changed = ids
+          .map((id) => current.get(id)!)
+          .filter((entry) => !sameEntry(entry, isNew.has(entry.transactionId) ? first.get(entry.transactionId)! : stored.get(entry.transactionId)!));
+        if (changed.length > 0) {
+          await tx.$executeRaw`
+            UPDATE transaction_ledger l SET user_id = n.user_id, category_id = n.category_id, day = n.day, currency = n.currency,
+              amount_minor = n.amount_minor, is_transfer = n.is_transfer, version = n.version, deleted = n.deleted, updated_at = now()
+            FROM ${ledgerArrays(changed)}
+            WHERE l.transaction_id = n.transaction_id`;
+        }
+        // Last: an aggregate row is the lock concurrent batches of a user meet on; held the shortest.
+        await this.moveBatch(tx, changes);
       };
-      if (around) await around(tx, { previous, deltas }, moveAggregates);
+      if (changes.length > 0 && around) await around(tx, changes, moveAggregates);
       await moveAggregates();
-      return { applied: true, previous };
+      return changes;
     }, TX_OPTIONS));
   }
 
-  /** Moves the daily sums by the deltas, then stores `next` over an existing ledger row. */
-  private async move(tx: BudgetTx, next: LedgerEntry, previous: LedgerEntry | null, deltas: AggregateDelta[]): Promise<void> {
-    for (const d of deltas) {
-      await tx.$executeRaw`
-        INSERT INTO daily_spending AS s (user_id, category_key, currency, day, expense_minor, income_minor, tx_count)
-        VALUES (${d.userId}::uuid, ${d.categoryKey}::uuid, ${d.currency}, ${d.day}::date,
-          ${d.expenseMinor}::bigint, ${d.incomeMinor}::bigint, ${d.count}::int)
-        ON CONFLICT (user_id, category_key, currency, day) DO UPDATE SET
-          expense_minor = s.expense_minor + excluded.expense_minor,
-          income_minor = s.income_minor + excluded.income_minor,
-          tx_count = s.tx_count + excluded.tx_count`;
+  /** Every change's deltas, merged per aggregate row, in one upsert (rows in key order: no deadlock). */
+  private async moveBatch(tx: BudgetTx, changes: readonly BatchChange[]): Promise<void> {
+    const merged = new Map<string, AggregateDelta>();
+    for (const d of changes.flatMap((c) => c.deltas)) {
+      const key = `${d.userId}|${d.categoryKey}|${d.currency}|${d.day}`;
+      const existing = merged.get(key);
+      if (!existing) merged.set(key, { ...d });
+      else {
+        existing.expenseMinor += d.expenseMinor;
+        existing.incomeMinor += d.incomeMinor;
+        existing.count += d.count;
+      }
     }
-    if (previous) {
-      await tx.$executeRaw`
-        UPDATE transaction_ledger SET user_id = ${next.userId}::uuid, category_id = ${next.categoryId}::uuid,
-          day = ${next.day}::date, currency = ${next.currency}, amount_minor = ${next.amountMinor}::bigint,
-          is_transfer = ${next.isTransfer}, version = ${next.version}::int, deleted = ${next.deleted}, updated_at = now()
-        WHERE transaction_id = ${next.transactionId}::uuid`;
-    }
+    const rows = [...merged.entries()]
+      .filter(([, d]) => d.expenseMinor !== 0n || d.incomeMinor !== 0n || d.count !== 0)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, d]) => d);
+    if (rows.length === 0) return;
+    await tx.$executeRaw`
+      INSERT INTO daily_spending AS s (user_id, category_key, currency, day, expense_minor, income_minor, tx_count)
+      SELECT * FROM unnest(${rows.map((d) => d.userId)}::uuid[], ${rows.map((d) => d.categoryKey)}::uuid[], ${rows.map((d) => d.currency)}::text[],
+        ${rows.map((d) => d.day)}::date[], ${rows.map((d) => d.expenseMinor.toString())}::bigint[],
+        ${rows.map((d) => d.incomeMinor.toString())}::bigint[], ${rows.map((d) => d.count)}::int[])
+      ON CONFLICT (user_id, category_key, currency, day) DO UPDATE SET
+        expense_minor = s.expense_minor + excluded.expense_minor,
+        income_minor = s.income_minor + excluded.income_minor,
+        tx_count = s.tx_count + excluded.tx_count`;
+  }
+
+  /** The current entries of these transactions (absent ones left out). */
+  async findEntries(transactionIds: readonly string[]): Promise<LedgerEntry[]> {
+    if (transactionIds.length === 0) return [];
+    const rows = await this.prisma.$queryRaw<LedgerRow[]>`
+      SELECT ${LEDGER_COLUMNS} FROM transaction_ledger WHERE transaction_id = ANY(${[...transactionIds]}::uuid[])`;
+    return rows.map(toEntry);
   }
 
   findEntry(transactionId: string): Promise<LedgerEntry | null> {

@@ -3,7 +3,7 @@ import type { Money } from '@centavo/money';
 import type { BudgetTx } from '../../db.js';
 import { requireCurrency } from '../common/inputs.js';
 import type { CategoriesRepository } from '../categories/categories.repository.js';
-import { planDeltas, UNCATEGORIZED_KEY, type AggregateDelta, type LedgerEntry } from './ledger.js';
+import { UNCATEGORIZED_KEY, type AggregateDelta, type LedgerEntry } from './ledger.js';
 import { bucket, formatDay, parseDay, requireRange, type Interval, type PeriodTotals } from './periods.js';
 import type { CategoryTotals, SpendingRepository } from './spending.repository.js';
 
@@ -33,10 +33,13 @@ export interface LedgerChange {
 }
 
 /**
- * Work that must commit atomically with a change (raising alerts): runs in the ledger
- * transaction, only for changes that apply, and calls `moveAggregates` when it wants the sums moved.
+ * Work that must commit atomically with a batch's changes (raising alerts): runs in the batch's
+ * transaction, only when some change applies, with the applied changes in event order, and calls
+ * `moveAggregates` when it wants the sums moved (to read them before and after).
  */
-export type ApplyEffects = (tx: BudgetTx, change: LedgerChange, moveAggregates: () => Promise<void>) => Promise<void>;
+export type ApplyEffects = (tx: BudgetTx, changes: LedgerChange[], moveAggregates: () => Promise<void>) => Promise<void>;
+
+const keyOfDelta = (d: AggregateDelta) => `${d.categoryKey}|${d.day.slice(0, 7)}|${d.currency}`;
 
 export class SpendingService {
   constructor(
@@ -45,49 +48,65 @@ export class SpendingService {
     private readonly ensureDefaults: (userId: string) => Promise<void>,
   ) {}
 
-  /** Applies a transaction's full current state; idempotent and safe in any order. */
+  /** Applies one transaction's full current state; idempotent and safe in any order. */
   async applySnapshot(snapshot: TransactionSnapshot, effects?: ApplyEffects): Promise<ApplyResult> {
-    // A producer bug, not a passing failure: say so instead of a database cast error.
-    if (parseDay(snapshot.date) === null) throw new Error(`transaction ${snapshot.id} has no real date: "${snapshot.date}"`);
-    let categoryId: string | null = null;
-    let isTransferCategory = false;
-    let unknownCategory = false;
-    if (snapshot.categoryId) {
-      // Category kinds never change, so reading outside the ledger transaction is safe.
-      let [category] = await this.categories.findManyForUser(snapshot.userId, [snapshot.categoryId]);
-      if (!category) {
-        // A default category's id can reach us before this user's defaults were created here.
-        await this.ensureDefaults(snapshot.userId);
-        [category] = await this.categories.findManyForUser(snapshot.userId, [snapshot.categoryId]);
-      }
-      if (category) {
-        categoryId = category.id;
-        isTransferCategory = category.kind === 'TRANSFER';
-      } else unknownCategory = true;
+    const [result] = await this.applySnapshots(snapshot.userId, [snapshot], effects);
+    return result!;
+  }
+
+  /**
+   * Applies one user's snapshots, in order, in one database transaction (SpendingRepository.
+   * applyBatch): each transaction version once, an older one never. One result per snapshot.
+   */
+  async applySnapshots(userId: string, snapshots: readonly TransactionSnapshot[], effects?: ApplyEffects): Promise<ApplyResult[]> {
+    for (const snapshot of snapshots) {
+      // A producer bug, not a passing failure: say so instead of a database cast error.
+      if (parseDay(snapshot.date) === null) throw new Error(`transaction ${snapshot.id} has no real date: "${snapshot.date}"`);
+      if (snapshot.userId !== userId) throw new Error(`transaction ${snapshot.id} is not user ${userId}'s`);
     }
-    const next: LedgerEntry = {
-      transactionId: snapshot.id,
-      userId: snapshot.userId,
-      categoryId,
-      day: snapshot.date,
-      currency: snapshot.currency.toUpperCase(),
-      amountMinor: BigInt(snapshot.amountMinor),
-      isTransfer: snapshot.transferPeerId !== null || isTransferCategory,
-      version: snapshot.version,
-      deleted: snapshot.deleted,
-    };
-    let moved: ApplyResult['affected'] = [];
-    const { applied } = await this.spending.apply(next, (previous) => {
-      const deltas = planDeltas(previous, next);
-      const byKey = new Map((deltas ?? []).map((d) => [`${d.categoryKey}|${d.day.slice(0, 7)}|${d.currency}`, d]));
-      moved = [...byKey.values()].map((d) => ({
-        categoryId: d.categoryKey === UNCATEGORIZED_KEY ? null : d.categoryKey,
-        month: d.day.slice(0, 7),
-        currency: d.currency,
-      }));
-      return deltas;
-    }, effects && ((tx, { previous, deltas }, move) => effects(tx, { snapshot, previous, next, deltas }, move)));
-    return { applied, userId: snapshot.userId, affected: applied ? moved : [], unknownCategory };
+    // Category kinds never change, so reading outside the ledger transaction is safe.
+    const wanted = [...new Set(snapshots.flatMap((s) => (s.categoryId ? [s.categoryId] : [])))];
+    let known = wanted.length > 0 ? await this.categories.findManyForUser(userId, wanted) : [];
+    if (known.length < wanted.length) {
+      // A default category's id can reach us before this user's defaults were created here.
+      await this.ensureDefaults(userId);
+      known = await this.categories.findManyForUser(userId, wanted);
+    }
+    const kinds = new Map(known.map((c) => [c.id, c.kind]));
+    const entries: LedgerEntry[] = snapshots.map((snapshot) => {
+      const kind = snapshot.categoryId ? kinds.get(snapshot.categoryId) : undefined;
+      return {
+        transactionId: snapshot.id,
+        userId,
+        categoryId: kind ? snapshot.categoryId : null,
+        day: snapshot.date,
+        currency: snapshot.currency.toUpperCase(),
+        amountMinor: BigInt(snapshot.amountMinor),
+        isTransfer: snapshot.transferPeerId !== null || kind === 'TRANSFER',
+        version: snapshot.version,
+        deleted: snapshot.deleted,
+      };
+    });
+    const changes = await this.spending.applyBatch(
+      entries,
+      effects && ((tx, applied, move) => effects(tx, applied.map((c) => ({ snapshot: snapshots[c.index]!, previous: c.previous, next: c.next, deltas: c.deltas })), move)),
+    );
+    const byIndex = new Map(changes.map((c) => [c.index, c]));
+    return snapshots.map((snapshot, i) => {
+      const change = byIndex.get(i);
+      const affected = change
+        ? [...new Map(change.deltas.map((d) => [keyOfDelta(d), d])).values()].map((d) => ({
+            categoryId: d.categoryKey === UNCATEGORIZED_KEY ? null : d.categoryKey,
+            month: d.day.slice(0, 7),
+            currency: d.currency,
+          }))
+        : [];
+      return { applied: change !== undefined, userId, affected, unknownCategory: snapshot.categoryId !== null && !kinds.has(snapshot.categoryId) };
+    });
+  }
+
+  findEntries(transactionIds: readonly string[]): Promise<LedgerEntry[]> {
+    return this.spending.findEntries(transactionIds);
   }
 
   findEntry(transactionId: string): Promise<LedgerEntry | null> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { PgPool, PgPoolClient } from '@centavo/db';
-import { outboxRow } from '../outbox/outbox.events.js';
+import { bulkOutboxRow } from '../outbox/outbox.events.js';
 import type { TransactionRecord } from '../transactions/transactions.repository.js';
 import { notYetPresent, presentCounts, type KeyedRow } from './dedup.js';
 import type { ImportErrorEntry } from './parsers/types.js';
@@ -11,6 +11,8 @@ export interface BatchJob {
   userId: string;
   accountId: string;
   currency: string;
+  /** Live clients hear transactionCategorized for each row (else one importProgress per batch). */
+  notifyEachRow?: boolean;
 }
 
 export interface Batch {
@@ -37,8 +39,8 @@ const RETRYABLE = new Set(['40001', '40P01']);
 
 /**
  * Writes one batch of an import in one database transaction: the new transactions (one
- * multi-row INSERT ... ON CONFLICT DO NOTHING from arrays), their `transaction.created` events
- * (as createTransaction writes them, so budget and ai count and categorize them) and the job's
+ * multi-row INSERT ... ON CONFLICT DO NOTHING from arrays), one `transactions.imported` event
+ * holding them (budget and ai apply it as each row's `transaction.created`) and the job's
  * progress. A worker killed between batches resumes after the last committed one.
  *
  * Plain pg, not Prisma: with 2,000-row batches Prisma's raw queries (parameter conversion and
@@ -74,7 +76,7 @@ export class ImportBatchRepository {
       await this.timed('lock', () => client.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`import-account:${job.accountId}`]));
       const fresh = batch.rows.length ? notYetPresent(batch.rows, await this.timed('present', () => this.present(client, job.accountId, batch.rows))) : [];
       const imported = fresh.length ? await this.timed('insert', () => this.insert(client, job, fresh)) : [];
-      if (imported.length && this.options.events !== false) await this.timed('events', () => events(client, imported));
+      if (imported.length && this.options.events !== false) await this.timed('events', () => events(client, job, imported));
       const duplicates = batch.rows.length - imported.length;
       const moved = await this.timed('progress', () =>
         client.query(
@@ -155,11 +157,12 @@ export class ImportBatchRepository {
  * them) in one INSERT from a JSON array, in the batch's transaction. The one place an import
  * emits events (the bulk pipeline replaces this with summary events per batch).
  */
-export async function events(client: PgPoolClient, rows: TransactionRecord[]): Promise<void> {
-  const json = JSON.stringify(rows.map((r) => outboxRow('transaction.created', r)).map((e) => ({ id: e.id, type: e.type, aggregate_id: e.aggregateId, payload: e.payload })));
-  await client.query(
-    `INSERT INTO outbox_events (id, type, aggregate_id, payload)
-     SELECT e.id, e.type, e.aggregate_id, e.payload FROM jsonb_to_recordset($1::jsonb) AS e(id uuid, type text, aggregate_id uuid, payload jsonb)`,
-    [json],
-  );
+/**
+ * The batch's one `transactions.imported` event holding every new row (bulkOutboxRow): one
+ * outbox row per batch, so the relay and the consumers move an import in a few hundred events,
+ * not one per row, and another user's event never waits behind 100,000 rows in the outbox.
+ */
+export async function events(client: PgPoolClient, job: BatchJob, rows: TransactionRecord[]): Promise<void> {
+  const e = bulkOutboxRow('transactions.imported', job.userId, { importId: job.id, notifyEachRow: job.notifyEachRow ?? false }, rows);
+  await client.query(`INSERT INTO outbox_events (id, type, aggregate_id, payload) VALUES ($1, $2, $3, $4::jsonb)`, [e.id, e.type, e.aggregateId, JSON.stringify(e.payload)]);
 }

@@ -74,7 +74,7 @@ export class ImportRunner {
    * (CPU here) and writing (the database) overlap, and at most two batches are in memory.
    */
   private async batches(job: ImportRun, logger: Logger): Promise<{ rows: number; good: number; handled: number }> {
-    const target: BatchJob = { id: job.id, userId: job.userId, accountId: job.accountId, currency: job.currency };
+    const target: BatchJob = { id: job.id, userId: job.userId, accountId: job.accountId, currency: job.currency, notifyEachRow: job.notifyEachRow };
     const keyer = new RowKeyer();
     let errorCount = job.errorCount;
     let lastNotice = this.now();

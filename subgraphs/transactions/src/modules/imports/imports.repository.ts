@@ -26,6 +26,8 @@ export interface ImportRun extends ImportJobRecord {
   currency: string;
   /** How the user said to read the file (validated when the job was created). */
   mapping: ImportMapping | null;
+  /** transactionCategorized for each row as it is categorized (default: one importProgress per batch). */
+  notifyEachRow: boolean;
 }
 
 export interface NewImport {
@@ -34,6 +36,8 @@ export interface NewImport {
   accountId: string;
   format: ImportFormat;
   mapping?: ImportMapping | null;
+  /** transactionCategorized for each row as it is categorized (default: one importProgress per batch). */
+  notifyEachRow?: boolean;
 }
 
 /** Rows of import_chunks: large enough that a 200 MiB file is 200 rows, small enough to hold one at a time. */
@@ -98,12 +102,13 @@ export class ImportsRepository {
     try {
       await client.query('BEGIN');
       await client.query(`SET LOCAL idle_in_transaction_session_timeout = ${Math.floor(limits.timeoutMs)}`);
-      await client.query(`INSERT INTO import_jobs (id, user_id, account_id, format, mapping, updated_at) VALUES ($1, $2, $3, $4, $5::jsonb, now())`, [
+      await client.query(`INSERT INTO import_jobs (id, user_id, account_id, format, mapping, notify_each_row, updated_at) VALUES ($1, $2, $3, $4, $5::jsonb, $6, now())`, [
         job.id,
         job.userId,
         job.accountId,
         job.format,
         job.mapping ? JSON.stringify(job.mapping) : null,
+        job.notifyEachRow ?? false,
       ]);
       let seq = 0;
       for await (const data of rechunk(source, CHUNK_BYTES, limits.maxBytes)) {

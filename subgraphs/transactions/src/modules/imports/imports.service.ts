@@ -25,6 +25,8 @@ export interface UploadTarget {
   format: ImportFormat;
   /** How to read the file (CSV columns, date order...); detection chooses what it leaves out. */
   mapping?: ImportMappingInput | null;
+  /** transactionCategorized for each row as it is categorized (default: one importProgress per batch). */
+  notifyEachRow?: boolean | null;
 }
 
 export class ImportsService {
@@ -67,7 +69,7 @@ export class ImportsService {
     const id = (this.d.newId ?? randomUUID)();
     let stored: Awaited<ReturnType<ImportsRepository['create']>>;
     try {
-      stored = await this.d.jobs.create(maxActive, { id, userId: user.id, accountId: account.id, format: target.format, mapping }, source, { maxBytes, timeoutMs: uploadTimeoutMs });
+      stored = await this.d.jobs.create(maxActive, { id, userId: user.id, accountId: account.id, format: target.format, mapping, notifyEachRow: target.notifyEachRow ?? false }, source, { maxBytes, timeoutMs: uploadTimeoutMs });
     } catch (error) {
       if (error instanceof ImportTooLarge) throw this.tooLarge(field);
       throw error;

@@ -31,7 +31,7 @@ function statusOf(error: DomainError): number {
 }
 
 /**
- * POST /internal/imports?accountId=..&format=CSV[&mapping=<ImportMappingInput as JSON>], the raw file as the body: what the gateway's
+ * POST /internal/imports?accountId=..&format=CSV[&mapping=<ImportMappingInput as JSON>][&notifyEachRow=true], the raw file as the body: what the gateway's
  * POST /imports streams to. The file goes to the database chunk by chunk as it arrives; the
  * answer is the queued job (202) or a JSON error with extensions.code.
  */
@@ -73,7 +73,7 @@ async function upload(req: Request, res: Response, imports: ImportsService, veri
     const declared = length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined;
     // Refusing midway (too large) must not destroy the request: the answer still has to go out on it.
     const source = req.iterator({ destroyOnReturn: false });
-    const job = await imports.upload(user, { accountId, format: format as ImportFormat, mapping }, source, requestId, declared);
+    const job = await imports.upload(user, { accountId, format: format as ImportFormat, mapping, notifyEachRow: req.query.notifyEachRow === 'true' }, source, requestId, declared);
     logger.info({ importId: job.id, userId: user.id }, 'import uploaded');
     res.status(202).set('cache-control', 'no-store').json(importJobJson(job));
   } catch (error) {

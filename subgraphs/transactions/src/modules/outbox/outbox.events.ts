@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { TransactionEvent, TransactionSnapshot } from '@centavo/jobs';
+import type { TransactionEvent, TransactionSnapshot, TransactionsBulkEvent } from '@centavo/jobs';
 import type { TransactionRecord } from '../transactions/transactions.repository.js';
 
 export type TransactionEventType = TransactionEvent['type'];
@@ -34,4 +34,30 @@ export function outboxRow(type: TransactionEventType, row: TransactionRecord, re
     transaction: snapshotOf(row, deleted),
   };
   return { id: event.eventId, type, aggregateId: row.id, payload: event };
+}
+
+export type OutboxRow = ReturnType<typeof outboxRow> | ReturnType<typeof bulkOutboxRow>;
+
+/**
+ * The outbox row of many rows' changes (an import batch, or the categorizer's decisions about
+ * one): one event instead of one per row. Its aggregate is the import.
+ */
+export function bulkOutboxRow(
+  type: TransactionsBulkEvent['type'],
+  userId: string,
+  from: { importId: string; notifyEachRow: boolean },
+  rows: readonly TransactionRecord[],
+  requestId?: string,
+) {
+  const event: TransactionsBulkEvent = {
+    eventId: randomUUID(),
+    type,
+    occurredAt: new Date().toISOString(),
+    ...(requestId ? { requestId } : {}),
+    userId,
+    importId: from.importId,
+    notifyEachRow: from.notifyEachRow,
+    transactions: rows.map((r) => snapshotOf(r)),
+  };
+  return { id: event.eventId, type, aggregateId: from.importId, payload: event };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createQueue, TRANSACTION_EVENT_CONSUMERS, type TransactionEvent } from '@centavo/jobs';
+import { createQueue, TRANSACTION_EVENT_CONSUMERS, type TransactionEvent, type TransactionEventBatch } from '@centavo/jobs';
 import { createLogger } from '@centavo/logger';
 import { createSubscriber, type UserEvent } from '@centavo/pubsub';
 import { testEnv } from '@centavo/testing';
@@ -14,12 +14,14 @@ const queues = TRANSACTION_EVENT_CONSUMERS.map((def) => createQueue(config, def.
 const subscriber = createSubscriber(config);
 let prisma: TransactionsPrisma;
 let relay: OutboxRelay;
+let listening: OutboxRelay;
 beforeAll(() => {
   prisma = createPrisma(config.databaseUrl, false);
   relay = new OutboxRelay(prisma, config, createLogger({ level: 'silent' }));
 });
 afterAll(async () => {
   await relay?.stop();
+  await listening?.stop();
   await Promise.all(queues.map((q) => q.obliterate({ force: true })));
   await Promise.all(queues.map((q) => q.close()));
   await subscriber.close();
@@ -49,11 +51,23 @@ function event(type: TransactionEvent['type'], userId: string, categorySource: '
   };
 }
 
+/** The batch job of each consumer queue holding this event, if any. */
+const batchesWith = (eventId: string) =>
+  Promise.all(queues.map(async (q) => (await q.getJobs(['waiting', 'prioritized'])).find((j) => (j.data as TransactionEventBatch).events.some((e) => e.eventId === eventId))));
+
+async function until(check: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 const write = (e: TransactionEvent) =>
   prisma.outboxEvent.create({ data: { id: e.eventId, type: e.type, aggregateId: e.transaction.id, payload: e } });
 
 describe('transactions outbox relay', () => {
-  it('sends each event to budget and ai under its event id, marks it published, and tells live clients of a rule or model category', async () => {
+  it('sends a user\'s events to budget and ai in one batch job each, in order, marks them published, and tells live clients of a rule or model category', async () => {
     const userId = randomUUID();
     const heard: UserEvent[] = [];
     await subscriber.subscribe(userId, (e) => heard.push(e));
@@ -63,9 +77,9 @@ describe('transactions outbox relay', () => {
     for (const e of [byRule, byUser, created]) await write(e);
 
     expect(await relay.pass()).toBeGreaterThanOrEqual(3);
-    for (const q of queues) {
-      for (const e of [byRule, byUser, created]) expect((await q.getJob(e.eventId))?.data).toEqual(e);
-    }
+    const [budgetJob, aiJob] = await batchesWith(byRule.eventId);
+    for (const job of [budgetJob, aiJob]) expect(job?.data).toEqual({ userId, events: [byRule, byUser, created] });
+    expect(budgetJob?.name).toBe('transaction-batch');
     const rows = await prisma.outboxEvent.findMany({ where: { id: { in: [byRule.eventId, byUser.eventId, created.eventId] } } });
     expect(rows.every((r) => r.publishedAt)).toBe(true);
 
@@ -80,8 +94,29 @@ describe('transactions outbox relay', () => {
     const e = event('transaction.created', randomUUID(), null);
     await write(e);
     relay.kick();
-    const deadline = Date.now() + 5_000;
-    while (!(await queues[0]!.getJob(e.eventId)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    expect(await queues[0]!.getJob(e.eventId)).toBeTruthy();
+    await until(async () => (await batchesWith(e.eventId)).every(Boolean), 'the kicked pass');
+  });
+
+  it('is woken by the outbox trigger\'s NOTIFY (no kick, no poll), and sweeps what was written while it was not listening', async () => {
+    const before = event('transaction.created', randomUUID(), null);
+    await write(before);
+    listening = new OutboxRelay(prisma, { ...config, databaseUrl: config.databaseUrl }, createLogger({ level: 'silent' }));
+    listening.start();
+    await listening.listening();
+    await until(async () => (await batchesWith(before.eventId)).every(Boolean), 'the sweep on connect');
+    // Idle: the listening relay issues no statement until a write commits.
+    const passes = await prisma.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM outbox_events WHERE published_at IS NULL`;
+    expect(Number(passes[0]!.n)).toBe(0);
+    const later = event('transaction.created', randomUUID(), null);
+    await write(later);
+    await until(async () => (await batchesWith(later.eventId)).every(Boolean), 'the NOTIFY wake-up');
+    // A rolled-back write notifies nobody and leaves nothing.
+    const rolledBack = event('transaction.created', randomUUID(), null);
+    await prisma.$transaction(async (tx) => {
+      await tx.outboxEvent.create({ data: { id: rolledBack.eventId, type: rolledBack.type, aggregateId: rolledBack.transaction.id, payload: rolledBack } });
+      throw new Error('rollback');
+    }).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 100));
+    expect((await batchesWith(rolledBack.eventId)).some(Boolean)).toBe(false);
   });
 });

@@ -1,7 +1,16 @@
 import { isUniqueViolation, retryOnConflict } from '@centavo/db';
 import type { TransactionsPrisma } from '../../db.js';
 import { Prisma, type CategorySource } from '../../generated/prisma/client.js';
-import { outboxRow, type TransactionEventType } from '../outbox/outbox.events.js';
+import { bulkOutboxRow, outboxRow, type OutboxRow, type TransactionEventType } from '../outbox/outbox.events.js';
+
+/** Outbox rows in one INSERT from a JSON array (Prisma's createMany is slow with many payloads). */
+export async function insertOutboxRows(tx: Prisma.TransactionClient, events: OutboxRow[]): Promise<void> {
+  if (events.length === 0) return;
+  const json = JSON.stringify(events.map((e) => ({ id: e.id, type: e.type, aggregate_id: e.aggregateId, payload: e.payload })));
+  await tx.$executeRaw`
+    INSERT INTO outbox_events (id, type, aggregate_id, payload)
+    SELECT e.id, e.type, e.aggregate_id, e.payload FROM jsonb_to_recordset(${json}::jsonb) AS e(id uuid, type text, aggregate_id uuid, payload jsonb)`;
+}
 
 export interface TransactionRecord {
   id: string;
@@ -110,6 +119,42 @@ export class TransactionsRepository {
       }
       await tx.outboxEvent.createMany({ data: events });
       return updated;
+    }));
+  }
+
+  /**
+   * Applies categorizer decisions set-based, in one database transaction: one UPDATE sets each
+   * decision's category on the version it was made for (never over the user's own choice, and
+   * not when it changes nothing), increasing the version, and one INSERT writes a
+   * `transaction.categorized` event per row it changed, or for an import's rows one
+   * `transactions.categorized` event holding them all. Returns the changed rows.
+   */
+  async applyCategorizations(
+    userId: string,
+    decisions: readonly { transactionId: string; basedOnVersion: number; categoryId: string; source: 'RULE' | 'AI'; merchant: string | null }[],
+    options: { requestId?: string; import?: { importId: string; notifyEachRow: boolean } } = {},
+  ): Promise<TransactionRecord[]> {
+    const { requestId } = options;
+    if (decisions.length === 0) return [];
+    const json = JSON.stringify(decisions.map((d) => ({ id: d.transactionId, based_on: d.basedOnVersion, category_id: d.categoryId, source: d.source, merchant: d.merchant })));
+    return retryOnConflict(() => this.prisma.$transaction(async (tx) => {
+      const changed = await tx.$queryRaw<{ id: string }[]>`
+        UPDATE transactions t SET category_id = d.category_id, category_source = d.source::"CategorySource", merchant = d.merchant,
+          version = t.version + 1, updated_at = now()
+        FROM (SELECT DISTINCT ON (id) * FROM jsonb_to_recordset(${json}::jsonb)
+              AS x(id uuid, based_on int, category_id uuid, source text, merchant text) ORDER BY id, based_on DESC) d
+        WHERE t.id = d.id AND t.user_id = ${userId}::uuid AND t.version = d.based_on
+          AND t.category_source IS DISTINCT FROM 'USER'
+          AND NOT (t.category_id IS NOT DISTINCT FROM d.category_id AND t.category_source IS NOT DISTINCT FROM d.source::"CategorySource"
+                   AND t.merchant IS NOT DISTINCT FROM d.merchant)
+        RETURNING t.id::text`;
+      if (changed.length === 0) return [];
+      const rows = await tx.transaction.findMany({ where: { id: { in: changed.map((r) => r.id) } }, orderBy: { id: 'asc' } });
+      const events = options.import
+        ? [bulkOutboxRow('transactions.categorized', userId, options.import, rows, requestId)]
+        : rows.map((r) => outboxRow('transaction.categorized', r, requestId));
+      await insertOutboxRows(tx, events);
+      return rows;
     }));
   }
 
