@@ -10,8 +10,8 @@ import { eventually } from './support/wait.js';
 const root = path.resolve(import.meta.dirname, '..');
 // Queues of its own, so no other test file's worker takes this import; small batches, so the
 // import is mid-way for a while; a short stalled interval, so a killed worker's job is taken again soon.
-const env = { REDIS_PREFIX: `centavo-test-import-crash-${randomUUID().slice(0, 8)}:`, WORKER_STALLED_INTERVAL_MS: '1000', IMPORT_BATCH_SIZE: '200' };
-const ROWS = 20_000;
+const env = { REDIS_PREFIX: `centavo-test-import-crash-${randomUUID().slice(0, 8)}:`, WORKER_STALLED_INTERVAL_MS: '1000', IMPORT_BATCH_SIZE: '100' };
+const ROWS = 10_000;
 
 let system: RunningSystem;
 let user: Session;
@@ -70,7 +70,7 @@ describe('an import whose worker is killed with SIGKILL mid-way', () => {
     const done = await eventually(async () => {
       const now = await job();
       return now.status === 'COMPLETED' || now.status === 'FAILED' ? now : undefined;
-    }, 180_000, 'the import to end');
+    }, 420_000, 'the import to end (a new worker starts, then takes the stalled job once its lock expires)');
     expect(done).toEqual({ status: 'COMPLETED', processed: ROWS, total: ROWS, imported: ROWS, duplicates: 0 });
     const { accounts, transactions } = await ok<{ accounts: { id: string; balance: { amount: string } }[]; transactions: { totalCount: number } }>(
       url,
@@ -83,5 +83,5 @@ describe('an import whose worker is killed with SIGKILL mid-way', () => {
     const abs = sum < 0n ? -sum : sum;
     const expected = `${sum < 0n ? '-' : ''}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`;
     expect(accounts.find((a) => a.id === createAccount.id)?.balance.amount).toBe(expected);
-  }, 400_000);
+  }, 720_000);
 });

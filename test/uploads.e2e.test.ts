@@ -52,9 +52,10 @@ describe('POST /imports at the gateway', () => {
     console.warn(`52 MiB upload: ${seconds.toFixed(1)} s; RSS ${(before / MiB).toFixed(0)} MiB, peak +${growth.toFixed(0)} MiB`);
     expect(answer.status).toBe(202);
     expect(answer.body).toMatchObject({ status: 'QUEUED', total: null, processed: 0, imported: 0, duplicates: 0, errors: [] });
-    // The client, the gateway and the subgraph each hold the file in passing: one whole copy of it
-    // in each (a buffered body) would be 156 MiB. What grows is their garbage between collections.
-    expect(growth).toBeLessThan(100);
+    // The client, the gateway and the subgraph each pass the file through: one whole copy of it in
+    // each (a buffered body) would be 156 MiB on top of the garbage between collections, which was
+    // +86 MiB on a busy machine and +129 MiB at load average 45 (so the bound is loose).
+    expect(growth).toBeLessThan(150);
     const stored = await jobsOf(ana.id);
     expect(stored).toEqual([{ id: answer.body.id, chunks: String(Math.ceil(file.bytes / MiB)) }]);
     const size = await db.query<{ bytes: string }>(`SELECT sum(length(data)) AS bytes FROM import_chunks WHERE import_id = $1`, [answer.body.id]);
