@@ -1,3 +1,5 @@
+import { registerCollectedCounters } from '@centavo/metrics';
+
 /**
  * Process-wide counters of the subscription server, like a metrics registry: read by logs,
  * health output and tests (a test proves batched and shared refetches with them).
@@ -18,3 +20,14 @@ export const subscriptionMetrics = {
   /** Subscriptions currently listening. */
   activeSubscriptions: 0,
 };
+
+// At /metrics as subscription_events_total{kind="refetches"} ... (the live count is not a counter).
+registerCollectedCounters(
+  'subscription_events_total',
+  'Subscription delivery: refetch queries, objects they loaded, shared and merged refetches, dropped events and EVENTS_DROPPED notices',
+  'kind',
+  () => {
+    const { activeSubscriptions: _live, ...counters } = subscriptionMetrics;
+    return counters;
+  },
+);
