@@ -8,6 +8,10 @@
  *       (the same, while another user's import of `rows` generated rows runs, in ~1 MB requests)
  *   node --import tsx bench/categorized-latency.bench.ts redis [rate=25] [seconds=10]
  *       (Redis commands per created transaction: INFO commandstats delta, and by process with MONITOR)
+ *   node --import tsx bench/categorized-latency.bench.ts delivery [rate=200] [seconds=10]
+ *       (the gateway's part alone: events published on the users' channels → subscribers; no workers)
+ * Gateway settings come from the environment, e.g. SUBSCRIPTION_BATCH_SIZE=1 SUBSCRIPTION_BATCH_WINDOW_MS=0
+ * refetches one event per query, as before batching.
  * The load is spread over BENCH_USERS users (20), each with its own subscriber. Descriptions
  * come from real merchants, so every transaction gets a category. Each run also reports the
  * gateway's refetch queries per delivered event and EVENTS_DROPPED notices (its /metrics).
@@ -74,12 +78,21 @@ async function gatewayCounters(url: string): Promise<Record<string, number>> {
   return counters;
 }
 
-async function run(url: string, rate: number, seconds: number, users = USERS): Promise<Result> {
+/** Called around the load itself (after every subscriber is connected, until the last event arrived). */
+interface Window {
+  opened(): Promise<void>;
+  closed(): Promise<void>;
+}
+
+async function run(url: string, rate: number, seconds: number, users = USERS, window?: Window): Promise<Result> {
   const sentAt = new Map<string, number>();
   const latencies: number[] = [];
   const notices = { count: 0 };
-  const subs = await Promise.all(Array.from({ length: users }, () => subscriber(url, sentAt, latencies, notices)));
+  // One at a time: registering hashes a password, and 20 at once time out on a busy machine.
+  const subs = [];
+  for (let i = 0; i < users; i++) subs.push(await subscriber(url, sentAt, latencies, notices));
   const before = await gatewayCounters(url);
+  await window?.opened();
   const total = Math.round(rate * seconds);
   let failed = 0;
   const inFlight: Promise<unknown>[] = [];
@@ -104,6 +117,7 @@ async function run(url: string, rate: number, seconds: number, users = USERS): P
   await Promise.all(inFlight);
   const deadline = Date.now() + 30_000;
   while (latencies.length < total - failed && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  await window?.closed();
   const after = await gatewayCounters(url);
   await Promise.all(subs.map((s) => s.client.dispose()));
   latencies.sort((a, b) => a - b);
@@ -196,7 +210,9 @@ const env = {
 };
 const start = (modules: string): ChildProcess =>
   spawn(process.execPath, ['--import', 'tsx', 'bin/centavo.ts', `--module=${modules}`], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
-const children = { subgraphs: start('auth,transactions,budget,ai'), gateway: start('gateway'), worker: start('worker') };
+const mode = process.argv[2];
+const children: Record<string, ChildProcess> = { subgraphs: start('auth,transactions,budget,ai'), gateway: start('gateway') };
+if (mode !== 'delivery') children.worker = start('worker');
 // However the run ends, the system goes with it.
 process.on('exit', () => Object.values(children).forEach((child) => child.kill('SIGTERM')));
 const url = sub(ports.GATEWAY_PORT);
@@ -207,7 +223,6 @@ for (let ready = false; !ready; ) {
 // Warm-up: one transaction end to end, so the measured runs see the steady state.
 await run(url, 1, 1, 1);
 
-const mode = process.argv[2];
 const arg = (index: number, fallback: number) => Number(process.argv[index] ?? fallback);
 if (mode === 'ladder') {
   const seconds = arg(3, 15);
@@ -224,9 +239,11 @@ if (mode === 'ladder') {
   const importing = await backgroundImport(url, rows);
   console.log(`while another user's ${rows}-row import runs: ${show(await run(url, rate, seconds))}`);
   console.log(await importing.done);
+} else if (mode === 'delivery') {
+  console.log(await delivery(url, arg(3, 200), arg(4, 10)));
 } else if (mode === 'redis') {
   const [rate, seconds] = [arg(3, 25), arg(4, 10)];
-  console.log(await countRedisCommands(() => run(url, rate, seconds)));
+  console.log(await countRedisCommands((window) => run(url, rate, seconds, USERS, window)));
 } else {
   console.log(show(await run(url, arg(2, 100), arg(3, 60))));
 }
@@ -235,10 +252,10 @@ process.exit(0);
 /**
  * Redis commands per created transaction during `measure`: the server's INFO commandstats delta
  * (everything), and by process from MONITOR, each client connection mapped to its process by
- * its local port (ss -tnp). Subscribing (the run's setup) is counted too, so runs of a few
- * hundred transactions give an upper bound.
+ * its local port (ss -tnp). Only the load is counted: from the first createTransaction to the
+ * last event delivered (subscribers connected before).
  */
-async function countRedisCommands(measure: () => Promise<Result>): Promise<string> {
+async function countRedisCommands(measure: (window: Window) => Promise<Result>): Promise<string> {
   const requireFromTesting = createRequire(new URL('../packages/testing/package.json', import.meta.url));
   type Monitor = { on(event: 'monitor', listener: (time: string, args: string[], source: string) => void): void; disconnect(): void };
   type RedisClient = { info(section: string): Promise<string>; monitor(): Promise<Monitor>; quit(): Promise<unknown> };
@@ -247,10 +264,22 @@ async function countRedisCommands(measure: () => Promise<Result>): Promise<strin
   const calls = async () => Number((await redis.info('stats')).match(/total_commands_processed:(\d+)/)?.[1] ?? 0);
   const bySource = new Map<string, number>();
   const monitor = await redis.monitor();
-  monitor.on('monitor', (_time, _args, source) => bySource.set(source, (bySource.get(source) ?? 0) + 1));
-  const before = await calls();
-  const result = await measure();
-  const total = (await calls()) - before;
+  let counting = false;
+  monitor.on('monitor', (_time, _args, source) => {
+    if (counting) bySource.set(source, (bySource.get(source) ?? 0) + 1);
+  });
+  let before = 0;
+  let total = 0;
+  const result = await measure({
+    async opened() {
+      before = await calls();
+      counting = true;
+    },
+    async closed() {
+      counting = false;
+      total = (await calls()) - before;
+    },
+  });
   monitor.disconnect();
   await redis.quit();
   // Which process holds each connection: "127.0.0.1:PORT ... pid=N".
@@ -269,4 +298,87 @@ async function countRedisCommands(measure: () => Promise<Result>): Promise<strin
   const created = result.sent - result.failed;
   const parts = [...perProcess].map(([name, count]) => `${name} ${(count / created).toFixed(1)}`).join(', ');
   return `${show(result)}\nRedis commands per created transaction: ${(total / created).toFixed(1)} in all (INFO stats delta, includes MONITOR's own); by process (MONITOR): ${parts}`;
+}
+
+/**
+ * The gateway's delivery alone: events published straight on 20 users' channels (each user has
+ * 10 transactions, published in turn) at `rate` events/s, to one subscriber per user. Latency is
+ * publish → payload at the client; an id published again before its payload arrived is merged
+ * into the waiting event (counted by the gateway), so it is matched with the earliest publish.
+ */
+async function delivery(url: string, rate: number, seconds: number): Promise<string> {
+  const requireFromTesting = createRequire(new URL('../packages/testing/package.json', import.meta.url));
+  type RedisClient = { publish(channel: string, message: string): Promise<number>; quit(): Promise<unknown> };
+  const { Redis } = requireFromTesting('ioredis') as { Redis: new (url: string) => RedisClient };
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  const published = new Map<string, number[]>();
+  const latencies: number[] = [];
+  let notices = 0;
+  const users: { id: string; transactions: string[]; client: ReturnType<typeof createClient> }[] = [];
+  for (let u = 0; u < USERS; u++) {
+    const user = await registerUser(url, 'delivery');
+    const { createAccount } = await ok<{ createAccount: { id: string } }>(url, `mutation { createAccount(input: { name: "Bench", type: CHECKING, currency: "BRL" }) { id } }`, {}, user.accessToken);
+    const transactions: string[] = [];
+    for (let t = 0; t < 10; t++) {
+      const { createTransaction } = await ok<{ createTransaction: { id: string } }>(
+        url,
+        `mutation ($i: CreateTransactionInput!) { createTransaction(input: $i) { id } }`,
+        { i: { accountId: createAccount.id, amount: '-10.00', date: '2026-11-02', description: `${MERCHANTS[t % MERCHANTS.length]} ${t}` } },
+        user.accessToken,
+      );
+      transactions.push(createTransaction.id);
+    }
+    const client = createClient({ url: url.replace('http', 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${user.accessToken}` } });
+    await new Promise<void>((resolve) => {
+      client.on('connected', () => setTimeout(resolve, 200));
+      client.subscribe<{ transactionCategorized: { id: string; description: string; category: { slug: string } | null } }>(
+        { query: 'subscription { transactionCategorized { id description category { slug } } }' },
+        {
+          next: (msg) => {
+            if (msg.errors?.some((e) => e.extensions?.code === 'EVENTS_DROPPED')) notices++;
+            const started = published.get(msg.data?.transactionCategorized.id ?? '')?.shift();
+            if (started !== undefined) latencies.push(performance.now() - started);
+          },
+          error: (err) => console.error('subscription error', err),
+          complete: () => undefined,
+        },
+      );
+    });
+    users.push({ id: user.id, transactions, client });
+  }
+  const before = await gatewayCounters(url);
+  const total = Math.round(rate * seconds);
+  const begin = performance.now();
+  const sends: Promise<number>[] = [];
+  for (let i = 0; i < total; i++) {
+    const wait = begin + (i * 1000) / rate - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const user = users[i % users.length]!;
+    const id = user.transactions[Math.floor(i / users.length) % user.transactions.length]!;
+    const times = published.get(id) ?? [];
+    times.push(performance.now());
+    published.set(id, times);
+    const event = { userId: user.id, __typename: 'Transaction', id, field: 'transactionCategorized' };
+    sends.push(redis.publish(`${env.REDIS_PREFIX}user:${user.id}`, JSON.stringify(event)));
+  }
+  await Promise.all(sends);
+  const after = async () => gatewayCounters(url);
+  const deadline = Date.now() + 30_000;
+  let counters = await after();
+  const merged = () => (counters.mergedEvents ?? 0) - (before.mergedEvents ?? 0);
+  const dropped = () => (counters.droppedEvents ?? 0) - (before.droppedEvents ?? 0);
+  while (latencies.length + merged() + dropped() < total && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+    counters = await after();
+  }
+  await Promise.all(users.map((u) => u.client.dispose()));
+  await redis.quit();
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
+  const queries = (counters.refetches ?? 0) - (before.refetches ?? 0);
+  const objects = (counters.refetchedObjects ?? 0) - (before.refetchedObjects ?? 0);
+  return (
+    `${rate} events/s for ${seconds} s: ${latencies.length}/${total} delivered, ${merged()} merged, ${dropped()} dropped (${notices} EVENTS_DROPPED); ` +
+    `p50 ${at(0.5).toFixed(1)} ms, p99 ${at(0.99).toFixed(1)} ms; ${queries} refetch queries = ${(queries / total).toFixed(2)} per event (${(objects / Math.max(1, queries)).toFixed(1)} objects each)`
+  );
 }
