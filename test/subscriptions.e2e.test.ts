@@ -89,7 +89,8 @@ const categorized = (id: string) => ({ __typename: 'Transaction', id, field: 'tr
 
 beforeAll(async () => {
   // No workers: this file tests the API itself, and background events would only add noise.
-  system = await startSystem({}, { workers: false });
+  // A wide batching window: a burst published by this (busy) test process is one burst.
+  system = await startSystem({ SUBSCRIPTION_BATCH_WINDOW_MS: '100' }, { workers: false });
   url = system.gatewayUrl;
   wsUrl = url.replace(/^http/, 'ws');
   const env = system.env;
