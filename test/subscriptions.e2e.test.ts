@@ -16,6 +16,8 @@ let bob: Session;
 let anaTx: string;
 let bobTx: string;
 const clients: Client[] = [];
+/** The client WebSockets, to make one deliberately slow (it stops reading). */
+const sockets: WebSocket[] = [];
 
 const TX_SELECTION = `subscription { transactionCategorized { id amount { amount } account { name } } }`;
 
@@ -35,10 +37,17 @@ async function createTransaction(s: Session, accountName: string, amount: string
   return createTransaction.id;
 }
 
+class TrackedWebSocket extends WebSocket {
+  constructor(...args: ConstructorParameters<typeof WebSocket>) {
+    super(...args);
+    sockets.push(this);
+  }
+}
+
 function connect(token?: string): Client {
   const client = createClient({
     url: wsUrl,
-    webSocketImpl: WebSocket,
+    webSocketImpl: TrackedWebSocket,
     connectionParams: token === undefined ? {} : { authorization: `Bearer ${token}` },
     retryAttempts: 0,
   });
@@ -80,7 +89,8 @@ const categorized = (id: string) => ({ __typename: 'Transaction', id, field: 'tr
 
 beforeAll(async () => {
   // No workers: this file tests the API itself, and background events would only add noise.
-  system = await startSystem({}, { workers: false });
+  // A wide batching window: a burst published by this (busy) test process is one burst.
+  system = await startSystem({ SUBSCRIPTION_BATCH_WINDOW_MS: '100' }, { workers: false });
   url = system.gatewayUrl;
   wsUrl = url.replace(/^http/, 'ws');
   const env = system.env;
@@ -89,6 +99,7 @@ beforeAll(async () => {
   [anaTx, bobTx] = await Promise.all([createTransaction(ana, 'Ana checking', '-42.5'), createTransaction(bob, 'Bob secret', '-7')]);
 });
 afterEach(async () => {
+  for (const socket of sockets.splice(0)) socket.terminate();
   await Promise.all(clients.splice(0).map((c) => c.dispose()));
   await live(0);
 });
@@ -234,3 +245,127 @@ describe('subscriptions over graphql-ws at /graphql', () => {
     await waitFor(() => good.received.length > 0, 'the event');
   });
 });
+
+/** The gateway's count of requests it sent to a subgraph (its /metrics). */
+async function subgraphRequests(subgraph: string): Promise<number> {
+  const text = await (await fetch(new URL('/metrics', url))).text();
+  const prefix = `subgraph_fetch_duration_seconds_count{subgraph="${subgraph}",`;
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith(prefix))
+    .reduce((sum, line) => sum + Number(line.split(' ')[1]), 0);
+}
+
+async function createTransactions(s: Session, count: number, options: { account?: string; notes?: string } = {}): Promise<string[]> {
+  const { createAccount } = await ok<{ createAccount: { id: string } }>(
+    url,
+    `mutation ($name: String!) { createAccount(input: { name: $name, type: CHECKING, currency: "BRL" }) { id } }`,
+    { name: options.account ?? 'Batch' },
+    s.accessToken,
+  );
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const { createTransaction } = await ok<{ createTransaction: { id: string } }>(
+      url,
+      `mutation ($i: CreateTransactionInput!) { createTransaction(input: $i) { id } }`,
+      { i: { accountId: createAccount.id, amount: `-${i + 1}.00`, date: '2026-11-03', description: `Mercado ${i}`, notes: options.notes } },
+      s.accessToken,
+    );
+    ids.push(createTransaction.id);
+  }
+  return ids;
+}
+
+type Payload = { data: Record<string, { id: string } | null> | null; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+
+describe('batched refetches and subscribers that fall behind', () => {
+  it('refetches a burst of events with one query: one subgraph request for all of them', async () => {
+    const ids = await createTransactions(ana, 6);
+    const s = subscribe(connect(ana.accessToken), TX_SELECTION);
+    await live(1);
+    const before = { metrics: { ...subscriptionMetrics }, requests: await subgraphRequests('transactions') };
+    await Promise.all(ids.map((id) => publisher.publish(ana.id, categorized(id))));
+    await waitFor(() => s.received.length === ids.length, 'every event');
+    // In publish order, each the object of its event.
+    expect((s.received as Payload[]).map((p) => p.data?.transactionCategorized?.id)).toEqual(ids);
+    expect(subscriptionMetrics.refetches - before.metrics.refetches).toBe(1);
+    expect(subscriptionMetrics.refetchedObjects - before.metrics.refetchedObjects).toBe(ids.length);
+    expect((await subgraphRequests('transactions')) - before.requests).toBe(1);
+  });
+
+  it("never mixes users in a batch: another user's id in the burst is NOT_FOUND, the rest delivered", async () => {
+    const anaIds = await createTransactions(ana, 3);
+    const bobIds = await createTransactions(bob, 2, { account: 'Bob batch' });
+    const a = subscribe(connect(ana.accessToken), TX_SELECTION);
+    const b = subscribe(connect(bob.accessToken), TX_SELECTION);
+    await live(2);
+    // Both users' bursts at once, and bob's id forged onto ana's channel in the middle of hers.
+    await Promise.all([
+      ...[anaIds[0]!, bobIds[0]!, anaIds[1]!, anaIds[2]!].map((id) => publisher.publish(ana.id, categorized(id))),
+      ...bobIds.map((id) => publisher.publish(bob.id, categorized(id))),
+    ]);
+    await waitFor(() => a.received.length === 4 && b.received.length === 2, 'both bursts');
+    const anaGot = a.received as Payload[];
+    expect(anaGot.map((p) => p.data?.transactionCategorized?.id ?? null)).toEqual([anaIds[0], null, anaIds[1], anaIds[2]]);
+    expect(anaGot[1]).toEqual({ data: null, errors: [{ message: expect.any(String), path: ['transactionCategorized'], extensions: { code: 'NOT_FOUND' } }] });
+    expect(JSON.stringify(anaGot)).not.toContain('Bob secret');
+    expect(JSON.stringify(anaGot)).not.toContain('Bob batch');
+    expect((b.received as Payload[]).map((p) => p.data?.transactionCategorized?.id)).toEqual(bobIds);
+  });
+
+  it('tells a deliberately slow client how many events it missed (EVENTS_DROPPED), then carries on', async () => {
+    // Big payloads fill the socket's kernel buffers quickly: 30 aliases of a 2,000-character note.
+    const [big] = await createTransactions(ana, 1, { notes: 'n'.repeat(2_000) });
+    const selection = Array.from({ length: 30 }, (_, i) => `n${i}: notes`).join(' ');
+    const client = connect(ana.accessToken);
+    const s = subscribe(client, `subscription { transactionCategorized { id ${selection} } }`);
+    await live(1);
+    const socket = sockets.at(-1)!;
+    const before = { ...subscriptionMetrics };
+    // The client stops reading: the gateway's writes back up once the kernel buffers are full.
+    socket.pause();
+    let published = 0;
+    for (let stalled = false; !stalled; ) {
+      const refetches = subscriptionMetrics.refetches;
+      await publisher.publish(ana.id, categorized(big!));
+      published++;
+      await waitFor(() => subscriptionMetrics.refetches > refetches, 'the refetch', 300).catch(() => (stalled = true));
+      expect(published).toBeLessThan(1_000);
+    }
+    // The stream is stuck on a send: these wait in its queue (100), the oldest overflow.
+    const unknown = Array.from({ length: 150 }, () => randomUUID());
+    await Promise.all(unknown.map((id) => publisher.publish(ana.id, categorized(id))));
+    published += unknown.length;
+    await waitFor(() => subscriptionMetrics.droppedEvents - before.droppedEvents >= 50, 'the overflow');
+    socket.resume();
+
+    const payloads = s.received as Payload[];
+    const notices = () => payloads.filter((p) => p.errors?.[0]?.extensions?.code === 'EVENTS_DROPPED');
+    await waitFor(() => notices().length === 1 && payloads.at(-1)?.errors?.[0]?.extensions?.code === 'NOT_FOUND', 'the notice and the events after it', 15_000);
+    await waitFor(() => payloads.filter((p) => p.errors?.[0]?.extensions?.code === 'NOT_FOUND').length >= 100, 'the last 100 events', 15_000);
+    const [notice] = notices();
+    const dropped = subscriptionMetrics.droppedEvents - before.droppedEvents;
+    expect(notice).toEqual({
+      data: null,
+      errors: [
+        {
+          message: `${dropped} transactionCategorized events were not delivered because this subscription fell behind; refetch the data it shows`,
+          extensions: { code: 'EVENTS_DROPPED', dropped, subscription: 'transactionCategorized' },
+        },
+      ],
+    });
+    // Nothing lost silently: every event was delivered, merged into a waiting one, or counted in the notice.
+    const delivered = payloads.length - 1;
+    const merged = subscriptionMetrics.mergedEvents - before.mergedEvents;
+    expect(delivered + merged + dropped).toBe(published);
+    // The notice comes before the newest events, which arrive in order.
+    const afterNotice = payloads.slice(payloads.indexOf(notice!) + 1);
+    expect(afterNotice).toHaveLength(100);
+    expect(afterNotice.every((p) => p.errors?.[0]?.extensions?.code === 'NOT_FOUND')).toBe(true);
+
+    // The subscription carries on as usual.
+    await publisher.publish(ana.id, categorized(anaTx));
+    await waitFor(() => payloads.at(-1)?.data?.transactionCategorized?.id === anaTx, 'a fresh event');
+  }, 60_000);
+});
+

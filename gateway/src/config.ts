@@ -24,8 +24,12 @@ const schema = z.object({
   SUBGRAPH_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
   SUBGRAPH_BREAKER_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
   SUBGRAPH_BREAKER_COOLDOWN_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
-  /** Events waiting for one slow subscription; past this the oldest are dropped (and logged). */
+  /** Events waiting for one slow subscription; past this the oldest are dropped (the client gets EVENTS_DROPPED). */
   SUBSCRIPTION_QUEUE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(100),
+  /** Most objects one subscription refetch query loads (events of a burst are refetched together). */
+  SUBSCRIPTION_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(100),
+  /** How long an idle subscription waits after an event for more before refetching, in ms. */
+  SUBSCRIPTION_BATCH_WINDOW_MS: z.coerce.number().int().min(0).max(100).default(3),
   /** Subscriptions one WebSocket may hold at once. */
   SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().min(1).max(1_000).default(50),
   /** Limits (gateway/src/limits): refused before any subgraph is called. */

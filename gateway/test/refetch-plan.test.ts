@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { planRefetch, type RefetchPlan } from '../src/subscriptions/refetch-plan.js';
 import { buildSubscriptionSchema } from '../src/subscriptions/schema.js';
 
+/** Batches of up to 100 objects, whatever their size. */
+const unlimited = { max: 100, fits: () => true };
+
 const sub = buildSubscriptionSchema(
   buildSchema(`
     type Money { amount: String! currency: String! }
@@ -17,7 +20,7 @@ const sub = buildSubscriptionSchema(
 function plan(query: string, variables: Record<string, unknown> = {}): RefetchPlan {
   const document = parse(query);
   expect(validate(sub.schema, document)).toEqual([]);
-  const result = planRefetch(sub, document, getOperationAST(document)!, variables);
+  const result = planRefetch(sub, document, getOperationAST(document)!, variables, unlimited);
   if ('errors' in result) throw new Error(result.errors.map((e) => e.message).join('; '));
   // The refetch must be a valid query of the API schema.
   expect(validate(sub.schema, parse(result.query))).toEqual([]);
@@ -78,7 +81,49 @@ describe('planRefetch', () => {
 
   it('reports bad variables as errors of the client', () => {
     const document = parse(`subscription ($job: ID!) { importProgress(id: $job) { progress } }`);
-    const result = planRefetch(sub, document, getOperationAST(document)!, {});
+    const result = planRefetch(sub, document, getOperationAST(document)!, {}, unlimited);
     expect('errors' in result && result.errors[0]?.message).toMatch(/\$job/);
   });
+
+  it('loads many objects in one query, each with the selection, fragments and variables of the client', () => {
+    const p = plan(
+      `subscription On($max: Int) { tx: transactionCategorized { ...A notes(max: $max) } }
+       fragment A on Transaction { id amount { amount } }`,
+      { max: 3 },
+    );
+    const batch = p.batchQuery(3);
+    expect(batch.aliases).toEqual(['r0', 'r1', 'r2']);
+    expect(batch.idVariables).toEqual(['eventId_0', 'eventId_1', 'eventId_2']);
+    expect(batch.query).toBe(
+      normalized(`query On($max: Int, $eventId_0: ID!, $eventId_1: ID!, $eventId_2: ID!) {
+          r0: transaction(id: $eventId_0) { ...A notes(max: $max) }
+          r1: transaction(id: $eventId_1) { ...A notes(max: $max) }
+          r2: transaction(id: $eventId_2) { ...A notes(max: $max) }
+        }
+        fragment A on Transaction { id amount { amount } }`),
+    );
+    expect(validate(sub.schema, parse(batch.query))).toEqual([]);
+    expect(p.batchQuery(3)).toBe(batch);
+  });
+
+  it('names the batch id variables apart from every variable of the client', () => {
+    const p = plan(`subscription ($eventId_1: Int) { transactionCategorized { notes(max: $eventId_1) } }`, { eventId_1: 2 });
+    expect(p.idVariable).toBe('eventId1');
+    expect(p.batchQuery(2).idVariables).toEqual(['eventId1_0', 'eventId1_1']);
+    expect(validate(sub.schema, parse(p.batchQuery(2).query))).toEqual([]);
+  });
+
+  it('bounds a batch by the limits a query must meet: the largest count whose query fits', () => {
+    const document = parse(`subscription { transactionCategorized { a: id b: id } }`);
+    const fits = (batch: { aliases: readonly string[] }) => batch.aliases.length * 3 <= 30;
+    const bounded = planRefetch(sub, document, getOperationAST(document)!, {}, { max: 100, fits });
+    if ('errors' in bounded) throw new Error('bad plan');
+    // Each object costs its root alias and the client's two: 10 objects make 30 aliases.
+    expect(bounded.maxBatch).toBe(10);
+    const capped = planRefetch(sub, document, getOperationAST(document)!, {}, { max: 4, fits });
+    expect('errors' in capped ? 0 : capped.maxBatch).toBe(4);
+    const none = planRefetch(sub, document, getOperationAST(document)!, {}, { max: 100, fits: () => false });
+    expect('errors' in none ? 0 : none.maxBatch).toBe(1);
+  });
 });
+

@@ -6,7 +6,7 @@ import type { Subscriber, UserEvent } from '@centavo/pubsub';
 import { openEventStream, type EventStream } from './event-stream.js';
 import { subscriptionMetrics } from './metrics.js';
 import type { RefetchPlan } from './refetch-plan.js';
-import type { RunRefetch } from './shared-refetch.js';
+import type { RunRefetch } from './refetch-batcher.js';
 
 /** Close code for a missing, invalid, revoked or expired token; graphql-ws clients do not retry it. */
 export const UNAUTHORIZED_CLOSE = 4401;
@@ -26,29 +26,54 @@ export interface OperationContext {
   plan: RefetchPlan;
 }
 
-interface Received {
-  event: Readonly<UserEvent>;
-  messageId: number;
-}
 
 export const INTERNAL_ERROR_RESULT: FormattedExecutionResult = {
   data: null,
   errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
 };
 
+/** The code of the payload that replaces events a subscription fell too far behind to receive. */
+export const EVENTS_DROPPED = 'EVENTS_DROPPED';
+
 export interface StreamDeps {
   subscriber: Subscriber;
   refetch: RunRefetch;
   queueLimit: number;
+  windowMs: number;
 }
 
-/** The results of one subscription: its user's matching events, each refetched by id. */
+/**
+ * What a subscription receives in place of events it fell too far behind to receive (a slow
+ * socket, a burst beyond SUBSCRIPTION_QUEUE_LIMIT): a `next` payload whose error says how many
+ * and of which field, so that the client refetches what it shows instead of missing changes.
+ */
+export function eventsDroppedResult(field: string, dropped: number): FormattedExecutionResult {
+  return {
+    data: null,
+    errors: [
+      {
+        message: `${dropped} ${field} event${dropped === 1 ? ' was' : 's were'} not delivered because this subscription fell behind; refetch the data it shows`,
+        extensions: { code: EVENTS_DROPPED, dropped, subscription: field },
+      },
+    ],
+  };
+}
+
+/**
+ * The results of one subscription: its user's matching events, refetched by id in batches
+ * (everything that waits for this subscription, with every other subscription of the same
+ * token and selection), with EVENTS_DROPPED in place of what it fell too far behind to receive.
+ */
 export function openOperationStream(deps: StreamDeps, { session, plan }: OperationContext): Promise<EventStream<FormattedExecutionResult>> {
-  return openEventStream<Received, FormattedExecutionResult>({
+  return openEventStream<Readonly<UserEvent>, FormattedExecutionResult>({
     limit: deps.queueLimit,
+    // One refetch query's worth: more would only wait behind it.
+    batchSize: plan.maxBatch,
+    windowMs: deps.windowMs,
+    key: (event) => event.id,
     async listen(push) {
-      const stop = await deps.subscriber.subscribe(session.user.id, (event, messageId) => {
-        if (accepts(plan, event)) push({ event, messageId });
+      const stop = await deps.subscriber.subscribe(session.user.id, (event) => {
+        if (accepts(plan, event)) push(event);
       });
       subscriptionMetrics.activeSubscriptions++;
       return async () => {
@@ -56,10 +81,17 @@ export function openOperationStream(deps: StreamDeps, { session, plan }: Operati
         await stop();
       };
     },
-    load: (received) => deliver(deps, session, plan, received),
-    onDrop({ event }) {
+    load: (event) => deliver(deps, session, plan, event),
+    dropped(count) {
+      subscriptionMetrics.dropNotices++;
+      session.logger.warn({ field: plan.field.name, dropped: count }, 'subscription fell behind: told the client how many events it missed');
+      return eventsDroppedResult(plan.field.name, count);
+    },
+    onDrop() {
       subscriptionMetrics.droppedEvents++;
-      session.logger.warn({ field: plan.field.name, id: event.id }, 'subscription queue full: oldest event dropped');
+    },
+    onMerge() {
+      subscriptionMetrics.mergedEvents++;
     },
   });
 }
@@ -76,15 +108,10 @@ async function deliver(
   deps: StreamDeps,
   session: Session,
   plan: RefetchPlan,
-  { event, messageId }: Received,
+  event: Readonly<UserEvent>,
 ): Promise<FormattedExecutionResult | undefined> {
   try {
-    const outcome = await deps.refetch({
-      token: session.token,
-      query: plan.query,
-      variables: { ...plan.variables, [plan.idVariable]: event.id },
-      messageId,
-    });
+    const outcome = await deps.refetch({ token: session.token, plan, id: event.id });
     if (outcome.kind === 'unauthenticated') {
       // As an HTTP request with this token would get 401: the client reconnects with a fresh token.
       session.logger.info({ reason: outcome.reason }, 'token no longer valid: closing subscription socket');

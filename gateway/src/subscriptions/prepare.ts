@@ -37,7 +37,7 @@ const badRequest = (message: string) => ({ errors: [new GraphQLError(message, { 
  * HTTP request hold here too: tokens and nesting before parse, the rest after validation.
  */
 export function prepareOperation(
-  limits: QueryLimits,
+  limits: QueryLimits & { SUBSCRIPTION_BATCH_SIZE: number },
   current: SubscriptionSchema | undefined,
   session: Session,
   payload: SubscribePayload,
@@ -49,10 +49,21 @@ export function prepareOperation(
   if ('errors' in operation) return operation.errors;
   const tooMuch = checkOperation(limits, current.schema, document, operation, payload.variables ?? {});
   if (tooMuch) return [overSocket(tooMuch)];
-  const plan = planRefetch(current, document, operation, payload.variables);
+  const plan = planRefetch(current, document, operation, payload.variables, {
+    max: limits.SUBSCRIPTION_BATCH_SIZE,
+    fits: (batch, variables) => fitsLimits(limits, current.schema, batch.query, variables),
+  });
   if ('errors' in plan) return plan.errors.map((e) => withCode(e, 'BAD_USER_INPUT'));
   const contextValue: OperationContext = { session, plan };
   return { schema: current.schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
+}
+
+/** Whether a query the gateway writes (a batch refetch) is within the limits a client's query must meet. */
+function fitsLimits(limits: QueryLimits, schema: GraphQLSchema, query: string, variables: Record<string, unknown>): boolean {
+  if (checkQueryText(limits, query)) return false;
+  const document = parse(query, { maxTokens: limits.MAX_QUERY_TOKENS });
+  const operation = getOperationAST(document);
+  return operation ? checkOperation(limits, schema, document, operation, variables) === undefined : false;
 }
 
 /** The parsed document if it is within the text limits and valid against the schema. */

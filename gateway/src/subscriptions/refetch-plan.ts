@@ -33,7 +33,30 @@ export interface RefetchPlan {
   idVariable: string;
   /** For a field with a filter argument (importProgress): the id an event must carry. */
   filterId?: string;
+  /**
+   * The query that loads `count` objects at once: root field `r<i>` reads the object whose id is
+   * variable `<idVariable>_<i>`, each with the same selection (one gateway call, one fetch per subgraph).
+   */
+  batchQuery(count: number): BatchQuery;
+  /** Most objects one refetch query may load: what the batching limits allow this selection. */
+  maxBatch: number;
 }
+
+/** How large a batch may grow: at most `max` objects, and only while the query `fits` (the query limits). */
+export interface BatchLimits {
+  max: number;
+  fits(batch: BatchQuery, variables: Record<string, unknown>): boolean;
+}
+
+export interface BatchQuery {
+  query: string;
+  /** Per object, in order: its root response key and its id variable. */
+  aliases: readonly string[];
+  idVariables: readonly string[];
+}
+
+/** Root response key of the i-th object of a batch query. */
+export const batchAlias = (index: number): string => `r${index}`;
 
 const name = (value: string): NameNode => ({ kind: Kind.NAME, value });
 const isFragment = (d: DefinitionNode): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION;
@@ -49,6 +72,7 @@ export function planRefetch(
   document: DocumentNode,
   operation: OperationDefinitionNode,
   rawVariables: Record<string, unknown> | null | undefined,
+  limits: BatchLimits,
 ): RefetchPlan | { errors: readonly GraphQLError[] } {
   const fragments = new Map(document.definitions.filter(isFragment).map((f) => [f.name.value, f]));
   const root = subscribedField(sub, operation, fragments, rawVariables);
@@ -62,14 +86,52 @@ export function planRefetch(
     Object.entries(rawVariables ?? {}).filter(([key]) => usedVariables.has(key) && key !== idVariable),
   );
   const filterValue = field.filterArg ? args[field.filterArg] : undefined;
-  return {
+  const batches = new Map<number, BatchQuery>();
+  const plan: RefetchPlan = {
     field,
     responseKey,
     query: print({ kind: Kind.DOCUMENT, definitions: [query, ...used] }),
     variables,
     idVariable,
     ...(filterValue === undefined ? {} : { filterId: String(filterValue) }),
+    batchQuery(count) {
+      let batch = batches.get(count);
+      if (!batch) {
+        const aliases = Array.from({ length: count }, (_, i) => batchAlias(i));
+        const idVariables = aliases.map((_, i) => `${idVariable}_${i}`);
+        const parts = { operation, queryField: field.queryField, selectionSet, usedVariables };
+        const definition = byIdQuery(parts, aliases, idVariables);
+        batch = { query: print({ kind: Kind.DOCUMENT, definitions: [definition, ...used] }), aliases, idVariables };
+        // A batch has at most SUBSCRIPTION_BATCH_SIZE objects: the cache stays that small.
+        batches.set(count, batch);
+      }
+      return batch;
+    },
+    maxBatch: 1,
   };
+  plan.maxBatch = largestBatch(plan, limits);
+  return plan;
+}
+
+/**
+ * The most objects one refetch query may load: a batch is a query any client could send, within
+ * the limits of one operation (aliases, cost, tokens), so the subgraphs admit it too. Each of
+ * those grows with the number of objects, so a binary search finds the bound.
+ */
+function largestBatch(plan: RefetchPlan, { max, fits }: BatchLimits): number {
+  const fitsCount = (count: number) => {
+    const batch = plan.batchQuery(count);
+    const ids = Object.fromEntries(batch.idVariables.map((name) => [name, '00000000-0000-0000-0000-000000000000']));
+    return fits(batch, { ...plan.variables, ...ids });
+  };
+  let low = 1;
+  let high = Math.max(1, max);
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    if (fitsCount(middle)) low = middle;
+    else high = middle - 1;
+  }
+  return low;
 }
 
 interface SubscribedField {
@@ -109,11 +171,15 @@ function subscribedField(
   return { field, responseKey, selectionSet: { kind: Kind.SELECTION_SET, selections }, args };
 }
 
-/** `eventId`, or `eventId1`, `eventId2`... when the operation declares it already. */
+/**
+ * `eventId`, or `eventId1`, `eventId2`... when the operation declares it already, or a variable
+ * named like the batch query's `eventId_<i>`.
+ */
 function freshVariableName(operation: OperationDefinitionNode): string {
-  const declared = new Set((operation.variableDefinitions ?? []).map((d) => d.variable.name.value));
+  const declared = (operation.variableDefinitions ?? []).map((d) => d.variable.name.value);
+  const taken = (candidate: string) => declared.some((d) => d === candidate || d.startsWith(`${candidate}_`));
   let idVariable = 'eventId';
-  for (let i = 1; declared.has(idVariable); i++) idVariable = `eventId${i}`;
+  for (let i = 1; taken(idVariable); i++) idVariable = `eventId${i}`;
   return idVariable;
 }
 
@@ -127,30 +193,41 @@ interface RefetchQueryParts {
 }
 
 /** `query <name>($used..., $eventId: ID!) { <responseKey>: <queryField>(id: $eventId) { ... } }` */
-function refetchQuery({ operation, queryField, responseKey, selectionSet, idVariable, usedVariables }: RefetchQueryParts): OperationDefinitionNode {
-  const field: FieldNode = {
-    kind: Kind.FIELD,
-    alias: responseKey === queryField ? undefined : name(responseKey),
-    name: name(queryField),
-    arguments: [{ kind: Kind.ARGUMENT, name: name('id'), value: { kind: Kind.VARIABLE, name: name(idVariable) } }],
-    directives: [],
-    selectionSet,
-  };
+function refetchQuery({ responseKey, idVariable, ...parts }: RefetchQueryParts): OperationDefinitionNode {
+  return byIdQuery(parts, [responseKey], [idVariable]);
+}
+
+/** `query <name>($used..., $a: ID!, $b: ID!) { <key a>: <queryField>(id: $a) { ... } <key b>: ... }` */
+function byIdQuery(
+  { operation, queryField, selectionSet, usedVariables }: Omit<RefetchQueryParts, 'responseKey' | 'idVariable'>,
+  responseKeys: readonly string[],
+  idVariables: readonly string[],
+): OperationDefinitionNode {
+  const fields = responseKeys.map(
+    (responseKey, i): FieldNode => ({
+      kind: Kind.FIELD,
+      alias: responseKey === queryField ? undefined : name(responseKey),
+      name: name(queryField),
+      arguments: [{ kind: Kind.ARGUMENT, name: name('id'), value: { kind: Kind.VARIABLE, name: name(idVariables[i]!) } }],
+      directives: [],
+      selectionSet,
+    }),
+  );
   return {
     kind: Kind.OPERATION_DEFINITION,
     operation: OperationTypeNode.QUERY,
     name: operation.name,
     variableDefinitions: [
       ...(operation.variableDefinitions ?? []).filter((d) => usedVariables.has(d.variable.name.value)),
-      {
-        kind: Kind.VARIABLE_DEFINITION,
-        variable: { kind: Kind.VARIABLE, name: name(idVariable) },
-        type: { kind: Kind.NON_NULL_TYPE, type: { kind: Kind.NAMED_TYPE, name: name('ID') } },
+      ...idVariables.map((idVariable) => ({
+        kind: Kind.VARIABLE_DEFINITION as const,
+        variable: { kind: Kind.VARIABLE as const, name: name(idVariable) },
+        type: { kind: Kind.NON_NULL_TYPE as const, type: { kind: Kind.NAMED_TYPE as const, name: name('ID') } },
         directives: [],
-      },
+      })),
     ],
     directives: [],
-    selectionSet: { kind: Kind.SELECTION_SET, selections: [field] },
+    selectionSet: { kind: Kind.SELECTION_SET, selections: fields },
   };
 }
 

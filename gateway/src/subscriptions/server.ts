@@ -14,7 +14,7 @@ import type { GatewayContext } from '../context.js';
 import { INTERNAL_ERROR_RESULT, openOperationStream, type OperationContext, type Session, type StreamDeps } from './operation.js';
 import { prepareOperation } from './prepare.js';
 import { buildSubscriptionSchema, type SubscriptionSchema } from './schema.js';
-import { shareRefetches, type RefetchOutcome, type RefetchRequest, type RunRefetch } from './shared-refetch.js';
+import { batchRefetches, type RefetchOutcome, type RunRefetch } from './refetch-batcher.js';
 import { closeSession, openSession, quietProtocolErrors, SocketCounter } from './sockets.js';
 
 export { TOO_MANY_SOCKETS_CLOSE } from './sockets.js';
@@ -24,6 +24,8 @@ export interface SubscriptionServerOptions {
     REDIS_URL: string;
     REDIS_PREFIX: string;
     SUBSCRIPTION_QUEUE_LIMIT: number;
+    SUBSCRIPTION_BATCH_SIZE: number;
+    SUBSCRIPTION_BATCH_WINDOW_MS: number;
     SUBSCRIPTIONS_PER_SOCKET: number;
     MAX_SOCKETS_PER_USER: number;
     /** Largest accepted WebSocket message, in bytes. */
@@ -67,7 +69,12 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
     options,
     logger,
     sockets: new SocketCounter(config.MAX_SOCKETS_PER_USER),
-    stream: { subscriber, refetch: refetchThroughGateway(options), queueLimit: config.SUBSCRIPTION_QUEUE_LIMIT },
+    stream: {
+      subscriber,
+      refetch: refetchThroughGateway(options),
+      queueLimit: config.SUBSCRIPTION_QUEUE_LIMIT,
+      windowMs: config.SUBSCRIPTION_BATCH_WINDOW_MS,
+    },
     schema: () => current,
   };
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxPayload });
@@ -88,9 +95,9 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
   };
 }
 
-/** Each event's refetch, run once for every identical request in flight, with the socket's token. */
+/** Events' refetches, batched per token and selection, run with the socket's token. */
 function refetchThroughGateway({ verifier, execute }: SubscriptionServerOptions): RunRefetch {
-  return shareRefetches(async ({ token, query, variables }: RefetchRequest): Promise<RefetchOutcome> => {
+  return batchRefetches(async ({ token, query, variables }): Promise<RefetchOutcome> => {
     let user;
     try {
       user = await verifier.verify(token);

@@ -130,3 +130,21 @@ export function registerQueueGauge(collect: () => Promise<QueueJobCount[]>): () 
     queueGauge.collectors.delete(collect);
   };
 }
+
+/**
+ * A family of counters a module keeps as plain numbers (e.g. the gateway's subscription
+ * counters), read at scrape time as `<name>{<label>="<key>"}`. Registered once per process.
+ */
+export function registerCollectedCounters(name: string, help: string, label: string, read: () => Record<string, number>): void {
+  if (metrics.registry.getSingleMetric(name)) return;
+  new client.Counter({
+    name,
+    help,
+    labelNames: [label],
+    registers: [metrics.registry],
+    collect() {
+      this.reset();
+      for (const [key, value] of Object.entries(read())) this.inc({ [label]: key }, value);
+    },
+  });
+}
