@@ -7,7 +7,8 @@ import { buildWebApp, gzippedBytes, launchChromium } from './support/browser.js'
 import { startSystem, type RunningSystem } from './support/system.js';
 import { eventually } from './support/wait.js';
 
-const SCREENSHOTS = path.resolve(import.meta.dirname, '..', 'docs', 'screenshots');
+// The README's screenshots are refreshed with UPDATE_SCREENSHOTS=1; other runs keep theirs in .data/ (the tree stays clean).
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? path.resolve(import.meta.dirname, '..', 'docs', 'screenshots') : path.resolve(import.meta.dirname, '..', '.data', 'screenshots');
 const today = new Date().toISOString().slice(0, 10);
 
 let system: RunningSystem;
