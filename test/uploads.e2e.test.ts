@@ -17,7 +17,7 @@ let bob: Session;
 let account: string;
 let db: pg.Client;
 
-const JOB = 'id status total processed imported duplicates errors { line message }';
+const JOB = 'id status total processed imported duplicates errors { line message } detected { format encoding }';
 const jobsOf = async (userId: string) =>
   (await db.query<{ id: string; chunks: string }>(`SELECT j.id, (SELECT count(*) FROM import_chunks c WHERE c.import_id = j.id) AS chunks FROM import_jobs j WHERE j.user_id = $1`, [userId])).rows;
 const strayChunks = async () => Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM import_chunks c WHERE NOT EXISTS (SELECT 1 FROM import_jobs j WHERE j.id = c.import_id)`)).rows[0]?.n);

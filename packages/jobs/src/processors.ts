@@ -34,6 +34,20 @@ export interface RunningProcessors {
   close(): Promise<void>;
 }
 
+/**
+ * The request(s) a job came from, for its log lines: the payload's own `requestId`, or, for a
+ * batch of events (`events: [{ requestId }]`), the one request they share or the distinct ones.
+ */
+export function requestIdsOf(payload: unknown): { requestId?: string; requestIds?: string[] } {
+  const own = (payload as { requestId?: unknown } | null)?.requestId;
+  if (typeof own === 'string') return { requestId: own };
+  const events = (payload as { events?: unknown } | null)?.events;
+  if (!Array.isArray(events)) return {};
+  const ids = [...new Set(events.map((e) => (e as { requestId?: unknown } | null)?.requestId).filter((id): id is string => typeof id === 'string'))];
+  if (ids.length === 0) return {};
+  return ids.length === 1 ? { requestId: ids[0]! } : { requestIds: ids.slice(0, 20) };
+}
+
 /** One BullMQ worker per processor; `defaults` apply to each unless the processor sets its own. */
 export async function runProcessors(
   config: QueueConfig,
@@ -45,10 +59,7 @@ export async function runProcessors(
     createWorker(
       config,
       p.definition,
-      (payload, job) => {
-        const requestId = (payload as { requestId?: unknown } | null)?.requestId;
-        return p.handle(payload, { job, logger: logger.child({ jobId: job.id, ...(typeof requestId === 'string' ? { requestId } : {}) }) });
-      },
+      (payload, job) => p.handle(payload, { job, logger: logger.child({ jobId: job.id, ...requestIdsOf(payload) }) }),
       logger,
       { ...defaults, ...p.options },
     ),

@@ -46,8 +46,14 @@ async function upload(req: Request, res: Response, imports: ImportsService, veri
   const logger = root.child({ requestId });
   const refuse = (status: number, code: string, message: string, extensions: Record<string, unknown> = {}) => {
     if (res.headersSent) return;
-    // The rest of the body is not read: close the connection after the answer.
-    if (!req.complete) res.set('connection', 'close');
+    if (!req.complete) {
+      // Close the connection after the answer, but read (and drop) what the gateway is still
+      // sending for a while: closing at once could reset its request before it reads the answer.
+      res.set('connection', 'close');
+      req.resume();
+      const timer = setTimeout(() => req.destroy(), 10_000);
+      req.once('close', () => clearTimeout(timer));
+    }
     res.status(status).set('cache-control', 'no-store').json({ errors: [{ message, extensions: { code, ...extensions } }] });
   };
   try {
