@@ -44,6 +44,8 @@ export interface OutboxRelayOptions<S extends z.ZodType> {
    * wake-up (and a sweep per reconnect). Without it only kick() and `sweepMs` run passes.
    */
   databaseUrl?: string;
+  /** How long after a NOTIFY its pass runs (default 15 ms), so the writer's own kick comes first. */
+  notifyDelayMs?: number;
   /** A safety sweep every so many ms; none by default (LISTEN/NOTIFY and kick() suffice). */
   sweepMs?: number;
   /** Defaults: 500 rows a pass, published rows kept 7 days. */
@@ -175,6 +177,17 @@ export function createOutboxRelay<S extends z.ZodType>(options: OutboxRelayOptio
     }
   }
 
+  // A NOTIFY runs a pass a moment later: the process that wrote the rows kicks at once, inside
+  // the request's trace, so its jobs carry that trace; the NOTIFY serves writes of other processes.
+  let wakeTimer: NodeJS.Timeout | undefined;
+  function wakeSoon(): void {
+    if (stopped || wakeTimer) return;
+    wakeTimer = setTimeout(() => {
+      wakeTimer = undefined;
+      kick();
+    }, options.notifyDelayMs ?? 15);
+  }
+
   function kick(): void {
     if (stopped) return;
     if (running) {
@@ -206,7 +219,7 @@ export function createOutboxRelay<S extends z.ZodType>(options: OutboxRelayOptio
 
   return {
     start() {
-      if (options.databaseUrl) listener = listenForOutbox({ databaseUrl: options.databaseUrl, onWake: kick, logger });
+      if (options.databaseUrl) listener = listenForOutbox({ databaseUrl: options.databaseUrl, onWake: wakeSoon, logger });
       if (options.sweepMs) timer = setInterval(kick, options.sweepMs);
       kick();
     },
@@ -217,6 +230,7 @@ export function createOutboxRelay<S extends z.ZodType>(options: OutboxRelayOptio
       stopped = true;
       clearInterval(timer);
       clearTimeout(retryTimer);
+      clearTimeout(wakeTimer);
       await listener?.close();
       await running;
       await Promise.all([...queues.values()].map((q) => q.close()));
