@@ -18,6 +18,8 @@ const schema = z.object({
   AI_SUBGRAPH_URL: optionalUrl,
   /** Apollo Sandbox and introspection; always off in production. */
   INTROSPECTION: envBoolean(true),
+  /** Largest statement upload (POST /imports); the transactions subgraph has the same setting and checks it too. */
+  IMPORT_MAX_BYTES: z.coerce.number().int().min(1).default(200 * 1024 * 1024),
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/).default('1mb'),
   /** Calls to subgraphs: a timeout, retries (queries only) and a circuit breaker per subgraph. */
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),

@@ -29,7 +29,7 @@ export function createHttpApp(deps: HttpAppDeps): { app: Express; queueDashboard
   mountHealth(app, 'gateway', [{ name: 'redis', check: () => runtime.redis.ping() }, ...deps.subgraphs.map(subgraphReady)]);
   const queueDashboard = config.QUEUE_DASHBOARD ? mountQueueDashboard(app, { config, verifier: runtime.verifier, logger }) : null;
   const transactions = deps.subgraphs.find((s) => s.name === 'transactions');
-  if (transactions) mountImportUpload(app, { config, verifier: runtime.verifier, limiter: deps.limiter, logger, transactionsUrl: transactions.url });
+  if (transactions) mountImportUpload(app, { config, verifier: runtime.verifier, limiter: deps.limiter, logger, transactionsUrl: transactions.url, maxBytes: config.IMPORT_MAX_BYTES });
   mountGraphql(app, deps);
   if (config.WEB_APP) mountWebApp(app, config.WEB_APP_DIR ?? DEFAULT_WEB_APP_DIR, logger);
   mountErrorHandling(app, logger);

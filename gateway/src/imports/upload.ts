@@ -18,6 +18,8 @@ const UPLOAD_PARAMS = ['accountId', 'format', 'mapping', 'notifyEachRow'];
 export interface ImportUploadOptions extends RequestMeterOptions {
   /** The transactions subgraph's GraphQL URL; the upload route is on the same server. */
   transactionsUrl: string;
+  /** IMPORT_MAX_BYTES: a declared length over it is refused here, before anything is sent on. */
+  maxBytes: number;
 }
 
 /**
@@ -30,6 +32,14 @@ export interface ImportUploadOptions extends RequestMeterOptions {
 export function mountImportUpload(app: Express, options: ImportUploadOptions): void {
   const target = new URL(UPSTREAM_PATH, options.transactionsUrl);
   app.post('/imports', requestMeter(options), (req, res) => {
+    const length = req.headers['content-length'];
+    if (length !== undefined && /^\d+$/.test(length) && Number(length) > options.maxBytes) {
+      drain(req, res);
+      res.status(413).set('cache-control', 'no-store').json({
+        errors: [{ message: `the file must be at most ${options.maxBytes} bytes`, extensions: { code: 'LIMIT_EXCEEDED', resource: 'importBytes', limit: options.maxBytes, field: 'file' } }],
+      });
+      return;
+    }
     void forward(req, res, target, options.logger);
   });
 }

@@ -44,7 +44,7 @@ export interface OutboxRelayOptions<S extends z.ZodType> {
    * wake-up (and a sweep per reconnect). Without it only kick() and `sweepMs` run passes.
    */
   databaseUrl?: string;
-  /** How long after a NOTIFY its pass runs (default 15 ms), so the writer's own kick comes first. */
+  /** How long after a NOTIFY its pass runs (default 100 ms), so the writer's own kick comes first. */
   notifyDelayMs?: number;
   /** A safety sweep every so many ms; none by default (LISTEN/NOTIFY and kick() suffice). */
   sweepMs?: number;
@@ -185,7 +185,7 @@ export function createOutboxRelay<S extends z.ZodType>(options: OutboxRelayOptio
     wakeTimer = setTimeout(() => {
       wakeTimer = undefined;
       kick();
-    }, options.notifyDelayMs ?? 15);
+    }, options.notifyDelayMs ?? 100);
   }
 
   function kick(): void {
