@@ -241,17 +241,7 @@ export class CategorizationService {
     for (const i of latest) {
       const t = events[i]!.transaction;
       const decision = await this.decide(userId, { description: t.description, ...decisionAmounts(BigInt(t.amountMinor), t.currency) }, { external: true, context });
-      records.push({
-        transactionId: t.id,
-        userId,
-        categoryId: decision.categoryId,
-        suggestions: decision.suggestions.slice(0, 3),
-        confidence: decision.confidence,
-        source: decision.source,
-        explanation: decision.explanation,
-        modelVersion: decision.modelVersion,
-        transactionVersion: t.version,
-      });
+      records.push(recordOf({ ...t, userId }, decision));
       if (decision.categoryId) out[i] = decision as Decision & { categoryId: string };
     }
     await this.repo.saveDecisions(records);
@@ -297,17 +287,22 @@ export class CategorizationService {
     if (event.type === 'transaction.categorized') return null;
     const decision = await this.decide(t.userId, { description: t.description, ...decisionAmounts(BigInt(t.amountMinor), t.currency) }, { external: true });
     // Not sure enough: the transaction stays uncategorized, but its top suggestions are kept.
-    await this.repo.saveDecision({
-      transactionId: t.id,
-      userId: t.userId,
-      categoryId: decision.categoryId,
-      suggestions: decision.suggestions.slice(0, 3),
-      confidence: decision.confidence,
-      source: decision.source,
-      explanation: decision.explanation,
-      modelVersion: decision.modelVersion,
-      transactionVersion: t.version,
-    });
+    await this.repo.saveDecision(recordOf(t, decision));
     return decision.categoryId ? (decision as Decision & { categoryId: string }) : null;
   }
+}
+
+/** What is stored of a decision about one version of a transaction (its top three suggestions kept). */
+function recordOf(t: { id: string; userId: string; version: number }, decision: Decision): CategorizationRecord {
+  return {
+    transactionId: t.id,
+    userId: t.userId,
+    categoryId: decision.categoryId,
+    suggestions: decision.suggestions.slice(0, 3),
+    confidence: decision.confidence,
+    source: decision.source,
+    explanation: decision.explanation,
+    modelVersion: decision.modelVersion,
+    transactionVersion: t.version,
+  };
 }
