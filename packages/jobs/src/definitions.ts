@@ -16,6 +16,17 @@ export type JobPayload<D> = D extends JobDefinition<infer S> ? z.infer<S> : neve
 const uuid = z.uuid();
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
+/** One part of a split transaction: counted in its own category instead of the row. */
+export const splitPartSnapshot = z.object({
+  id: uuid,
+  /** Signed integer minor units of the row's currency, as a string; the parts sum to the row's amount. */
+  amountMinor: z.string().regex(/^-?\d+$/),
+  categoryId: uuid,
+  /** The part's own tags (the row's tags apply to every part too). */
+  tags: z.array(z.string()),
+});
+export type SplitPartSnapshot = z.infer<typeof splitPartSnapshot>;
+
 /** A transaction as other domains see it after a change: the full current state. */
 export const transactionSnapshot = z.object({
   id: uuid,
@@ -34,6 +45,10 @@ export const transactionSnapshot = z.object({
   categorySource: z.enum(['USER', 'RULE', 'AI']).nullable(),
   /** The other leg when this is a transfer between the user's own accounts. */
   transferPeerId: uuid.nullable(),
+  /** The row's own tags, normalized. Absent in events written before tags existed: none. */
+  tags: z.array(z.string()).optional(),
+  /** The parts of a split row; null or absent when the row is not split. */
+  splits: z.array(splitPartSnapshot).nullable().optional(),
 });
 export type TransactionSnapshot = z.infer<typeof transactionSnapshot>;
 

@@ -106,6 +106,8 @@ export type Query = {
   categories: Array<Category>;
   /** Expense categories (and uncategorized) with positive net spending from..to (inclusive, at most 3660 days) in one currency, largest first. */
   spendingByCategory: Array<CategorySpending>;
+  /** Every tag of the caller's transactions (and parts) from..to (inclusive, at most 3660 days) in one currency, largest total first. */
+  spendingByTag: Array<TagSpending>;
   /** One point per period from..to (inclusive), empty periods included, in one currency; at most 366 points. */
   cashFlow: Array<CashFlowPoint>;
 };
@@ -133,6 +135,13 @@ export type QueryBudgetArgs = {
 
 
 export type QuerySpendingByCategoryArgs = {
+  from: Scalars['Date']['input'];
+  to: Scalars['Date']['input'];
+  currency: Scalars['String']['input'];
+};
+
+
+export type QuerySpendingByTagArgs = {
   from: Scalars['Date']['input'];
   to: Scalars['Date']['input'];
   currency: Scalars['String']['input'];
@@ -255,6 +264,23 @@ export type CategorySpending = {
   /** Money out minus money in; a positive amount. */
   total: Money;
   /** Number of transactions of the category in the range. */
+  count: Scalars['Int']['output'];
+};
+
+/**
+ * Money of the transactions carrying one tag in a date range, in one currency; transfers never
+ * count. A split row counts each part under the row's tags and the part's own.
+ */
+export type TagSpending = {
+  __typename?: 'TagSpending';
+  /** Normalized (trimmed, lower case). */
+  tag: Scalars['String']['output'];
+  /** Money out minus money in: positive when the tag cost money. */
+  total: Money;
+  /** Money out, as a positive amount. */
+  expenses: Money;
+  income: Money;
+  /** Transactions carrying the tag (a split row once, however many of its parts carry it). */
   count: Scalars['Int']['output'];
 };
 
@@ -399,6 +425,7 @@ export type ResolversTypes = {
   Category: ResolverTypeWrapper<CategoryRecord>;
   CreateCategoryInput: CreateCategoryInput;
   CategorySpending: ResolverTypeWrapper<CategorySpendingView>;
+  TagSpending: ResolverTypeWrapper<TagSpending>;
   Interval: Interval;
   CashFlowPoint: ResolverTypeWrapper<CashFlowPoint>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -424,6 +451,7 @@ export type ResolversParentTypes = {
   Category: CategoryRecord;
   CreateCategoryInput: CreateCategoryInput;
   CategorySpending: CategorySpendingView;
+  TagSpending: TagSpending;
   CashFlowPoint: CashFlowPoint;
   String: Scalars['String']['output'];
   Boolean: Scalars['Boolean']['output'];
@@ -483,6 +511,7 @@ export type QueryResolvers<ContextType = BudgetContext, ParentType extends Resol
   budget?: Resolver<Maybe<ResolversTypes['Budget']>, ParentType, ContextType, RequireFields<QueryBudgetArgs, 'id'>>;
   categories?: Resolver<Array<ResolversTypes['Category']>, ParentType, ContextType>;
   spendingByCategory?: Resolver<Array<ResolversTypes['CategorySpending']>, ParentType, ContextType, RequireFields<QuerySpendingByCategoryArgs, 'from' | 'to' | 'currency'>>;
+  spendingByTag?: Resolver<Array<ResolversTypes['TagSpending']>, ParentType, ContextType, RequireFields<QuerySpendingByTagArgs, 'from' | 'to' | 'currency'>>;
   cashFlow?: Resolver<Array<ResolversTypes['CashFlowPoint']>, ParentType, ContextType, RequireFields<QueryCashFlowArgs, 'from' | 'to' | 'currency' | 'interval'>>;
 };
 
@@ -522,6 +551,14 @@ export type CategorySpendingResolvers<ContextType = BudgetContext, ParentType ex
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type TagSpendingResolvers<ContextType = BudgetContext, ParentType extends ResolversParentTypes['TagSpending'] = ResolversParentTypes['TagSpending']> = {
+  tag?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  expenses?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  income?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type CashFlowPointResolvers<ContextType = BudgetContext, ParentType extends ResolversParentTypes['CashFlowPoint'] = ResolversParentTypes['CashFlowPoint']> = {
   periodStart?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   income?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
@@ -542,6 +579,7 @@ export type Resolvers<ContextType = BudgetContext> = {
   Budget?: BudgetResolvers<ContextType>;
   Category?: CategoryResolvers<ContextType>;
   CategorySpending?: CategorySpendingResolvers<ContextType>;
+  TagSpending?: TagSpendingResolvers<ContextType>;
   CashFlowPoint?: CashFlowPointResolvers<ContextType>;
 };
 

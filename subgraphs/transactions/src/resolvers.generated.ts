@@ -4,6 +4,7 @@ import type { AccountRecord } from './modules/accounts/accounts.repository.js';
 import type { TransactionRecord } from './modules/transactions/transactions.repository.js';
 import type { TransactionPage } from './modules/transactions/pagination.js';
 import type { ImportJobRecord } from './modules/imports/imports.repository.js';
+import type { SplitPartView } from './modules/transactions/splits.js';
 import type { TransactionsContext } from './context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -147,6 +148,19 @@ export type Mutation = {
    * ended is BAD_USER_INPUT; another user's id is NOT_FOUND.
    */
   cancelImport: ImportJob;
+  /**
+   * Splits one of the caller's transactions into parts (2 to 50), each with its own amount, category,
+   * note and tags, replacing any earlier parts. The amounts must sum exactly to the transaction's:
+   * otherwise BAD_USER_INPUT with extensions.field "parts" (or "parts.N.amount" for one bad amount).
+   * The categorizer then leaves the row alone. Transfers cannot be split. Another user's id is NOT_FOUND.
+   */
+  splitTransaction: Transaction;
+  /** Undoes a split: the row counts in its own category again. A row that is not split is returned as it is. */
+  clearSplit: Transaction;
+  /** Adds tags to one of the caller's transactions (at most 20 per row). Another user's id is NOT_FOUND. */
+  tagTransaction: Transaction;
+  /** Removes tags from one of the caller's transactions; tags it does not carry are ignored. */
+  untagTransaction: Transaction;
   createTransaction: Transaction;
   /** Amount and date changes of a transfer leg apply to both legs. */
   updateTransaction: Transaction;
@@ -177,6 +191,29 @@ export type MutationImportTransactionsArgs = {
 
 export type MutationCancelImportArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationSplitTransactionArgs = {
+  id: Scalars['ID']['input'];
+  parts: Array<SplitPartInput>;
+};
+
+
+export type MutationClearSplitArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationTagTransactionArgs = {
+  id: Scalars['ID']['input'];
+  tags: Array<Scalars['String']['input']>;
+};
+
+
+export type MutationUntagTransactionArgs = {
+  id: Scalars['ID']['input'];
+  tags: Array<Scalars['String']['input']>;
 };
 
 
@@ -362,17 +399,42 @@ export type ImportJob = {
   detected?: Maybe<ImportDetection>;
 };
 
-export type CategorySource =
-  /** Chosen or corrected by the user. */
-  | 'USER'
-  /** A user rule matched. */
-  | 'RULE'
-  /** The categorization model decided. */
-  | 'AI';
+/**
+ * One part of a split transaction (a supermarket receipt: groceries + household + pharmacy). The
+ * parts of a row sum exactly to its amount; budgets, reports and alerts count each part in its own
+ * category instead of the row.
+ */
+export type TransactionSplit = {
+  __typename?: 'TransactionSplit';
+  id: Scalars['ID']['output'];
+  /** In the transaction's currency; negative = money out, like the row. */
+  amount: Money;
+  category: Category;
+  note?: Maybe<Scalars['String']['output']>;
+  /** The part's own tags (the row's tags apply to the whole row, so to every part). */
+  tags: Array<Scalars['String']['output']>;
+};
+
+/**
+ * One part of a split. Tags are trimmed, lower-cased and merged; each at most 40 characters of
+ * letters and digits (with spaces and - _ . & + # / ' between them), at most 20 per part.
+ */
+export type SplitPartInput = {
+  /** Decimal string in the transaction's currency, not zero; the parts sum exactly to the transaction's amount. */
+  amount: Scalars['Decimal']['input'];
+  /** One of the caller's categories. */
+  categoryId: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
+  tags?: InputMaybe<Array<Scalars['String']['input']>>;
+};
 
 /** Money in or out of one account. */
 export type Transaction = {
   __typename?: 'Transaction';
+  /** The parts of a split row, in the order given; empty when the row is not split. */
+  splits: Array<TransactionSplit>;
+  /** The user's tags of the row, normalized (trimmed, lower case), sorted. */
+  tags: Array<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   account: Account;
   /** Negative = money out. */
@@ -392,6 +454,44 @@ export type Transaction = {
   updatedAt: Scalars['DateTime']['output'];
 };
 
+export type TransactionFilter = {
+  /** Rows carrying this tag, on the row or on one of its parts (normalized like the tags). */
+  tag?: InputMaybe<Scalars['String']['input']>;
+  /** Rows carrying every one of these tags, each on the row or on one of its parts. */
+  tags?: InputMaybe<Array<Scalars['String']['input']>>;
+  accountId?: InputMaybe<Scalars['ID']['input']>;
+  categoryId?: InputMaybe<Scalars['ID']['input']>;
+  /** First date included. */
+  from?: InputMaybe<Scalars['Date']['input']>;
+  /** Last date included. */
+  to?: InputMaybe<Scalars['Date']['input']>;
+  /** Matches description, merchant or notes, case-insensitive. */
+  search?: InputMaybe<Scalars['String']['input']>;
+  uncategorized?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+export type UpdateTransactionInput = {
+  /** Replaces the row's tags (an empty list removes them). */
+  tags?: InputMaybe<Array<Scalars['String']['input']>>;
+  /**
+   * Replaces the row's parts (validated like splitTransaction's, against the new amount when one is
+   * given); an empty list undoes the split. Needed to change the amount of a split row.
+   */
+  splits?: InputMaybe<Array<SplitPartInput>>;
+  amount?: InputMaybe<Scalars['Decimal']['input']>;
+  date?: InputMaybe<Scalars['Date']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  notes?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type CategorySource =
+  /** Chosen or corrected by the user. */
+  | 'USER'
+  /** A user rule matched. */
+  | 'RULE'
+  /** The categorization model decided. */
+  | 'AI';
+
 export type TransactionEdge = {
   __typename?: 'TransactionEdge';
   cursor: Scalars['String']['output'];
@@ -406,18 +506,6 @@ export type TransactionConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
-export type TransactionFilter = {
-  accountId?: InputMaybe<Scalars['ID']['input']>;
-  categoryId?: InputMaybe<Scalars['ID']['input']>;
-  /** First date included. */
-  from?: InputMaybe<Scalars['Date']['input']>;
-  /** Last date included. */
-  to?: InputMaybe<Scalars['Date']['input']>;
-  /** Matches description, merchant or notes, case-insensitive. */
-  search?: InputMaybe<Scalars['String']['input']>;
-  uncategorized?: InputMaybe<Scalars['Boolean']['input']>;
-};
-
 export type CreateTransactionInput = {
   accountId: Scalars['ID']['input'];
   /** Decimal string in the account's currency; negative = money out. */
@@ -429,13 +517,6 @@ export type CreateTransactionInput = {
   categoryId?: InputMaybe<Scalars['ID']['input']>;
   /** The same key from the same user returns the first result, never a duplicate. */
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
-};
-
-export type UpdateTransactionInput = {
-  amount?: InputMaybe<Scalars['Decimal']['input']>;
-  date?: InputMaybe<Scalars['Date']['input']>;
-  description?: InputMaybe<Scalars['String']['input']>;
-  notes?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type CreateTransferInput = {
@@ -574,13 +655,15 @@ export type ResolversTypes = {
   JobStatus: JobStatus;
   ImportError: ResolverTypeWrapper<ImportError>;
   ImportJob: ResolverTypeWrapper<ImportJobRecord>;
-  CategorySource: CategorySource;
+  TransactionSplit: ResolverTypeWrapper<SplitPartView>;
+  SplitPartInput: SplitPartInput;
   Transaction: ResolverTypeWrapper<TransactionRecord>;
+  TransactionFilter: TransactionFilter;
+  UpdateTransactionInput: UpdateTransactionInput;
+  CategorySource: CategorySource;
   TransactionEdge: ResolverTypeWrapper<Omit<TransactionEdge, 'node'> & { node: ResolversTypes['Transaction'] }>;
   TransactionConnection: ResolverTypeWrapper<TransactionPage>;
-  TransactionFilter: TransactionFilter;
   CreateTransactionInput: CreateTransactionInput;
-  UpdateTransactionInput: UpdateTransactionInput;
   CreateTransferInput: CreateTransferInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -609,12 +692,14 @@ export type ResolversParentTypes = {
   ImportDetection: ImportDetection;
   ImportError: ImportError;
   ImportJob: ImportJobRecord;
+  TransactionSplit: SplitPartView;
+  SplitPartInput: SplitPartInput;
   Transaction: TransactionRecord;
+  TransactionFilter: TransactionFilter;
+  UpdateTransactionInput: UpdateTransactionInput;
   TransactionEdge: Omit<TransactionEdge, 'node'> & { node: ResolversParentTypes['Transaction'] };
   TransactionConnection: TransactionPage;
-  TransactionFilter: TransactionFilter;
   CreateTransactionInput: CreateTransactionInput;
-  UpdateTransactionInput: UpdateTransactionInput;
   CreateTransferInput: CreateTransferInput;
   String: Scalars['String']['output'];
   Boolean: Scalars['Boolean']['output'];
@@ -684,6 +769,10 @@ export type MutationResolvers<ContextType = TransactionsContext, ParentType exte
   updateAccount?: Resolver<ResolversTypes['Account'], ParentType, ContextType, RequireFields<MutationUpdateAccountArgs, 'id' | 'input'>>;
   importTransactions?: Resolver<ResolversTypes['ImportJob'], ParentType, ContextType, RequireFields<MutationImportTransactionsArgs, 'input'>>;
   cancelImport?: Resolver<ResolversTypes['ImportJob'], ParentType, ContextType, RequireFields<MutationCancelImportArgs, 'id'>>;
+  splitTransaction?: Resolver<ResolversTypes['Transaction'], ParentType, ContextType, RequireFields<MutationSplitTransactionArgs, 'id' | 'parts'>>;
+  clearSplit?: Resolver<ResolversTypes['Transaction'], ParentType, ContextType, RequireFields<MutationClearSplitArgs, 'id'>>;
+  tagTransaction?: Resolver<ResolversTypes['Transaction'], ParentType, ContextType, RequireFields<MutationTagTransactionArgs, 'id' | 'tags'>>;
+  untagTransaction?: Resolver<ResolversTypes['Transaction'], ParentType, ContextType, RequireFields<MutationUntagTransactionArgs, 'id' | 'tags'>>;
   createTransaction?: Resolver<ResolversTypes['Transaction'], ParentType, ContextType, RequireFields<MutationCreateTransactionArgs, 'input'>>;
   updateTransaction?: Resolver<ResolversTypes['Transaction'], ParentType, ContextType, RequireFields<MutationUpdateTransactionArgs, 'id' | 'input'>>;
   deleteTransaction?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteTransactionArgs, 'id'>>;
@@ -730,8 +819,18 @@ export type ImportJobResolvers<ContextType = TransactionsContext, ParentType ext
   detected?: Resolver<Maybe<ResolversTypes['ImportDetection']>, ParentType, ContextType>;
 };
 
+export type TransactionSplitResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['TransactionSplit'] = ResolversParentTypes['TransactionSplit']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  category?: Resolver<ResolversTypes['Category'], ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type TransactionResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['Transaction'] = ResolversParentTypes['Transaction'], FederationReferenceType extends FederationReferenceTypes['Transaction'] = FederationReferenceTypes['Transaction']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Transaction']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  splits?: Resolver<Array<ResolversTypes['TransactionSplit']>, ParentType, ContextType>;
+  tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   account?: Resolver<ResolversTypes['Account'], ParentType, ContextType>;
   amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
@@ -773,6 +872,7 @@ export type Resolvers<ContextType = TransactionsContext> = {
   ImportDetection?: ImportDetectionResolvers<ContextType>;
   ImportError?: ImportErrorResolvers<ContextType>;
   ImportJob?: ImportJobResolvers<ContextType>;
+  TransactionSplit?: TransactionSplitResolvers<ContextType>;
   Transaction?: TransactionResolvers<ContextType>;
   TransactionEdge?: TransactionEdgeResolvers<ContextType>;
   TransactionConnection?: TransactionConnectionResolvers<ContextType>;

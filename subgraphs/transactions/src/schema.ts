@@ -1,6 +1,7 @@
 import { loadTypeDefs, type CompleteResolvers } from '@centavo/server';
 import { accountsResolvers } from './modules/accounts/accounts.resolvers.js';
 import { importsResolvers } from './modules/imports/imports.resolvers.js';
+import { splitsResolvers } from './modules/splits/splits.resolvers.js';
 import { transactionsResolvers } from './modules/transactions/transactions.resolvers.js';
 import type { Resolvers } from './resolvers.generated.js';
 
@@ -10,9 +11,10 @@ export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.ur
 // The modules serve Query, Mutation and Account fields: merged type by type.
 export const resolvers = {
   Query: { ...accountsResolvers.Query, ...transactionsResolvers.Query, ...importsResolvers.Query },
-  Mutation: { ...accountsResolvers.Mutation, ...transactionsResolvers.Mutation, ...importsResolvers.Mutation },
+  Mutation: { ...accountsResolvers.Mutation, ...transactionsResolvers.Mutation, ...importsResolvers.Mutation, ...splitsResolvers.Mutation },
   Account: { ...accountsResolvers.Account, ...transactionsResolvers.Account },
   Transaction: transactionsResolvers.Transaction,
+  TransactionSplit: splitsResolvers.TransactionSplit,
   TransactionConnection: transactionsResolvers.TransactionConnection,
   ImportJob: importsResolvers.ImportJob,
 } satisfies CompleteResolvers<Resolvers>;

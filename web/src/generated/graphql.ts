@@ -234,6 +234,19 @@ export type Severity =
   /** BUDGET_WARNING and UNUSUAL_SPENDING */
   | 'WARNING';
 
+/**
+ * One part of a split. Tags are trimmed, lower-cased and merged; each at most 40 characters of
+ * letters and digits (with spaces and - _ . & + # / ' between them), at most 20 per part.
+ */
+export type SplitPartInput = {
+  /** Decimal string in the transaction's currency, not zero; the parts sum exactly to the transaction's amount. */
+  amount: string;
+  /** One of the caller's categories. */
+  categoryId: string | number;
+  note?: string | null | undefined;
+  tags?: Array<string> | null | undefined;
+};
+
 export type TransactionFilter = {
   accountId?: string | number | null | undefined;
   categoryId?: string | number | null | undefined;
@@ -241,6 +254,10 @@ export type TransactionFilter = {
   from?: string | null | undefined;
   /** Matches description, merchant or notes, case-insensitive. */
   search?: string | null | undefined;
+  /** Rows carrying this tag, on the row or on one of its parts (normalized like the tags). */
+  tag?: string | null | undefined;
+  /** Rows carrying every one of these tags, each on the row or on one of its parts. */
+  tags?: Array<string> | null | undefined;
   /** Last date included. */
   to?: string | null | undefined;
   uncategorized?: boolean | null | undefined;
@@ -251,6 +268,13 @@ export type UpdateTransactionInput = {
   date?: string | null | undefined;
   description?: string | null | undefined;
   notes?: string | null | undefined;
+  /**
+   * Replaces the row's parts (validated like splitTransaction's, against the new amount when one is
+   * given); an empty list undoes the split. Needed to change the amount of a split row.
+   */
+  splits?: Array<SplitPartInput> | null | undefined;
+  /** Replaces the row's tags (an empty list removes them). */
+  tags?: Array<string> | null | undefined;
 };
 
 export type AccountSummaryFragment = { __typename: 'Account', id: string, name: string, type: AccountType, currency: string, archived: boolean, balance: { __typename: 'Money', amount: string, currency: string } };

@@ -228,8 +228,8 @@ export class CategorizationService {
       const t = event.transaction;
       if (t.userId !== userId) throw new Error(`transaction ${t.id} is not user ${userId}'s`);
       if (t.deleted || t.categorySource === 'USER') await this.onTransactionEvent(event);
-      // Our own decision coming back: nothing new to decide.
-      else if (event.type !== 'transaction.categorized') toDecide.push(i);
+      // Our own decision coming back, or a split row (its parts carry the categories): nothing to decide.
+      else if (event.type !== 'transaction.categorized' && !isSplit(t)) toDecide.push(i);
     }
     if (toDecide.length === 0) return out;
     // Only the newest version of a transaction in the batch is worth deciding.
@@ -283,14 +283,17 @@ export class CategorizationService {
       }
       return null;
     }
-    // Our own decision coming back: nothing new to decide.
-    if (event.type === 'transaction.categorized') return null;
+    // Our own decision coming back, or a split row (its parts carry the categories): nothing to decide.
+    if (event.type === 'transaction.categorized' || isSplit(t)) return null;
     const decision = await this.decide(t.userId, { description: t.description, ...decisionAmounts(BigInt(t.amountMinor), t.currency) }, { external: true });
     // Not sure enough: the transaction stays uncategorized, but its top suggestions are kept.
     await this.repo.saveDecision(recordOf(t, decision));
     return decision.categoryId ? (decision as Decision & { categoryId: string }) : null;
   }
 }
+
+/** The user split the row into parts with their own categories: the categorizer leaves it alone. */
+const isSplit = (t: TransactionEvent['transaction']): boolean => (t.splits?.length ?? 0) > 0;
 
 /** What is stored of a decision about one version of a transaction (its top three suggestions kept). */
 function recordOf(t: { id: string; userId: string; version: number }, decision: Decision): CategorizationRecord {

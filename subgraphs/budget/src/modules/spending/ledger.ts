@@ -15,6 +15,20 @@ export interface LedgerEntry {
   isTransfer: boolean;
   version: number;
   deleted: boolean;
+  /** A split row's parts, each counted in its own category instead of the row; absent or null: not split. */
+  parts?: LedgerPart[] | null;
+  /** The row's own tags (spendingByTag); absent: none. */
+  tags?: string[];
+}
+
+/** One part of a split row: counted like a row of its own, of the row's day and currency. */
+export interface LedgerPart {
+  /** null when not one of the user's categories (counted as uncategorized). */
+  categoryId: string | null;
+  amountMinor: bigint;
+  /** Its category is a TRANSFER one: it counts nowhere, like a transfer. */
+  isTransfer: boolean;
+  tags: string[];
 }
 
 export interface AggregateDelta {
@@ -46,6 +60,19 @@ export function contributionOf(entry: LedgerEntry, sign: 1n | -1n = 1n): Aggrega
   };
 }
 
+/** The entry's shares of the aggregates: the row's, or each of its parts' when it is split. */
+export function contributionsOf(entry: LedgerEntry, sign: 1n | -1n = 1n): AggregateDelta[] {
+  if (!entry.parts || entry.parts.length === 0) {
+    const one = contributionOf(entry, sign);
+    return one ? [one] : [];
+  }
+  if (entry.deleted || entry.isTransfer) return [];
+  return entry.parts.flatMap((part) => {
+    const one = contributionOf({ ...entry, parts: null, categoryId: part.categoryId, amountMinor: part.amountMinor, isTransfer: part.isTransfer }, sign);
+    return one ? [one] : [];
+  });
+}
+
 /**
  * The deltas that take the aggregates from `previous` to `next`, or null when `next` is not
  * newer (a replay or an older event). Merged per row and sorted by key, so concurrent
@@ -54,8 +81,7 @@ export function contributionOf(entry: LedgerEntry, sign: 1n | -1n = 1n): Aggrega
 export function planDeltas(previous: LedgerEntry | null, next: LedgerEntry): AggregateDelta[] | null {
   if (previous && next.version <= previous.version) return null;
   const merged = new Map<string, AggregateDelta>();
-  for (const delta of [previous && contributionOf(previous, -1n), contributionOf(next)]) {
-    if (!delta) continue;
+  for (const delta of [...(previous ? contributionsOf(previous, -1n) : []), ...contributionsOf(next)]) {
     const key = keyOf(delta);
     const existing = merged.get(key);
     if (!existing) merged.set(key, delta);

@@ -14,6 +14,24 @@ interface LedgerRow {
   is_transfer: boolean;
   version: number;
   deleted: boolean;
+  parts: StoredPart[] | null;
+  tags: string[] | null;
+}
+
+/** A part as stored in transaction_ledger.parts (JSON: the amount as a string). */
+interface StoredPart {
+  categoryId: string | null;
+  amountMinor: string;
+  isTransfer: boolean;
+  tags: string[];
+}
+
+export interface TagTotals {
+  tag: string;
+  expenseMinor: bigint;
+  incomeMinor: bigint;
+  /** Transactions carrying the tag (a split row once). */
+  count: number;
 }
 
 export interface CategoryTotals {
@@ -36,7 +54,12 @@ const toEntry = (row: LedgerRow): LedgerEntry => ({
   isTransfer: row.is_transfer,
   version: Number(row.version),
   deleted: row.deleted,
+  parts: row.parts ? row.parts.map((p) => ({ ...p, amountMinor: BigInt(p.amountMinor) })) : null,
+  tags: row.tags ?? [],
 });
+
+const partsJson = (e: LedgerEntry): string | null =>
+  e.parts && e.parts.length > 0 ? JSON.stringify(e.parts.map((p): StoredPart => ({ ...p, amountMinor: p.amountMinor.toString() }))) : null;
 
 /** One event's change of the ledger in a batch: the entry it replaced and the sums it moved. */
 export interface BatchChange {
@@ -51,20 +74,22 @@ export interface BatchChange {
 export type AroundBatch = (tx: BudgetTx, changes: BatchChange[], moveAggregates: () => Promise<void>) => Promise<void>;
 
 const LEDGER_COLUMNS = Prisma.sql`transaction_id::text, user_id::text, category_id::text, to_char(day, 'YYYY-MM-DD') AS day, currency,
-  amount_minor, is_transfer, version, deleted`;
+  amount_minor, is_transfer, version, deleted, parts, tags`;
 
 /** The entries as the columns of an unnest(...) of arrays, one statement for any number of rows. */
 function ledgerArrays(entries: readonly LedgerEntry[]) {
   return Prisma.sql`unnest(
     ${entries.map((e) => e.transactionId)}::uuid[], ${entries.map((e) => e.userId)}::uuid[], ${entries.map((e) => e.categoryId)}::uuid[],
     ${entries.map((e) => e.day)}::date[], ${entries.map((e) => e.currency)}::text[], ${entries.map((e) => e.amountMinor.toString())}::bigint[],
-    ${entries.map((e) => e.isTransfer)}::boolean[], ${entries.map((e) => e.version)}::int[], ${entries.map((e) => e.deleted)}::boolean[])
-    AS n(transaction_id, user_id, category_id, day, currency, amount_minor, is_transfer, version, deleted)`;
+    ${entries.map((e) => e.isTransfer)}::boolean[], ${entries.map((e) => e.version)}::int[], ${entries.map((e) => e.deleted)}::boolean[],
+    ${entries.map(partsJson)}::jsonb[], ${entries.map((e) => JSON.stringify(e.tags ?? []))}::jsonb[])
+    AS n(transaction_id, user_id, category_id, day, currency, amount_minor, is_transfer, version, deleted, parts, tags)`;
 }
 
 const sameEntry = (a: LedgerEntry, b: LedgerEntry) =>
   a.userId === b.userId && a.categoryId === b.categoryId && a.day === b.day && a.currency === b.currency &&
-  a.amountMinor === b.amountMinor && a.isTransfer === b.isTransfer && a.version === b.version && a.deleted === b.deleted;
+  a.amountMinor === b.amountMinor && a.isTransfer === b.isTransfer && a.version === b.version && a.deleted === b.deleted &&
+  partsJson(a) === partsJson(b) && JSON.stringify(a.tags ?? []) === JSON.stringify(b.tags ?? []);
 
 export class SpendingRepository {
   constructor(private readonly prisma: BudgetPrisma) {}
@@ -87,7 +112,7 @@ export class SpendingRepository {
       // row waits for the other transaction and then counts as existing.
       const inserted = await tx.$queryRaw<{ transaction_id: string }[]>`
         INSERT INTO transaction_ledger
-          (transaction_id, user_id, category_id, day, currency, amount_minor, is_transfer, version, deleted, updated_at)
+          (transaction_id, user_id, category_id, day, currency, amount_minor, is_transfer, version, deleted, parts, tags, updated_at)
         SELECT n.*, now() FROM ${ledgerArrays(ids.map((id) => first.get(id)!))}
         ORDER BY n.transaction_id
         ON CONFLICT (transaction_id) DO NOTHING
@@ -126,7 +151,8 @@ export class SpendingRepository {
         if (changed.length > 0) {
           await tx.$executeRaw`
             UPDATE transaction_ledger l SET user_id = n.user_id, category_id = n.category_id, day = n.day, currency = n.currency,
-              amount_minor = n.amount_minor, is_transfer = n.is_transfer, version = n.version, deleted = n.deleted, updated_at = now()
+              amount_minor = n.amount_minor, is_transfer = n.is_transfer, version = n.version, deleted = n.deleted,
+              parts = n.parts, tags = n.tags, updated_at = now()
             FROM ${ledgerArrays(changed)}
             WHERE l.transaction_id = n.transaction_id`;
         }
@@ -178,9 +204,7 @@ export class SpendingRepository {
 
   findEntry(transactionId: string): Promise<LedgerEntry | null> {
     return this.prisma.$queryRaw<LedgerRow[]>`
-      SELECT transaction_id::text, user_id::text, category_id::text, to_char(day, 'YYYY-MM-DD') AS day, currency,
-        amount_minor, is_transfer, version, deleted
-      FROM transaction_ledger WHERE transaction_id = ${transactionId}::uuid`.then((rows) => (rows[0] ? toEntry(rows[0]) : null));
+      SELECT ${LEDGER_COLUMNS} FROM transaction_ledger WHERE transaction_id = ${transactionId}::uuid`.then((rows) => (rows[0] ? toEntry(rows[0]) : null));
   }
 
   /** Income and expenses per day of one user and currency, all categories, transfers excluded. */
@@ -191,6 +215,34 @@ export class SpendingRepository {
       WHERE user_id = ${userId}::uuid AND currency = ${currency} AND day BETWEEN ${from}::date AND ${to}::date
       GROUP BY day ORDER BY day`;
     return rows.map((r) => ({ day: r.day, incomeMinor: BigInt(r.income), expenseMinor: BigInt(r.expense) }));
+  }
+
+  /**
+   * Money out and in per tag in a range, transfers and deletions left out: an unsplit row counts
+   * under its tags, each part of a split row under the row's tags and its own (a tag on both, once).
+   */
+  async spendingByTag(userId: string, currency: string, from: string, to: string): Promise<TagTotals[]> {
+    const rows = await this.prisma.$queryRaw<{ tag: string; expense: bigint | string; income: bigint | string; count: bigint | string }[]>`
+      WITH own AS (
+        SELECT transaction_id, amount_minor, tags, parts FROM transaction_ledger
+        WHERE user_id = ${userId}::uuid AND currency = ${currency} AND day BETWEEN ${from}::date AND ${to}::date
+          AND NOT deleted AND NOT is_transfer
+      ), pieces AS (
+        SELECT transaction_id, amount_minor AS amount, tags FROM own WHERE parts IS NULL AND tags <> '[]'::jsonb
+        UNION ALL
+        SELECT o.transaction_id, (p->>'amountMinor')::bigint, o.tags || COALESCE(p->'tags', '[]'::jsonb)
+        FROM own o CROSS JOIN LATERAL jsonb_array_elements(o.parts) p
+        WHERE o.parts IS NOT NULL AND NOT COALESCE((p->>'isTransfer')::boolean, false)
+      ), tagged AS (
+        SELECT DISTINCT x.transaction_id, x.ord, x.amount, t.tag
+        FROM (SELECT pieces.*, row_number() OVER () AS ord FROM pieces) x
+        CROSS JOIN LATERAL jsonb_array_elements_text(x.tags) AS t(tag)
+      )
+      SELECT tag, SUM(GREATEST(-amount, 0))::bigint AS expense, SUM(GREATEST(amount, 0))::bigint AS income,
+        COUNT(DISTINCT transaction_id)::bigint AS count
+      FROM tagged GROUP BY tag
+      ORDER BY SUM(-amount) DESC, tag`;
+    return rows.map((r) => ({ tag: r.tag, expenseMinor: BigInt(r.expense), incomeMinor: BigInt(r.income), count: Number(r.count) }));
   }
 
   /** Net spending per expense category (and uncategorized) in a range, where it is positive. */

@@ -8,6 +8,16 @@ const Query = {
     const { currency, totals } = await ctx.spending.spendingByCategory(requireUser(ctx).id, args);
     return totals.map((t): CategorySpendingView => ({ categoryId: t.categoryId, total: money(t.netMinor, currency), count: t.count }));
   },
+  spendingByTag: async (_, args, ctx) => {
+    const { currency, totals } = await ctx.spending.spendingByTag(requireUser(ctx).id, args);
+    return totals.map((t) => ({
+      tag: t.tag,
+      total: money(t.expenseMinor - t.incomeMinor, currency),
+      expenses: money(t.expenseMinor, currency),
+      income: money(t.incomeMinor, currency),
+      count: t.count,
+    }));
+  },
   cashFlow: async (_, args, ctx) => {
     const { currency, points } = await ctx.spending.cashFlow(requireUser(ctx).id, { ...args, interval: args.interval ?? 'MONTH' });
     return points.map((p) => ({

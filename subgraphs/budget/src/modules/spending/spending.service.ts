@@ -5,7 +5,7 @@ import { requireCurrency } from '../common/inputs.js';
 import type { CategoriesRepository } from '../categories/categories.repository.js';
 import { UNCATEGORIZED_KEY, type AggregateDelta, type LedgerEntry } from './ledger.js';
 import { bucket, formatDay, parseDay, requireRange, type Interval, type PeriodTotals } from './periods.js';
-import type { CategoryTotals, SpendingRepository } from './spending.repository.js';
+import type { CategoryTotals, SpendingRepository, TagTotals } from './spending.repository.js';
 
 /** One row of spendingByCategory: its category resolves through the loader. */
 export interface CategorySpendingView {
@@ -65,7 +65,7 @@ export class SpendingService {
       if (snapshot.userId !== userId) throw new Error(`transaction ${snapshot.id} is not user ${userId}'s`);
     }
     // Category kinds never change, so reading outside the ledger transaction is safe.
-    const wanted = [...new Set(snapshots.flatMap((s) => (s.categoryId ? [s.categoryId] : [])))];
+    const wanted = [...new Set(snapshots.flatMap((s) => [...(s.categoryId ? [s.categoryId] : []), ...(s.splits ?? []).map((p) => p.categoryId)]))];
     let known = wanted.length > 0 ? await this.categories.findManyForUser(userId, wanted) : [];
     if (known.length < wanted.length) {
       // A default category's id can reach us before this user's defaults were created here.
@@ -75,16 +75,27 @@ export class SpendingService {
     const kinds = new Map(known.map((c) => [c.id, c.kind]));
     const entries: LedgerEntry[] = snapshots.map((snapshot) => {
       const kind = snapshot.categoryId ? kinds.get(snapshot.categoryId) : undefined;
+      // A split row counts its parts, each in its own category; the row's own category then counts nowhere.
+      const parts = snapshot.splits && snapshot.splits.length > 0
+        ? snapshot.splits.map((p) => ({
+            categoryId: kinds.has(p.categoryId) ? p.categoryId : null,
+            amountMinor: BigInt(p.amountMinor),
+            isTransfer: kinds.get(p.categoryId) === 'TRANSFER',
+            tags: p.tags,
+          }))
+        : null;
       return {
         transactionId: snapshot.id,
         userId,
-        categoryId: kind ? snapshot.categoryId : null,
+        categoryId: kind && !parts ? snapshot.categoryId : null,
         day: snapshot.date,
         currency: snapshot.currency.toUpperCase(),
         amountMinor: BigInt(snapshot.amountMinor),
-        isTransfer: snapshot.transferPeerId !== null || kind === 'TRANSFER',
+        isTransfer: snapshot.transferPeerId !== null || (kind === 'TRANSFER' && !parts),
         version: snapshot.version,
         deleted: snapshot.deleted,
+        parts,
+        tags: snapshot.tags ?? [],
       };
     });
     const changes = await this.spending.applyBatch(
@@ -101,7 +112,8 @@ export class SpendingService {
             currency: d.currency,
           }))
         : [];
-      return { applied: change !== undefined, userId, affected, unknownCategory: snapshot.categoryId !== null && !kinds.has(snapshot.categoryId) };
+      const unknownCategory = [snapshot.categoryId, ...(snapshot.splits ?? []).map((p) => p.categoryId)].some((id) => id !== null && !kinds.has(id));
+      return { applied: change !== undefined, userId, affected, unknownCategory };
     });
   }
 
@@ -121,6 +133,16 @@ export class SpendingService {
     const range = requireRange(args.from, args.to);
     const currency = requireCurrency(args.currency);
     return { currency, totals: await this.spending.spendingByCategory(userId, currency, formatDay(range.from), formatDay(range.to)) };
+  }
+
+  /** Money in and out per tag of the user's rows and parts, largest net spending first. */
+  async spendingByTag(
+    userId: string,
+    args: { from: unknown; to: unknown; currency: string },
+  ): Promise<{ currency: string; totals: TagTotals[] }> {
+    const range = requireRange(args.from, args.to);
+    const currency = requireCurrency(args.currency);
+    return { currency, totals: await this.spending.spendingByTag(userId, currency, formatDay(range.from), formatDay(range.to)) };
   }
 
   /** Income and expenses per period, empty periods included; transfers never count. */

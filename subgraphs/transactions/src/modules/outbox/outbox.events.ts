@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TransactionEvent, TransactionSnapshot, TransactionsBulkEvent } from '@centavo/jobs';
+import { partsOf, partSnapshots } from '../transactions/splits.js';
 import type { TransactionRecord } from '../transactions/transactions.repository.js';
 
 export type TransactionEventType = TransactionEvent['type'];
@@ -21,6 +22,8 @@ export function snapshotOf(row: TransactionRecord, deleted = false): Transaction
     categoryId: row.categoryId,
     categorySource: row.categorySource,
     transferPeerId: row.transferPeerId,
+    tags: row.tags ?? [],
+    splits: partSnapshots(partsOf(row.splits)),
   };
 }
 

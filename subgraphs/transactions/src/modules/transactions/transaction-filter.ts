@@ -1,5 +1,6 @@
 import { isUuid } from '@centavo/server';
 import type { TransactionFilter as FilterInput } from '../../resolvers.generated.js';
+import { normalizeTags } from './tags.js';
 import { optionalText, parseDate } from './transaction-input.js';
 import type { TransactionFilter } from './transactions.repository.js';
 
@@ -18,5 +19,6 @@ export function toFilter(input: FilterInput | null | undefined): TransactionFilt
     to: f.to ? parseDate(f.to, 'to') : null,
     search: optionalText(f.search, 'search', MAX_SEARCH_LENGTH),
     uncategorized: f.uncategorized ?? null,
+    tags: f.tag || f.tags ? normalizeTags([...(f.tag ? [f.tag] : []), ...(f.tags ?? [])], f.tags ? 'tags' : 'tag') : null,
   };
 }

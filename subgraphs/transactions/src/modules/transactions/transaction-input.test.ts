@@ -39,14 +39,16 @@ describe('transaction input', () => {
 describe('toFilter', () => {
   it('parses dates, bounds the search and keeps every field', () => {
     const id = '0f0e0d0c-0000-4000-8000-000000000001';
-    expect(toFilter({ accountId: id, categoryId: id, from: '2026-01-01', to: '2026-01-31', search: ' uber ', uncategorized: false })).toEqual({
+    expect(toFilter({ accountId: id, categoryId: id, from: '2026-01-01', to: '2026-01-31', search: ' uber ', uncategorized: false, tag: ' Trip ', tags: ['work'] })).toEqual({
       accountId: id,
       categoryId: id,
       from: new Date('2026-01-01T00:00:00.000Z'),
       to: new Date('2026-01-31T00:00:00.000Z'),
       search: 'uber',
       uncategorized: false,
+      tags: ['trip', 'work'],
     });
+    expect(() => toFilter({ tag: 'a\u202eb' })).toThrow(field('tag'));
     expect(() => toFilter({ search: 's'.repeat(201) })).toThrow(field('search'));
     expect(() => toFilter({ to: '2026-02-30' })).toThrow(field('to'));
   });
@@ -54,6 +56,6 @@ describe('toFilter', () => {
   it('lets an id that is no UUID match nothing instead of failing', () => {
     const f = toFilter({ accountId: 'nope', categoryId: 'x' });
     expect([f.accountId, f.categoryId]).toEqual(['00000000-0000-0000-0000-000000000000', '00000000-0000-0000-0000-000000000000']);
-    expect(toFilter(null)).toEqual({ accountId: null, categoryId: null, from: null, to: null, search: null, uncategorized: null });
+    expect(toFilter(null)).toEqual({ accountId: null, categoryId: null, from: null, to: null, search: null, uncategorized: null, tags: null });
   });
 });

@@ -2,6 +2,7 @@ import { isUniqueViolation, retryOnConflict } from '@centavo/db';
 import type { TransactionsPrisma } from '../../db.js';
 import { Prisma, type CategorySource } from '../../generated/prisma/client.js';
 import { bulkOutboxRow, outboxRow, type OutboxRow, type TransactionEventType } from '../outbox/outbox.events.js';
+import type { SplitPart } from './splits.js';
 
 /** Outbox rows in one INSERT from a JSON array (Prisma's createMany is slow with many payloads). */
 export async function insertOutboxRows(tx: Prisma.TransactionClient, events: OutboxRow[]): Promise<void> {
@@ -26,12 +27,16 @@ export interface TransactionRecord {
   categorySource: CategorySource | null;
   transferPeerId: string | null;
   idempotencyKey: string | null;
+  /** The row's own tags; rows written in bulk (imports) may leave them out: none. */
+  tags?: string[];
+  /** The stored parts (splits.ts SplitPart[]); null or absent when not split. */
+  splits?: Prisma.JsonValue | null;
   version: number;
   createdAt: Date;
   updatedAt: Date;
 }
 
-export type NewTransaction = Omit<TransactionRecord, 'version' | 'createdAt' | 'updatedAt' | 'merchant'> & {
+export type NewTransaction = Omit<TransactionRecord, 'version' | 'createdAt' | 'updatedAt' | 'merchant' | 'tags' | 'splits'> & {
   merchant?: string | null;
 };
 
@@ -42,6 +47,8 @@ export interface TransactionFilter {
   to?: Date | null;
   search?: string | null;
   uncategorized?: boolean | null;
+  /** Normalized tags the row or one of its parts must all carry. */
+  tags?: readonly string[] | null;
 }
 
 /** Position in the listing order (date, createdAt, id, all descending). */
@@ -51,9 +58,19 @@ export interface Cursor {
   id: string;
 }
 
-export type TransactionChange = Partial<Pick<TransactionRecord, 'amountMinor' | 'date' | 'description' | 'notes' | 'categoryId' | 'categorySource' | 'merchant'>>;
+export type TransactionChange = Partial<Pick<TransactionRecord, 'amountMinor' | 'date' | 'description' | 'notes' | 'categoryId' | 'categorySource' | 'merchant'>> & {
+  tags?: string[];
+  /** Kept equal to the row's tags and its parts' (splits.ts tagIndexOf). */
+  tagIndex?: string[];
+  /** New parts, or null to undo a split. */
+  splits?: SplitPart[] | null;
+};
 
 export class IdempotencyKeyTaken extends Error {}
+
+/** A change as Prisma writes it: no parts is SQL NULL (a JSON null would be a value). */
+const dataOf = ({ splits, ...rest }: TransactionChange): Prisma.TransactionUpdateInput =>
+  splits === undefined ? rest : { ...rest, splits: splits ?? Prisma.DbNull };
 
 type Tx = Prisma.TransactionClient;
 
@@ -111,10 +128,10 @@ export class TransactionsRepository {
       const { row, peer } = locked;
       const { self, peer: peerChange, skip } = change(row, peer);
       if (skip) return row;
-      const updated = await tx.transaction.update({ where: { id }, data: { ...self, version: { increment: 1 } } });
+      const updated = await tx.transaction.update({ where: { id }, data: { ...dataOf(self), version: { increment: 1 } } });
       const events = [outboxRow(type, updated, requestId)];
       if (peer && peerChange && Object.keys(peerChange).length > 0) {
-        const updatedPeer = await tx.transaction.update({ where: { id: peer.id }, data: { ...peerChange, version: { increment: 1 } } });
+        const updatedPeer = await tx.transaction.update({ where: { id: peer.id }, data: { ...dataOf(peerChange), version: { increment: 1 } } });
         events.push(outboxRow(type, updatedPeer, requestId));
       }
       await tx.outboxEvent.createMany({ data: events });
@@ -124,8 +141,8 @@ export class TransactionsRepository {
 
   /**
    * Applies categorizer decisions set-based, in one database transaction: one UPDATE sets each
-   * decision's category on the version it was made for (never over the user's own choice, and
-   * not when it changes nothing), increasing the version, and one INSERT writes a
+   * decision's category on the version it was made for (never over the user's own choice, never
+   * on a split row, whose parts carry the categories, and not when it changes nothing), increasing the version, and one INSERT writes a
    * `transaction.categorized` event per row it changed, or for an import's rows one
    * `transactions.categorized` event holding them all. Returns the changed rows.
    */
@@ -144,7 +161,7 @@ export class TransactionsRepository {
         FROM (SELECT DISTINCT ON (id) * FROM jsonb_to_recordset(${json}::jsonb)
               AS x(id uuid, based_on int, category_id uuid, source text, merchant text) ORDER BY id, based_on DESC) d
         WHERE t.id = d.id AND t.user_id = ${userId}::uuid AND t.version = d.based_on
-          AND t.category_source IS DISTINCT FROM 'USER'
+          AND t.category_source IS DISTINCT FROM 'USER' AND t.splits IS NULL
           AND NOT (t.category_id IS NOT DISTINCT FROM d.category_id AND t.category_source IS NOT DISTINCT FROM d.source::"CategorySource"
                    AND t.merchant IS NOT DISTINCT FROM d.merchant)
         RETURNING t.id::text`;
@@ -201,6 +218,7 @@ export class TransactionsRepository {
     if (filter.uncategorized === false) and.push({ categoryId: { not: null } });
     if (filter.from) and.push({ date: { gte: filter.from } });
     if (filter.to) and.push({ date: { lte: filter.to } });
+    if (filter.tags && filter.tags.length > 0) and.push({ tagIndex: { hasEvery: [...filter.tags] } });
     if (filter.search) {
       // Prisma passes `contains` to ILIKE as it is: "%" and "_" would match anything.
       const contains = { contains: filter.search.replace(/[\\%_]/g, (c) => `\\${c}`), mode: 'insensitive' as const };

@@ -9,6 +9,7 @@ import type {
   TransactionResolvers,
 } from '../../resolvers.generated.js';
 import { isoDay } from '../outbox/outbox.events.js';
+import { splitFieldsOfTransaction } from '../splits/splits.resolvers.js';
 import type { TransactionPage } from './pagination.js';
 import { toFilter } from './transaction-filter.js';
 import type { TransactionRecord } from './transactions.repository.js';
@@ -66,6 +67,7 @@ const TransactionType = {
   transferPeer: (t, _, ctx) => (t.transferPeerId ? ctx.loaders.transaction.load(t.transferPeerId) : null),
   createdAt: (t) => t.createdAt.toISOString(),
   updatedAt: (t) => t.updatedAt.toISOString(),
+  ...splitFieldsOfTransaction,
 } satisfies ObjectResolvers<TransactionResolvers, TransactionRecord>;
 
 const TransactionConnectionType = {

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { AuthUser } from '@centavo/auth-tokens';
 import type { CategoryDirectory } from '@centavo/categories';
-import { notFound } from '@centavo/errors';
+import { badInput, notFound } from '@centavo/errors';
 import { metrics } from '@centavo/metrics';
+import { isUuid } from '@centavo/server';
 import type {
   CreateTransactionInput,
   CreateTransferInput,
@@ -12,6 +13,8 @@ import type { AccountRecord, AccountsRepository } from '../accounts/accounts.rep
 import { connection, decodeCursor, pageSize, type TransactionPage } from './pagination.js';
 import { amountOf, idempotencyKeyOf, optionalText, parseDate, text } from './transaction-input.js';
 import { IdempotencyKeyTaken, type NewTransaction, type TransactionFilter, type TransactionRecord, type TransactionsRepository } from './transactions.repository.js';
+import { MAX_SPLIT_PARTS, partsOf, splitParts, tagIndexOf, type SplitPartRequest } from './splits.js';
+import { MAX_TAGS, normalizeTags } from './tags.js';
 import { transferLegs, updateChange } from './transfer.js';
 
 /** What the service needs of the transactions table (the repository, or a fake in unit tests). */
@@ -115,8 +118,79 @@ export class TransactionsService {
     }
   }
 
+  /**
+   * Edits a transaction. Its tags and parts can be replaced too; the amount of a split row changes
+   * only with parts that sum to it (BAD_USER_INPUT on amount otherwise).
+   */
   async update(user: AuthUser, id: string, input: UpdateTransactionInput, requestId: string): Promise<TransactionRecord> {
-    const updated = await this.d.transactions.updateWithEvents(user.id, id, 'transaction.updated', (row, peer) => updateChange(input, row, peer), requestId);
+    const tags = input.tags ? normalizeTags(input.tags, 'tags') : null;
+    const newParts = input.splits ?? null;
+    if (newParts && newParts.length > 0) await this.ownPartCategories(user, newParts);
+    return this.change(user, id, 'transaction.updated', requestId, (row, peer) => {
+      const { self, peer: peerChange } = updateChange(input, row, peer);
+      const amountMinor = self.amountMinor ?? row.amountMinor;
+      let parts = partsOf(row.splits);
+      if (newParts) {
+        if (peer && newParts.length > 0) throw badInput('splits', 'A transfer cannot be split');
+        parts = newParts.length > 0 ? splitParts(newParts, { amountMinor, currency: row.currency }, this.newId) : null;
+        self.splits = parts;
+      } else if (parts && amountMinor !== row.amountMinor) {
+        throw badInput('amount', 'The transaction is split: give parts (splits) that sum to the new amount, or clear the split first');
+      }
+      if (tags) self.tags = tags;
+      if (tags || newParts) self.tagIndex = tagIndexOf(tags ?? row.tags ?? [], parts);
+      return { self, peer: peerChange };
+    });
+  }
+
+  /** Splits a row into parts that sum exactly to it, replacing earlier parts. */
+  async split(user: AuthUser, id: string, input: readonly SplitPartRequest[], requestId: string): Promise<TransactionRecord> {
+    // Bounded before any lookup: a hostile list is refused without touching the database.
+    if (input.length > MAX_SPLIT_PARTS) throw badInput('parts', `A split has at most ${MAX_SPLIT_PARTS} parts`);
+    await this.ownPartCategories(user, input);
+    return this.change(user, id, 'transaction.updated', requestId, (row, peer) => {
+      if (peer) throw badInput('id', 'A transfer cannot be split');
+      const parts = splitParts(input, row, this.newId);
+      return { self: { splits: parts, tagIndex: tagIndexOf(row.tags ?? [], parts) } };
+    });
+  }
+
+  /** Undoes a split; a row that is not split is returned unchanged (no event). */
+  clearSplit(user: AuthUser, id: string, requestId: string): Promise<TransactionRecord> {
+    return this.change(user, id, 'transaction.updated', requestId, (row) =>
+      partsOf(row.splits) ? { self: { splits: null, tagIndex: tagIndexOf(row.tags ?? [], null) } } : { self: {}, skip: true },
+    );
+  }
+
+  /** Adds (or removes) tags of a row; a change that changes nothing writes no event. */
+  retag(user: AuthUser, id: string, raw: readonly string[], mode: 'add' | 'remove', requestId: string): Promise<TransactionRecord> {
+    const given = normalizeTags(raw, 'tags');
+    return this.change(user, id, 'transaction.updated', requestId, (row) => {
+      const current = row.tags ?? [];
+      const tags = mode === 'add' ? [...new Set([...current, ...given])].sort() : current.filter((t) => !given.includes(t));
+      if (tags.length > MAX_TAGS) throw badInput('tags', `A transaction has at most ${MAX_TAGS} tags`);
+      if (tags.length === current.length && tags.every((t, i) => t === current[i])) return { self: {}, skip: true };
+      return { self: { tags, tagIndex: tagIndexOf(tags, partsOf(row.splits)) } };
+    });
+  }
+
+  private async ownPartCategories(user: AuthUser, parts: readonly SplitPartRequest[]): Promise<void> {
+    for (const [i, part] of parts.entries()) {
+      if (!isUuid(part.categoryId)) throw notFound(`Category (parts.${i}.categoryId)`);
+    }
+    for (const categoryId of new Set(parts.map((p) => p.categoryId))) {
+      if (!(await this.d.categories.find(user.id, categoryId))) throw notFound(`Category (parts.${parts.findIndex((p) => p.categoryId === categoryId)}.categoryId)`);
+    }
+  }
+
+  private async change(
+    user: AuthUser,
+    id: string,
+    type: 'transaction.updated' | 'transaction.categorized',
+    requestId: string,
+    change: Parameters<TransactionsStore['updateWithEvents']>[3],
+  ): Promise<TransactionRecord> {
+    const updated = await this.d.transactions.updateWithEvents(user.id, id, type, change, requestId);
     if (!updated) throw notFound('Transaction');
     this.d.onEvents();
     return updated;
