@@ -272,6 +272,25 @@ describe('tags', () => {
   }, 40_000);
 });
 
+describe('rules that add tags', () => {
+  it('tag what they categorize, with the tags normalized when the rule is stored', async () => {
+    const RULE = `mutation ($i: RuleInput!) { createRule(input: $i) { id addTags category { slug } } }`;
+    const rule = (addTags: string[]) => ({ field: 'DESCRIPTION', operator: 'CONTAINS', value: 'POSTO SHELL', categoryId: cat.get('fuel'), addTags });
+    const bad = await graphql(url, RULE, { i: rule(['ok', 'bad\u202etag']) }, ana.accessToken);
+    expect([codes(bad), fields(bad)]).toEqual([['BAD_USER_INPUT'], ['addTags']]);
+    const created = await ok<{ createRule: { addTags: string[]; category: { slug: string } } }>(url, RULE, { i: rule([' Car ', 'Road  Trip', 'car']) }, ana.accessToken);
+    expect(created.createRule).toMatchObject({ addTags: ['car', 'road trip'], category: { slug: 'fuel' } });
+
+    const id = await create(ana, '-150.00', '2026-04-10', 'POSTO SHELL BR 116');
+    const row = await eventually(async () => {
+      const r = await read(ana, id);
+      return r.categorySource === 'RULE' ? r : undefined;
+    }, 20_000, 'categorized by the rule');
+    expect(row).toMatchObject({ category: { slug: 'fuel' }, tags: ['car', 'road trip'] });
+    expect((await countOf(ana, { tag: 'Road Trip' })).totalCount).toBe(1);
+  }, 60_000);
+});
+
 describe("another user's transaction", () => {
   it('is NOT_FOUND for split, clearSplit, tag, untag and tag updates, and its tags are not found or summed', async () => {
     const id = await create(ana, '-10.00', '2026-05-20', 'PADARIA');

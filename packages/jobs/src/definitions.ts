@@ -143,6 +143,8 @@ export const categorizationDecision = z.object({
   source: z.enum(['RULE', 'AI']),
   /** The normalized merchant found in the description. */
   merchant: z.string().nullable(),
+  /** Tags the matching rule adds (normalized when the rule was stored). */
+  addTags: z.array(z.string().min(1).max(40)).max(20).optional(),
 });
 export type CategorizationDecision = z.infer<typeof categorizationDecision>;
 

@@ -10,6 +10,7 @@ export * from './loaders.js';
 export * from './rate-limit.js';
 export * from './limits/index.js';
 export * from './input-text.js';
+export * from './tags.js';
 export * from './http-errors.js';
 // Domains that count their own events without depending on the metrics package themselves.
 export { metrics } from '@centavo/metrics';

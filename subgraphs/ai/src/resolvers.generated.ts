@@ -98,6 +98,8 @@ export type Rule = {
   /** Highest absolute amount the rule applies to. */
   maxAmount?: Maybe<Scalars['Decimal']['output']>;
   category: Category;
+  /** Tags added to the transactions the rule categorizes (normalized like Transaction.tags). */
+  addTags: Array<Scalars['String']['output']>;
   /** Higher runs first. */
   priority: Scalars['Int']['output'];
 };
@@ -109,6 +111,8 @@ export type RuleInput = {
   minAmount?: InputMaybe<Scalars['Decimal']['input']>;
   maxAmount?: InputMaybe<Scalars['Decimal']['input']>;
   categoryId: Scalars['ID']['input'];
+  /** Tags to add to the transactions the rule categorizes: at most 20, each normalized and checked like Transaction.tags (BAD_USER_INPUT on addTags). */
+  addTags?: InputMaybe<Array<Scalars['String']['input']>>;
   priority?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -314,6 +318,7 @@ export type RuleResolvers<ContextType = AiContext, ParentType extends ResolversP
   minAmount?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
   maxAmount?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
   category?: Resolver<ResolversTypes['Category'], ParentType, ContextType>;
+  addTags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   priority?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 

@@ -195,6 +195,8 @@ export type RuleField =
   | 'MERCHANT';
 
 export type RuleInput = {
+  /** Tags to add to the transactions the rule categorizes: at most 20, each normalized and checked like Transaction.tags (BAD_USER_INPUT on addTags). */
+  addTags?: Array<string> | null | undefined;
   categoryId: string | number;
   field: RuleField;
   maxAmount?: string | null | undefined;

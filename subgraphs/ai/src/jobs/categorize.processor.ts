@@ -53,7 +53,15 @@ async function processBatch(deps: CategorizeDeps, batch: TransactionEventBatch, 
       jobs.set(key, (job = { userId, decisions: [], ...(requestId ? { requestId } : {}), ...(from ? { import: from } : {}) }));
     }
     // BullMQ job ids may not contain ":"
-    job.decisions.push({ decisionId: `${t.id}-v${t.version}`, transactionId: t.id, basedOnVersion: t.version, categoryId: decision.categoryId, source: decision.source, merchant: decision.merchant });
+    job.decisions.push({
+      decisionId: `${t.id}-v${t.version}`,
+      transactionId: t.id,
+      basedOnVersion: t.version,
+      categoryId: decision.categoryId,
+      source: decision.source,
+      merchant: decision.merchant,
+      ...(decision.addTags ? { addTags: decision.addTags } : {}),
+    });
   });
   for (const job of jobs.values()) await enqueue(deps.commands, applyCategorization, job, decisionsJobId(job.decisions));
   const decided = [...jobs.values()].reduce((n, j) => n + j.decisions.length, 0);

@@ -22,6 +22,8 @@ export interface Decision {
   explanation: string;
   modelVersion: string;
   suggestions: { categoryId: string; confidence: number }[];
+  /** A rule's tags for the transaction (RULE decisions only). */
+  addTags?: string[];
 }
 
 export interface DecisionInput {
@@ -133,7 +135,14 @@ export class CategorizationService {
     if (matched.rule) {
       const rule = matched.rule.record;
       const op = rule.operator.toLowerCase().replace('_', ' ');
-      return { ...base, categoryId: rule.categoryId, confidence: 1, source: 'RULE', explanation: `rule: ${rule.field.toLowerCase()} ${op} ${rule.value}` };
+      return {
+        ...base,
+        categoryId: rule.categoryId,
+        confidence: 1,
+        source: 'RULE',
+        explanation: `rule: ${rule.field.toLowerCase()} ${op} ${rule.value}`,
+        ...(rule.addTags.length > 0 ? { addTags: rule.addTags } : {}),
+      };
     }
     if (merchant) {
       const memory = context ? (context.memory.get(merchant) ?? null) : await this.repo.memory(userId, merchant);

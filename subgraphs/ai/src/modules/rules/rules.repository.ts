@@ -10,6 +10,8 @@ export interface RuleRecord {
   minAmount: Prisma.Decimal | null;
   maxAmount: Prisma.Decimal | null;
   categoryId: string;
+  /** Tags the rule adds to what it categorizes (normalized). */
+  addTags: string[];
   priority: number;
   programSize: number | null;
   createdAt: Date;
@@ -23,6 +25,7 @@ export interface NewRule {
   minAmount: string | null;
   maxAmount: string | null;
   categoryId: string;
+  addTags: string[];
   priority: number;
   programSize: number | null;
 }

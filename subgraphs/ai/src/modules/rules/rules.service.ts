@@ -1,6 +1,7 @@
 import { badInput, limitExceeded, notFound } from '@centavo/errors';
 import { MoneyError, parseScaled } from '@centavo/money';
 import type { CategoryDirectory } from '@centavo/categories';
+import { normalizeTags } from '@centavo/server';
 import type { RuleInput } from '../../resolvers.generated.js';
 import { MAX_RULE_VALUE_LENGTH, type RuleMatcher } from './rule-matcher.js';
 import type { RuleRecord, RulesRepository } from './rules.repository.js';
@@ -65,6 +66,7 @@ export class RulesService {
       minAmount: input.minAmount?.trim() ?? null,
       maxAmount: input.maxAmount?.trim() ?? null,
       categoryId: input.categoryId,
+      addTags: normalizeTags(input.addTags ?? [], 'addTags'),
       priority,
       programSize,
     };

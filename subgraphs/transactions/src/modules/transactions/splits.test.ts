@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { partsOf, splitParts, tagIndexOf } from './splits.js';
-import { MAX_TAG_LENGTH, normalizeTag, normalizeTags } from './tags.js';
+import { MAX_TAG_LENGTH, normalizeTag, normalizeTags } from '@centavo/server';
 
 const field = (name: string) => expect.objectContaining({ code: 'BAD_USER_INPUT', field: name });
 const CAT = '0f0e0d0c-0000-4000-8000-000000000001';

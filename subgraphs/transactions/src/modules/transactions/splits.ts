@@ -1,8 +1,8 @@
 import { badInput } from '@centavo/errors';
 import { formatAmount } from '@centavo/money';
+import { normalizeTags } from '@centavo/server';
 import type { SplitPartSnapshot } from '@centavo/jobs';
 import { amountOf, optionalText } from './transaction-input.js';
-import { normalizeTags } from './tags.js';
 
 /** Parts of one split row. */
 export const MAX_SPLIT_PARTS = 50;

@@ -1,6 +1,5 @@
-import { isUuid } from '@centavo/server';
+import { isUuid, normalizeTags } from '@centavo/server';
 import type { TransactionFilter as FilterInput } from '../../resolvers.generated.js';
-import { normalizeTags } from './tags.js';
 import { optionalText, parseDate } from './transaction-input.js';
 import type { TransactionFilter } from './transactions.repository.js';
 

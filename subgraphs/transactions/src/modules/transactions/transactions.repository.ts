@@ -1,4 +1,5 @@
 import { isUniqueViolation, retryOnConflict } from '@centavo/db';
+import { MAX_TAGS } from '@centavo/server';
 import type { TransactionsPrisma } from '../../db.js';
 import { Prisma, type CategorySource } from '../../generated/prisma/client.js';
 import { bulkOutboxRow, outboxRow, type OutboxRow, type TransactionEventType } from '../outbox/outbox.events.js';
@@ -148,22 +149,30 @@ export class TransactionsRepository {
    */
   async applyCategorizations(
     userId: string,
-    decisions: readonly { transactionId: string; basedOnVersion: number; categoryId: string; source: 'RULE' | 'AI'; merchant: string | null }[],
+    decisions: readonly { transactionId: string; basedOnVersion: number; categoryId: string; source: 'RULE' | 'AI'; merchant: string | null; addTags?: string[] | undefined }[],
     options: { requestId?: string; import?: { importId: string; notifyEachRow: boolean } } = {},
   ): Promise<TransactionRecord[]> {
     const { requestId } = options;
     if (decisions.length === 0) return [];
-    const json = JSON.stringify(decisions.map((d) => ({ id: d.transactionId, based_on: d.basedOnVersion, category_id: d.categoryId, source: d.source, merchant: d.merchant })));
+    const json = JSON.stringify(
+      decisions.map((d) => ({ id: d.transactionId, based_on: d.basedOnVersion, category_id: d.categoryId, source: d.source, merchant: d.merchant, add_tags: d.addTags ?? [] })),
+    );
     return retryOnConflict(() => this.prisma.$transaction(async (tx) => {
       const changed = await tx.$queryRaw<{ id: string }[]>`
         UPDATE transactions t SET category_id = d.category_id, category_source = d.source::"CategorySource", merchant = d.merchant,
+          -- A rule's tags join the row's, up to MAX_TAGS (the first in order when the row is full).
+          -- Split rows are left alone, so a row's tag index is its tags.
+          tags = (ARRAY(SELECT DISTINCT x FROM unnest(COALESCE(t.tags, '{}') || d.add_tags) x ORDER BY x))[1:${MAX_TAGS}::int],
+          tag_index = (ARRAY(SELECT DISTINCT x FROM unnest(COALESCE(t.tags, '{}') || d.add_tags) x ORDER BY x))[1:${MAX_TAGS}::int],
           version = t.version + 1, updated_at = now()
-        FROM (SELECT DISTINCT ON (id) * FROM jsonb_to_recordset(${json}::jsonb)
-              AS x(id uuid, based_on int, category_id uuid, source text, merchant text) ORDER BY id, based_on DESC) d
+        FROM (SELECT DISTINCT ON (id) id, based_on, category_id, source, merchant,
+                ARRAY(SELECT jsonb_array_elements_text(add_tags)) AS add_tags
+              FROM jsonb_to_recordset(${json}::jsonb)
+              AS x(id uuid, based_on int, category_id uuid, source text, merchant text, add_tags jsonb) ORDER BY id, based_on DESC) d
         WHERE t.id = d.id AND t.user_id = ${userId}::uuid AND t.version = d.based_on
           AND t.category_source IS DISTINCT FROM 'USER' AND t.splits IS NULL
           AND NOT (t.category_id IS NOT DISTINCT FROM d.category_id AND t.category_source IS NOT DISTINCT FROM d.source::"CategorySource"
-                   AND t.merchant IS NOT DISTINCT FROM d.merchant)
+                   AND t.merchant IS NOT DISTINCT FROM d.merchant AND COALESCE(t.tags, '{}') @> d.add_tags)
         RETURNING t.id::text`;
       if (changed.length === 0) return [];
       const rows = await tx.transaction.findMany({ where: { id: { in: changed.map((r) => r.id) } }, orderBy: { id: 'asc' } });

@@ -3,7 +3,7 @@ import type { AuthUser } from '@centavo/auth-tokens';
 import type { CategoryDirectory } from '@centavo/categories';
 import { badInput, notFound } from '@centavo/errors';
 import { metrics } from '@centavo/metrics';
-import { isUuid } from '@centavo/server';
+import { isUuid, MAX_TAGS, normalizeTags } from '@centavo/server';
 import type {
   CreateTransactionInput,
   CreateTransferInput,
@@ -14,7 +14,6 @@ import { connection, decodeCursor, pageSize, type TransactionPage } from './pagi
 import { amountOf, idempotencyKeyOf, optionalText, parseDate, text } from './transaction-input.js';
 import { IdempotencyKeyTaken, type NewTransaction, type TransactionFilter, type TransactionRecord, type TransactionsRepository } from './transactions.repository.js';
 import { MAX_SPLIT_PARTS, partsOf, splitParts, tagIndexOf, type SplitPartRequest } from './splits.js';
-import { MAX_TAGS, normalizeTags } from './tags.js';
 import { transferLegs, updateChange } from './transfer.js';
 
 /** What the service needs of the transactions table (the repository, or a fake in unit tests). */

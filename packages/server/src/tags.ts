@@ -1,5 +1,10 @@
 import { badInput } from '@centavo/errors';
 
+/**
+ * User tags of transactions and their parts (transactions domain), and of rules that add them
+ * (ai domain): one normalization for both, so a rule's tag is the tag the filter finds.
+ */
+
 /** Characters of a tag, after trimming: longer ones are BAD_USER_INPUT. */
 export const MAX_TAG_LENGTH = 40;
 /** Tags of one row, or of one part of a split row. */
