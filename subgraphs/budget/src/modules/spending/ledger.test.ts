@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contributionOf, planDeltas, UNCATEGORIZED_KEY, type LedgerEntry } from './ledger.js';
+import { contributionOf, contributionsOf, planDeltas, UNCATEGORIZED_KEY, type LedgerEntry } from './ledger.js';
 
 const USER = '11111111-1111-4111-8111-111111111111';
 const GROCERIES = '22222222-2222-4222-8222-222222222222';
@@ -59,5 +59,31 @@ describe('planning a change', () => {
     expect(planDeltas(entry(), entry({ version: 2, isTransfer: true }))).toEqual([
       expect.objectContaining({ expenseMinor: -5_000n, count: -1 }),
     ]);
+  });
+});
+
+describe('split rows', () => {
+  const parts = [
+    { categoryId: GROCERIES, amountMinor: -3_000n, isTransfer: false, tags: [] },
+    { categoryId: RESTAURANTS, amountMinor: -1_500n, isTransfer: false, tags: ['trip'] },
+    { categoryId: null, amountMinor: -500n, isTransfer: false, tags: [] },
+  ];
+
+  it('counts each part in its own category instead of the row', () => {
+    const split = entry({ version: 2, categoryId: null, parts });
+    const byKey = Object.fromEntries(contributionsOf(split).map((d) => [d.categoryKey, [d.expenseMinor, d.count]]));
+    expect(byKey).toEqual({ [GROCERIES]: [3_000n, 1], [RESTAURANTS]: [1_500n, 1], [UNCATEGORIZED_KEY]: [500n, 1] });
+    // Splitting a groceries row moves 20.00 out of groceries, to restaurants and uncategorized.
+    const moved = Object.fromEntries((planDeltas(entry(), split) ?? []).map((d) => [d.categoryKey, d.expenseMinor]));
+    expect(moved).toEqual({ [GROCERIES]: -2_000n, [RESTAURANTS]: 1_500n, [UNCATEGORIZED_KEY]: 500n });
+    // Clearing it moves them back.
+    const back = Object.fromEntries((planDeltas(split, entry({ version: 3 })) ?? []).map((d) => [d.categoryKey, d.expenseMinor]));
+    expect(back).toEqual({ [GROCERIES]: 2_000n, [RESTAURANTS]: -1_500n, [UNCATEGORIZED_KEY]: -500n });
+  });
+
+  it('leaves out TRANSFER parts, and every part of a deleted row', () => {
+    const withTransfer = entry({ parts: [parts[0]!, { ...parts[1]!, isTransfer: true }] });
+    expect(contributionsOf(withTransfer).map((d) => d.categoryKey)).toEqual([GROCERIES]);
+    expect(contributionsOf(entry({ parts, deleted: true }))).toEqual([]);
   });
 });
