@@ -295,8 +295,11 @@ describe("another user's transaction", () => {
   it('is NOT_FOUND for split, clearSplit, tag, untag and tag updates, and its tags are not found or summed', async () => {
     const id = await create(ana, '-10.00', '2026-05-20', 'PADARIA');
     await ok(url, `mutation ($id: ID!) { tagTransaction(id: $id, tags: ["secret"]) { id } }`, { id }, ana.accessToken);
+    const { categories } = await ok<{ categories: { id: string }[] }>(url, `{ categories { id } }`, {}, bob.accessToken);
+    const bobsCat = categories[0]!.id;
     const attempts = [
-      graphql(url, `mutation ($id: ID!, $p: [SplitPartInput!]!) { splitTransaction(id: $id, parts: $p) { id } }`, { id, p: [part('-5.00', 'groceries'), part('-5.00', 'home')] }, bob.accessToken),
+      // With Bob's own categories: only the transaction is not his.
+      graphql(url, `mutation ($id: ID!, $p: [SplitPartInput!]!) { splitTransaction(id: $id, parts: $p) { id } }`, { id, p: [{ amount: '-5.00', categoryId: bobsCat }, { amount: '-5.00', categoryId: bobsCat }] }, bob.accessToken),
       graphql(url, `mutation ($id: ID!) { clearSplit(id: $id) { id } }`, { id }, bob.accessToken),
       graphql(url, `mutation ($id: ID!) { tagTransaction(id: $id, tags: ["mine"]) { id } }`, { id }, bob.accessToken),
       graphql(url, `mutation ($id: ID!) { untagTransaction(id: $id, tags: ["secret"]) { id } }`, { id }, bob.accessToken),
