@@ -38,7 +38,7 @@ const ONLY = new Set((process.env.BENCH_ONLY ?? 'centavo,hive,hive-nodedupe,hive
 /** Rows a user must have for a full dashboard page. */
 const PAGE = 50;
 
-export const DASHBOARD = `query Dashboard { accounts { id name balance } transactions(first: ${PAGE}) { totalCount edges { node { id amount date description account { name } category { slug name } categorization { confidence source } } } } }`;
+export const DASHBOARD = `query Dashboard { accounts { id name balance { amount currency } } transactions(first: ${PAGE}) { totalCount edges { node { id amount { amount currency } date description account { name } category { slug name } categorization { confidence source } } } } }`;
 export const ME = 'query Me { me { id email name } }';
 
 const commandLine = [
