@@ -153,6 +153,7 @@ interface Row {
   errors: number;
   subgraphCalls: number | null;
   gatewayCpu: number | null;
+  subgraphCpu: number | null;
 }
 
 /** Operations the subgraphs have answered so far (their Prometheus counter), for calls per request. */
@@ -184,6 +185,10 @@ async function checkAnswers(target: Target, query: string, users: string[]): Pro
   }
 }
 
+const ms = (v: number) => `${Math.round(v)} ms`;
+const formatRow = (row: Row) =>
+  `| ${row.target} | ${row.load} | ${row.rps.toFixed(1)} | ${ms(row.p50)} | ${ms(row.p99)} | ${row.errors} | ${row.subgraphCalls?.toFixed(2) ?? '-'} | ${row.gatewayCpu?.toFixed(2) ?? '-'} | ${row.subgraphCpu?.toFixed(2) ?? '-'} |`;
+
 async function load(target: Target, label: string, query: string, users: string[], gatewayPid?: number): Promise<Row> {
   await checkAnswers(target, query, users);
   const body = JSON.stringify({ query });
@@ -191,6 +196,7 @@ async function load(target: Target, label: string, query: string, users: string[
   let errors = 0;
   const before = await subgraphOperations();
   const cpuBefore = gatewayPid ? cpuSeconds(gatewayPid) : null;
+  const subgraphCpuBefore = subgraphCpu();
   const result = await autocannon({
     url: target.url,
     connections: CONNECTIONS,
@@ -208,8 +214,9 @@ async function load(target: Target, label: string, query: string, users: string[
   });
   const after = await subgraphOperations();
   const cpuAfter = gatewayPid ? cpuSeconds(gatewayPid) : null;
+  const subgraphCpuAfter = subgraphCpu();
   const requests = result.requests.total;
-  return {
+  const row: Row = {
     target: target.name,
     load: label,
     rps: result.requests.average,
@@ -218,7 +225,21 @@ async function load(target: Target, label: string, query: string, users: string[
     errors: errors + result.errors + result.timeouts + result.non2xx,
     subgraphCalls: before !== null && after !== null && requests ? (after - before) / requests : null,
     gatewayCpu: cpuBefore !== null && cpuAfter !== null && requests ? ((cpuAfter - cpuBefore) * 1000) / requests : null,
+    subgraphCpu: subgraphCpuBefore !== null && subgraphCpuAfter !== null && requests ? ((subgraphCpuAfter - subgraphCpuBefore) * 1000) / requests : null,
   };
+  console.log(`  ${formatRow(row)}`);
+  return row;
+}
+
+/** CPU seconds of the processes that run subgraphs only (not the gateway's). */
+function subgraphCpu(): number | null {
+  let total = 0;
+  for (const p of system.processes.filter((p) => p.label !== 'api')) {
+    const cpu = cpuSeconds(p.pid);
+    if (cpu === null) return null;
+    total += cpu;
+  }
+  return total;
 }
 
 async function startHive(mode: 'default' | 'nodedupe' | 'router'): Promise<Target & { pid: number }> {
@@ -303,15 +324,12 @@ try {
   await stopAll();
 }
 
-const ms = (v: number) => `${Math.round(v)} ms`;
 console.log(`\nload after: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; layout: ${LAYOUT.map((p) => `[${p}]`).join(' ')}; Hive Gateway in a process of its own`);
-console.log('| gateway | load | RPS | p50 | p99 | errors | subgraph calls / request | gateway CPU ms / request | RPS vs Centavo |');
-console.log('|---|---|---|---|---|---|---|---|---|');
+console.log('| gateway | load | RPS | p50 | p99 | errors | subgraph calls / request | gateway CPU ms / request | subgraph CPU ms / request | RPS vs Centavo |');
+console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const row of rows) {
   const base = rows.find((r) => r.target === "Centavo's gateway" && r.load === row.load);
-  console.log(
-    `| ${row.target} | ${row.load} | ${row.rps.toFixed(1)} | ${ms(row.p50)} | ${ms(row.p99)} | ${row.errors} | ${row.subgraphCalls?.toFixed(2) ?? '-'} | ${row.gatewayCpu?.toFixed(2) ?? '-'} | ${base ? (row.rps / base.rps).toFixed(2) : '-'} |`,
-  );
+  console.log(`${formatRow(row)} ${base ? (row.rps / base.rps).toFixed(2) : '-'} |`);
 }
 const me = rows.find((r) => r.target === "Centavo's gateway" && r.load === 'me');
 const direct = rows.find((r) => r.target === 'auth subgraph, direct');
