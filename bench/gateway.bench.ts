@@ -122,19 +122,19 @@ async function post(url: string, query: string, token?: string): Promise<Body> {
 }
 
 // The same strings a client would send, one token per user.
-let tokens: string[] = [];
+const tokens: string[] = [];
 try {
-  tokens = await Promise.all(
-    emails.map(async (email) => {
-      const body = await post(
-        system.gatewayUrl,
-        `mutation { login(input: { email: ${JSON.stringify(email)}, password: ${JSON.stringify(SEED_PASSWORD)} }) { accessToken } }`,
-      );
-      const token = (body.data?.login as { accessToken?: string } | undefined)?.accessToken;
-      if (!token) throw new Error(`login of ${email} failed: ${JSON.stringify(body.errors)}`);
-      return token;
-    }),
-  );
+  // A few at a time: each login hashes a password (argon2id), which a loaded machine does slowly.
+  const login = async (email: string) => {
+    const body = await post(
+      system.gatewayUrl,
+      `mutation { login(input: { email: ${JSON.stringify(email)}, password: ${JSON.stringify(SEED_PASSWORD)} }) { accessToken } }`,
+    );
+    const token = (body.data?.login as { accessToken?: string } | undefined)?.accessToken;
+    if (!token) throw new Error(`login of ${email} failed: ${JSON.stringify(body.errors)}`);
+    return token;
+  };
+  for (let i = 0; i < emails.length; i += 4) tokens.push(...(await Promise.all(emails.slice(i, i + 4).map(login))));
 } catch (error) {
   await stopAll();
   throw error;
@@ -189,7 +189,23 @@ const ms = (v: number) => `${Math.round(v)} ms`;
 const formatRow = (row: Row) =>
   `| ${row.target} | ${row.load} | ${row.rps.toFixed(1)} | ${ms(row.p50)} | ${ms(row.p99)} | ${row.errors} | ${row.subgraphCalls?.toFixed(2) ?? '-'} | ${row.gatewayCpu?.toFixed(2) ?? '-'} | ${row.subgraphCpu?.toFixed(2) ?? '-'} |`;
 
+/**
+ * Waits until the previous row's requests still in flight (autocannon stops counting at the
+ * end, the system goes on answering them) are done: the subgraphs' CPU stops rising.
+ */
+async function settle(): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  let last = subgraphCpu();
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 1_000));
+    const now = subgraphCpu();
+    if (now === null || last === null || now - last < 0.05) return;
+    last = now;
+  }
+}
+
 async function load(target: Target, label: string, query: string, users: string[], gatewayPid?: number): Promise<Row> {
+  await settle();
   await checkAnswers(target, query, users);
   const body = JSON.stringify({ query });
   let next = 0;

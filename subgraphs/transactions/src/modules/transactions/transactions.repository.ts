@@ -1,6 +1,8 @@
 import { isUniqueViolation, retryOnConflict } from '@centavo/db';
 import type { TransactionsPrisma } from '../../db.js';
 import { Prisma, type CategorySource } from '../../generated/prisma/client.js';
+import type { AccountsReader } from '../accounts/accounts.reader.js';
+import type { TransactionsReader } from './transactions.reader.js';
 import { bulkOutboxRow, outboxRow, type OutboxRow, type TransactionEventType } from '../outbox/outbox.events.js';
 
 /** Outbox rows in one INSERT from a JSON array (Prisma's createMany is slow with many payloads). */
@@ -58,7 +60,12 @@ export class IdempotencyKeyTaken extends Error {}
 type Tx = Prisma.TransactionClient;
 
 export class TransactionsRepository {
-  constructor(private readonly prisma: TransactionsPrisma) {}
+  /** `reader`: the listing reads in plain SQL (see transactions.reader.ts); without it, through Prisma. */
+  constructor(
+    private readonly prisma: TransactionsPrisma,
+    private readonly reader?: TransactionsReader,
+    private readonly accountsReader?: AccountsReader,
+  ) {}
 
   /** Inserts transactions (both legs of a transfer at once) with their `created` events. */
   async createWithEvents(rows: NewTransaction[], requestId?: string): Promise<TransactionRecord[]> {
@@ -211,6 +218,7 @@ export class TransactionsRepository {
 
   /** One page in listing order, after a cursor; fetches one extra row to know if more follow. */
   page(userId: string, filter: TransactionFilter, first: number, after: Cursor | null): Promise<TransactionRecord[]> {
+    if (this.reader) return this.reader.page(userId, filter, first + 1, after);
     const where = this.where(userId, filter);
     const afterWhere: Prisma.TransactionWhereInput | undefined = after
       ? {
@@ -229,11 +237,13 @@ export class TransactionsRepository {
   }
 
   count(userId: string, filter: TransactionFilter): Promise<number> {
+    if (this.reader) return this.reader.count(userId, filter);
     return this.prisma.transaction.count({ where: this.where(userId, filter) });
   }
 
   /** Sum of the transactions of each account, in one query. */
   async sumsByAccount(accountIds: readonly string[]): Promise<Map<string, bigint>> {
+    if (this.accountsReader) return this.accountsReader.sumsByAccount(accountIds);
     const rows = await this.prisma.transaction.groupBy({
       by: ['accountId'],
       where: { accountId: { in: [...accountIds] } },
