@@ -35,11 +35,15 @@ export function createApolloGateway(
     retries: config.SUBGRAPH_RETRIES,
     breakerFailures: config.SUBGRAPH_BREAKER_FAILURES,
     breakerCooldownMs: config.SUBGRAPH_BREAKER_COOLDOWN_MS,
+    dedupe: config.SUBGRAPH_DEDUPE,
+    connections: config.SUBGRAPH_CONNECTIONS,
   };
   return new ApolloGateway({
     supergraphSdl,
     buildService: ({ name, url }) => new AuthenticatedDataSource({ url: urlOverrides[name] ?? url, fetcher: resilientFetcher(name, resilience, logger) }),
     logger,
+    // Plans by operation text, an LRU bounded by their approximate size.
+    experimental_approximateQueryPlanStoreMiB: config.QUERY_PLAN_CACHE_MIB,
   });
 }
 

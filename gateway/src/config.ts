@@ -26,6 +26,15 @@ const schema = z.object({
   SUBGRAPH_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
   SUBGRAPH_BREAKER_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
   SUBGRAPH_BREAKER_COOLDOWN_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  /**
+   * Identical queries in flight to one subgraph (same document, variables and caller's token)
+   * share one call; 0 sends each. Mutations are never shared.
+   */
+  SUBGRAPH_DEDUPE: envBoolean(true),
+  /** Keep-alive connections from this process to each subgraph at most. */
+  SUBGRAPH_CONNECTIONS: z.coerce.number().int().min(1).max(1_024).default(64),
+  /** Size of the query-plan cache (an LRU by approximate size), in MiB; Apollo Gateway's default is 30. */
+  QUERY_PLAN_CACHE_MIB: z.coerce.number().int().min(1).max(1_024).default(30),
   /** Events waiting for one slow subscription; past this the oldest are dropped (the client gets EVENTS_DROPPED). */
   SUBSCRIPTION_QUEUE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(100),
   /** Most objects one subscription refetch query loads (events of a burst are refetched together). */

@@ -165,3 +165,79 @@ describe('failure isolation between users', () => {
     expect(fetcher.breaker.state).toBe('open');
   });
 });
+
+describe('identical subgraph calls in flight', () => {
+  // A subgraph that answers after 100 ms with the caller it saw, counting calls per body.
+  const calls: string[] = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      calls.push(body);
+      setTimeout(() => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ data: { me: req.headers.authorization ?? null, requestId: req.headers['x-request-id'] ?? null } }));
+      }, 100);
+    });
+  });
+  let url = '';
+  beforeAll(async () => {
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  });
+
+  const logger = createLogger({ level: 'silent' });
+  const options = { timeoutMs: 2_000, retries: 0, breakerFailures: 5, breakerCooldownMs: 1_000, dedupe: true };
+  // As Apollo's RemoteGraphQLDataSource calls its fetcher: plain headers, a JSON body.
+  const request = (query: string, token: string, requestId: string, variables: Record<string, unknown> = {}) => ({
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-request-id': requestId },
+    body: JSON.stringify({ query, variables }),
+  });
+  const answers = (responses: { json(): Promise<unknown> }[]) => Promise.all(responses.map((r) => r.json() as Promise<{ data: { me: string } }>));
+
+  it('sends two identical concurrent queries of one user once, and each caller reads the whole answer', async () => {
+    const fetcher = resilientFetcher('transactions', options, logger);
+    calls.length = 0;
+    const responses = await Promise.all([
+      fetcher(url, request('query { me { id } }', 'alice', 'r1')),
+      fetcher(url, request('query { me { id } }', 'alice', 'r2')),
+    ]);
+    expect(calls).toHaveLength(1);
+    expect((await answers(responses)).map((a) => a.data.me)).toEqual(['Bearer alice', 'Bearer alice']);
+    expect([fetcher.inflight.started, fetcher.inflight.shared, fetcher.inflight.size]).toEqual([1, 1, 0]);
+    await fetcher.close();
+  });
+
+  it('never shares between users, documents or variables, nor mutations, nor calls one after another', async () => {
+    const fetcher = resilientFetcher('transactions', options, logger);
+    calls.length = 0;
+    const responses = await Promise.all([
+      fetcher(url, request('query { me { id } }', 'alice', 'r1')),
+      fetcher(url, request('query { me { id } }', 'bob', 'r2')),
+      fetcher(url, request('query { me { id email } }', 'alice', 'r3')),
+      fetcher(url, request('query ($n: Int) { me { id } }', 'alice', 'r4', { n: 1 })),
+      fetcher(url, request('query ($n: Int) { me { id } }', 'alice', 'r5', { n: 2 })),
+      fetcher(url, request('mutation { logout }', 'alice', 'r6')),
+      fetcher(url, request('mutation { logout }', 'alice', 'r7')),
+    ]);
+    expect(calls).toHaveLength(7);
+    expect((await answers(responses)).map((a) => a.data.me)).toEqual(['Bearer alice', 'Bearer bob', ...Array<string>(5).fill('Bearer alice')]);
+    await fetcher(url, request('query { me { id } }', 'alice', 'r8'));
+    expect(calls).toHaveLength(8);
+    expect(fetcher.inflight.shared).toBe(0);
+    await fetcher.close();
+  });
+
+  it('sends each call when dedupe is off', async () => {
+    const fetcher = resilientFetcher('transactions', { ...options, dedupe: false }, logger);
+    calls.length = 0;
+    await Promise.all([fetcher(url, request('query { me { id } }', 'alice', 'r1')), fetcher(url, request('query { me { id } }', 'alice', 'r2'))]);
+    expect(calls).toHaveLength(2);
+    await fetcher.close();
+  });
+});

@@ -58,6 +58,45 @@ describe('access tokens', () => {
     expect(await code(verifier.verify(signed.token))).toBe('UNAUTHENTICATED: Access token revoked');
   });
 
+  it('keeps verified tokens, bounded, and still asks the denylist once per request', async () => {
+    const keys = pair();
+    let denylistCalls = 0;
+    const denylist = new (class extends Denylist {
+      override async has(jti: string) {
+        denylistCalls++;
+        return super.has(jti);
+      }
+    })(redis, `centavo-test:${Math.random()}:`);
+    const verifier = new TokenVerifier(await importPublicKey(keys.publicKey), denylist, 2);
+    const privateKey = await importPrivateKey(keys.privateKey);
+    const [a, b, c] = await Promise.all([1, 2, 3].map((n) => signAccessToken(privateKey, { userId: `u${n}`, roles: ['USER'] }, 60)));
+    expect((await verifier.verify(a!.token)).id).toBe('u1');
+    expect((await verifier.verify(a!.token)).id).toBe('u1');
+    expect(verifier.cachedTokens).toBe(1);
+    expect(denylistCalls).toBe(2);
+    await verifier.verify(b!.token);
+    await verifier.verify(c!.token);
+    expect(verifier.cachedTokens).toBe(2);
+    // A cached token logged out is refused on its next request, and leaves the cache.
+    expect(await code(verifier.verify(c!.token))).toBe('ok');
+    await denylist.add(c!.jti, Math.floor(c!.expiresAt.getTime() / 1000));
+    expect(await code(verifier.verify(c!.token))).toBe('UNAUTHENTICATED: Access token revoked');
+    expect(verifier.cachedTokens).toBe(1);
+    // The answer is the caller's own copy: changing it changes nothing for the next request.
+    const user = await verifier.verify(b!.token);
+    user.roles.push('ADMIN');
+    expect((await verifier.verify(b!.token)).roles).toEqual(['USER']);
+  });
+
+  it('refuses a cached token once it expires', async () => {
+    const { privateKey, verifier } = await setup();
+    const signed = await signAccessToken(privateKey, { userId: 'u1', roles: ['USER'] }, 1);
+    expect(await code(verifier.verify(signed.token))).toBe('ok');
+    await new Promise((r) => setTimeout(r, signed.expiresAt.getTime() - Date.now() + 50));
+    expect(await code(verifier.verify(signed.token))).toBe('UNAUTHENTICATED: Access token expired');
+    expect(verifier.cachedTokens).toBe(0);
+  });
+
   it('parses bearer headers', () => {
     expect(bearerToken(undefined)).toBeUndefined();
     expect(bearerToken('Bearer abc.def')).toBe('abc.def');

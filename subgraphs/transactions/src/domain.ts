@@ -8,6 +8,7 @@ import { createLoaders, type TransactionsLoaders } from './context.js';
 import type { TransactionsPrisma } from './db.js';
 import { applyCategorizationProcessor } from './jobs/apply-categorization.processor.js';
 import { categoryChangedProcessor } from './jobs/category-changed.processor.js';
+import { AccountsReader } from './modules/accounts/accounts.reader.js';
 import { AccountsRepository } from './modules/accounts/accounts.repository.js';
 import { AccountsService } from './modules/accounts/accounts.service.js';
 import { ImportBatchRepository } from './modules/imports/import-batch.repository.js';
@@ -16,6 +17,7 @@ import { ImportRunner } from './modules/imports/import-runner.js';
 import { ImportsRepository } from './modules/imports/imports.repository.js';
 import { ImportsService } from './modules/imports/imports.service.js';
 import { OutboxRelay } from './modules/outbox/outbox.relay.js';
+import { TransactionsReader } from './modules/transactions/transactions.reader.js';
 import { TransactionsRepository } from './modules/transactions/transactions.repository.js';
 import { TransactionsService } from './modules/transactions/transactions.service.js';
 
@@ -56,8 +58,10 @@ function lazy<T extends { close(): Promise<unknown> }>(open: () => T) {
 
 /** The composition root of the transactions subgraph: repositories, services, relay and processors, once. */
 export function createTransactionsDomain({ prisma, background, pool, config, logger }: TransactionsDomainDeps): TransactionsDomain {
-  const accountsRepo = new AccountsRepository(prisma);
-  const transactionsRepo = new TransactionsRepository(prisma);
+  // The reads of every dashboard in plain SQL (4x cheaper than Prisma: transactions.reader.ts).
+  const accountsReader = new AccountsReader(pool);
+  const accountsRepo = new AccountsRepository(prisma, accountsReader);
+  const transactionsRepo = new TransactionsRepository(prisma, new TransactionsReader(pool), accountsReader);
   const knownCategories = new KnownCategories(prisma.knownCategory);
   const relay = new OutboxRelay(background, config, logger);
   const categories = new CategoryDirectory({ lookup: (id) => knownCategories.find(id), waitMs: config.CATEGORY_SYNC_WAIT_MS });

@@ -1,6 +1,7 @@
 import { advisoryXactLock, retryOnConflict } from '@centavo/db';
 import type { TransactionsPrisma } from '../../db.js';
 import type { AccountType } from '../../generated/prisma/client.js';
+import type { AccountsReader } from './accounts.reader.js';
 
 export interface AccountRecord {
   id: string;
@@ -14,7 +15,11 @@ export interface AccountRecord {
 }
 
 export class AccountsRepository {
-  constructor(private readonly prisma: TransactionsPrisma) {}
+  /** `reader`: the listing reads in plain SQL (see accounts.reader.ts); without it, through Prisma. */
+  constructor(
+    private readonly prisma: TransactionsPrisma,
+    private readonly reader?: AccountsReader,
+  ) {}
 
   /**
    * Creates an account unless its user already has `max`; null then. Counted and inserted
@@ -31,6 +36,7 @@ export class AccountsRepository {
   }
 
   listByUser(userId: string, includeArchived: boolean): Promise<AccountRecord[]> {
+    if (this.reader) return this.reader.listByUser(userId, includeArchived);
     return this.prisma.account.findMany({
       where: { userId, ...(includeArchived ? {} : { archived: false }) },
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
@@ -39,6 +45,7 @@ export class AccountsRepository {
 
   /** Accounts by id, restricted to one owner: another user's id is simply absent. */
   findManyForUser(userId: string, ids: readonly string[]): Promise<AccountRecord[]> {
+    if (this.reader) return this.reader.findManyForUser(userId, ids);
     return this.prisma.account.findMany({ where: { userId, id: { in: [...ids] } } });
   }
 

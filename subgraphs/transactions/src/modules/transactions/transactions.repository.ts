@@ -2,6 +2,8 @@ import { isUniqueViolation, retryOnConflict } from '@centavo/db';
 import { MAX_TAGS } from '@centavo/server';
 import type { TransactionsPrisma } from '../../db.js';
 import { Prisma, type CategorySource } from '../../generated/prisma/client.js';
+import type { AccountsReader } from '../accounts/accounts.reader.js';
+import type { TransactionsReader } from './transactions.reader.js';
 import { bulkOutboxRow, outboxRow, type OutboxRow, type TransactionEventType } from '../outbox/outbox.events.js';
 import type { SplitPart } from './splits.js';
 
@@ -76,7 +78,12 @@ const dataOf = ({ splits, ...rest }: TransactionChange): Prisma.TransactionUpdat
 type Tx = Prisma.TransactionClient;
 
 export class TransactionsRepository {
-  constructor(private readonly prisma: TransactionsPrisma) {}
+  /** `reader`: the listing reads in plain SQL (see transactions.reader.ts); without it, through Prisma. */
+  constructor(
+    private readonly prisma: TransactionsPrisma,
+    private readonly reader?: TransactionsReader,
+    private readonly accountsReader?: AccountsReader,
+  ) {}
 
   /** Inserts transactions (both legs of a transfer at once) with their `created` events. */
   async createWithEvents(rows: NewTransaction[], requestId?: string): Promise<TransactionRecord[]> {
@@ -238,6 +245,7 @@ export class TransactionsRepository {
 
   /** One page in listing order, after a cursor; fetches one extra row to know if more follow. */
   page(userId: string, filter: TransactionFilter, first: number, after: Cursor | null): Promise<TransactionRecord[]> {
+    if (this.reader) return this.reader.page(userId, filter, first + 1, after);
     const where = this.where(userId, filter);
     const afterWhere: Prisma.TransactionWhereInput | undefined = after
       ? {
@@ -256,11 +264,13 @@ export class TransactionsRepository {
   }
 
   count(userId: string, filter: TransactionFilter): Promise<number> {
+    if (this.reader) return this.reader.count(userId, filter);
     return this.prisma.transaction.count({ where: this.where(userId, filter) });
   }
 
   /** Sum of the transactions of each account, in one query. */
   async sumsByAccount(accountIds: readonly string[]): Promise<Map<string, bigint>> {
+    if (this.accountsReader) return this.accountsReader.sumsByAccount(accountIds);
     const rows = await this.prisma.transaction.groupBy({
       by: ['accountId'],
       where: { accountId: { in: [...accountIds] } },

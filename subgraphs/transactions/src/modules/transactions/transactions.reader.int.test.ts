@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPgPool, type PgPool } from '@centavo/db';
+import { testEnv } from '@centavo/testing';
+import { loadConfig } from '../../config.js';
+import { createPrisma, type TransactionsPrisma } from '../../db.js';
+import { AccountsReader } from '../accounts/accounts.reader.js';
+import { AccountsRepository } from '../accounts/accounts.repository.js';
+import { TransactionsReader } from './transactions.reader.js';
+import { TransactionsRepository, type Cursor, type TransactionFilter, type TransactionRecord } from './transactions.repository.js';
+
+// The real database: the plain-SQL listing must return exactly what the Prisma queries return.
+const config = loadConfig(testEnv({}));
+let prisma: TransactionsPrisma;
+let pool: PgPool;
+beforeAll(() => {
+  prisma = createPrisma(config.databaseUrl, false);
+  pool = createPgPool(config.databaseUrl, 2);
+});
+afterAll(async () => {
+  await prisma?.$disconnect();
+  await pool?.end();
+});
+
+describe('transactions listing in plain SQL', () => {
+  it('gives the same pages, cursors and counts as Prisma for every filter', async () => {
+    const userId = randomUUID();
+    const other = randomUUID();
+    const accounts = await Promise.all(
+      [userId, userId, other].map((u, i) => prisma.account.create({ data: { userId: u, name: `A${i}`, type: 'CHECKING', currency: 'BRL' } })),
+    );
+    const category = randomUUID();
+    const descriptions = ['PADARIA 100% PAO', 'UBER *TRIP', 'MERCADO_LIVRE', 'back\\slash', 'Farmácia'];
+    for (let i = 0; i < 23; i++) {
+      await prisma.transaction.create({
+        data: {
+          userId: i === 22 ? other : userId,
+          accountId: accounts[i === 22 ? 2 : i % 2]!.id,
+          amountMinor: BigInt(-1000 * i - 7),
+          currency: 'BRL',
+          // Several rows per day (ties broken by createdAt, then id), some on the same createdAt.
+          date: new Date(Date.UTC(2026, 2, 1 + Math.floor(i / 4))),
+          createdAt: new Date(Date.UTC(2026, 2, 10, 12, 0, Math.floor(i / 2))),
+          description: descriptions[i % descriptions.length]!,
+          merchant: i % 3 === 0 ? 'Loja_X' : null,
+          notes: i % 5 === 0 ? 'nota 50%' : null,
+          categoryId: i % 2 ? category : null,
+          categorySource: i % 2 ? 'USER' : null,
+        },
+      });
+    }
+    const viaPrisma = new TransactionsRepository(prisma);
+    const viaSql = new TransactionsRepository(prisma, new TransactionsReader(pool));
+    const filters: TransactionFilter[] = [
+      {},
+      { accountId: accounts[1]!.id },
+      { categoryId: category },
+      { uncategorized: true },
+      { uncategorized: false },
+      { from: new Date('2026-03-02'), to: new Date('2026-03-04') },
+      { search: '100%' },
+      { search: '_' },
+      { search: 'uber' },
+      { search: 'loja_x' },
+      { search: '\\' },
+      { search: 'FARMÁCIA', accountId: accounts[0]!.id },
+    ];
+    for (const filter of filters) {
+      expect(await viaSql.count(userId, filter)).toBe(await viaPrisma.count(userId, filter));
+      // Walk the whole listing in pages of 4 through both, from the same cursors.
+      let after: Cursor | null = null;
+      for (let pages = 0; pages < 10; pages++) {
+        const a: TransactionRecord[] = await viaPrisma.page(userId, filter, 4, after);
+        expect(await viaSql.page(userId, filter, 4, after)).toEqual(a);
+        if (a.length <= 4) break;
+        const last: TransactionRecord = a[3]!;
+        after = { date: last.date, createdAt: last.createdAt, id: last.id };
+      }
+    }
+    expect((await viaSql.page(userId, {}, 100, null)).length).toBe(22);
+    expect(await viaSql.count(other, {})).toBe(1);
+
+    // The account reads of the dashboard: lists (archived or not), by ids of one owner, sums.
+    await prisma.account.update({ where: { id: accounts[1]!.id }, data: { archived: true, openingBalanceMinor: 12_345n } });
+    const accountsViaPrisma = new AccountsRepository(prisma);
+    const accountsReader = new AccountsReader(pool);
+    const accountsViaSql = new AccountsRepository(prisma, accountsReader);
+    for (const archived of [true, false]) expect(await accountsViaSql.listByUser(userId, archived)).toEqual(await accountsViaPrisma.listByUser(userId, archived));
+    const ids = [...accounts.map((a) => a.id), randomUUID()];
+    const byId = (rows: { id: string }[]) => [...rows].sort((a, b) => a.id.localeCompare(b.id));
+    expect(byId(await accountsViaSql.findManyForUser(userId, ids))).toEqual(byId(await accountsViaPrisma.findManyForUser(userId, ids)));
+    expect((await accountsViaSql.findManyForUser(userId, ids)).length).toBe(2);
+    const sums = new TransactionsRepository(prisma, undefined, accountsReader);
+    expect(await sums.sumsByAccount(ids)).toEqual(await viaPrisma.sumsByAccount(ids));
+  });
+});
