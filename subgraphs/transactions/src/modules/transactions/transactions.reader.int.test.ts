@@ -46,6 +46,10 @@ describe('transactions listing in plain SQL', () => {
           notes: i % 5 === 0 ? 'nota 50%' : null,
           categoryId: i % 2 ? category : null,
           categorySource: i % 2 ? 'USER' : null,
+          tags: i % 3 === 1 ? ['trip', 'work'] : i % 4 === 0 ? ['trip'] : [],
+          // A split row's parts' tags are in the index too.
+          tagIndex: i % 3 === 1 ? ['trip', 'work'] : i % 4 === 0 ? ['trip'] : i === 5 ? ['pharmacy'] : [],
+          ...(i === 5 ? { splits: [{ id: randomUUID(), amountMinor: '-5007', categoryId: category, note: null, tags: ['pharmacy'] }] } : {}),
         },
       });
     }
@@ -64,6 +68,10 @@ describe('transactions listing in plain SQL', () => {
       { search: 'loja_x' },
       { search: '\\' },
       { search: 'FARMÁCIA', accountId: accounts[0]!.id },
+      { tags: ['trip'] },
+      { tags: ['trip', 'work'] },
+      { tags: ['pharmacy'] },
+      { tags: ['nothing'] },
     ];
     for (const filter of filters) {
       expect(await viaSql.count(userId, filter)).toBe(await viaPrisma.count(userId, filter));

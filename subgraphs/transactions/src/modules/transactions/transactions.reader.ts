@@ -19,6 +19,9 @@ interface Row {
   idempotency_key: string | null;
   external_id: string | null;
   import_key: string | null;
+  tags: string[];
+  tag_index: string[];
+  splits: TransactionRecord['splits'];
   version: number;
   created_at: Date;
   updated_at: Date;
@@ -26,10 +29,10 @@ interface Row {
 
 // `date` as text: pg would parse a DATE as local midnight; Prisma (and this API) use UTC midnight.
 const COLUMNS = `id, user_id, account_id, amount_minor, currency, date::text AS date, description, merchant, notes, category_id,
-  category_source, transfer_peer_id, idempotency_key, external_id, import_key, version, created_at, updated_at`;
+  category_source, transfer_peer_id, idempotency_key, external_id, import_key, tags, tag_index, splits, version, created_at, updated_at`;
 
-// Every column, as Prisma's rows have them (externalId and importKey are not in TransactionRecord).
-const toRecord = (r: Row): TransactionRecord & { externalId: string | null; importKey: string | null } => ({
+// Every column, as Prisma's rows have them (externalId, importKey and tagIndex are not in TransactionRecord).
+const toRecord = (r: Row): TransactionRecord & { externalId: string | null; importKey: string | null; tagIndex: string[] } => ({
   id: r.id,
   userId: r.user_id,
   accountId: r.account_id,
@@ -45,6 +48,9 @@ const toRecord = (r: Row): TransactionRecord & { externalId: string | null; impo
   idempotencyKey: r.idempotency_key,
   externalId: r.external_id,
   importKey: r.import_key,
+  tags: r.tags,
+  tagIndex: r.tag_index,
+  splits: r.splits,
   version: r.version,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
@@ -76,6 +82,8 @@ export class TransactionsReader {
     if (filter.uncategorized === false) and.push('category_id IS NOT NULL');
     if (filter.from) and.push(`date >= ${param(filter.from.toISOString().slice(0, 10))}::date`);
     if (filter.to) and.push(`date <= ${param(filter.to.toISOString().slice(0, 10))}::date`);
+    // tag_index holds the row's tags and its parts' (GIN index), as Prisma's `hasEvery`.
+    if (filter.tags && filter.tags.length > 0) and.push(`tag_index @> ${param([...filter.tags])}::text[]`);
     if (filter.search) {
       const p = param(containsPattern(filter.search));
       and.push(`(description ILIKE ${p} OR merchant ILIKE ${p} OR notes ILIKE ${p})`);
