@@ -56,6 +56,7 @@ export interface UserContext {
 }
 
 const MEMORY_CONFIDENCE = 0.95;
+const SLUG_MAPS_KEPT = 1000;
 /** The external model gives no probability; its answer counts as just sure enough, no more. */
 const EXTERNAL_CONFIDENCE = 0.6;
 /** A dictionary hit names the merchant itself: the user's word priors need more evidence to beat it. */
@@ -81,6 +82,7 @@ function asMatchable(rule: RuleRecord): MatchableRule {
  */
 export class CategorizationService {
   private readonly matcher: RuleMatcher;
+  private readonly slugsByUser = new Map<string, Map<string, string>>();
 
   constructor(
     private readonly repo: CategorizationRepository,
@@ -95,8 +97,15 @@ export class CategorizationService {
     return this.options.threshold ?? this.cold.acceptAt ?? DEFAULT_THRESHOLD;
   }
 
+  /** The default slug of a user's category id (or null for a custom one): a map per recent user. */
   private slugOf(userId: string, categoryId: string): string | null {
-    return DEFAULT_CATEGORIES.find((c) => defaultCategoryId(userId, c.slug) === categoryId)?.slug ?? null;
+    let slugs = this.slugsByUser.get(userId);
+    if (!slugs) {
+      if (this.slugsByUser.size >= SLUG_MAPS_KEPT) this.slugsByUser.clear();
+      slugs = new Map(DEFAULT_CATEGORIES.map((c) => [defaultCategoryId(userId, c.slug), c.slug]));
+      this.slugsByUser.set(userId, slugs);
+    }
+    return slugs.get(categoryId) ?? null;
   }
 
   /** Reads once what deciding these descriptions for the user needs (three queries). */
