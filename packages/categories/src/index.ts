@@ -45,7 +45,21 @@ const NAMESPACE = Buffer.from('6f1c2a4e8b3d4c5fa1e2d3c4b5a69788', 'hex');
  * the user's "transfer" without asking the budget domain, which creates them with these ids.
  */
 export function defaultCategoryId(userId: string, slug: DefaultSlug): string {
-  const hash = createHash('sha1').update(NAMESPACE).update(`${userId.toLowerCase()}:${slug}`).digest();
+  const key = `${userId.toLowerCase()}:${slug}`;
+  const known = idCache.get(key);
+  if (known !== undefined) return known;
+  const id = computeDefaultCategoryId(key);
+  // Categorizing an import asks for the same few users' ids hundreds of thousands of times.
+  if (idCache.size >= ID_CACHE_SIZE) idCache.clear();
+  idCache.set(key, id);
+  return id;
+}
+
+const ID_CACHE_SIZE = 30_000;
+const idCache = new Map<string, string>();
+
+function computeDefaultCategoryId(key: string): string {
+  const hash = createHash('sha1').update(NAMESPACE).update(key).digest();
   hash[6] = (hash[6]! & 0x0f) | 0x50;
   hash[8] = (hash[8]! & 0x3f) | 0x80;
   const hex = hash.subarray(0, 16).toString('hex');

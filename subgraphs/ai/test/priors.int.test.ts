@@ -6,7 +6,7 @@ import { testEnv } from '@centavo/testing';
 import { loadConfig } from '../src/config.js';
 import { createPrisma, type AiPrisma } from '../src/db.js';
 import { CategorizationRepository } from '../src/modules/categorization/categorization.repository.js';
-import { CategorizationService } from '../src/modules/categorization/categorization.service.js';
+import { CategorizationService, decisionAmounts } from '../src/modules/categorization/categorization.service.js';
 import { createColdCategorizer } from '../src/modules/categorization/cold-categorizer.js';
 import { RulesRepository } from '../src/modules/rules/rules.repository.js';
 import { transactionEvent } from './factories.js';
@@ -87,5 +87,21 @@ describe('per-user word priors against PostgreSQL', () => {
     // An older version arriving late does not take the newer choice back.
     await service.onTransactionEvent(corrected(user, tx, 'PADARIA DO ZE', gifts, 1));
     expect(await repo.priors(user, 'out', ['padaria'])).toEqual([{ token: 'padaria', categoryId: health, count: 1 }]);
+  });
+
+  it('a batch decides each row as a single decision would, with what the user taught (memory and priors) read once', async () => {
+    const user = randomUUID();
+    const gifts = defaultCategoryId(user, 'gifts');
+    await service.onTransactionEvent(corrected(user, randomUUID(), 'Card Purchase MEGAMART Northgate Johannesburg', gifts, 2));
+    const lines = ['POS Purchase MEGAMART Eastside * 24 Aug', 'PADARIA SANTA LUZIA', 'UBER *TRIP', 'NETFLIX.COM', 'SALARIO ACME', 'XYZ 123'];
+    const events = lines.map((description, i) =>
+      transactionEvent('transaction.created', { userId: user, description, amountMinor: i === 4 ? '500000' : String(-1500 - i * 700), currency: 'BRL' }),
+    );
+    const single = await Promise.all(
+      events.map((e) => service.decide(user, { description: e.transaction.description, ...decisionAmounts(BigInt(e.transaction.amountMinor), 'BRL') })),
+    );
+    const batched = await service.onTransactionEvents(user, events);
+    expect(batched).toEqual(single.map((d) => (d.categoryId ? d : null)));
+    expect(batched[0]?.categoryId).toBe(gifts);
   });
 });

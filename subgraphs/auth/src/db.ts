@@ -4,7 +4,7 @@ import { PrismaClient } from './generated/prisma/client.js';
 export type AuthPrisma = PrismaClient;
 
 export function createPrisma(databaseUrl: string, countStatements = true): AuthPrisma {
-  const client = new PrismaClient(prismaOptions(databaseUrl));
+  const client = new PrismaClient(prismaOptions(databaseUrl, undefined, countStatements));
   // Background work (relays, workers) passes false, so N+1 tests count requests only.
   if (countStatements) client.$on('query', countSqlStatement);
   return client;

@@ -8,7 +8,7 @@ export type BudgetTx = Prisma.TransactionClient;
 export type BudgetDb = BudgetPrisma | BudgetTx;
 
 export function createPrisma(databaseUrl: string, countStatements = true, poolSize?: number): BudgetPrisma {
-  const client = new PrismaClient(prismaOptions(databaseUrl, poolSize));
+  const client = new PrismaClient(prismaOptions(databaseUrl, poolSize, countStatements));
   // Background work (relays, workers) passes false, so N+1 tests count requests only.
   if (countStatements) client.$on('query', countSqlStatement);
   return client;

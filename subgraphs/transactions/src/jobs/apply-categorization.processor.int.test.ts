@@ -53,6 +53,12 @@ describe('apply-categorization processor (a batch of decisions)', () => {
     expect(stored.map((t) => [t.categoryId, t.categorySource, t.merchant, t.version])).toEqual(rows.map(() => [CATEGORY, 'AI', 'UBER', 2]));
     const sent = await events();
     expect(sent.map((e) => [e.type, e.transaction.version, e.transaction.categoryId]).sort()).toEqual(rows.map(() => ['transaction.categorized', 2, CATEGORY]));
+    // Each event holds the row's whole new state, as the UPDATE returned it.
+    const first = rows[0]!;
+    expect(sent.find((e) => e.transaction.id === first.id)!.transaction).toEqual({
+      id: first.id, userId, accountId: first.accountId, version: 2, deleted: false, amountMinor: String(first.amountMinor), currency: 'BRL',
+      date: '2026-03-01', description: first.description, merchant: 'UBER', categoryId: CATEGORY, categorySource: 'AI', transferPeerId: null,
+    });
     // The same job again (a retry): the transactions moved on, nothing changes, no event.
     expect(await processor.handle(job, run)).toEqual({ applied: 0 });
     expect((await events()).length).toBe(3);

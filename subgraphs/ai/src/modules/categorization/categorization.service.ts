@@ -9,7 +9,7 @@ import type { CategorizationRecord, CategorizationRepository, MemoryRecord } fro
 import { DEFAULT_THRESHOLD } from '../categorize/categorizer.js';
 import { normalizeCached } from '../categorize/normalized-cache.js';
 import { allowedSlugs, directionOf, isAllowedForDirection, isSlug, type Direction } from '../categorize/slugs.js';
-import type { ColdCategorizer } from './cold-categorizer.js';
+import type { ColdCategorizer, ColdDecision } from './cold-categorizer.js';
 import type { ExternalModel } from './external-model.js';
 import { blendWithPriors, explainPriors, personalTokens, type PriorCount } from './user-priors.js';
 
@@ -57,7 +57,14 @@ export interface UserContext {
   priors: (PriorCount & { direction: string })[];
 }
 
+/** An input's cold decision and its words (CategorizationService.prepare). */
+export interface Prepared {
+  cold: ColdDecision;
+  tokens: string[];
+}
+
 const MEMORY_CONFIDENCE = 0.95;
+const SLUG_MAPS_KEPT = 1000;
 /** The external model gives no probability; its answer counts as just sure enough, no more. */
 const EXTERNAL_CONFIDENCE = 0.6;
 /** A dictionary hit names the merchant itself: the user's word priors need more evidence to beat it. */
@@ -83,6 +90,7 @@ function asMatchable(rule: RuleRecord): MatchableRule {
  */
 export class CategorizationService {
   private readonly matcher: RuleMatcher;
+  private readonly slugsByUser = new Map<string, Map<string, string>>();
 
   constructor(
     private readonly repo: CategorizationRepository,
@@ -97,18 +105,29 @@ export class CategorizationService {
     return this.options.threshold ?? this.cold.acceptAt ?? DEFAULT_THRESHOLD;
   }
 
+  /** The default slug of a user's category id (or null for a custom one): a map per recent user. */
   private slugOf(userId: string, categoryId: string): string | null {
-    return DEFAULT_CATEGORIES.find((c) => defaultCategoryId(userId, c.slug) === categoryId)?.slug ?? null;
+    let slugs = this.slugsByUser.get(userId);
+    if (!slugs) {
+      if (this.slugsByUser.size >= SLUG_MAPS_KEPT) this.slugsByUser.clear();
+      slugs = new Map(DEFAULT_CATEGORIES.map((c) => [defaultCategoryId(userId, c.slug), c.slug]));
+      this.slugsByUser.set(userId, slugs);
+    }
+    return slugs.get(categoryId) ?? null;
   }
 
-  /** Reads once what deciding these descriptions for the user needs (three queries). */
-  async loadContext(userId: string, descriptions: readonly string[]): Promise<UserContext> {
+  /**
+   * Reads once what deciding these descriptions for the user needs (three queries). `seen`: what
+   * the caller already worked out of each description (its cold decision's merchant and its
+   * words), so a batch does not categorize every row twice.
+   */
+  async loadContext(userId: string, descriptions: readonly string[], seen?: readonly Pick<Prepared, 'cold' | 'tokens'>[]): Promise<UserContext> {
     const merchants = new Set<string>();
     const tokens = new Set<string>();
-    for (const description of descriptions) {
-      const merchant = this.cold.categorize(description, 0n).merchant;
+    for (const [i, description] of descriptions.entries()) {
+      const merchant = seen?.[i]?.cold.merchant ?? this.cold.categorize(description, 0n).merchant;
       if (merchant) merchants.add(merchant);
-      for (const token of personalTokens(normalizeCached(description))) tokens.add(token);
+      for (const token of seen?.[i]?.tokens ?? personalTokens(normalizeCached(description))) tokens.add(token);
     }
     const [rules, memory, priors] = await Promise.all([
       this.rules.listByUser(userId),
@@ -121,10 +140,15 @@ export class CategorizationService {
   /**
    * `external`: whether a low-confidence decision may ask the external model (the worker's path).
    * `context`: the user's rules, memory and priors read once for a batch (loadContext).
+   * `prepared`: the input's cold decision and words, when the caller has them (prepare()).
    */
-  async decide(userId: string, input: DecisionInput, { external = false, context }: { external?: boolean; context?: UserContext } = {}): Promise<Decision> {
+  async decide(
+    userId: string,
+    input: DecisionInput,
+    { external = false, context, prepared }: { external?: boolean; context?: UserContext; prepared?: Prepared } = {},
+  ): Promise<Decision> {
     if (context && context.userId !== userId) throw new Error('a decision context of another user');
-    const cold = this.cold.categorize(input.description, input.cents);
+    const cold = prepared?.cold ?? this.cold.categorize(input.description, input.cents);
     const merchant = cold.merchant;
     const suggestions = cold.suggestions.map((s) => ({ categoryId: defaultCategoryId(userId, s.slug as DefaultSlug), confidence: s.confidence }));
     const base = { merchant, modelVersion: this.cold.version, suggestions };
@@ -153,7 +177,7 @@ export class CategorizationService {
       }
     }
     const direction = directionOf(Number(input.cents));
-    const local = await this.withPriors(userId, input.description, direction, {
+    const local = await this.withPriors(userId, prepared?.tokens ?? personalTokens(normalizeCached(input.description)), direction, {
       ...base,
       categoryId: cold.slug ? defaultCategoryId(userId, cold.slug as DefaultSlug) : null,
       confidence: cold.confidence,
@@ -172,6 +196,12 @@ export class CategorizationService {
     };
   }
 
+  /** What decide() works out of an input before it reads anything of the user's. */
+  prepare(input: DecisionInput): Prepared {
+    const cold = this.cold.categorize(input.description, input.cents);
+    return { cold, tokens: personalTokens(normalizeCached(input.description)) };
+  }
+
   /** REGEX rules a decision could not afford (or that exceed today's limits) are logged and counted. */
   private reportSkipped(userId: string, outcome: MatchOutcome<MatchableRule>): void {
     if (outcome.skipped === 0 && outcome.oversized === 0) return;
@@ -181,9 +211,8 @@ export class CategorizationService {
   }
 
   /** Blends the cold decision with what the user's corrections taught about its words. */
-  private async withPriors(userId: string, description: string, direction: Direction, cold: Decision, strength: number, context?: UserContext): Promise<Decision> {
-    // The description's words and the merchant's chain ("MEGAMART" of "MEGAMART NORTHGATE").
-    const tokens = personalTokens(normalizeCached(description));
+  /** `tokens`: the description's words and the merchant's chain ("MEGAMART" of "MEGAMART NORTHGATE"). */
+  private async withPriors(userId: string, tokens: string[], direction: Direction, cold: Decision, strength: number, context?: UserContext): Promise<Decision> {
     const wanted = new Set(tokens);
     const counts = context
       ? context.priors.filter((p) => wanted.has(p.token) && (direction === 'none' || p.direction === direction)).map(({ token, categoryId, count }) => ({ token, categoryId, count }))
@@ -245,11 +274,17 @@ export class CategorizationService {
     const newest = new Map<string, number>();
     for (const i of toDecide) newest.set(events[i]!.transaction.id, i);
     const latest = [...newest.values()];
-    const context = await this.loadContext(userId, latest.map((i) => events[i]!.transaction.description));
-    const records: CategorizationRecord[] = [];
-    for (const i of latest) {
+    // Each row's input, cold decision and words, worked out once for the context and the decision.
+    const inputs = latest.map((i) => {
       const t = events[i]!.transaction;
-      const decision = await this.decide(userId, { description: t.description, ...decisionAmounts(BigInt(t.amountMinor), t.currency) }, { external: true, context });
+      return { description: t.description, ...decisionAmounts(BigInt(t.amountMinor), t.currency) };
+    });
+    const prepared = inputs.map((input) => this.prepare(input));
+    const context = await this.loadContext(userId, inputs.map((input) => input.description), prepared);
+    const records: CategorizationRecord[] = [];
+    for (const [n, i] of latest.entries()) {
+      const t = events[i]!.transaction;
+      const decision = await this.decide(userId, inputs[n]!, { external: true, context, prepared: prepared[n]! });
       records.push(recordOf({ ...t, userId }, decision));
       if (decision.categoryId) out[i] = decision as Decision & { categoryId: string };
     }

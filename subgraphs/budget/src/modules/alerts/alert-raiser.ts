@@ -13,10 +13,11 @@ import {
   minUnusualAmount,
   SEVERITY,
   UNUSUAL_RULE,
-  unusualAgainst,
+  unusualByMedian,
   unusualMessage,
 } from './alert-rules.js';
 import { AlertsRepository, type NewAlert } from './alerts.repository.js';
+import { ExpenseWindow } from './expense-window.js';
 
 /**
  * Raises the alerts a batch of changes causes, in the batch's transaction: they commit with the
@@ -130,20 +131,17 @@ async function transactionAlerts(tx: BudgetTx, userId: string, changes: LedgerCh
   });
   if (unusual.length === 0) return pending;
   const days = unusual.map((c) => parseDay(c.next.day)!);
-  const history = await repo.expensesIn(userId, {
+  const history = await repo.expenseDays(userId, {
     categoryIds: [...new Set(unusual.map((c) => c.next.categoryId!))],
     from: formatDay(Math.min(...days) - UNUSUAL_RULE.windowDays),
     to: formatDay(Math.max(...days)),
+    transactionIds: unusual.map((c) => c.next.transactionId),
   });
-  for (const { next } of unusual) {
-    const day = parseDay(next.day)!;
-    const from = formatDay(day - UNUSUAL_RULE.windowDays);
-    const amountMinor = -next.amountMinor;
-    const earlier = history
-      .filter((h) => h.categoryId === next.categoryId && h.currency === next.currency && h.day >= from && h.day <= next.day && h.transactionId !== next.transactionId)
-      .map((h) => h.amountMinor);
-    const verdict = unusualAgainst(amountMinor, earlier, next.currency);
+  const verdicts = unusualVerdicts(unusual.map((c) => c.next), history);
+  for (const [i, { next }] of unusual.entries()) {
+    const verdict = verdicts[i];
     if (!verdict) continue;
+    const amountMinor = -next.amountMinor;
     const categoryId = next.categoryId!;
     pending.push({
       categoryId,
@@ -169,4 +167,49 @@ async function categoryNames(tx: BudgetTx, userId: string, ids: readonly string[
   if (ids.length === 0) return new Map();
   const categories = await new CategoriesRepository(tx).findManyForUser(userId, [...new Set(ids)]);
   return new Map(categories.map((c) => [c.id, c.name]));
+}
+
+type ExpenseDay = Awaited<ReturnType<AlertsRepository['expenseDays']>>[number];
+type Candidate = LedgerChange['next'];
+
+/**
+ * UNUSUAL_SPENDING for each candidate against its category's and currency's expenses of the
+ * UNUSUAL_RULE.windowDays days up to its own day, itself left out. Per category and currency the
+ * candidates are taken in day order while a window of amounts (ExpenseWindow) slides over the
+ * days: each day's amounts enter and leave it once, whatever the number of candidates.
+ */
+export function unusualVerdicts(candidates: readonly Candidate[], history: readonly ExpenseDay[]): ({ medianMinor: bigint } | null)[] {
+  const groups = new Map<string, { days: ExpenseDay[]; candidates: number[] }>();
+  const group = (categoryId: string, currency: string) => {
+    const key = `${categoryId}|${currency}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { days: [], candidates: [] }));
+    return g;
+  };
+  for (const day of history) group(day.categoryId, day.currency).days.push(day);
+  for (const [i, next] of candidates.entries()) group(next.categoryId!, next.currency).candidates.push(i);
+  const out: ({ medianMinor: bigint } | null)[] = candidates.map(() => null);
+  for (const { days, candidates: inGroup } of groups.values()) {
+    if (inGroup.length === 0) continue;
+    days.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+    const byDay = inGroup.map((i) => ({ i, next: candidates[i]! })).sort((a, b) => (a.next.day < b.next.day ? -1 : a.next.day > b.next.day ? 1 : 0));
+    // Where each candidate's own row is (day and amount), if it is among these expenses.
+    const own = new Map<string, { day: string; amountMinor: bigint }>();
+    for (const day of days) for (const m of day.mine) own.set(m.transactionId, { day: day.day, amountMinor: m.amountMinor });
+    const window = new ExpenseWindow(days.flatMap((d) => d.amounts));
+    let entered = 0;
+    let left = 0;
+    for (const { i, next } of byDay) {
+      const from = formatDay(parseDay(next.day)! - UNUSUAL_RULE.windowDays);
+      for (; entered < days.length && days[entered]!.day <= next.day; entered++) for (const a of days[entered]!.amounts) window.add(a);
+      for (; left < entered && days[left]!.day < from; left++) for (const a of days[left]!.amounts) window.remove(a);
+      const self = own.get(next.transactionId);
+      const selfInside = self !== undefined && self.day >= from && self.day <= next.day;
+      if (selfInside) window.remove(self.amountMinor);
+      const count = window.size;
+      out[i] = count >= UNUSUAL_RULE.minHistory ? unusualByMedian(-next.amountMinor, count, window.doubleMedian(), next.currency) : null;
+      if (selfInside) window.add(self.amountMinor);
+    }
+  }
+  return out;
 }

@@ -57,9 +57,14 @@ function doubleMedian(sorted: readonly bigint[]): bigint {
  */
 export function unusualAgainst(amountMinor: bigint, history: readonly bigint[], currency: string): { medianMinor: bigint } | null {
   if (amountMinor < minUnusualAmount(currency) || history.length < UNUSUAL_RULE.minHistory) return null;
-  const twice = doubleMedian([...history].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
-  if (2n * amountMinor < UNUSUAL_RULE.factor * twice) return null;
-  return { medianMinor: twice / 2n };
+  return unusualByMedian(amountMinor, history.length, doubleMedian([...history].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))), currency);
+}
+
+/** unusualAgainst for a history given as its size and twice its median (see ExpenseWindow). */
+export function unusualByMedian(amountMinor: bigint, count: number, twiceMedian: bigint, currency: string): { medianMinor: bigint } | null {
+  if (amountMinor < minUnusualAmount(currency) || count < UNUSUAL_RULE.minHistory) return null;
+  if (2n * amountMinor < UNUSUAL_RULE.factor * twiceMedian) return null;
+  return { medianMinor: twiceMedian / 2n };
 }
 
 /** "6.2×": amount / median to one decimal, rounded down. */

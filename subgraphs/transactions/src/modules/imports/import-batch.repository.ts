@@ -106,14 +106,25 @@ export class ImportBatchRepository {
     }
   }
 
-  /** How many rows the account has per content key, on the days and amounts of the batch. */
+  /**
+   * How many rows the account has per content key, on the (day, amount) pairs of the batch: one
+   * probe of (account_id, date, amount_minor) per distinct pair, so a re-import reads only the
+   * rows it matches (with the batch's days and amounts apart, it read most of the account per
+   * batch: 15 of a re-import's 20 s).
+   */
   private async present(client: PgPoolClient, accountId: string, rows: KeyedRow[]): Promise<Map<string, number>> {
-    const days = [...new Set(rows.map((r) => r.date))];
-    const amounts = [...new Set(rows.map((r) => r.amountMinor.toString()))];
+    const pairs = new Map<string, KeyedRow>();
+    for (const r of rows) pairs.set(`${r.date}|${r.amountMinor}`, r);
     const { rows: existing } = await client.query<{ day: string; amount: string; description: string }>(
-      `SELECT to_char(date, 'YYYY-MM-DD') AS day, amount_minor::text AS amount, description FROM transactions
-       WHERE account_id = $1 AND date = ANY($2::date[]) AND amount_minor = ANY($3::bigint[])`,
-      [accountId, days, amounts],
+      // A probe per pair, whatever the statistics say: just after an import they are stale, and
+      // a join planned from them sorted the whole account for every batch. OFFSET 0 keeps the
+      // planner from flattening the lateral subquery back into such a join.
+      `SELECT to_char(k.day, 'YYYY-MM-DD') AS day, k.amount::text AS amount, t.description
+       FROM unnest($2::date[], $3::bigint[]) AS k(day, amount)
+       CROSS JOIN LATERAL (
+         SELECT description FROM transactions WHERE account_id = $1 AND date = k.day AND amount_minor = k.amount OFFSET 0
+       ) AS t`,
+      [accountId, [...pairs.values()].map((r) => r.date), [...pairs.values()].map((r) => r.amountMinor.toString())],
     );
     return presentCounts(existing.map((e) => ({ date: e.day, amountMinor: BigInt(e.amount), description: e.description })));
   }
