@@ -57,7 +57,7 @@ describe('apply-categorization processor (a batch of decisions)', () => {
     const first = rows[0]!;
     expect(sent.find((e) => e.transaction.id === first.id)!.transaction).toEqual({
       id: first.id, userId, accountId: first.accountId, version: 2, deleted: false, amountMinor: String(first.amountMinor), currency: 'BRL',
-      date: '2026-03-01', description: first.description, merchant: 'UBER', categoryId: CATEGORY, categorySource: 'AI', transferPeerId: null,
+      date: '2026-03-01', description: first.description, merchant: 'UBER', categoryId: CATEGORY, categorySource: 'AI', transferPeerId: null, tags: [], splits: null,
     });
     // The same job again (a retry): the transactions moved on, nothing changes, no event.
     expect(await processor.handle(job, run)).toEqual({ applied: 0 });
