@@ -18,6 +18,8 @@ export interface HttpAppDeps {
   limiter: FixedWindowLimiter;
   subgraphs: readonly { name: string; url: string }[];
   logger: Logger;
+  /** After a statement upload was accepted: the response cache's invalidation of the user. */
+  onImportAccepted?: (userId: string) => Promise<void>;
 }
 
 /** The gateway's Express app: health, the queue dashboard (when on), statement uploads (POST /imports), /graphql and the web app. */
@@ -29,7 +31,7 @@ export function createHttpApp(deps: HttpAppDeps): { app: Express; queueDashboard
   mountHealth(app, 'gateway', [{ name: 'redis', check: () => runtime.redis.ping() }, ...deps.subgraphs.map(subgraphReady)]);
   const queueDashboard = config.QUEUE_DASHBOARD ? mountQueueDashboard(app, { config, verifier: runtime.verifier, logger }) : null;
   const transactions = deps.subgraphs.find((s) => s.name === 'transactions');
-  if (transactions) mountImportUpload(app, { config, verifier: runtime.verifier, limiter: deps.limiter, logger, transactionsUrl: transactions.url, maxBytes: config.IMPORT_MAX_BYTES });
+  if (transactions) mountImportUpload(app, { config, verifier: runtime.verifier, limiter: deps.limiter, logger, transactionsUrl: transactions.url, maxBytes: config.IMPORT_MAX_BYTES, ...(deps.onImportAccepted ? { onAccepted: deps.onImportAccepted } : {}) });
   mountGraphql(app, deps);
   if (config.WEB_APP) mountWebApp(app, config.WEB_APP_DIR ?? DEFAULT_WEB_APP_DIR, logger);
   mountErrorHandling(app, logger);

@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bumpGenerations, generationKey, usersOfPayload } from '@centavo/pubsub';
+import { ResponseCache, stableJson } from './response-cache.js';
+
+// Against the test Redis of the global setup, under a prefix of its own.
+const prefix = `centavo-test:rc-${randomUUID()}:`;
+const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+afterAll(async () => {
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length) await redis.del(...keys);
+  await redis.quit();
+});
+
+const parts = (userId: string, variables?: Record<string, unknown>) => ({ userId, roles: ['USER'], queryHash: 'q1', operationName: null, variables });
+
+describe('ResponseCache', () => {
+  it('stores under the generation it read and misses once the generation is bumped', async () => {
+    const cache = new ResponseCache(redis, prefix, 300);
+    const user = randomUUID();
+    const first = await cache.lookup(parts(user, { a: 1, b: 2 }));
+    expect(first.data).toBeNull();
+    await cache.store(first.key, { accounts: [{ id: '1' }] }, 60);
+    // Same variables in another order: the same entry.
+    expect((await cache.lookup(parts(user, { b: 2, a: 1 }))).data).toEqual({ accounts: [{ id: '1' }] });
+    expect((await cache.lookup(parts(user, { a: 1, b: 3 }))).data).toBeNull();
+    expect(await redis.ttl(first.key)).toBeGreaterThan(55);
+
+    await cache.invalidate(user);
+    const after = await cache.lookup(parts(user, { a: 1, b: 2 }));
+    expect(after.data).toBeNull();
+    expect(after.key).not.toBe(first.key);
+  });
+
+  it("keeps users apart: one user's entry is never another's, and a bump touches only its user", async () => {
+    const cache = new ResponseCache(redis, prefix, 300);
+    const [ana, bob] = [randomUUID(), randomUUID()];
+    const a = await cache.lookup(parts(ana));
+    await cache.store(a.key, { me: { id: ana } }, 60);
+    expect((await cache.lookup(parts(bob))).data).toBeNull();
+    await bumpGenerations(redis, prefix, [bob]);
+    expect((await cache.lookup(parts(ana))).data).toEqual({ me: { id: ana } });
+  });
+
+  it('lets an entry live no longer than the maximum TTL, whatever the hint', async () => {
+    const cache = new ResponseCache(redis, prefix, 1);
+    const user = randomUUID();
+    const { key } = await cache.lookup(parts(user));
+    await cache.store(key, { x: 1 }, 60);
+    expect((await cache.lookup(parts(user))).data).toEqual({ x: 1 });
+    await new Promise((r) => setTimeout(r, 1_300));
+    expect((await cache.lookup(parts(user))).data).toBeNull();
+  });
+
+  it('never reuses a generation after its key expired or was evicted', async () => {
+    const cache = new ResponseCache(redis, prefix, 300);
+    const user = randomUUID();
+    const { key } = await cache.lookup(parts(user));
+    await cache.store(key, { old: true }, 60);
+    // Many bumps, then the generation key is lost: the restart is above every earlier value.
+    for (let i = 0; i < 5; i++) await bumpGenerations(redis, prefix, [user]);
+    await redis.del(generationKey(prefix, user));
+    const again = await cache.lookup(parts(user));
+    expect(again.data).toBeNull();
+    expect(again.key).not.toBe(key);
+  });
+});
+
+describe('helpers', () => {
+  it('names the users of a job payload', () => {
+    expect([...usersOfPayload({ userId: 'u1', events: [{ transaction: { userId: 'u2' } }, { userId: 'u3', transactions: [{ userId: 'u4' }] }] })].sort()).toEqual(['u1', 'u2', 'u3', 'u4']);
+    expect(usersOfPayload({ reason: 'nightly' }).size).toBe(0);
+  });
+
+  it('writes JSON with sorted keys', () => {
+    expect(stableJson({ b: [1, { d: 1, c: 2 }], a: null, u: undefined })).toBe('{"a":null,"b":[1,{"c":2,"d":1}]}');
+  });
+});
