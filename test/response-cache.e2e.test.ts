@@ -63,6 +63,10 @@ describe('response cache (on, the default)', () => {
     expect(first.cache).toBe('miss');
     const second = await post(url, DASHBOARD, ana.accessToken);
     expect(second).toEqual({ ...first, cache: 'hit' });
+    // A GET goes through Apollo (the plugin, not the POST fast path) and reads the same entry.
+    const viaGet = await fetch(`${url}?query=${encodeURIComponent(DASHBOARD)}`, { headers: { authorization: `Bearer ${ana.accessToken}`, 'apollo-require-preflight': 'true' } });
+    expect(viaGet.headers.get('x-response-cache')).toBe('hit');
+    expect(await viaGet.json()).toEqual({ data: first.data });
     // The subgraphs' @cacheControl(maxAge: 60) sets the entry's TTL.
     const keys = await redis.keys(`${system.env.REDIS_PREFIX!}rc:{${ana.id}}:*:*`);
     expect(keys).toHaveLength(1);

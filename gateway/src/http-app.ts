@@ -1,6 +1,6 @@
 import type { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import type { AuthRuntime } from '@centavo/auth-tokens';
 import type { Logger } from '@centavo/logger';
 import { authenticate, mountErrorHandling, mountHealth, queryGuard, requestIdOf, type FixedWindowLimiter } from '@centavo/server';
@@ -20,6 +20,8 @@ export interface HttpAppDeps {
   logger: Logger;
   /** After a statement upload was accepted: the response cache's invalidation of the user. */
   onImportAccepted?: (userId: string) => Promise<void>;
+  /** The response cache's answer to a cached query, before Apollo (gateway/src/response-cache). */
+  cachedQueries?: RequestHandler;
 }
 
 /** The gateway's Express app: health, the queue dashboard (when on), statement uploads (POST /imports), /graphql and the web app. */
@@ -49,13 +51,14 @@ function subgraphReady(subgraph: { name: string; url: string }) {
   };
 }
 
-function mountGraphql(app: Express, { config, runtime, apollo, limiter, logger }: HttpAppDeps): void {
+function mountGraphql(app: Express, { config, runtime, apollo, limiter, logger, cachedQueries }: HttpAppDeps): void {
   // Metered before the body is read, bounded before it is parsed: no request is free.
   app.use(
     '/graphql',
     requestMeter({ config, verifier: runtime.verifier, limiter, logger }),
     express.json({ limit: config.BODY_LIMIT }),
     queryGuard(config),
+    ...(cachedQueries ? [cachedQueries] : []),
     expressMiddleware(apollo, {
       context: async ({ req }) => ({
         ...(callerOf(req) ?? (await authenticate(runtime.verifier, req.headers))),

@@ -39,13 +39,14 @@ export async function startGateway(
   const apollo = createApolloServer(config, gateway, limiter, logger, [introspection.plugin, ...(caching ? [caching.plugin] : [])]);
   const subscriptions = subscriptionsThrough(apollo, config, runtime, logger);
   // Before start(), or the first schema load is missed (docs/toolchain.md).
-  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {
+  gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
+    caching?.setSchema(coreSupergraphSdl);
     subscriptions.updateSchema(apiSchema);
     introspection.update(apiSchema);
   });
   await apollo.start();
 
-  const { app, queueDashboard } = createHttpApp({ config, runtime, apollo, limiter, subgraphs, logger, ...(caching ? { onImportAccepted: caching.invalidate } : {}) });
+  const { app, queueDashboard } = createHttpApp({ config, runtime, apollo, limiter, subgraphs, logger, ...(caching ? { onImportAccepted: caching.invalidate, cachedQueries: caching.fastPath } : {}) });
   const http = await listen(app, config.HOST, config.GATEWAY_PORT);
   subscriptions.attach(http.server);
   logger.info({ url: `${http.url}/graphql` }, 'gateway ready');

@@ -8,7 +8,8 @@ export const CACHE_HEADER = 'x-response-cache';
 
 /**
  * The response cache in Apollo Server's request pipeline. A signed-in user's query is looked up
- * once its operation is resolved (limits already checked); a miss is stored after execution if
+ * once its operation is resolved (limits already checked; POSTed JSON hits are answered before
+ * Apollo by fast-path.ts); a miss is stored after execution if
  * the subgraphs' Cache-Control hints (Apollo's cache control: `@cacheControl` in the subgraph
  * schemas) make it cacheable and it has no errors. A mutation invalidates the user's entries
  * before its response is sent. Redis failing never fails a read: it is served uncached.
@@ -18,23 +19,23 @@ export function responseCachePlugin(cache: ResponseCache, logger: Logger): Apoll
     async requestDidStart() {
       let lookup: Lookup | undefined;
       return {
-        async responseForOperation({ operation, operationName, queryHash, request, contextValue }) {
+        async responseForOperation({ operation, queryHash, request, contextValue }) {
           const user = contextValue.user;
           if (operation.operation !== 'query' || !user || !queryHash) return null;
           try {
-            lookup = await cache.lookup({ userId: user.id, roles: user.roles, queryHash, operationName, variables: request.variables });
+            lookup = await cache.lookup({ userId: user.id, roles: user.roles, queryHash, operationName: request.operationName ?? null, variables: request.variables });
           } catch (err) {
             countCache('error');
             logger.warn({ err, requestId: contextValue.requestId }, 'response cache lookup failed; served uncached');
             return null;
           }
-          if (!lookup.data) {
+          if (lookup.json === null) {
             countCache('miss');
             return null;
           }
           countCache('hit');
           const headers = new HeaderMap([[CACHE_HEADER, 'hit']]);
-          return { http: { headers }, body: { kind: 'single', singleResult: { data: lookup.data } } };
+          return { http: { headers }, body: { kind: 'single', singleResult: { data: JSON.parse(lookup.json) as Record<string, unknown> } } };
         },
 
         async willSendResponse(requestContext) {
@@ -43,7 +44,7 @@ export function responseCachePlugin(cache: ResponseCache, logger: Logger): Apoll
             await invalidateQuietly(cache, contextValue.user.id, contextValue.requestId, logger);
             return;
           }
-          if (lookup && !lookup.data) await storeMiss(cache, lookup.key, requestContext, logger);
+          if (lookup && lookup.json === null) await storeMiss(cache, lookup.key, requestContext, logger);
         },
       };
     },

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bumpGenerations, generationKey, usersOfPayload } from '@centavo/pubsub';
-import { ResponseCache, stableJson } from './response-cache.js';
+import { ResponseCache, stableJson, type Lookup } from './response-cache.js';
+
+const dataOf = (lookup: Lookup): unknown => (lookup.json === null ? null : JSON.parse(lookup.json));
 
 // Against the test Redis of the global setup, under a prefix of its own.
 const prefix = `centavo-test:rc-${randomUUID()}:`;
@@ -20,16 +22,16 @@ describe('ResponseCache', () => {
     const cache = new ResponseCache(redis, prefix, 300);
     const user = randomUUID();
     const first = await cache.lookup(parts(user, { a: 1, b: 2 }));
-    expect(first.data).toBeNull();
+    expect(dataOf(first)).toBeNull();
     await cache.store(first.key, { accounts: [{ id: '1' }] }, 60);
     // Same variables in another order: the same entry.
-    expect((await cache.lookup(parts(user, { b: 2, a: 1 }))).data).toEqual({ accounts: [{ id: '1' }] });
-    expect((await cache.lookup(parts(user, { a: 1, b: 3 }))).data).toBeNull();
+    expect(dataOf(await cache.lookup(parts(user, { b: 2, a: 1 })))).toEqual({ accounts: [{ id: '1' }] });
+    expect(dataOf(await cache.lookup(parts(user, { a: 1, b: 3 })))).toBeNull();
     expect(await redis.ttl(first.key)).toBeGreaterThan(55);
 
     await cache.invalidate(user);
     const after = await cache.lookup(parts(user, { a: 1, b: 2 }));
-    expect(after.data).toBeNull();
+    expect(dataOf(after)).toBeNull();
     expect(after.key).not.toBe(first.key);
   });
 
@@ -38,9 +40,9 @@ describe('ResponseCache', () => {
     const [ana, bob] = [randomUUID(), randomUUID()];
     const a = await cache.lookup(parts(ana));
     await cache.store(a.key, { me: { id: ana } }, 60);
-    expect((await cache.lookup(parts(bob))).data).toBeNull();
+    expect(dataOf(await cache.lookup(parts(bob)))).toBeNull();
     await bumpGenerations(redis, prefix, [bob]);
-    expect((await cache.lookup(parts(ana))).data).toEqual({ me: { id: ana } });
+    expect(dataOf(await cache.lookup(parts(ana)))).toEqual({ me: { id: ana } });
   });
 
   it('lets an entry live no longer than the maximum TTL, whatever the hint', async () => {
@@ -48,9 +50,20 @@ describe('ResponseCache', () => {
     const user = randomUUID();
     const { key } = await cache.lookup(parts(user));
     await cache.store(key, { x: 1 }, 60);
-    expect((await cache.lookup(parts(user))).data).toEqual({ x: 1 });
+    expect(dataOf(await cache.lookup(parts(user)))).toEqual({ x: 1 });
     await new Promise((r) => setTimeout(r, 1_300));
-    expect((await cache.lookup(parts(user))).data).toBeNull();
+    expect(dataOf(await cache.lookup(parts(user)))).toBeNull();
+  });
+
+  it('keys entries by the supergraph: a new schema starts empty', async () => {
+    const cache = new ResponseCache(redis, prefix, 300);
+    const user = randomUUID();
+    cache.setSchema('schema one');
+    const { key } = await cache.lookup(parts(user));
+    await cache.store(key, { x: 1 }, 60);
+    expect(dataOf(await cache.lookup(parts(user)))).toEqual({ x: 1 });
+    cache.setSchema('schema two');
+    expect(dataOf(await cache.lookup(parts(user)))).toBeNull();
   });
 
   it('never reuses a generation after its key expired or was evicted', async () => {
@@ -62,7 +75,7 @@ describe('ResponseCache', () => {
     for (let i = 0; i < 5; i++) await bumpGenerations(redis, prefix, [user]);
     await redis.del(generationKey(prefix, user));
     const again = await cache.lookup(parts(user));
-    expect(again.data).toBeNull();
+    expect(dataOf(again)).toBeNull();
     expect(again.key).not.toBe(key);
   });
 });

@@ -3,7 +3,10 @@ import type { AuthRuntime } from '@centavo/auth-tokens';
 import { registerCollectedCounters } from '@centavo/metrics';
 import { bumpGenerations, generationKey, GENERATION_TTL_MS, LOOKUP_SCRIPT } from '@centavo/pubsub';
 
-/** What identifies one cached response of one user: the document, which operation of it, the variables. */
+/**
+ * What identifies one cached response of one user: the document (sha256 of its text, as Apollo's
+ * queryHash), the operation name and variables as the client sent them, and the user's roles.
+ */
 export interface CacheKeyParts {
   userId: string;
   roles: readonly string[];
@@ -12,10 +15,10 @@ export interface CacheKeyParts {
   variables: Readonly<Record<string, unknown>> | undefined;
 }
 
-/** A lookup's outcome: the entry's data if cached, and where to store it otherwise. */
+/** A lookup's outcome: the entry (the response's `data` as JSON) if cached, and where to store it otherwise. */
 export interface Lookup {
   key: string;
-  data: Record<string, unknown> | null;
+  json: string | null;
 }
 
 export type CacheOutcome = 'hit' | 'miss' | 'store' | 'uncacheable' | 'invalidation' | 'error';
@@ -50,6 +53,9 @@ export function stableJson(value: unknown): string {
  * change of the user bumps the generation, which strands every older entry at once.
  */
 export class ResponseCache {
+  // The supergraph in use: a new schema (a reload, a deploy) starts from an empty cache.
+  private schemaId = '';
+
   constructor(
     private readonly redis: AuthRuntime['redis'],
     private readonly prefix: string,
@@ -57,13 +63,18 @@ export class ResponseCache {
     private readonly maxTtlSeconds: number,
   ) {}
 
+  /** Called with every (re)loaded supergraph. */
+  setSchema(supergraphSdl: string): void {
+    this.schemaId = createHash('sha256').update(supergraphSdl).digest('base64url').slice(0, 16);
+  }
+
   async lookup(parts: CacheKeyParts): Promise<Lookup> {
     const hash = createHash('sha256')
-      .update(stableJson([parts.queryHash, parts.operationName, [...parts.roles].sort(), parts.variables ?? {}]))
+      .update(stableJson([this.schemaId, parts.queryHash, parts.operationName, [...parts.roles].sort(), parts.variables ?? {}]))
       .digest('base64url');
     const head = `${this.prefix}rc:{${parts.userId}}:`;
     const [generation, entry] = (await this.redis.eval(LOOKUP_SCRIPT, 1, generationKey(this.prefix, parts.userId), head, `:${hash}`, GENERATION_TTL_MS)) as [string, string | null | undefined];
-    return { key: `${head}${generation}:${hash}`, data: entry ? (JSON.parse(entry) as Record<string, unknown>) : null };
+    return { key: `${head}${generation}:${hash}`, json: entry ?? null };
   }
 
   /** Stores a response's data for `maxAgeSeconds` (bounded by the maximum TTL). */
