@@ -18,7 +18,7 @@ import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import { ok, registerUser, type Session } from '@centavo/testing';
 import { deletePrefix } from './lib/redis.js';
-import { startCentavo, type RunningCentavo } from './lib/system.js';
+import { cpuSeconds, startCentavo, type RunningCentavo } from './lib/system.js';
 
 // pg is a dependency of @centavo/db; borrowed from there as bench/lib/pg.ts does.
 const pg = createRequire(new URL('../packages/db/package.json', import.meta.url))('pg') as typeof import('pg');
@@ -93,11 +93,21 @@ interface Row {
   p99: number;
   errors: number;
   load: string;
+  /** CPU ms per answered request of the gateway that served the run and of the subgraphs' process. */
+  gatewayCpuMs: number;
+  subgraphsCpuMs: number;
+}
+
+/** The processes whose CPU time each run reports: the gateway it targets and the subgraphs' process. */
+interface Pids {
+  gateway: number;
+  subgraphs: number;
 }
 
 /** autocannon for DURATION seconds; tokens are taken round-robin, one per request. */
-async function measure(scenario: string, url: string, tokens: readonly string[]): Promise<Row> {
+async function measure(scenario: string, url: string, tokens: readonly string[], pids: Pids): Promise<Row> {
   let next = 0;
+  const cpu0 = { gateway: cpuSeconds(pids.gateway) ?? 0, subgraphs: cpuSeconds(pids.subgraphs) ?? 0 };
   const result = await autocannon({
     url,
     method: 'POST',
@@ -107,8 +117,12 @@ async function measure(scenario: string, url: string, tokens: readonly string[])
     body: JSON.stringify({ query: DASHBOARD }),
     requests: [{ setupRequest: (req) => ({ ...req, headers: { ...req.headers, authorization: `Bearer ${tokens[next++ % tokens.length]}` } }) }],
   });
+  const answered = Math.max(1, result.requests.total);
+  const perRequest = (pid: number, before: number) => ((1000 * ((cpuSeconds(pid) ?? before) - before)) / answered);
   return {
     scenario,
+    gatewayCpuMs: perRequest(pids.gateway, cpu0.gateway),
+    subgraphsCpuMs: perRequest(pids.subgraphs, cpu0.subgraphs),
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -131,6 +145,9 @@ try {
   const off = await startCentavo({ basePort: BASE_PORT, dbPrefix, redisPrefix, processes: ['gateway'], logDir: `${logDir}/off`, env: { ...unlimited, GATEWAY_PORT: String(offPort), RESPONSE_CACHE: '0' } });
   started.push(off);
   const onUrl = on.gatewayUrl;
+  const subgraphsPid = on.processes.find((p) => p.label !== 'api')!.pid;
+  const onPids = { gateway: on.processes.find((p) => p.label === 'api')!.pid, subgraphs: subgraphsPid };
+  const offPids = { gateway: off.processes[0]!.pid, subgraphs: subgraphsPid };
   const offUrl = `http://127.0.0.1:${offPort}/graphql`;
 
   const seededAt = performance.now();
@@ -153,21 +170,23 @@ try {
   const rows: Row[] = [];
   // Cache on first; a pause after each run lets the processes drain what the last one left queued.
   const pause = () => new Promise((r) => setTimeout(r, 5_000));
-  rows.push(await measure('1 user, cache on (warm)', onUrl, tokens.slice(0, 1)));
+  rows.push(await measure('1 user, cache on (warm)', onUrl, tokens.slice(0, 1), onPids));
   await pause();
-  rows.push(await measure(`${USERS} users, cache on (warm)`, onUrl, tokens));
+  rows.push(await measure(`${USERS} users, cache on (warm)`, onUrl, tokens, onPids));
   await pause();
-  rows.push(await measure('1 user, cache off', offUrl, tokens.slice(0, 1)));
+  rows.push(await measure('1 user, cache off', offUrl, tokens.slice(0, 1), offPids));
   await pause();
-  rows.push(await measure(`${USERS} users, cache off`, offUrl, tokens));
+  rows.push(await measure(`${USERS} users, cache off`, offUrl, tokens, offPids));
   const after = await cacheCounts(onUrl);
   const hits = (after.hit ?? 0) - (before.hit ?? 0);
   const misses = (after.miss ?? 0) - (before.miss ?? 0);
 
   console.log(`\nDashboard query, ${CONNECTIONS} connections, ${DURATION} s each, ${TRANSACTIONS} transactions per user; data identical on both gateways: ${identical ? 'yes' : 'NO'}`);
-  console.log('| scenario | RPS | p50 ms | p99 ms | errors | load avg (1 min) |');
-  console.log('|---|---|---|---|---|---|');
-  for (const r of rows) console.log(`| ${r.scenario} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.load} |`);
+  console.log('| scenario | RPS | p50 ms | p99 ms | errors | gateway CPU ms/request | subgraphs CPU ms/request | load avg (1 min) |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    console.log(`| ${r.scenario} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.gatewayCpuMs.toFixed(2)} | ${r.subgraphsCpuMs.toFixed(2)} | ${r.load} |`);
+  }
   console.log(`cache-on gateway during the runs: ${hits} hits, ${misses} misses (${((100 * hits) / Math.max(1, hits + misses)).toFixed(2)}% hits)`);
   const [one, many, oneOff, manyOff] = rows as [Row, Row, Row, Row];
   console.log(`cache on / off: 1 user ${(one.rps / oneOff.rps).toFixed(1)}x RPS, ${USERS} users ${(many.rps / manyOff.rps).toFixed(1)}x RPS`);
