@@ -8,7 +8,8 @@ let user: Session;
 
 beforeAll(async () => {
   // No workers: this file tests the API itself, and background events would only add noise.
-  system = await startSystem({}, { workers: false });
+  // No response cache: it counts the statements of each (repeated) query.
+  system = await startSystem({ RESPONSE_CACHE: '0' }, { workers: false });
   user = await registerUser(system.gatewayUrl, 'batch');
   const { categories } = await ok<{ categories: { id: string }[] }>(system.gatewayUrl, `{ categories { id } }`, {}, user.accessToken);
   const accounts: string[] = [];

@@ -1,5 +1,6 @@
 import { ApolloGateway, RemoteGraphQLDataSource, type SupergraphSdlHook } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
 import {
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginUsageReportingDisabled,
@@ -70,6 +71,9 @@ export function createApolloServer(
 function gatewayPlugins(config: GatewayConfig, limiter: FixedWindowLimiter, logger: Logger): ApolloServerPlugin<GatewayContext>[] {
   const plugins: ApolloServerPlugin<GatewayContext>[] = [
     ApolloServerPluginUsageReportingDisabled(),
+    // The policy the subgraphs' Cache-Control headers give (the response cache reads it), but no
+    // header to clients: a browser's cache could not be invalidated by the user's own writes.
+    ApolloServerPluginCacheControl({ calculateHttpHeaders: false }),
     metricsPlugin<GatewayContext>('gateway'),
     inputTextPlugin<GatewayContext>(),
     operationLogPlugin(logger),

@@ -43,6 +43,14 @@ const schema = z.object({
   SUBSCRIPTION_BATCH_WINDOW_MS: z.coerce.number().int().min(0).max(100).default(3),
   /** Subscriptions one WebSocket may hold at once. */
   SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().min(1).max(1_000).default(50),
+  /**
+   * Whole query responses of signed-in users cached in Redis (gateway/src/response-cache), for
+   * as long as the subgraphs' @cacheControl hints allow; every change of a user's data
+   * invalidates that user's entries first. On by default: reads of unchanged data skip the subgraphs.
+   */
+  RESPONSE_CACHE: envBoolean(true),
+  /** The longest a cached response lives, whatever the hints say (seconds). */
+  RESPONSE_CACHE_MAX_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   /** Limits (gateway/src/limits): refused before any subgraph is called. */
   ...queryLimitsEnv,
   /** WebSockets one user may hold open on one gateway process; the next one is closed (4429). */

@@ -1,6 +1,6 @@
 import type { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import type { AuthRuntime } from '@centavo/auth-tokens';
 import type { Logger } from '@centavo/logger';
 import { authenticate, mountErrorHandling, mountHealth, queryGuard, requestIdOf, type FixedWindowLimiter } from '@centavo/server';
@@ -18,6 +18,10 @@ export interface HttpAppDeps {
   limiter: FixedWindowLimiter;
   subgraphs: readonly { name: string; url: string }[];
   logger: Logger;
+  /** After a statement upload was accepted: the response cache's invalidation of the user. */
+  onImportAccepted?: (userId: string) => Promise<void>;
+  /** The response cache's answer to a cached query, before Apollo (gateway/src/response-cache). */
+  cachedQueries?: RequestHandler;
 }
 
 /** The gateway's Express app: health, the queue dashboard (when on), statement uploads (POST /imports), /graphql and the web app. */
@@ -29,7 +33,7 @@ export function createHttpApp(deps: HttpAppDeps): { app: Express; queueDashboard
   mountHealth(app, 'gateway', [{ name: 'redis', check: () => runtime.redis.ping() }, ...deps.subgraphs.map(subgraphReady)]);
   const queueDashboard = config.QUEUE_DASHBOARD ? mountQueueDashboard(app, { config, verifier: runtime.verifier, logger }) : null;
   const transactions = deps.subgraphs.find((s) => s.name === 'transactions');
-  if (transactions) mountImportUpload(app, { config, verifier: runtime.verifier, limiter: deps.limiter, logger, transactionsUrl: transactions.url, maxBytes: config.IMPORT_MAX_BYTES });
+  if (transactions) mountImportUpload(app, { config, verifier: runtime.verifier, limiter: deps.limiter, logger, transactionsUrl: transactions.url, maxBytes: config.IMPORT_MAX_BYTES, ...(deps.onImportAccepted ? { onAccepted: deps.onImportAccepted } : {}) });
   mountGraphql(app, deps);
   if (config.WEB_APP) mountWebApp(app, config.WEB_APP_DIR ?? DEFAULT_WEB_APP_DIR, logger);
   mountErrorHandling(app, logger);
@@ -47,13 +51,14 @@ function subgraphReady(subgraph: { name: string; url: string }) {
   };
 }
 
-function mountGraphql(app: Express, { config, runtime, apollo, limiter, logger }: HttpAppDeps): void {
+function mountGraphql(app: Express, { config, runtime, apollo, limiter, logger, cachedQueries }: HttpAppDeps): void {
   // Metered before the body is read, bounded before it is parsed: no request is free.
   app.use(
     '/graphql',
     requestMeter({ config, verifier: runtime.verifier, limiter, logger }),
     express.json({ limit: config.BODY_LIMIT }),
     queryGuard(config),
+    ...(cachedQueries ? [cachedQueries] : []),
     expressMiddleware(apollo, {
       context: async ({ req }) => ({
         ...(callerOf(req) ?? (await authenticate(runtime.verifier, req.headers))),

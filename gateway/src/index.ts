@@ -7,6 +7,7 @@ import { createApolloGateway, createApolloServer } from './apollo.js';
 import { bodyLimitBytes, loadConfig, subgraphUrlOverrides, type GatewayConfig } from './config.js';
 import type { GatewayContext } from './context.js';
 import { createHttpApp } from './http-app.js';
+import { createResponseCaching } from './response-cache/index.js';
 import { introspectionWithSubscriptions } from './subscriptions/introspection.js';
 import { createSubscriptionServer, type SubscriptionServer } from './subscriptions/server.js';
 import { composeSupergraph } from './supergraph.js';
@@ -34,16 +35,18 @@ export async function startGateway(
   const limiter = new FixedWindowLimiter(runtime.redis, config.REDIS_PREFIX);
   const gateway = createApolloGateway(config, supergraph, logger, subgraphUrlOverrides(config));
   const introspection = introspectionWithSubscriptions();
-  const apollo = createApolloServer(config, gateway, limiter, logger, [introspection.plugin]);
+  const caching = createResponseCaching(config, runtime.redis, logger);
+  const apollo = createApolloServer(config, gateway, limiter, logger, [introspection.plugin, ...(caching ? [caching.plugin] : [])]);
   const subscriptions = subscriptionsThrough(apollo, config, runtime, logger);
   // Before start(), or the first schema load is missed (docs/toolchain.md).
-  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => {
+  gateway.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
+    caching?.setSchema(coreSupergraphSdl);
     subscriptions.updateSchema(apiSchema);
     introspection.update(apiSchema);
   });
   await apollo.start();
 
-  const { app, queueDashboard } = createHttpApp({ config, runtime, apollo, limiter, subgraphs, logger });
+  const { app, queueDashboard } = createHttpApp({ config, runtime, apollo, limiter, subgraphs, logger, ...(caching ? { onImportAccepted: caching.invalidate, cachedQueries: caching.fastPath } : {}) });
   const http = await listen(app, config.HOST, config.GATEWAY_PORT);
   subscriptions.attach(http.server);
   logger.info({ url: `${http.url}/graphql` }, 'gateway ready');

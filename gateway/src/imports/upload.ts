@@ -20,6 +20,8 @@ export interface ImportUploadOptions extends RequestMeterOptions {
   transactionsUrl: string;
   /** IMPORT_MAX_BYTES: a declared length over it is refused here, before anything is sent on. */
   maxBytes: number;
+  /** After the subgraph accepted an upload (a new import job), before the client hears of it: the response cache's invalidation. */
+  onAccepted?: (userId: string) => Promise<void>;
 }
 
 /**
@@ -40,7 +42,7 @@ export function mountImportUpload(app: Express, options: ImportUploadOptions): v
       });
       return;
     }
-    void forward(req, res, target, options.logger);
+    void forward(req, res, target, options.logger, options.onAccepted);
   });
 }
 
@@ -60,7 +62,7 @@ function drain(req: Request, res: Response): void {
   req.once('close', () => clearTimeout(timer));
 }
 
-async function forward(req: Request, res: Response, target: URL, logger: Logger): Promise<void> {
+async function forward(req: Request, res: Response, target: URL, logger: Logger, onAccepted?: (userId: string) => Promise<void>): Promise<void> {
   let caller: ReturnType<typeof callerOf>;
   try {
     caller = callerOf(req);
@@ -126,6 +128,8 @@ async function forward(req: Request, res: Response, target: URL, logger: Logger)
     return refuse(req, res, 503, 'SERVICE_UNAVAILABLE', 'The upload could not be stored now; try again shortly');
   }
   upstream.on('error', () => undefined);
+  const status = response.statusCode ?? 502;
+  if (onAccepted && status >= 200 && status < 300) await onAccepted(caller.user.id);
   res.status(response.statusCode ?? 502).set('content-type', response.headers['content-type'] ?? 'application/json').set('cache-control', 'no-store');
   if (req.complete) {
     response.pipe(res);

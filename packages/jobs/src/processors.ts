@@ -1,5 +1,7 @@
 import type { Job, WorkerOptions } from 'bullmq';
-import type { Logger } from '@centavo/logger';
+import { Redis } from 'ioredis';
+import { connectionErrorLogger, type Logger } from '@centavo/logger';
+import { bumpGenerations, usersOfPayload } from '@centavo/pubsub';
 import type { z } from 'zod';
 import type { JobDefinition } from './definitions.js';
 import { createWorker, type QueueConfig } from './queues.js';
@@ -48,27 +50,44 @@ export function requestIdsOf(payload: unknown): { requestId?: string; requestIds
   return ids.length === 1 ? { requestId: ids[0]! } : { requestIds: ids.slice(0, 20) };
 }
 
-/** One BullMQ worker per processor; `defaults` apply to each unless the processor sets its own. */
+/**
+ * One BullMQ worker per processor; `defaults` apply to each unless the processor sets its own.
+ * After a job succeeds, the cached responses of the users its payload names are invalidated
+ * (a job changes data after its commit); if that fails the job fails and is retried.
+ */
 export async function runProcessors(
   config: QueueConfig,
   processors: readonly JobProcessor[],
   logger: Logger,
   defaults: Partial<WorkerOptions> = {},
 ): Promise<RunningProcessors> {
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: true });
+  redis.on('error', connectionErrorLogger(logger, 'redis (response-cache invalidation)'));
   const workers = processors.map((p) =>
     createWorker(
       config,
       p.definition,
-      (payload, job) => p.handle(payload, { job, logger: logger.child({ jobId: job.id, ...requestIdsOf(payload) }) }),
+      async (payload, job) => {
+        const result = await p.handle(payload, { job, logger: logger.child({ jobId: job.id, ...requestIdsOf(payload) }) });
+        await bumpGenerations(redis, config.REDIS_PREFIX, usersOfPayload(payload));
+        return result;
+      },
       logger,
       { ...defaults, ...p.options },
     ),
   );
+  const closeRedis = () => redis.quit().catch(() => redis.disconnect());
   try {
     await Promise.all(workers.map((w) => w.waitUntilReady()));
   } catch (error) {
     await Promise.all(workers.map((w) => w.close()));
+    await closeRedis();
     throw error;
   }
-  return { close: async () => void (await Promise.all(workers.map((w) => w.close()))) };
+  return {
+    close: async () => {
+      await Promise.all(workers.map((w) => w.close()));
+      await closeRedis();
+    },
+  };
 }

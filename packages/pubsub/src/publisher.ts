@@ -1,10 +1,17 @@
 import { Redis } from 'ioredis';
 import { connectionErrorLogger, type Logger } from '@centavo/logger';
 import { userChannel, userEvent, type PubSubConfig, type UserEvent } from './events.js';
+import { BUMP_AND_PUBLISH_SCRIPT, bumpGenerations, generationKey, GENERATION_TTL_MS } from './generations.js';
 
 export interface Publisher {
-  /** Tells the user's live subscribers that an object changed; throws on a malformed event. */
+  /**
+   * Tells the user's live subscribers that an object changed; throws on a malformed event. The
+   * user's cached responses are invalidated first, in the same round trip: whoever hears the
+   * event and reads again reads the change.
+   */
   publish(userId: string, event: Omit<UserEvent, 'userId'>): Promise<void>;
+  /** Invalidates the users' cached responses after a change nobody is told of (packages/pubsub/src/generations.ts). */
+  invalidate(userIds: Iterable<string>): Promise<void>;
   /** How many connections (gateway processes) listen to the user's channel right now. */
   subscriberCount(userId: string): Promise<number>;
   close(): Promise<void>;
@@ -18,8 +25,10 @@ export function createPublisher(config: PubSubConfig, logger?: Logger): Publishe
   return {
     async publish(userId, event) {
       const message = userEvent.parse({ ...event, userId });
-      await redis.publish(userChannel(config.REDIS_PREFIX, userId), JSON.stringify(message));
+      const channel = userChannel(config.REDIS_PREFIX, userId);
+      await redis.eval(BUMP_AND_PUBLISH_SCRIPT, 1, generationKey(config.REDIS_PREFIX, userId), GENERATION_TTL_MS, channel, JSON.stringify(message));
     },
+    invalidate: (userIds) => bumpGenerations(redis, config.REDIS_PREFIX, userIds),
     async subscriberCount(userId) {
       const channel = userChannel(config.REDIS_PREFIX, userId);
       const reply = (await redis.pubsub('NUMSUB', channel)) as [string, number];

@@ -17,6 +17,11 @@ export type Scalars = {
   Decimal: { input: string; output: string; }
 };
 
+/** Who may share a cached value (Apollo's cache control); not part of the public API. */
+export type CacheControlScope =
+  | 'PUBLIC'
+  | 'PRIVATE';
+
 export type Category = {
   __typename?: 'Category';
   id: Scalars['ID']['output'];
@@ -231,6 +236,7 @@ export type FederationReferenceTypes = {
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  CacheControlScope: CacheControlScope;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   Category: ResolverTypeWrapper<Category>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
@@ -240,7 +246,6 @@ export type ResolversTypes = {
   CategorySuggestion: ResolverTypeWrapper<SuggestionRecord>;
   Transaction: ResolverTypeWrapper<TransactionDecision>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   RuleField: RuleField;
   RuleOperator: RuleOperator;
   Rule: ResolverTypeWrapper<RuleRecord>;
@@ -248,6 +253,7 @@ export type ResolversTypes = {
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -260,12 +266,12 @@ export type ResolversParentTypes = {
   CategorySuggestion: SuggestionRecord;
   Transaction: TransactionDecision;
   Query: Record<PropertyKey, never>;
-  Int: Scalars['Int']['output'];
   Rule: RuleRecord;
   RuleInput: RuleInput;
   Mutation: Record<PropertyKey, never>;
   String: Scalars['String']['output'];
   Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
 };
 
 export type ShareableDirectiveArgs = { };
@@ -275,6 +281,14 @@ export type ShareableDirectiveResolver<Result, Parent, ContextType = AiContext, 
 export type InaccessibleDirectiveArgs = { };
 
 export type InaccessibleDirectiveResolver<Result, Parent, ContextType = AiContext, Args = InaccessibleDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type CacheControlDirectiveArgs = {
+  maxAge?: Maybe<Scalars['Int']['input']>;
+  scope?: Maybe<CacheControlScope>;
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = AiContext, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Decimal'], any> {
   name: 'Decimal';
@@ -341,4 +355,5 @@ export type Resolvers<ContextType = AiContext> = {
 export type DirectiveResolvers<ContextType = AiContext> = {
   shareable?: ShareableDirectiveResolver<any, any, ContextType>;
   inaccessible?: InaccessibleDirectiveResolver<any, any, ContextType>;
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
 };

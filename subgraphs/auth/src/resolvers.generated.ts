@@ -17,6 +17,11 @@ export type Scalars = {
   DateTime: { input: string; output: string; }
 };
 
+/** Who may share a cached value (Apollo's cache control); not part of the public API. */
+export type CacheControlScope =
+  | 'PUBLIC'
+  | 'PRIVATE';
+
 /** A person with a Centavo login. */
 export type User = {
   __typename?: 'User';
@@ -189,6 +194,7 @@ export type FederationReferenceTypes = {
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  CacheControlScope: CacheControlScope;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   User: ResolverTypeWrapper<UserRecord>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
@@ -200,6 +206,7 @@ export type ResolversTypes = {
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -214,6 +221,7 @@ export type ResolversParentTypes = {
   Mutation: Record<PropertyKey, never>;
   String: Scalars['String']['output'];
   Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
 };
 
 export type ShareableDirectiveArgs = { };
@@ -223,6 +231,14 @@ export type ShareableDirectiveResolver<Result, Parent, ContextType = AuthContext
 export type InaccessibleDirectiveArgs = { };
 
 export type InaccessibleDirectiveResolver<Result, Parent, ContextType = AuthContext, Args = InaccessibleDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type CacheControlDirectiveArgs = {
+  maxAge?: Maybe<Scalars['Int']['input']>;
+  scope?: Maybe<CacheControlScope>;
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = AuthContext, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
@@ -266,4 +282,5 @@ export type Resolvers<ContextType = AuthContext> = {
 export type DirectiveResolvers<ContextType = AuthContext> = {
   shareable?: ShareableDirectiveResolver<any, any, ContextType>;
   inaccessible?: InaccessibleDirectiveResolver<any, any, ContextType>;
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
 };

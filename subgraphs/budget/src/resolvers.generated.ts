@@ -24,6 +24,11 @@ export type Scalars = {
   Decimal: { input: string; output: string; }
 };
 
+/** Who may share a cached value (Apollo's cache control); not part of the public API. */
+export type CacheControlScope =
+  | 'PUBLIC'
+  | 'PRIVATE';
+
 /** An exact amount of one currency. */
 export type Money = {
   __typename?: 'Money';
@@ -404,6 +409,7 @@ export type FederationReferenceTypes = {
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  CacheControlScope: CacheControlScope;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
@@ -415,7 +421,6 @@ export type ResolversTypes = {
   Alert: ResolverTypeWrapper<AlertRecord>;
   AlertSettings: ResolverTypeWrapper<AlertSettingsView>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   BudgetStatus: BudgetStatus;
   Budget: ResolverTypeWrapper<BudgetRecord>;
@@ -430,6 +435,7 @@ export type ResolversTypes = {
   CashFlowPoint: ResolverTypeWrapper<CashFlowPoint>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -443,7 +449,6 @@ export type ResolversParentTypes = {
   Alert: AlertRecord;
   AlertSettings: AlertSettingsView;
   Query: Record<PropertyKey, never>;
-  Int: Scalars['Int']['output'];
   Mutation: Record<PropertyKey, never>;
   Budget: BudgetRecord;
   Float: Scalars['Float']['output'];
@@ -455,6 +460,7 @@ export type ResolversParentTypes = {
   CashFlowPoint: CashFlowPoint;
   String: Scalars['String']['output'];
   Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
 };
 
 export type ShareableDirectiveArgs = { };
@@ -464,6 +470,14 @@ export type ShareableDirectiveResolver<Result, Parent, ContextType = BudgetConte
 export type InaccessibleDirectiveArgs = { };
 
 export type InaccessibleDirectiveResolver<Result, Parent, ContextType = BudgetContext, Args = InaccessibleDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type CacheControlDirectiveArgs = {
+  maxAge?: Maybe<Scalars['Int']['input']>;
+  scope?: Maybe<CacheControlScope>;
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = BudgetContext, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
   name: 'Date';
@@ -586,4 +600,5 @@ export type Resolvers<ContextType = BudgetContext> = {
 export type DirectiveResolvers<ContextType = BudgetContext> = {
   shareable?: ShareableDirectiveResolver<any, any, ContextType>;
   inaccessible?: InaccessibleDirectiveResolver<any, any, ContextType>;
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
 };

@@ -25,6 +25,11 @@ export type Scalars = {
   Date: { input: string; output: string; }
 };
 
+/** Who may share a cached value (Apollo's cache control); not part of the public API. */
+export type CacheControlScope =
+  | 'PUBLIC'
+  | 'PRIVATE';
+
 /** An exact amount of one currency. */
 export type Money = {
   __typename?: 'Money';
@@ -629,6 +634,7 @@ export type FederationReferenceTypes = {
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  CacheControlScope: CacheControlScope;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
@@ -639,7 +645,6 @@ export type ResolversTypes = {
   PageInfo: ResolverTypeWrapper<PageInfo>;
   AccountType: AccountType;
   Account: ResolverTypeWrapper<AccountRecord>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   CreateAccountInput: CreateAccountInput;
   UpdateAccountInput: UpdateAccountInput;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -667,6 +672,7 @@ export type ResolversTypes = {
   CreateTransferInput: CreateTransferInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -680,7 +686,6 @@ export type ResolversParentTypes = {
   Category: Category;
   PageInfo: PageInfo;
   Account: AccountRecord;
-  Int: Scalars['Int']['output'];
   CreateAccountInput: CreateAccountInput;
   UpdateAccountInput: UpdateAccountInput;
   Query: Record<PropertyKey, never>;
@@ -703,6 +708,7 @@ export type ResolversParentTypes = {
   CreateTransferInput: CreateTransferInput;
   String: Scalars['String']['output'];
   Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
 };
 
 export type ShareableDirectiveArgs = { };
@@ -712,6 +718,14 @@ export type ShareableDirectiveResolver<Result, Parent, ContextType = Transaction
 export type InaccessibleDirectiveArgs = { };
 
 export type InaccessibleDirectiveResolver<Result, Parent, ContextType = TransactionsContext, Args = InaccessibleDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type CacheControlDirectiveArgs = {
+  maxAge?: Maybe<Scalars['Int']['input']>;
+  scope?: Maybe<CacheControlScope>;
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = TransactionsContext, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
@@ -881,4 +895,5 @@ export type Resolvers<ContextType = TransactionsContext> = {
 export type DirectiveResolvers<ContextType = TransactionsContext> = {
   shareable?: ShareableDirectiveResolver<any, any, ContextType>;
   inaccessible?: InaccessibleDirectiveResolver<any, any, ContextType>;
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
 };

@@ -23,7 +23,8 @@ export class OutboxRelay {
       grouped: { definitions: TRANSACTION_EVENT_CONSUMERS, groupOf: userOfEvent, weightOf: rowsOfEvent },
       queue: config,
       logger,
-      alsoSend: (event) => this.liveNotices(event),
+      // The user's cached responses go stale before any consumer or live client hears of the change.
+      alsoSend: (event) => [this.publisher.invalidate([userOfEvent(event)]), ...this.liveNotices(event)],
       ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
     });
   }
