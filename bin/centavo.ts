@@ -2,6 +2,7 @@
  * One entry point for every module (like Loki's -target):
  *   centavo [--module=all|gateway|auth|transactions|budget|ai|worker[,...]] [--migrate]
  *   centavo migrate            create the databases and apply pending migrations, then exit
+ *   centavo train              train the data set's categorization model and write its file (MODEL_DIR)
  *   centavo jobs failed        list the jobs that failed their last try (kept a week)
  *   centavo jobs retry         move every failed job back to its queue
  * `all` (the default) runs the four subgraphs, the gateway and the workers in this process.
@@ -28,7 +29,7 @@ interface Stoppable {
   stop(): Promise<void>;
 }
 
-type Command = 'run' | 'migrate' | 'jobs-failed' | 'jobs-retry';
+type Command = 'run' | 'migrate' | 'train' | 'jobs-failed' | 'jobs-retry';
 
 function parseArgs(argv: string[]): { command: Command; modules: Module[]; migrate: boolean } {
   let command: Command = 'run';
@@ -36,6 +37,7 @@ function parseArgs(argv: string[]): { command: Command; modules: Module[]; migra
   let migrate = false;
   for (const arg of argv) {
     if (arg === 'migrate') command = 'migrate';
+    else if (arg === 'train') command = 'train';
     else if (arg === 'jobs') command = 'jobs-failed';
     else if (command.startsWith('jobs') && (arg === 'failed' || arg === 'retry')) command = `jobs-${arg}`;
     else if (arg === '--migrate') migrate = true;
@@ -102,6 +104,14 @@ async function main(): Promise<void> {
     const config = parseEnv(z.object({ REDIS_URL: commonEnv.REDIS_URL, REDIS_PREFIX: commonEnv.REDIS_PREFIX }));
     const result = command === 'jobs-failed' ? await listFailedJobs(config) : await retryFailedJobs(config);
     console.log(JSON.stringify(result, null, 2));
+    return;
+  }
+  if (command === 'train') {
+    // No database needed: the data set's model (retrained versions are the retrain job's).
+    const { trainModelFile } = await import('@centavo/subgraph-ai');
+    const started = Date.now();
+    const { file, version } = trainModelFile(process.env.MODEL_DIR || undefined);
+    logger.info({ file, version, ms: Date.now() - started }, 'categorization model trained and written');
     return;
   }
   const infra = await ensureInfra({ log: (m) => logger.info(m) });
