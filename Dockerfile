@@ -21,7 +21,8 @@ RUN rm -rf node_modules gateway/node_modules subgraphs/*/node_modules packages/*
  && pnpm install --frozen-lockfile --prod --offline --filter 'centavo...' \
  && mv packages/db/src/cli-adapter.ts /tmp/cli-adapter.ts \
  && rm -rf bin test bench web docs deploy scripts observability gateway/src gateway/test subgraphs/*/src subgraphs/*/test packages/*/src \
-    packages/testing subgraphs/ai/data/*.ts tsconfig.json eslint.config.js vitest.config.ts \
+    packages/testing subgraphs/ai/data/*.ts subgraphs/*/codegen.json tsconfig.json eslint.config.js vitest.config.ts \
+    .ci .dclintrc.yaml .dockerignore .gitignore README.md Dockerfile docker-compose.yml \
  && mkdir -p packages/db/src && mv /tmp/cli-adapter.ts packages/db/src/ \
  && find . -name '*.js.map' -not -path './node_modules/*' -delete
 

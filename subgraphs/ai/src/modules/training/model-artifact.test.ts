@@ -60,3 +60,18 @@ describe('model files', () => {
     expect(new ModelStore(dir).read(model.version)).toBeNull();
   });
 });
+
+describe('a model directory', () => {
+  it('keeps the newest four files', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'centavo-models-'));
+    try {
+      const store = new ModelStore(dir);
+      const models = ['A', 'B', 'C', 'D', 'E'].map((name) => CategorizerModel.train([row(`SHOP ${name}`, -100, 'shopping'), ...ROWS.slice(0, 2)], { validationShare: 0 }));
+      for (const m of models) store.write(m.version, m);
+      expect(readdirSync(dir)).toHaveLength(4);
+      expect(store.read(models[4]!.version)?.version).toBe(models[4]!.version);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DATASET_PATH, loadDataset } from '../categorize/dataset.js';
@@ -16,6 +16,7 @@ import { SLUGS } from '../categorize/slugs.js';
  * float32 LE weights `w` and biases `b`.
  */
 const MAGIC = 'CNTVMDL1';
+const KEEP_FILES = 4;
 
 /** The build's output, beside the ai package (src/ and dist/ sit at the same depth). */
 export const SHIPPED_MODEL_DIR = fileURLToPath(new URL('../../../model/', import.meta.url));
@@ -138,7 +139,17 @@ export class ModelStore {
     writeFileSync(tmp, encodeModel(model));
     renameSync(tmp, file);
     if (lastRead?.file === file) lastRead = undefined;
+    this.prune(file);
     return file;
+  }
+
+  /** Keeps the newest KEEP_FILES model files (about 12 MB each); a process wanting an older one trains it. */
+  private prune(written: string): void {
+    const files = readdirSync(this.dir)
+      .filter((f) => f.endsWith('.model') && path.join(this.dir, f) !== written)
+      .map((f) => ({ file: path.join(this.dir, f), mtime: statSync(path.join(this.dir, f)).mtimeMs }))
+      .sort((a, b) => b.mtime - a.mtime);
+    for (const { file } of files.slice(KEEP_FILES - 1)) rmSync(file, { force: true });
   }
 }
 
