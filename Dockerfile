@@ -38,12 +38,13 @@ RUN pnpm install --frozen-lockfile --filter @centavo/web \
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime
 # SUPERGRAPH_PATH: the gateway serves the committed, composed supergraph instead of composing at
 # start (*_SUBGRAPH_URL still override its routing URLs).
-ENV NODE_ENV=production APOLLO_TELEMETRY_DISABLED=1 CHECKPOINT_DISABLE=1 HOST=0.0.0.0 SUPERGRAPH_PATH=supergraph.graphql
+ENV NODE_ENV=production APOLLO_TELEMETRY_DISABLED=1 CHECKPOINT_DISABLE=1 HOST=0.0.0.0 SUPERGRAPH_PATH=supergraph.graphql \
+    NODE_COMPILE_CACHE=/app/.data/compile-cache
 WORKDIR /app
 COPY --from=prune --chown=node:node /app /app
 # Served by the gateway at / (WEB_APP_DIR defaults to web/dist).
 COPY --from=web --chown=node:node /app/web/dist /app/web/dist
-RUN mkdir -p /app/.data/keys /app/.data/models && chown -R node:node /app/.data
+RUN mkdir -p /app/.data/keys /app/.data/models /app/.data/compile-cache && chown -R node:node /app/.data
 USER node
 EXPOSE 4000 4001 4002 4003 4004 4005
 ENTRYPOINT ["node", "dist/bin/centavo.js"]
