@@ -10,10 +10,9 @@ import { createHttpApp } from './http-app.js';
 import { createResponseCaching } from './response-cache/index.js';
 import { introspectionWithSubscriptions } from './subscriptions/introspection.js';
 import { createSubscriptionServer, type SubscriptionServer } from './subscriptions/server.js';
-import { composeSupergraph } from './supergraph.js';
 import { loadSupergraphFile } from './supergraph-file.js';
 
-export { loadConfig, composeSupergraph };
+export { loadConfig };
 export type { GatewayContext };
 export { subscriptionMetrics } from './subscriptions/metrics.js';
 
@@ -72,6 +71,8 @@ async function loadSupergraph(config: GatewayConfig, logger: Logger): Promise<{ 
     logger.info({ subgraphs, file: config.SUPERGRAPH_PATH }, 'supergraph loaded from file');
     return { supergraph: file.hook, subgraphs };
   }
+  // Loaded only here: @apollo/composition costs start-up time a served supergraph file does not need.
+  const { composeSupergraph } = await import('./supergraph.js');
   const { supergraphSdl, subgraphs } = composeSupergraph(config.SUPERGRAPH_CONFIG, overrides);
   logger.info({ subgraphs }, 'supergraph composed');
   return { supergraph: supergraphSdl, subgraphs };

@@ -38,6 +38,8 @@ const generatedClient = (name: SubgraphName) =>
 
 /** Generates each subgraph's Prisma client (offline: the WebAssembly engine needs no download). */
 export async function generateClients(options: { onlyMissing?: boolean } = {}): Promise<void> {
+  // Compiled (`pnpm build`): the clients were generated and compiled with the rest; the image has no sources.
+  if (options.onlyMissing && import.meta.url.endsWith('.js')) return;
   const names = SUBGRAPHS.filter((n) => !options.onlyMissing || !existsSync(generatedClient(n)));
   // The URL is not used by generate, but the schema's env() must resolve.
   await Promise.all(names.map((n) => runPrisma(n, ['generate'], 'postgresql://localhost/unused')));

@@ -15,6 +15,12 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
        * right more often than wrong.
        */
       CATEGORIZE_THRESHOLD: z.coerce.number().min(0).max(1).optional(),
+      /**
+       * Where model files are written (`centavo train`, retrains) and first looked for (then in the
+       * build's subgraphs/ai/model/). Share it between ai processes (a volume) so a retrained
+       * version is trained once; unset: subgraphs/ai/model/.
+       */
+      MODEL_DIR: z.string().min(1).optional(),
       /** Users' corrections to default categories also train the global model (one installation's users). */
       GLOBAL_LEARNING: envBoolean(true),
       /** Retrain once this many new corrections (each user's counted up to the cap below) have come in since the last model ... */

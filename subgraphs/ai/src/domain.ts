@@ -8,6 +8,7 @@ import type { AiPrisma } from './db.js';
 import { categorizeProcessor } from './jobs/categorize.processor.js';
 import { categoryProcessor } from './jobs/category.processor.js';
 import { retrainProcessor } from './jobs/retrain.processor.js';
+import { ModelStore } from './modules/training/model-artifact.js';
 import { CategorizationRepository, type CategorizationRecord } from './modules/categorization/categorization.repository.js';
 import { CategorizationService } from './modules/categorization/categorization.service.js';
 import { createColdCategorizer, type SwappableColdCategorizer } from './modules/categorization/cold-categorizer.js';
@@ -75,7 +76,7 @@ export function createAiDomain({ prisma, config, logger, externalModel = false }
     onRegexSkipped: (reason, count) => metrics.regexRulesSkipped.inc({ reason }, count),
     external,
   });
-  const training = new ModelTraining(new TrainingRepository(prisma), cold, logger, trainingOptions(config));
+  const training = new ModelTraining(new TrainingRepository(prisma), cold, logger, trainingOptions(config), new ModelStore(config.MODEL_DIR));
   return {
     rules: new RulesService(rulesRepo, directory, matcher, ruleQuotas(config)),
     categorization,

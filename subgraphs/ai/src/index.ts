@@ -10,6 +10,7 @@ import { resolvers, typeDefs } from './schema.js';
 
 export { loadConfig, typeDefs };
 export { startAiWorker, type AiWorker } from './worker.js';
+export { trainModelFile } from './modules/training/model-artifact.js';
 
 export async function startAiSubgraph(
   config: AiConfig = loadConfig(),

@@ -18,22 +18,33 @@ export async function startAiWorker(config: AiConfig = loadConfig(), root: Logge
   const prisma = createPrisma(config.databaseUrl, false);
   // Off (null) unless EXTERNAL_MODEL_URL is set: then nothing is ever sent out.
   const domain = createAiDomain({ prisma, config, logger, externalModel: true });
-  // Train (about 2 s of CPU, on a worker thread) before taking jobs, so the first events do not wait behind it.
+  // The model file loads in milliseconds; without one, jobs wait in their queue (not on the event
+  // loop) while the model trains on a worker thread, and the process is ready meanwhile.
   const models = await followModelUpdates(config, domain.training, logger);
-  logger.info({ modelVersion: domain.cold.version }, 'categorization model ready');
   if (domain.external) logger.info({ model: domain.external.name }, 'external model on for low-confidence transactions');
   const commands = createQueue(config, applyCategorization.queue, logger);
   const maintenance = createQueue(config, retrainModel.queue, logger);
-  const running = await runProcessors(config, domain.processors({ commands, maintenance }), logger, {
-    concurrency: config.WORKER_CONCURRENCY,
-    stalledInterval: config.WORKER_STALLED_INTERVAL_MS,
+  let stopped = false;
+  const running = models.ready.then(async () => {
+    if (stopped) return null;
+    logger.info({ modelVersion: domain.cold.version }, 'categorization model ready');
+    return runProcessors(config, domain.processors({ commands, maintenance }), logger, {
+      concurrency: config.WORKER_CONCURRENCY,
+      stalledInterval: config.WORKER_STALLED_INTERVAL_MS,
+    });
+  });
+  running.catch((err: unknown) => {
+    // As a failed start did before: the process exits, its supervisor restarts it.
+    logger.fatal({ err }, 'the ai job processors could not start');
+    process.exit(1);
   });
   if (config.RETRAIN_CRON) {
     await maintenance.upsertJobScheduler('retrain-schedule', { pattern: config.RETRAIN_CRON, tz: 'UTC' }, { name: retrainModel.name, data: { reason: 'schedule' } });
   }
   return {
     async stop() {
-      await running.close();
+      stopped = true;
+      await (await running.catch(() => null))?.close();
       await commands.close();
       await maintenance.close();
       await models.close();

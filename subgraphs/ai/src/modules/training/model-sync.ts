@@ -20,12 +20,19 @@ export async function announceModel(config: SyncConfig, version: string, logger:
   }
 }
 
+export interface ModelFollower {
+  /** Resolves once this process serves the newest version (at once when its file was there). */
+  ready: Promise<void>;
+  close(): Promise<void>;
+}
+
 /**
- * Keeps this process's model in step with the newest recorded version: at start (the data set's
- * model when none is recorded), and whenever a retrain is announced. Training takes about 2 s of
- * CPU on a worker thread; announcements during one lead to one more load, not one each.
+ * Keeps this process's model in step with the newest recorded version: at start from its model
+ * file (`centavo train`, the build and the retrain job write them) without blocking readiness
+ * when there is none (then it is trained on a worker thread, about 2 s of CPU, in the background),
+ * and whenever a retrain is announced. Announcements during a load lead to one more load, not one each.
  */
-export async function followModelUpdates(config: SyncConfig, training: ModelTraining, logger: Logger): Promise<{ close(): Promise<void> }> {
+export async function followModelUpdates(config: SyncConfig, training: ModelTraining, logger: Logger): Promise<ModelFollower> {
   const loadOnce = () =>
     training
       .loadLatest()
@@ -47,12 +54,19 @@ export async function followModelUpdates(config: SyncConfig, training: ModelTrai
     });
     return running;
   };
-  await load();
+  const stored = await training.loadStored({ datasetMeanwhile: true }).catch((err: unknown) => {
+    logger.warn({ err }, 'reading the model file failed; training the model instead');
+    return null;
+  });
+  if (stored) logger.info({ version: stored }, 'categorization model loaded from its file');
+  else logger.info('no model file for the newest version: training it in the background');
+  const ready = stored ? Promise.resolve() : load();
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
   redis.on('error', connectionErrorLogger(logger, 'redis (model updates)'));
   await redis.subscribe(channel(config));
   redis.on('message', () => void load());
   return {
+    ready,
     async close() {
       await redis.quit().catch(() => redis.disconnect());
     },

@@ -4,6 +4,7 @@ import type { Logger } from '@centavo/logger';
 import type { CategorizerModel, TrainingRow } from '../categorize/model.js';
 import { isSlug } from '../categorize/slugs.js';
 import { decisionAmounts } from '../categorization/categorization.service.js';
+import type { ModelStore } from './model-artifact.js';
 import { trainInThread } from './model-trainer.js';
 import type { TrainingRepository } from './training.repository.js';
 
@@ -49,6 +50,8 @@ export class ModelTraining {
     private readonly holder: ModelHolder,
     private readonly logger: Logger,
     options: TrainingOptions,
+    /** Model files: loaded instead of training when present, written after every training. */
+    private readonly store?: ModelStore,
   ) {
     this.o = { ...TRAINING_DEFAULTS, ...options };
   }
@@ -91,18 +94,52 @@ export class ModelTraining {
   async retrain(): Promise<{ version: string; examples: number }> {
     const until = await this.repo.cutoff();
     const { model, examples } = await this.train(until);
+    // The file first: a process told of the new version finds it instead of training it again.
+    this.persist(model.version, model);
     await this.repo.save({ version: model.version, examples, examplesUntil: until });
     this.holder.swap(model);
     this.logger.info({ version: model.version, examples }, 'categorization model retrained');
     return { version: model.version, examples };
   }
 
-  /** Trains the newest recorded version, or the data set's model when none is (at start-up, and when another process retrained). */
+  /**
+   * Loads the newest recorded version (the data set's model when none is) from its file:
+   * milliseconds, so start-up waits for it. Null when there is no file for it; then, at start,
+   * the data set's model file (if any) serves until loadLatest() has trained the newest version.
+   */
+  async loadStored(options: { datasetMeanwhile?: boolean } = {}): Promise<string | null> {
+    if (!this.store) return null;
+    const latest = await this.repo.latest();
+    const stored = this.store.read(latest?.version ?? null);
+    if (stored) {
+      this.holder.swap(stored);
+      return stored.version;
+    }
+    const dataset = latest && options.datasetMeanwhile ? this.store.read(null) : null;
+    if (dataset) this.holder.swap(dataset);
+    return null;
+  }
+
+  /** The newest recorded version, or the data set's model when none is: from its file, else trained (and its file written). */
   async loadLatest(): Promise<string> {
+    const stored = await this.loadStored();
+    if (stored) return stored;
     const latest = await this.repo.latest();
     const { model } = await this.train(latest?.examplesUntil ?? null);
     this.holder.swap(model);
+    this.persist(latest ? model.version : null, model);
     return model.version;
+  }
+
+  /** Writes a model's file; a failure only costs other processes a training of their own. */
+  private persist(version: string | null, model: CategorizerModel): void {
+    if (!this.store) return;
+    try {
+      const file = this.store.write(version, model);
+      this.logger.info({ version: model.version, file }, 'categorization model file written');
+    } catch (err) {
+      this.logger.warn({ err, version: model.version }, 'writing the model file failed; other processes will train this version themselves');
+    }
   }
 
   private train(until: Date | null): Promise<Trained> {
