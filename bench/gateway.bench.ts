@@ -99,7 +99,9 @@ const system: RunningCentavo = await startCentavo({
   processes: LAYOUT,
   logDir,
   // The load comes from one address and a few users, far faster than people: no throttling here.
-  env: { USER_RATE_LIMIT_PER_MINUTE: '100000000', IP_RATE_LIMIT_PER_MINUTE: '100000000', ...extraEnv },
+  // The response cache off: every gateway compared reads the subgraphs (BENCH_ENV=RESPONSE_CACHE=1
+  // measures Centavo's warm cache; bench/response-cache.bench.ts compares on and off).
+  env: { USER_RATE_LIMIT_PER_MINUTE: '100000000', IP_RATE_LIMIT_PER_MINUTE: '100000000', RESPONSE_CACHE: '0', ...extraEnv },
   ...(profileDir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] } : {}),
 });
 const subgraphUrl = (name: 'AUTH' | 'TRANSACTIONS' | 'BUDGET' | 'AI') => system.env[`${name}_SUBGRAPH_URL`]!;

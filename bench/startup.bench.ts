@@ -48,9 +48,9 @@ interface Run {
   rssMb: number;
 }
 
-async function once(variant: string): Promise<Run> {
+async function once(variant: string, migrate = false): Promise<Run> {
   const { gatewayUrl: _url, ...env } = processEnv(basePort, {
-    DB_NAME_PREFIX: 'centavo_bench_h13_build',
+    DB_NAME_PREFIX: process.env.DB_NAME_PREFIX ?? 'centavo_bench_startup',
     // As bench/lib/system.ts: development lets the token key pair be generated in .data/.
     NODE_ENV: 'development',
     LOG_LEVEL: trace ? 'info' : 'warn',
@@ -60,7 +60,7 @@ async function once(variant: string): Promise<Run> {
     ...VARIANTS[variant]!.env,
   });
   const started = performance.now();
-  const child = spawn(process.execPath, [...VARIANTS[variant]!.args, '--module=all'], { cwd: ROOT, env, stdio: ['ignore', trace ? 'pipe' : 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...VARIANTS[variant]!.args, '--module=all', ...(migrate ? ['--migrate'] : [])], { cwd: ROOT, env, stdio: ['ignore', trace ? 'pipe' : 'ignore', 'inherit'] });
   const wallStart = Date.now();
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
     for (const line of chunk.split('\n').filter(Boolean)) {
@@ -91,7 +91,8 @@ async function once(variant: string): Promise<Run> {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const results = new Map<string, { readyMs: number[]; cpuS: number[]; rssMb: number[] }>(chosen.map((v) => [v, { readyMs: [], cpuS: [], rssMb: [] }]));
 // A first, unmeasured start: migrations, the model file and the OS file cache are warm for every variant.
-await once(chosen[0]!);
+// It also creates and migrates the databases when they are missing.
+await once(chosen[0]!, true);
 for (let i = 0; i < runs; i++) {
   for (const v of chosen) {
     const r = await once(v);
