@@ -5,6 +5,20 @@ import { createLogger } from '@centavo/logger';
 import { CircuitBreaker } from '../src/resilience/circuit-breaker.js';
 import { resilientFetcher } from '../src/resilience/resilient-fetcher.js';
 
+/** Listens on a loopback port for the tests of the enclosing describe; `url` is its /graphql. */
+function listenForTests(server: http.Server): { url: string } {
+  const peer = { url: '' };
+  beforeAll(async () => {
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    peer.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  });
+  return peer;
+}
+
 describe('circuit breaker', () => {
   it('opens after consecutive failures, probes once after the cooldown, and closes on success', () => {
     let now = 0;
@@ -36,15 +50,7 @@ describe('resilient subgraph fetch', () => {
     res.writeHead(mode === 'ok' ? 200 : 503, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ data: { ok: mode === 'ok' } }));
   });
-  let url = '';
-  beforeAll(async () => {
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
-  });
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-  });
+  const peer = listenForTests(server);
 
   const logger = createLogger({ level: 'silent' });
   const body = (query: string) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
@@ -56,10 +62,10 @@ describe('resilient subgraph fetch', () => {
     mode = 'fail';
     calls = 0;
     // The subgraph's 5xx after the last try reaches clients as SERVICE_UNAVAILABLE, not as an internal error.
-    expect(await codeOf(await fetcher(url, body('query { rules { id } }')))).toBe('SERVICE_UNAVAILABLE');
+    expect(await codeOf(await fetcher(peer.url, body('query { rules { id } }')))).toBe('SERVICE_UNAVAILABLE');
     expect(calls).toBe(3);
     calls = 0;
-    await fetcher(url, body('mutation { deleteRule(id: "x") }'));
+    await fetcher(peer.url, body('mutation { deleteRule(id: "x") }'));
     expect(calls).toBe(1);
   });
 
@@ -67,22 +73,22 @@ describe('resilient subgraph fetch', () => {
     const fetcher = resilientFetcher('ai', { timeoutMs: 200, retries: 0, breakerFailures: 100, breakerCooldownMs: 1000 }, logger);
     mode = 'hang';
     const started = Date.now();
-    expect(await codeOf(await fetcher(url, body('query { rules { id } }')))).toBe('SERVICE_UNAVAILABLE');
+    expect(await codeOf(await fetcher(peer.url, body('query { rules { id } }')))).toBe('SERVICE_UNAVAILABLE');
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it('fails fast while the breaker is open and recovers by itself', async () => {
     const fetcher = resilientFetcher('ai', { timeoutMs: 500, retries: 0, breakerFailures: 2, breakerCooldownMs: 300 }, logger);
     mode = 'fail';
-    await fetcher(url, body('query { a }'));
-    await fetcher(url, body('query { a }'));
+    await fetcher(peer.url, body('query { a }'));
+    await fetcher(peer.url, body('query { a }'));
     expect(fetcher.breaker.state).toBe('open');
     calls = 0;
-    expect(await codeOf(await fetcher(url, body('query { a }')))).toBe('SERVICE_UNAVAILABLE');
+    expect(await codeOf(await fetcher(peer.url, body('query { a }')))).toBe('SERVICE_UNAVAILABLE');
     expect(calls).toBe(0);
     mode = 'ok';
     await new Promise((r) => setTimeout(r, 350));
-    const res = await fetcher(url, body('query { a }'));
+    const res = await fetcher(peer.url, body('query { a }'));
     expect(res.status).toBe(200);
     expect(fetcher.breaker.state).toBe('closed');
   });
@@ -109,15 +115,7 @@ describe('failure isolation between users', () => {
       res.end(JSON.stringify({ data: { fast: true } }));
     });
   });
-  let url = '';
-  beforeAll(async () => {
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
-  });
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-  });
+  const peer = listenForTests(server);
 
   const logger = createLogger({ level: 'silent' });
   const options = { timeoutMs: 200, retries: 2, breakerFailures: 2, breakerCooldownMs: 60_000 };
@@ -129,22 +127,22 @@ describe('failure isolation between users', () => {
     slowCalls = 0;
     const fetcher = resilientFetcher('budget', options, logger);
     // A burst of slow operations, more than breakerFailures, with nothing else in between ...
-    await Promise.all([1, 2, 3].map(() => fetcher(url, query('query { slow }'))));
+    await Promise.all([1, 2, 3].map(() => fetcher(peer.url, query('query { slow }'))));
     await settle();
     expect(slowCalls).toBe(3);
     expect(fetcher.breaker.state).toBe('closed');
-    const next = await fetcher(url, query('query { fast }'));
+    const next = await fetcher(peer.url, query('query { fast }'));
     expect([next.status, next.headers.get('x-centavo-outcome')]).toEqual([200, null]);
 
     // ... and slow ones going on while others query.
     const fast: number[] = [];
     let slowDone = false;
     const slow = (async () => {
-      for (let i = 0; i < 3; i++) await fetcher(url, query('query { slow }'));
+      for (let i = 0; i < 3; i++) await fetcher(peer.url, query('query { slow }'));
       slowDone = true;
     })();
     while (!slowDone) {
-      const res = await fetcher(url, query('query { fast }'));
+      const res = await fetcher(peer.url, query('query { fast }'));
       fast.push(res.headers.get('x-centavo-outcome') ? 503 : res.status);
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -159,7 +157,7 @@ describe('failure isolation between users', () => {
     hung = true;
     const fetcher = resilientFetcher('budget', options, logger);
     for (let i = 0; i < 6 && fetcher.breaker.state !== 'open'; i++) {
-      await fetcher(url, query('query { fast }'));
+      await fetcher(peer.url, query('query { fast }'));
       await settle();
     }
     expect(fetcher.breaker.state).toBe('open');
@@ -180,15 +178,7 @@ describe('identical subgraph calls in flight', () => {
       }, 100);
     });
   });
-  let url = '';
-  beforeAll(async () => {
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
-  });
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-  });
+  const peer = listenForTests(server);
 
   const logger = createLogger({ level: 'silent' });
   const options = { timeoutMs: 2_000, retries: 0, breakerFailures: 5, breakerCooldownMs: 1_000, dedupe: true };
@@ -204,8 +194,8 @@ describe('identical subgraph calls in flight', () => {
     const fetcher = resilientFetcher('transactions', options, logger);
     calls.length = 0;
     const responses = await Promise.all([
-      fetcher(url, request('query { me { id } }', 'alice', 'r1')),
-      fetcher(url, request('query { me { id } }', 'alice', 'r2')),
+      fetcher(peer.url, request('query { me { id } }', 'alice', 'r1')),
+      fetcher(peer.url, request('query { me { id } }', 'alice', 'r2')),
     ]);
     expect(calls).toHaveLength(1);
     expect((await answers(responses)).map((a) => a.data.me)).toEqual(['Bearer alice', 'Bearer alice']);
@@ -217,17 +207,17 @@ describe('identical subgraph calls in flight', () => {
     const fetcher = resilientFetcher('transactions', options, logger);
     calls.length = 0;
     const responses = await Promise.all([
-      fetcher(url, request('query { me { id } }', 'alice', 'r1')),
-      fetcher(url, request('query { me { id } }', 'bob', 'r2')),
-      fetcher(url, request('query { me { id email } }', 'alice', 'r3')),
-      fetcher(url, request('query ($n: Int) { me { id } }', 'alice', 'r4', { n: 1 })),
-      fetcher(url, request('query ($n: Int) { me { id } }', 'alice', 'r5', { n: 2 })),
-      fetcher(url, request('mutation { logout }', 'alice', 'r6')),
-      fetcher(url, request('mutation { logout }', 'alice', 'r7')),
+      fetcher(peer.url, request('query { me { id } }', 'alice', 'r1')),
+      fetcher(peer.url, request('query { me { id } }', 'bob', 'r2')),
+      fetcher(peer.url, request('query { me { id email } }', 'alice', 'r3')),
+      fetcher(peer.url, request('query ($n: Int) { me { id } }', 'alice', 'r4', { n: 1 })),
+      fetcher(peer.url, request('query ($n: Int) { me { id } }', 'alice', 'r5', { n: 2 })),
+      fetcher(peer.url, request('mutation { logout }', 'alice', 'r6')),
+      fetcher(peer.url, request('mutation { logout }', 'alice', 'r7')),
     ]);
     expect(calls).toHaveLength(7);
     expect((await answers(responses)).map((a) => a.data.me)).toEqual(['Bearer alice', 'Bearer bob', ...Array<string>(5).fill('Bearer alice')]);
-    await fetcher(url, request('query { me { id } }', 'alice', 'r8'));
+    await fetcher(peer.url, request('query { me { id } }', 'alice', 'r8'));
     expect(calls).toHaveLength(8);
     expect(fetcher.inflight.shared).toBe(0);
     await fetcher.close();
@@ -236,7 +226,7 @@ describe('identical subgraph calls in flight', () => {
   it('sends each call when dedupe is off', async () => {
     const fetcher = resilientFetcher('transactions', { ...options, dedupe: false }, logger);
     calls.length = 0;
-    await Promise.all([fetcher(url, request('query { me { id } }', 'alice', 'r1')), fetcher(url, request('query { me { id } }', 'alice', 'r2'))]);
+    await Promise.all([fetcher(peer.url, request('query { me { id } }', 'alice', 'r1')), fetcher(peer.url, request('query { me { id } }', 'alice', 'r2'))]);
     expect(calls).toHaveLength(2);
     await fetcher.close();
   });
