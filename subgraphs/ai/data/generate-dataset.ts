@@ -28,8 +28,13 @@ import type { SlugSpec } from './vocab-types.js';
 
 const SEED = 0x5eed2024;
 const TEST_PERCENT = 25;
-/** Scales every slug's invented merchants, to size the file (~7k rows, < 1 MB). */
-const INVENTED_SCALE = 1.0;
+/**
+ * Scales every slug's invented merchants, to size the file (~22k rows, ~1.5 MB). At 1.0 (10k rows)
+ * most category words (PANIFICADORA, FRUTARIA, SAPATARIA) were seen in a handful of training
+ * merchants and the model leant on owners' surnames instead: Brazil's held-out cold top-1 was 84%;
+ * at 3.0 it is 98%.
+ */
+const INVENTED_SCALE = 3.0;
 /** Share of the listed chains used (the rest stay unknown to the data, as most of the world is). */
 const CHAIN_SHARE = 0.3;
 /** Scales the mean number of repeat visits per merchant. */

@@ -13,9 +13,9 @@ describe('the committed dataset', () => {
   });
 
   it('is small enough to commit and large enough to learn from', () => {
-    expect(statSync(DATASET_PATH).size).toBeLessThan(1_000_000);
-    expect(rows.length).toBeGreaterThanOrEqual(6000);
-    expect(rows.length).toBeLessThanOrEqual(10_000);
+    expect(statSync(DATASET_PATH).size).toBeLessThan(2_000_000);
+    expect(rows.length).toBeGreaterThanOrEqual(15_000);
+    expect(rows.length).toBeLessThanOrEqual(25_000);
   });
 
   it('covers every slug in both splits', () => {
