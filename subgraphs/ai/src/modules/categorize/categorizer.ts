@@ -66,6 +66,8 @@ export const DICTIONARY_CONFIDENCE = 0.97;
 export const DICTIONARY_FALLBACK_CONFIDENCE = 0.9;
 
 const PAYOUT = /\b(?:payout|payouts|repasse|deposit|earnings|ganhos|settlement|vendas?)\b/;
+/** Money in from a well-known company that says it is pay: the company is the employer, not a shop refunding. */
+const PAY = /\b(?:salary|salaries|salario|salarios|wages?|payroll|ordenado|vencimentos?|proventos|stipend)\b/;
 
 function fallbackForIncoming(normalized: string): Slug {
   return PAYOUT.test(normalized) ? 'other_income' : 'refunds';
@@ -159,7 +161,7 @@ function coldCategorize(input: CategorizeInput, model: SlugPredictor, options: C
         suggestions: withAlternatives(entry.slug, DICTIONARY_CONFIDENCE, predictions, k),
       };
     }
-    if (direction === 'in') {
+    if (direction === 'in' && !PAY.test(n.normalized)) {
       const slug = fallbackForIncoming(n.normalized);
       return {
         ...base,

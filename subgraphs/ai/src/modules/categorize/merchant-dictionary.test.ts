@@ -48,6 +48,16 @@ describe('merchant dictionary', () => {
     expect(lookupMerchantEntry('SHELL OIL')?.entry).toBe('SHELL');
   });
 
+  it('reads a name a terminal cut short when every entry it starts has one slug', () => {
+    expect(fromLine('POS Purchase Builders Warehou * 24 Aug')).toBe('home');
+    expect(fromLine('POS Purchase Incredible Conne * 24 Aug')).toBe('shopping');
+    expect(lookupMerchantEntry('SPORTSMANS WAREH')?.entry).toBe('SPORTSMANS WAREHOUSE');
+    // CITY OF CAPE TOWN (utilities) and CITY OF CAPE TOWN RATES (housing): the cut name could be either.
+    expect(lookupMerchant('CITY OF CAPE TOW')).toBeNull();
+    // Too short to be sure it is the start of one name.
+    expect(lookupMerchant('BUILDERS')).toBeNull();
+  });
+
   it('matches short, common words only exactly', () => {
     expect(lookupMerchant('OI')).toBe('utilities');
     expect(lookupMerchant('OI FIBRA')).toBe('utilities');

@@ -52,6 +52,32 @@ function build(): Built {
 
 const BUILT = build();
 
+/**
+ * Card terminals cut names at a fixed width (South African POS lines at 16 characters:
+ * "BUILDERS WAREHOU", "INCREDIBLE CONNE"). A merchant at least this long that is the start of
+ * dictionary names, all of one slug, is taken to be that name cut short.
+ */
+const MIN_TRUNCATED = 10;
+const SORTED_PREFIX_KEYS: readonly string[] = [...BUILT.prefix.keys()].sort();
+
+function truncatedEntry(merchant: string): DictionaryHit | null {
+  if (merchant.length < MIN_TRUNCATED) return null;
+  let lo = 0;
+  let hi = SORTED_PREFIX_KEYS.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (SORTED_PREFIX_KEYS[mid]! < merchant) lo = mid + 1;
+    else hi = mid;
+  }
+  let hit: DictionaryHit | null = null;
+  for (let i = lo; i < SORTED_PREFIX_KEYS.length && SORTED_PREFIX_KEYS[i]!.startsWith(merchant); i++) {
+    const entry = BUILT.prefix.get(SORTED_PREFIX_KEYS[i]!)!;
+    if (hit && hit.slug !== entry.slug) return null;
+    hit ??= entry;
+  }
+  return hit;
+}
+
 /** Entries whose normalized names collide with a different slug (kept empty by a test). */
 export const DICTIONARY_CONFLICTS: readonly string[] = BUILT.conflicts;
 export const DICTIONARY_SIZE = BUILT.exact.size;
@@ -67,7 +93,7 @@ export function lookupMerchantEntry(merchant: string | null): DictionaryHit | nu
     if (hit) return hit;
     end = merchant.lastIndexOf(' ', end - 1);
   }
-  return null;
+  return truncatedEntry(merchant);
 }
 
 export function lookupMerchant(merchant: string | null): Slug | null {
