@@ -23,6 +23,10 @@ export async function setup(project: TestProject): Promise<void> {
   const urls = Object.fromEntries(SUBGRAPHS.map((n) => [n, databaseUrlFor(n)])) as Record<SubgraphName, string>;
   await migrateAll(urls);
   await cloneForWorkers(infra.databaseUrl, base, Math.max(1, Number(project.config.maxWorkers) || 1));
+  // The categorization model's file, trained once here (seconds) unless one fits this code and data:
+  // every test process and every system the tests start then reads it instead of training.
+  const { datasetModel } = await import('../subgraphs/ai/src/modules/training/model-artifact.js');
+  datasetModel();
 }
 
 /** CREATE DATABASE ... TEMPLATE copies a database in a moment; the template must have no connections. */

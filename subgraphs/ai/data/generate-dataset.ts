@@ -42,6 +42,9 @@ const REPEAT_SCALE = 0.7;
 const START = Date.UTC(2024, 0, 1);
 const DAYS = 547;
 export const DATASET_FILE = fileURLToPath(new URL('./transactions.labelled.tsv', import.meta.url));
+export const AMBIGUOUS_WORDS_FILE = fileURLToPath(new URL('../src/modules/categorization/ambiguous-words.generated.ts', import.meta.url));
+/** A word the training merchants of this many categories share names no kind of business. */
+const AMBIGUOUS_SLUGS = 3;
 
 const join = (a: string | undefined, b: string | undefined): string | undefined => (a && b ? `${a}|${b}` : (a ?? b));
 
@@ -184,6 +187,8 @@ function rowsOf(m: Merchant, rng: Rng): Row[] {
 
 export interface GeneratedDataset {
   tsv: string;
+  /** ambiguous-words.generated.ts: the training split's words found under AMBIGUOUS_SLUGS or more slugs. */
+  ambiguousWordsModule: string;
   rows: number;
   testRows: number;
   dropped: number;
@@ -229,8 +234,18 @@ export function generateDataset(): GeneratedDataset {
   for (const r of kept) lines.push(`${r.description}\t${(r.minor / 100).toFixed(2)}\t${r.slug}\t${r.date}\t${r.split}\t${r.country}`);
   const perSlug = new Map<string, number>(SLUGS.map((s) => [s, 0]));
   for (const r of kept) perSlug.set(r.slug, (perSlug.get(r.slug) ?? 0) + 1);
+  const slugsOf = new Map<string, Set<string>>();
+  for (const r of kept) {
+    if (r.split !== 'train') continue;
+    for (const t of normalizeDescription(r.description).tokens) slugsOf.set(t, (slugsOf.get(t) ?? new Set<string>()).add(r.slug));
+  }
+  const ambiguous = [...slugsOf].filter(([, s]) => s.size >= AMBIGUOUS_SLUGS).map(([t]) => t).sort();
+  const ambiguousWordsModule =
+    '// Written by subgraphs/ai/data/generate-dataset.ts from the training split; do not edit.\n' +
+    `export const AMBIGUOUS_WORDS = ${JSON.stringify(ambiguous.join(' '))};\n`;
   return {
     tsv: `${lines.join('\n')}\n`,
+    ambiguousWordsModule,
     rows: kept.length,
     testRows: kept.filter((r) => r.split === 'test').length,
     dropped,
@@ -243,6 +258,7 @@ export function generateDataset(): GeneratedDataset {
 function main(): void {
   const d = generateDataset();
   writeFileSync(DATASET_FILE, d.tsv);
+  writeFileSync(AMBIGUOUS_WORDS_FILE, d.ambiguousWordsModule);
   console.log(`${d.rows} rows (${d.testRows} test), ${d.dropped} ambiguous rows dropped, ${d.merchants} merchants (${d.testMerchants} test)`);
   console.log([...d.perSlug].map(([s, n]) => `${s}=${n}`).join(' '));
 }

@@ -8,7 +8,7 @@ import { createPrisma, type AiPrisma } from '../src/db.js';
 import { CategorizationRepository } from '../src/modules/categorization/categorization.repository.js';
 import { CategorizationService } from '../src/modules/categorization/categorization.service.js';
 import { createColdCategorizer } from '../src/modules/categorization/cold-categorizer.js';
-import { CategorizerModel } from '../src/modules/categorize/model.js';
+import { datasetModel } from '../src/modules/training/model-artifact.js';
 import { RulesRepository } from '../src/modules/rules/rules.repository.js';
 import { transactionEvent } from './factories.js';
 
@@ -21,7 +21,7 @@ beforeAll(() => {
   prisma = createPrisma(loadConfig(testEnv({ AI_PORT: '0' })).databaseUrl, false);
   repo = new CategorizationRepository(prisma);
   // Trains the process's model here, not inside the first test's time budget.
-  expect(CategorizerModel.fromDataset().version).toMatch(/^lr-/);
+  expect(datasetModel().version).toMatch(/^lr-/);
 }, 180_000);
 afterAll(() => prisma?.$disconnect());
 

@@ -1,6 +1,7 @@
 import { categorize } from '../categorize/categorizer.js';
-import { CategorizerModel } from '../categorize/model.js';
+import type { CategorizerModel } from '../categorize/model.js';
 import { SLUGS } from '../categorize/slugs.js';
+import { datasetModel } from '../training/model-artifact.js';
 
 /** What the pipeline needs from the merchant dictionary and the model (no user data involved). */
 export interface ColdDecision {
@@ -33,7 +34,7 @@ export interface SwappableColdCategorizer extends ColdCategorizer {
  */
 export function createColdCategorizer(threshold?: number): SwappableColdCategorizer {
   let model: CategorizerModel | undefined;
-  const trained = () => (model ??= CategorizerModel.fromDataset());
+  const trained = () => (model ??= datasetModel());
   return {
     swap(next) {
       model = next;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blendWithPriors, explainPriors, priorTokens, userPrior } from './user-priors.js';
+import { blendWithPriors, chainToken, explainPriors, priorTokens, userPrior } from './user-priors.js';
 
 const model = [
   { categoryId: 'groceries', confidence: 0.8 },
@@ -8,7 +8,14 @@ const model = [
 
 describe('priorTokens', () => {
   it('keeps distinct words of three letters or more, without digits or stop words', () => {
-    expect(priorTokens(['pix', 'enviado', 'padaria', 'do', 'ze', 'padaria', 'loja42', '2024', 'santa'])).toEqual(['padaria', 'santa']);
+    expect(priorTokens(['pix', 'enviado', 'padaria', 'do', 'ze', 'padaria', 'loja42', '2024', 'flamboyant'])).toEqual(['padaria', 'flamboyant']);
+  });
+
+  it('leaves out surnames and places that businesses of many kinds share, so one correction cannot drag them along', () => {
+    // SANTA (Santa Luzia, Santa Cruz), GRAHAM and SEA POINT name shops of every kind in the training data.
+    expect(priorTokens(['padaria', 'santa', 'graham', 'sea', 'point'])).toEqual(['padaria']);
+    expect(chainToken('GRAHAM AQUATICS')).toBeNull();
+    expect(chainToken('MEGAMART EASTSIDE')).toBe('^megamart');
   });
 });
 

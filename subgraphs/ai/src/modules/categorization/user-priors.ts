@@ -1,3 +1,5 @@
+import { AMBIGUOUS_WORDS } from './ambiguous-words.generated.js';
+
 /**
  * Per-user priors: what the user's corrections say about description words, blended with the
  * model's probabilities. Exact merchant memory only helps the merchant corrected; priors let a
@@ -64,6 +66,20 @@ const NOT_A_CHAIN = new Set([
   'shop', 'store', 'mercado', 'supermercado', 'padaria', 'farmacia', 'drogaria', 'restaurante', 'auto', 'posto',
 ]);
 
+let ambiguous: Set<string> | null = null;
+
+/**
+ * Words of the training data's merchants that occur under three or more categories: surnames and
+ * places (GRAHAM, SEA POINT, RICHMOND HILL, VAN DER) that unrelated businesses share. A correction of
+ * GRAHAM SPORTS must not teach GRAHAM AQUATICS, nor SEA POINT FISHMONGER a SEA POINT vet. Words the
+ * data has never seen (a new chain's name) stay teachable. Written with the data set by
+ * subgraphs/ai/data/generate-dataset.ts (training split only).
+ */
+export function ambiguousWords(): ReadonlySet<string> {
+  ambiguous ??= new Set(AMBIGUOUS_WORDS.split(' '));
+  return ambiguous;
+}
+
 /**
  * The chain of a merchant: its leading word after normalization, so a correction of
  * "MEGAMART NORTHGATE" reaches "MEGAMART EASTSIDE" and a plain "MEGAMART". Null when the first
@@ -72,7 +88,7 @@ const NOT_A_CHAIN = new Set([
 export function chainToken(merchant: string | null): string | null {
   if (!merchant) return null;
   const first = merchant.split(' ')[0]!.toLowerCase();
-  if (first.length < 3 || /\d/.test(first) || NOT_A_CHAIN.has(first) || STOP.has(first)) return null;
+  if (first.length < 3 || /\d/.test(first) || NOT_A_CHAIN.has(first) || STOP.has(first) || ambiguousWords().has(first)) return null;
   return `${CHAIN_PREFIX}${first}`;
 }
 
@@ -87,7 +103,7 @@ export function personalTokens(n: { merchant: string | null; textTokens?: readon
 export function priorTokens(tokens: readonly string[]): string[] {
   const out = new Set<string>();
   for (const t of tokens) {
-    if (t.length < MIN_TOKEN_LENGTH || /\d/.test(t) || STOP.has(t)) continue;
+    if (t.length < MIN_TOKEN_LENGTH || /\d/.test(t) || STOP.has(t) || ambiguousWords().has(t)) continue;
     out.add(t);
     if (out.size >= MAX_TOKENS) break;
   }

@@ -4,7 +4,7 @@ import { MerchantMemory, TokenPriors } from './memory.js';
 import { normalizeDescription } from './normalize.js';
 import { personalTokens } from '../categorization/user-priors.js';
 import type { Suggestion } from './model.js';
-import { CategorizerModel } from './model.js';
+import { datasetModel } from '../training/model-artifact.js';
 import { allowedSlugs, type Slug } from './slugs.js';
 
 /** A predictor with these probabilities (of the slugs the direction allows), the rest spread evenly. */
@@ -93,7 +93,7 @@ describe('categorize', () => {
   });
 
   it('runs end to end on the trained model', () => {
-    const model = CategorizerModel.fromDataset();
+    const model = datasetModel();
     const r = categorize({ description: 'FARMACIA SAO JOAO', amountMinor: -4590n }, model);
     expect(r).toMatchObject({ merchant: 'FARMACIA SAO JOAO', slug: 'health', source: 'MODEL', modelVersion: model.version });
     expect(r.explanation).toMatch(/^model: tokens .*'farmacia'/);

@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { generateDataset } from '../../../data/generate-dataset.js';
+import { AMBIGUOUS_WORDS_FILE, generateDataset } from '../../../data/generate-dataset.js';
 import { DATASET_PATH, decimalToMinor, loadDataset, parseDataset } from './dataset.js';
 import { normalizeDescription } from './normalize.js';
 import { isAllowed, SLUGS } from './slugs.js';
@@ -8,8 +8,10 @@ import { isAllowed, SLUGS } from './slugs.js';
 describe('the committed dataset', () => {
   const rows = loadDataset();
 
-  it('is what the seeded generator writes, byte for byte', () => {
-    expect(generateDataset().tsv).toBe(readFileSync(DATASET_PATH, 'utf8'));
+  it('is what the seeded generator writes, byte for byte, and so is the list of ambiguous words', () => {
+    const generated = generateDataset();
+    expect(generated.tsv).toBe(readFileSync(DATASET_PATH, 'utf8'));
+    expect(generated.ambiguousWordsModule).toBe(readFileSync(AMBIGUOUS_WORDS_FILE, 'utf8'));
   });
 
   it('is small enough to commit and large enough to learn from', () => {

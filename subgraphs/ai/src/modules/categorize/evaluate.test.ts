@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadDataset } from './dataset.js';
 import { evaluate } from './evaluate.js';
-import { CategorizerModel } from './model.js';
+import { datasetModel } from '../training/model-artifact.js';
 import { SLUGS } from './slugs.js';
 
 /**
@@ -26,12 +26,12 @@ describe('categorizer evaluation on held-out merchants', () => {
     expect(r.answeredAccuracy).toBeGreaterThanOrEqual(0.95);
     expect(r.uncategorizedShare).toBeLessThan(0.05);
     expect(r.bySource.MEMORY.rows).toBeGreaterThan(0);
-    expect(r.afterFirstCorrection?.rows).toBeGreaterThan(80);
+    expect(r.afterFirstCorrection?.rows).toBeGreaterThan(50);
     expect(r.afterFirstCorrection?.accuracy).toBe(1);
   });
 
   it('per country, corrections never make things worse than the cold start, and every country is in the held-out split', () => {
-    const model = CategorizerModel.fromDataset();
+    const model = datasetModel();
     const test = loadDataset().filter((r) => r.split === 'test');
     const countries = [...new Set(test.map((r) => r.country))].sort();
     expect(countries).toEqual(['AU', 'BR', 'GB', 'IE', 'IN', 'US', 'ZA']);
@@ -42,7 +42,7 @@ describe('categorizer evaluation on held-out merchants', () => {
       expect(rows.length, country).toBeGreaterThan(100);
       expect(cold.accuracy, country).toBeGreaterThanOrEqual(0.9);
       // Like for like: both count an uncategorized row as a miss. (Against cold's top-1, which
-      // counts the top suggestion of an uncategorized row, IE is 0.6 points short today: issue 12.)
+      // counts the top suggestion of an uncategorized row, GB is 0.6 points short today: issue 12.)
       expect(preq.answeredAccuracy, country).toBeGreaterThanOrEqual(cold.answeredAccuracy);
     }
   });

@@ -2,7 +2,7 @@ import { categorize, type CategorizeSource, type SlugPredictor } from './categor
 import { loadDataset, type LabelledRow } from './dataset.js';
 import { personalTokens } from '../categorization/user-priors.js';
 import { MerchantMemory, TokenPriors } from './memory.js';
-import { CategorizerModel } from './model.js';
+import { datasetModel } from '../training/model-artifact.js';
 import { normalizeDescription } from './normalize.js';
 import { directionOf, SLUGS, type Slug } from './slugs.js';
 
@@ -71,7 +71,7 @@ function byDate(rows: readonly LabelledRow[]): LabelledRow[] {
 }
 
 export function evaluate(mode: EvalMode, options: EvaluateOptions = {}): EvalResult {
-  const model = options.model ?? CategorizerModel.fromDataset();
+  const model = options.model ?? datasetModel();
   const source = options.rows ?? loadDataset().filter((r) => r.split === 'test');
   const rows = mode === 'prequential' ? byDate(source) : [...source];
   const memory = mode === 'prequential' ? new MerchantMemory() : null;

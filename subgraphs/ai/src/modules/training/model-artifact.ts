@@ -161,3 +161,26 @@ export function trainModelFile(dir?: string): { file: string; version: string } 
   const model = CategorizerModel.train(loadDataset().filter((r) => r.split === 'train'));
   return { file: new ModelStore(dir).write(null, model), version: model.version };
 }
+
+let datasetMemo: CategorizerModel | undefined;
+
+/**
+ * The data set's model as every process wants it: its file when one fits this code and data (the
+ * build's, or one an earlier process wrote), else trained here and written for the next process.
+ * Tests, the evaluation and the cold categorizer share it instead of each training for seconds.
+ */
+export function datasetModel(dir?: string): CategorizerModel {
+  if (datasetMemo) return datasetMemo;
+  const store = new ModelStore(dir);
+  let model = store.read(null);
+  if (!model) {
+    model = CategorizerModel.fromDataset();
+    try {
+      store.write(null, model);
+    } catch {
+      // A read-only directory: the next process trains again, nothing is lost.
+    }
+  }
+  datasetMemo = model;
+  return model;
+}
