@@ -43,8 +43,13 @@ const START = Date.UTC(2024, 0, 1);
 const DAYS = 547;
 export const DATASET_FILE = fileURLToPath(new URL('./transactions.labelled.tsv', import.meta.url));
 export const AMBIGUOUS_WORDS_FILE = fileURLToPath(new URL('../src/modules/categorization/ambiguous-words.generated.ts', import.meta.url));
-/** A word the training merchants of this many categories share names no kind of business. */
+/**
+ * A word names no kind of business when merchants of at least this many categories print it and
+ * no category has a majority of those merchants (CLINIC is mostly health, so it
+ * stays; GRAHAM is everything's).
+ */
 const AMBIGUOUS_SLUGS = 3;
+const AMBIGUOUS_TOP_SHARE = 0.5;
 
 const join = (a: string | undefined, b: string | undefined): string | undefined => (a && b ? `${a}|${b}` : (a ?? b));
 
@@ -187,7 +192,7 @@ function rowsOf(m: Merchant, rng: Rng): Row[] {
 
 export interface GeneratedDataset {
   tsv: string;
-  /** ambiguous-words.generated.ts: the training split's words found under AMBIGUOUS_SLUGS or more slugs. */
+  /** ambiguous-words.generated.ts: the training split's words that name no kind of business (AMBIGUOUS_SLUGS). */
   ambiguousWordsModule: string;
   rows: number;
   testRows: number;
@@ -234,12 +239,26 @@ export function generateDataset(): GeneratedDataset {
   for (const r of kept) lines.push(`${r.description}\t${(r.minor / 100).toFixed(2)}\t${r.slug}\t${r.date}\t${r.split}\t${r.country}`);
   const perSlug = new Map<string, number>(SLUGS.map((s) => [s, 0]));
   for (const r of kept) perSlug.set(r.slug, (perSlug.get(r.slug) ?? 0) + 1);
-  const slugsOf = new Map<string, Set<string>>();
+  // Per word, the distinct training merchants printing it, by slug: a merchant seen 20 times counts once.
+  const merchantsOf = new Map<string, Map<string, Set<string>>>();
   for (const r of kept) {
     if (r.split !== 'train') continue;
-    for (const t of normalizeDescription(r.description).tokens) slugsOf.set(t, (slugsOf.get(t) ?? new Set<string>()).add(r.slug));
+    const n = normalizeDescription(r.description);
+    const merchant = n.merchant ?? n.normalized;
+    for (const t of n.tokens) {
+      const bySlug = merchantsOf.get(t) ?? new Map<string, Set<string>>();
+      bySlug.set(r.slug, (bySlug.get(r.slug) ?? new Set<string>()).add(merchant));
+      merchantsOf.set(t, bySlug);
+    }
   }
-  const ambiguous = [...slugsOf].filter(([, s]) => s.size >= AMBIGUOUS_SLUGS).map(([t]) => t).sort();
+  const ambiguous = [...merchantsOf]
+    .filter(([, bySlug]) => {
+      const counts = [...bySlug.values()].map((m) => m.size);
+      const total = counts.reduce((a, b) => a + b, 0);
+      return bySlug.size >= AMBIGUOUS_SLUGS && Math.max(...counts) / total <= AMBIGUOUS_TOP_SHARE;
+    })
+    .map(([t]) => t)
+    .sort();
   const ambiguousWordsModule =
     '// Written by subgraphs/ai/data/generate-dataset.ts from the training split; do not edit.\n' +
     `export const AMBIGUOUS_WORDS = ${JSON.stringify(ambiguous.join(' '))};\n`;

@@ -69,7 +69,7 @@ const NOT_A_CHAIN = new Set([
 let ambiguous: Set<string> | null = null;
 
 /**
- * Words of the training data's merchants that occur under three or more categories: surnames and
+ * Words that training merchants of three or more categories print, none of them with a majority: surnames and
  * places (GRAHAM, SEA POINT, RICHMOND HILL, VAN DER) that unrelated businesses share. A correction of
  * GRAHAM SPORTS must not teach GRAHAM AQUATICS, nor SEA POINT FISHMONGER a SEA POINT vet. Words the
  * data has never seen (a new chain's name) stay teachable. Written with the data set by
