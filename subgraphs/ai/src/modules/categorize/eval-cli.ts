@@ -1,8 +1,11 @@
 /**
  * Prints the categorizer's scores on the held-out merchants, per country and per mode.
  *
- *   pnpm eval:categorize [--details] [--confusions N]
+ *   pnpm eval:categorize [--details] [--confusions N] [--country-out]
  *
+ * --country-out also trains one model per country without any of that country's rows (train or
+ * test) and scores its held-out rows cold: how the model does on a country's banks it has never
+ * read, as it meets real statements that differ from the generated ones.
  * cold: every row alone (suggestCategories' top-1). prequential: each country's rows as one user's
  * history in date order, the user correcting every miss; a row left uncategorized counts as a miss.
  * The replay of the same through a running system is `pnpm eval:categorize:replay` (replay-cli.ts).
@@ -75,4 +78,18 @@ console.log(`${'all'.padEnd(7)} ${String(rows).padStart(6)}   ${pct(coldRight / 
 if (process.argv.includes('--details')) {
   details(evaluate('cold', { model, rows: test }), confusions);
   details(evaluate('prequential', { model, rows: test }), confusions);
+}
+
+if (process.argv.includes('--country-out')) {
+  console.log('\nleave one country out (trained without any of its rows; cold top-1 on its held-out rows)');
+  const all = loadDataset();
+  for (const country of [...byCountry.keys()].sort()) {
+    const t0 = performance.now();
+    const without = CategorizerModel.train(all.filter((r) => r.split === 'train' && r.country !== country));
+    const cold = evaluate('cold', { model: without, rows: byCountry.get(country) ?? [] });
+    const within = evaluate('cold', { model, rows: byCountry.get(country) ?? [] });
+    console.log(
+      `${country.padEnd(7)} ${pct(cold.accuracy).padStart(7)}  (uncat. ${pct(cold.uncategorizedShare)}; with the country in training ${pct(within.accuracy)}; trained in ${Math.round(performance.now() - t0)} ms)`,
+    );
+  }
 }
