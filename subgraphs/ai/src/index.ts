@@ -22,6 +22,10 @@ export async function startAiSubgraph(
   const domain = createAiDomain({ prisma, config, logger });
   // suggestCategories answers with the newest retrained model, like the worker (trained off the event loop).
   const models = await followModelUpdates(config, domain.training, logger);
+  // With no model file at all (a first start from sources), the model trains on a worker thread;
+  // serving before it is there would train it again on the event loop, seconds in which every
+  // request times out. Readiness waits for it instead (its file then serves every later start).
+  if (!domain.cold.loaded) await models.ready;
   return bootSubgraph({
     name: 'ai',
     config,

@@ -25,6 +25,8 @@ export interface ColdCategorizer {
 /** A cold categorizer whose model a retrain can replace. */
 export interface SwappableColdCategorizer extends ColdCategorizer {
   swap(model: CategorizerModel): void;
+  /** Whether a model is in place (else the first categorization reads its file or trains it, seconds). */
+  readonly loaded: boolean;
 }
 
 /**
@@ -38,6 +40,9 @@ export function createColdCategorizer(threshold?: number): SwappableColdCategori
   return {
     swap(next) {
       model = next;
+    },
+    get loaded() {
+      return model !== undefined;
     },
     get version() {
       return trained().version;
