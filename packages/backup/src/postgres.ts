@@ -40,6 +40,9 @@ export interface DatabaseEntry {
   outboxReplayFrom: string | null;
 }
 
+/** How long a restore waits for the tables of a database that something else is using. */
+const LOCK_TIMEOUT_SECONDS = 30;
+
 /** Longer than an outbox relay transaction may last (CLAIM_TIMEOUT_MS of packages/outbox). */
 const OUTBOX_REPLAY_MARGIN_SECONDS = 60;
 
@@ -223,12 +226,19 @@ export class DatabaseLoad {
     const client = await connect(url, 'centavo-restore');
     try {
       await client.query('BEGIN');
+      await client.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT_SECONDS}s'`);
       const tables = await listTables(client);
       // Emptied in the same transaction: a failed restore leaves the database as it was.
       if (tables.length) await client.query(`TRUNCATE ${tables.map((t) => ident(t.name)).join(', ')} RESTART IDENTITY`);
       return new DatabaseLoad(subgraph, client, new Map(tables.map((t) => [t.name, t])));
     } catch (error) {
       await client.end().catch(() => undefined);
+      if ((error as { code?: string }).code === '55P03') {
+        throw new BackupError(
+          `the ${subgraph} database is in use (its tables stayed locked for ${LOCK_TIMEOUT_SECONDS} s): stop Centavo's modules and workers before a restore`,
+          EXIT_REFUSED,
+        );
+      }
       throw error;
     }
   }
