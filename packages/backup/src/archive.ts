@@ -45,7 +45,7 @@ export class ArchiveWriter {
   private readonly hash: Hash = createHash('sha256');
 
   constructor(path: string) {
-    this.file = createWriteStream(path, { flags: 'wx' });
+    this.file = createWriteStream(path);
     this.gzip.pipe(this.file);
   }
 
