@@ -44,7 +44,7 @@ WORKDIR /app
 COPY --from=prune --chown=node:node /app /app
 # Served by the gateway at / (WEB_APP_DIR defaults to web/dist).
 COPY --from=web --chown=node:node /app/web/dist /app/web/dist
-RUN mkdir -p /app/.data/keys /app/.data/models /app/.data/compile-cache && chown -R node:node /app/.data
+RUN mkdir -p /app/.data/keys /app/.data/models /app/.data/compile-cache /app/.data/backups && chown -R node:node /app/.data
 USER node
 EXPOSE 4000 4001 4002 4003 4004 4005
 ENTRYPOINT ["node", "dist/bin/centavo.js"]

@@ -5,9 +5,17 @@
  *   centavo train              train the data set's categorization model and write its file (MODEL_DIR)
  *   centavo jobs failed        list the jobs that failed their last try (kept a week)
  *   centavo jobs retry         move every failed job back to its queue
+ *   centavo backup [--output=FILE | --dir=DIR] [--keep=N]
+ *                              write every database (each at one snapshot) and Redis's pending jobs and
+ *                              logout denylist to one archive; --keep deletes all but the newest N in DIR
+ *   centavo restore FILE [--force] [--verify-only]
+ *                              check the archive, then bring this installation back to it (refuses a
+ *                              database that holds data unless --force); exit 2 refused, 3 corrupt archive
  * `all` (the default) runs the four subgraphs, the gateway and the workers in this process.
  */
+import { statSync } from 'node:fs';
 import module from 'node:module';
+import path from 'node:path';
 import type { SubgraphName } from '@centavo/config';
 
 // Node >= 22.1 (the image): V8's code cache for every module loaded below, kept in
@@ -34,14 +42,31 @@ interface Stoppable {
   stop(): Promise<void>;
 }
 
-type Command = 'run' | 'migrate' | 'train' | 'jobs-failed' | 'jobs-retry';
+type Command = 'run' | 'migrate' | 'train' | 'jobs-failed' | 'jobs-retry' | 'backup' | 'restore';
 
-function parseArgs(argv: string[]): { command: Command; modules: Module[]; migrate: boolean } {
+interface BackupArgs {
+  output?: string;
+  dir?: string;
+  keep?: number;
+  file?: string;
+  force: boolean;
+  verifyOnly: boolean;
+}
+
+function parseArgs(argv: string[]): { command: Command; modules: Module[]; migrate: boolean; backup: BackupArgs } {
   let command: Command = 'run';
   let modules: Module[] = [...MODULES];
   let migrate = false;
+  const backup: BackupArgs = { force: false, verifyOnly: false };
   for (const arg of argv) {
-    if (arg === 'migrate') command = 'migrate';
+    if (command === 'run' && (arg === 'backup' || arg === 'restore')) command = arg;
+    else if (command === 'backup' && arg.startsWith('--output=')) backup.output = arg.slice('--output='.length);
+    else if (command === 'backup' && arg.startsWith('--dir=')) backup.dir = arg.slice('--dir='.length);
+    else if (command === 'backup' && /^--keep=[1-9]\d*$/.test(arg)) backup.keep = Number(arg.slice('--keep='.length));
+    else if (command === 'restore' && arg === '--force') backup.force = true;
+    else if (command === 'restore' && arg === '--verify-only') backup.verifyOnly = true;
+    else if (command === 'restore' && !arg.startsWith('-') && !backup.file) backup.file = arg;
+    else if (arg === 'migrate') command = 'migrate';
     else if (arg === 'train') command = 'train';
     else if (arg === 'jobs') command = 'jobs-failed';
     else if (command.startsWith('jobs') && (arg === 'failed' || arg === 'retry')) command = `jobs-${arg}`;
@@ -56,7 +81,9 @@ function parseArgs(argv: string[]): { command: Command; modules: Module[]; migra
       modules = MODULES.filter((m) => names.includes(m));
     } else throw new Error(`unknown argument "${arg}"`);
   }
-  return { command, modules, migrate };
+  if (command === 'restore' && !backup.file) throw new Error('usage: centavo restore FILE [--force] [--verify-only]');
+  if (backup.output && (backup.dir || backup.keep)) throw new Error('--output names one file; --dir and --keep go together');
+  return { command, modules, migrate, backup };
 }
 
 async function startModule(name: Module): Promise<Stoppable> {
@@ -103,7 +130,7 @@ async function startModule(name: Module): Promise<Stoppable> {
 
 async function main(): Promise<void> {
   const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'info', name: 'centavo' });
-  const { command, modules, migrate } = parseArgs(process.argv.slice(2));
+  const { command, modules, migrate, backup } = parseArgs(process.argv.slice(2));
   if (command === 'jobs-failed' || command === 'jobs-retry') {
     const { listFailedJobs, retryFailedJobs } = await import('@centavo/jobs');
     const config = parseEnv(z.object({ REDIS_URL: commonEnv.REDIS_URL, REDIS_PREFIX: commonEnv.REDIS_PREFIX }));
@@ -122,6 +149,15 @@ async function main(): Promise<void> {
   const infra = await ensureInfra({ log: (m) => logger.info(m) });
   process.env.DATABASE_URL = infra.databaseUrl;
   process.env.REDIS_URL = infra.redisUrl;
+
+  if (command === 'backup' || command === 'restore') {
+    try {
+      await backupCommand(command, backup, logger);
+    } finally {
+      await infra.stop();
+    }
+    return;
+  }
 
   if (command === 'migrate' || migrate) {
     const urls = Object.fromEntries(SUBGRAPHS.map((n) => [n, databaseUrlFor(n)])) as Record<SubgraphName, string>;
@@ -159,7 +195,43 @@ async function main(): Promise<void> {
   logger.info({ modules }, 'centavo is up');
 }
 
+async function backupCommand(command: 'backup' | 'restore', args: BackupArgs, logger: ReturnType<typeof createLogger>): Promise<void> {
+  const { backup, backupFileName, pruneBackups, restore, verifyBackup } = await import('@centavo/backup');
+  const urls = Object.fromEntries(SUBGRAPHS.map((n) => [n, databaseUrlFor(n)])) as Record<SubgraphName, string>;
+  const redis = parseEnv(z.object({ REDIS_URL: commonEnv.REDIS_URL, REDIS_PREFIX: commonEnv.REDIS_PREFIX }));
+  const started = Date.now();
+  if (command === 'backup') {
+    const dir = args.dir ?? process.env.BACKUP_DIR ?? '.';
+    const file = args.output ?? path.join(dir, backupFileName());
+    const manifest = await backup({ urls, redis }, file);
+    const tables = manifest.databases.flatMap((d) => d.tables);
+    logger.info(
+      { file, bytes: statSync(file).size, tables: tables.length, rows: tables.reduce((n, t) => n + t.rows, 0), redis: manifest.redis, ms: Date.now() - started },
+      'backup written',
+    );
+    if (args.keep) {
+      const deleted = pruneBackups(path.dirname(file), args.keep);
+      if (deleted.length) logger.info({ deleted }, 'older backups deleted');
+    }
+    return;
+  }
+  const file = args.file!;
+  if (args.verifyOnly) {
+    const manifest = await verifyBackup(file);
+    logger.info({ file, createdAt: manifest.createdAt, databases: manifest.databases.map((d) => ({ subgraph: d.subgraph, snapshotAt: d.snapshotAt, tables: d.tables.length, rows: d.tables.reduce((n, t) => n + t.rows, 0) })), redis: manifest.redis }, 'archive is intact');
+    return;
+  }
+  const result = await restore({ urls, redis }, file, { force: args.force, log: (m) => logger.info(m) });
+  logger.info({ file, createdAt: result.manifest.createdAt, rows: result.rows, migrationsApplied: result.migrationsApplied, redis: result.redis, ms: Date.now() - started }, 'restore done');
+}
+
 main().catch((error: unknown) => {
+  // An operator's error (refused, corrupt archive): its message and exit code, no stack.
+  const exitCode = (error as { exitCode?: unknown }).exitCode;
+  if (error instanceof Error && error.name === 'BackupError' && typeof exitCode === 'number') {
+    console.error(`centavo: ${error.message}`);
+    process.exit(exitCode);
+  }
   console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   process.exit(1);
 });

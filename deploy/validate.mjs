@@ -112,6 +112,12 @@ function checkPod(where, pod) {
   return { envNames, container };
 }
 
+// Scheduled jobs (backups) run the same image with the same pod rules.
+for (const cron of ofKind('CronJob')) {
+  checkPod(cron.where, cron.obj.spec?.jobTemplate?.spec?.template);
+  if (cron.obj.spec?.concurrencyPolicy !== 'Forbid') fail(cron.where, 'concurrencyPolicy must be Forbid');
+}
+
 const job = ofKind('Job')[0];
 if (!job) fail(k8sDir, 'no migration Job');
 else {

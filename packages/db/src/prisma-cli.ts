@@ -75,7 +75,8 @@ export async function ensureDatabase(databaseUrl: string): Promise<void> {
   }
 }
 
-function migrationNames(name: SubgraphName): string[] {
+/** The committed migrations of a subgraph, in the order they apply. */
+export function migrationNames(name: SubgraphName): string[] {
   const dir = path.join(REPO_ROOT, 'prisma', name, 'migrations');
   return readdirSync(dir, { withFileTypes: true })
     .filter((d) => d.isDirectory())
