@@ -58,6 +58,14 @@ describe('merchant dictionary', () => {
     expect(lookupMerchant('BUILDERS')).toBeNull();
   });
 
+  it('does not let a name the normalizer cut to one word start other names', () => {
+    // SERVICE NSW normalizes to SERVICE (NSW reads as a place), CIRCLE K to CIRCLE, NEXT IE to NEXT.
+    expect(fromLine('#Service Fee Cheque Acc')).toBeNull();
+    expect(fromLine('NEXT LEVEL GYM')).toBeNull();
+    expect(fromLine('CIRCLE K 1234')).toBe('fuel');
+    expect(fromLine('LOTTO PURCHASE')).toBe('gambling');
+  });
+
   it('matches short, common words only exactly', () => {
     expect(lookupMerchant('OI')).toBe('utilities');
     expect(lookupMerchant('OI FIBRA')).toBe('utilities');
