@@ -1,9 +1,10 @@
 import { budgetTransactionBatch, processor, rowEvents, type JobProcessor, type JobRun, type TransactionEvent, type TransactionEventBatch } from '@centavo/jobs';
 import type { Publisher } from '@centavo/pubsub';
+import type { BudgetTx } from '../db.js';
 import { raiseAlerts } from '../modules/alerts/alert-raiser.js';
 import { LiveNotifier, type NotifierDeps } from '../modules/alerts/live-notifier.js';
 import type { SpendingKey } from '../modules/budgets/budgets.repository.js';
-import type { ApplyEffects, ApplyResult, SpendingService } from '../modules/spending/spending.service.js';
+import type { ApplyEffects, ApplyResult, LedgerChange, SpendingService } from '../modules/spending/spending.service.js';
 
 /** Alerts and subscriptions; tests of the aggregates alone leave them out. */
 export interface LiveUpdates {
@@ -13,9 +14,18 @@ export interface LiveUpdates {
   notify(userId: string, affected: readonly SpendingKey[], replayed: readonly string[]): Promise<{ budgets: number; alerts: number }>;
 }
 
-export function createLiveUpdates(deps: Omit<NotifierDeps, 'publisher'>, publisher: Pick<Publisher, 'publish'>): LiveUpdates {
+/** Work of the batch's transaction after the alerts (recurring bills: their payments, suggestions and alerts). */
+export type BatchFollowUp = (tx: BudgetTx, changes: LedgerChange[]) => Promise<void>;
+
+export function createLiveUpdates(deps: Omit<NotifierDeps, 'publisher'>, publisher: Pick<Publisher, 'publish'>, followUp?: BatchFollowUp): LiveUpdates {
   const notifier = new LiveNotifier({ ...deps, publisher });
-  return { raise: raiseAlerts, notify: (userId, affected, replayed) => notifier.afterBatch(userId, affected, replayed) };
+  const raise: ApplyEffects = followUp
+    ? async (tx, changes, moveAggregates) => {
+        await raiseAlerts(tx, changes, moveAggregates);
+        await followUp(tx, changes);
+      }
+    : raiseAlerts;
+  return { raise, notify: (userId, affected, replayed) => notifier.afterBatch(userId, affected, replayed) };
 }
 
 /** The processor of transaction event batches, saying what it did (tests check replays with it). */
