@@ -79,7 +79,7 @@ export function createBudgetDomain(deps: BudgetDomainDeps): BudgetDomain {
   const live = deps.publisher && createLiveUpdates(
     { alerts: repos.alerts, budgets: repos.budgets, spending },
     deps.publisher,
-    createBillTracker({ tolerancePercent, now }),
+    createBillTracker(prisma, { tolerancePercent, now }),
   );
   return {
     categories,

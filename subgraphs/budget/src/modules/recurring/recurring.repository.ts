@@ -97,12 +97,6 @@ export class RecurringRepository {
         category_id = EXCLUDED.category_id, day = EXCLUDED.day, currency = EXCLUDED.currency, amount_minor = EXCLUDED.amount_minor`;
   }
 
-  /** The payee and currency these transactions had, before a change rewrites or removes them. */
-  async payeesOf(transactionIds: readonly string[]): Promise<{ payee: string; currency: string }[]> {
-    if (transactionIds.length === 0) return [];
-    return this.db.payeePayment.findMany({ where: { transactionId: { in: [...transactionIds] } }, select: { payee: true, currency: true } });
-  }
-
   /** The user's payments to these (payee, currency) pairs, or to every payee when `keys` is null. */
   async payments(userId: string, keys: readonly { payee: string; currency: string }[] | null): Promise<PayeePaymentRecord[]> {
     if (keys && keys.length === 0) return [];
@@ -123,6 +117,13 @@ export class RecurringRepository {
 
   async findManyForUser(userId: string, ids: readonly string[]): Promise<BillRecord[]> {
     return (await this.db.recurringBill.findMany({ where: { userId, id: { in: [...ids] } } })).map(toRecord);
+  }
+
+  /** The user's bills of these ids, locked until the transaction ends (in id order: no deadlock). */
+  async lockForUser(userId: string, ids: readonly string[]): Promise<BillRecord[]> {
+    const locked = await this.db.$queryRaw<{ id: string }[]>`
+      SELECT id::text FROM recurring_bills WHERE user_id = ${userId}::uuid AND id = ANY(${[...ids]}::uuid[]) ORDER BY id FOR UPDATE`;
+    return this.byIds(locked.map((r) => r.id));
   }
 
   async findByPayee(userId: string, payee: string, currency: string): Promise<BillRecord | null> {
