@@ -17,6 +17,11 @@ export const PERIOD_RULES: Record<RecurringPeriod, { minDays: number; maxDays: n
 
 /** The least number of payments a pattern needs before it is suggested. */
 export const MIN_OCCURRENCES = 3;
+/**
+ * How far back detection reads: a live pattern's latest payment is at most one period and its
+ * grace days before today (yearly: 380 + 20), and its run of 3 spans at most 2 × 380 days more.
+ */
+export const HISTORY_DAYS = 2 * PERIOD_RULES.YEARLY.maxDays + PERIOD_RULES.YEARLY.maxDays + PERIOD_RULES.YEARLY.graceDays;
 /** Default `remindDaysBefore` of a bill. */
 export const DEFAULT_REMIND_DAYS = 3;
 export const MAX_REMIND_DAYS = 60;

@@ -97,11 +97,11 @@ export class RecurringRepository {
         category_id = EXCLUDED.category_id, day = EXCLUDED.day, currency = EXCLUDED.currency, amount_minor = EXCLUDED.amount_minor`;
   }
 
-  /** The user's payments to these (payee, currency) pairs, or to every payee when `keys` is null. */
-  async payments(userId: string, keys: readonly { payee: string; currency: string }[] | null): Promise<PayeePaymentRecord[]> {
+  /** The user's payments since a day to these (payee, currency) pairs, or to every payee when `keys` is null. */
+  async payments(userId: string, keys: readonly { payee: string; currency: string }[] | null, since: string): Promise<PayeePaymentRecord[]> {
     if (keys && keys.length === 0) return [];
     const rows = await this.db.payeePayment.findMany({
-      where: { userId, ...(keys ? { OR: keys.map((k) => ({ payee: k.payee, currency: k.currency })) } : {}) },
+      where: { userId, day: { gte: asDate(since) }, ...(keys ? { OR: keys.map((k) => ({ payee: k.payee, currency: k.currency })) } : {}) },
       orderBy: [{ day: 'asc' }, { transactionId: 'asc' }],
     });
     return rows.map((r) => ({ ...r, day: asDay(r.day) }));

@@ -1,6 +1,7 @@
 import type { BudgetDb } from '../../db.js';
 import { CategoriesRepository } from '../categories/categories.repository.js';
-import { DEFAULT_REMIND_DAYS, detectPattern, payeeMatches, type DetectedPattern } from './detection.js';
+import { formatDay, parseDay } from '../spending/periods.js';
+import { DEFAULT_REMIND_DAYS, detectPattern, HISTORY_DAYS, payeeMatches, type DetectedPattern } from './detection.js';
 import { RecurringRepository, type BillRecord, type NewBill, type PayeePaymentRecord } from './recurring.repository.js';
 
 export interface PayeeKey {
@@ -30,9 +31,10 @@ export async function refreshSuggestions(
   const bills = await repo.list(userId);
   const open = keys?.filter((k) => !decidedBillFor(bills, k)) ?? null;
   if (open && open.length === 0) return [];
-  const payments = await repo.payments(userId, open);
+  const payments = await repo.payments(userId, open, formatDay(parseDay(options.today)! - HISTORY_DAYS));
   const groups = new Map<string, PayeePaymentRecord[]>();
-  for (const key of open ?? []) groups.set(keyOf(key), []);
+  // Every payee asked about, and on a full pass every suggestion: one without a pattern now goes.
+  for (const key of open ?? bills.filter((b) => b.status === 'SUGGESTED')) groups.set(keyOf(key), []);
   for (const p of payments) {
     if (!open && decidedBillFor(bills, p)) continue;
     const group = groups.get(keyOf(p)) ?? [];
