@@ -6,7 +6,7 @@ export const QUOTA_DEFAULTS = {
   MAX_CATEGORIES_PER_USER: 200,
   /** Budgets over all months (replacing one of the same category and month does not count). */
   MAX_BUDGETS_PER_USER: 5_000,
-  /** Recurring bills of any status, suggestions included. */
+  /** Recurring bills created by hand (suggestions from detection do not count). */
   MAX_RECURRING_BILLS_PER_USER: 1_000,
 };
 

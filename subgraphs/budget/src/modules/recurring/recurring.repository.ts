@@ -1,4 +1,5 @@
-import type { BudgetDb } from '../../db.js';
+import { advisoryXactLock } from '@centavo/db';
+import { rootClient, type BudgetDb } from '../../db.js';
 import { Prisma, type RecurringBill, type RecurringBillSource, type RecurringBillStatus } from '../../generated/prisma/client.js';
 import { PERIOD_RULES, type RecurringPeriod } from './detection.js';
 
@@ -131,12 +132,16 @@ export class RecurringRepository {
     return row ? toRecord(row) : null;
   }
 
-  count(userId: string): Promise<number> {
-    return this.db.recurringBill.count({ where: { userId } });
-  }
-
-  async create(bill: NewBill): Promise<BillRecord> {
-    return toRecord(await this.db.recurringBill.create({ data: { ...bill, ...toData(bill) } }));
+  /**
+   * Creates a bill unless the user has `max` bills made by hand already (null then). The count
+   * and the insert run under a per-user lock, so concurrent creates never pass the quota.
+   */
+  createWithin(max: number, bill: NewBill): Promise<BillRecord | null> {
+    return rootClient(this.db).$transaction(async (tx) => {
+      await advisoryXactLock(tx, 'recurring-bills-quota', bill.userId);
+      if ((await tx.recurringBill.count({ where: { userId: bill.userId, source: 'MANUAL' } })) >= max) return null;
+      return toRecord(await tx.recurringBill.create({ data: { ...bill, ...toData(bill) } }));
+    });
   }
 
   /** Null when the bill is not the user's. */

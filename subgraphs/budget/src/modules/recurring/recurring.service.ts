@@ -35,7 +35,7 @@ export const MAX_UPCOMING_DAYS = 366;
 const MAX_DATE_DISTANCE_DAYS = 3_660;
 
 export interface RecurringOptions {
-  /** MAX_RECURRING_BILLS_PER_USER: bills of any status. */
+  /** MAX_RECURRING_BILLS_PER_USER: bills created by hand (detection's suggestions do not count). */
   maxBills: number;
   /** Detection over every payee of the user, in one database transaction; returns the suggestions. */
   detect: (userId: string) => Promise<BillRecord[]>;
@@ -82,14 +82,16 @@ export class RecurringService {
     const existing = await this.bills.findByPayee(userId, payee, currency);
     if (existing?.status === 'CONFIRMED') throw conflict(`A confirmed bill for ${payee} in ${currency} exists already`, 'name');
     if (existing) return (await this.bills.update(userId, existing.id, { ...fields, lastDate: null }))!;
-    if ((await this.bills.count(userId)) >= this.options.maxBills) throw limitExceeded('recurring bills', this.options.maxBills);
+    let created: BillRecord | null;
     try {
-      return await this.bills.create({ ...fields, userId, payee, currency, lastDate: null });
+      created = await this.bills.createWithin(this.options.maxBills, { ...fields, userId, payee, currency, lastDate: null });
     } catch (error) {
       // Detection or another request created the payee's bill meanwhile.
       if (isUniqueViolation(error)) throw conflict(`A bill for ${payee} in ${currency} was created meanwhile; try again`, 'name');
       throw error;
     }
+    if (!created) throw limitExceeded('recurring bills', this.options.maxBills);
+    return created;
   }
 
   async update(userId: string, id: string, input: UpdateBillInput, loadCategory: LoadCategory): Promise<BillRecord> {
