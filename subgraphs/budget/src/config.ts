@@ -6,7 +6,12 @@ export const QUOTA_DEFAULTS = {
   MAX_CATEGORIES_PER_USER: 200,
   /** Budgets over all months (replacing one of the same category and month does not count). */
   MAX_BUDGETS_PER_USER: 5_000,
+  /** Recurring bills created by hand (suggestions from detection do not count). */
+  MAX_RECURRING_BILLS_PER_USER: 1_000,
 };
+
+/** Recurring bills: the amount tolerance (%) of detection and of RECURRING_AMOUNT_CHANGED. */
+export const RECURRING_DEFAULTS = { RECURRING_AMOUNT_TOLERANCE_PERCENT: 10 };
 
 // WORKER_CONCURRENCY and WORKER_STALLED_INTERVAL_MS come with every subgraph's config (workerEnv).
 export const loadConfig = (env: Record<string, string | undefined> = process.env) =>
@@ -15,6 +20,10 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
     {
       MAX_CATEGORIES_PER_USER: z.coerce.number().int().min(1).default(QUOTA_DEFAULTS.MAX_CATEGORIES_PER_USER),
       MAX_BUDGETS_PER_USER: z.coerce.number().int().min(1).default(QUOTA_DEFAULTS.MAX_BUDGETS_PER_USER),
+      MAX_RECURRING_BILLS_PER_USER: z.coerce.number().int().min(1).default(QUOTA_DEFAULTS.MAX_RECURRING_BILLS_PER_USER),
+      RECURRING_AMOUNT_TOLERANCE_PERCENT: z.coerce.number().int().min(0).max(100).default(RECURRING_DEFAULTS.RECURRING_AMOUNT_TOLERANCE_PERCENT),
+      /** How often the worker looks for bills to remind of (BILL_DUE); reminders are per day, so minutes are plenty. */
+      BILL_REMINDER_INTERVAL_MS: z.coerce.number().int().min(100).default(600_000),
     },
     env,
   );

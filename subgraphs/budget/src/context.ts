@@ -4,6 +4,7 @@ import type { BudgetLoaders } from './loaders.js';
 import type { AlertsService } from './modules/alerts/alerts.service.js';
 import type { BudgetsService } from './modules/budgets/budgets.service.js';
 import type { CategoriesService } from './modules/categories/categories.service.js';
+import type { RecurringService } from './modules/recurring/recurring.service.js';
 import type { SpendingService } from './modules/spending/spending.service.js';
 
 /** What the budget resolvers get: the caller, the domain's services and this request's loaders. */
@@ -12,6 +13,7 @@ export interface BudgetContext extends BaseContext {
   budgets: BudgetsService;
   spending: SpendingService;
   alerts: AlertsService;
+  recurring: RecurringService;
   loaders: BudgetLoaders;
 }
 
@@ -23,5 +25,6 @@ export const budgetContext =
     budgets: domain.budgets,
     spending: domain.spending,
     alerts: domain.alerts,
+    recurring: domain.recurring,
     loaders: domain.loaders(base.user?.id),
   });

@@ -2,7 +2,7 @@ import { CATEGORY_EVENT_CONSUMERS, categoryEvent, type QueueConfig } from '@cent
 import type { Logger } from '@centavo/logger';
 import { createOutboxRelay, outboxEventsStore, type OutboxRelay } from '@centavo/outbox';
 import type { Publisher } from '@centavo/pubsub';
-import { QUOTA_DEFAULTS, type BudgetQuotas } from './config.js';
+import { QUOTA_DEFAULTS, RECURRING_DEFAULTS, type BudgetQuotas } from './config.js';
 import type { BudgetPrisma } from './db.js';
 import { createLiveUpdates, createTransactionChangedProcessor, type TransactionChangedProcessor } from './jobs/transaction-changed.processor.js';
 import { createLoaders, type BudgetLoaders } from './loaders.js';
@@ -12,6 +12,11 @@ import { BudgetsRepository } from './modules/budgets/budgets.repository.js';
 import { BudgetsService } from './modules/budgets/budgets.service.js';
 import { CategoriesRepository } from './modules/categories/categories.repository.js';
 import { CategoriesService } from './modules/categories/categories.service.js';
+import { createBillTracker } from './modules/recurring/bill-tracker.js';
+import { dayOf } from './modules/recurring/detection.js';
+import { RecurringRepository } from './modules/recurring/recurring.repository.js';
+import { RecurringService } from './modules/recurring/recurring.service.js';
+import { refreshSuggestions } from './modules/recurring/suggestions.js';
 import { SpendingRepository } from './modules/spending/spending.repository.js';
 import { SpendingService } from './modules/spending/spending.service.js';
 
@@ -27,6 +32,10 @@ export interface BudgetDomainDeps {
   relayPrisma?: BudgetPrisma;
   /** Live updates of the transaction-changed processor (the worker's); without it, aggregates only. */
   publisher?: Pick<Publisher, 'publish'>;
+  /** Recurring bills' amount tolerance (%), for detection and RECURRING_AMOUNT_CHANGED. */
+  recurring?: typeof RECURRING_DEFAULTS;
+  /** The clock of "today" for recurring bills; tests move it. */
+  now?: () => Date;
 }
 
 /** The budget domain, built once per process: services, loaders, job processors and the category relay. */
@@ -35,6 +44,7 @@ export interface BudgetDomain {
   budgets: BudgetsService;
   spending: SpendingService;
   alerts: AlertsService;
+  recurring: RecurringService;
   loaders(userId: string | undefined): BudgetLoaders;
   /** What the worker runs (runProcessors): transaction events → spending, alerts, live updates. */
   processors: readonly [TransactionChangedProcessor];
@@ -50,7 +60,10 @@ export function createBudgetDomain(deps: BudgetDomainDeps): BudgetDomain {
     budgets: new BudgetsRepository(prisma),
     spending: new SpendingRepository(prisma),
     alerts: new AlertsRepository(prisma),
+    recurring: new RecurringRepository(prisma),
   };
+  const now = deps.now ?? (() => new Date());
+  const tolerancePercent = (deps.recurring ?? RECURRING_DEFAULTS).RECURRING_AMOUNT_TOLERANCE_PERCENT;
   const categoryRelay = createOutboxRelay({
     store: outboxEventsStore(deps.relayPrisma ?? prisma),
     schema: categoryEvent,
@@ -63,12 +76,21 @@ export function createBudgetDomain(deps: BudgetDomainDeps): BudgetDomain {
   const categories = new CategoriesService(repos.categories, quotas.MAX_CATEGORIES_PER_USER, () => categoryRelay.kick());
   const ensureDefaults = (userId: string) => categories.ensureDefaults(userId);
   const spending = new SpendingService(repos.spending, repos.categories, ensureDefaults);
-  const live = deps.publisher && createLiveUpdates({ alerts: repos.alerts, budgets: repos.budgets, spending }, deps.publisher);
+  const live = deps.publisher && createLiveUpdates(
+    { alerts: repos.alerts, budgets: repos.budgets, spending },
+    deps.publisher,
+    createBillTracker(prisma, { tolerancePercent, now }),
+  );
   return {
     categories,
     budgets: new BudgetsService(repos.budgets, quotas.MAX_BUDGETS_PER_USER),
     spending,
     alerts: new AlertsService(repos.alerts),
+    recurring: new RecurringService(repos.recurring, {
+      maxBills: quotas.MAX_RECURRING_BILLS_PER_USER,
+      now,
+      detect: (userId) => prisma.$transaction((tx) => refreshSuggestions(tx, userId, null, { tolerancePercent, today: dayOf(now()) })),
+    }),
     loaders: (userId) => createLoaders(userId, repos, ensureDefaults),
     processors: [createTransactionChangedProcessor(spending, live)],
     categoryRelay,

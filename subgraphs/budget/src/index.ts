@@ -19,7 +19,7 @@ export async function startBudgetSubgraph(
   const runtime = await createAuthRuntime(config, logger);
   const prisma = createPrisma(config.databaseUrl);
   const relayPrisma = createPrisma(config.databaseUrl, false);
-  const domain = createBudgetDomain({ prisma, relayPrisma, queue: config, databaseUrl: config.databaseUrl, logger, quotas: config });
+  const domain = createBudgetDomain({ prisma, relayPrisma, queue: config, databaseUrl: config.databaseUrl, logger, quotas: config, recurring: config });
   domain.categoryRelay.start();
   return bootSubgraph({
     name: 'budget',

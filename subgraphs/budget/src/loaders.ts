@@ -4,6 +4,7 @@ import type { AlertRecord, AlertsRepository } from './modules/alerts/alerts.repo
 import { spentOf } from './modules/budgets/budget-status.js';
 import type { BudgetRecord, BudgetsRepository } from './modules/budgets/budgets.repository.js';
 import type { CategoriesRepository, CategoryRecord } from './modules/categories/categories.repository.js';
+import type { BillRecord, RecurringRepository } from './modules/recurring/recurring.repository.js';
 
 /** Per-request loaders: one batched query per tick for every entity of a request. */
 export interface BudgetLoaders {
@@ -12,12 +13,14 @@ export interface BudgetLoaders {
   /** Spent minor units of a budget by id: one grouped query for every budget of a request. */
   budgetSpent: DataLoader<string, bigint>;
   alert: DataLoader<string, AlertRecord | null>;
+  bill: DataLoader<string, BillRecord | null>;
 }
 
 export interface LoaderRepositories {
   categories: Pick<CategoriesRepository, 'findManyForUser'>;
   budgets: Pick<BudgetsRepository, 'findManyForUser' | 'netSpentFor'>;
   alerts: Pick<AlertsRepository, 'findManyForUser'>;
+  recurring: Pick<RecurringRepository, 'findManyForUser'>;
 }
 
 /** Other domains may name a default category (its id is derived) before this one created it. */
@@ -40,5 +43,6 @@ export function createLoaders(userId: string | undefined, repos: LoaderRepositor
       return ids.map((id) => spentOf(net.get(id) ?? 0n));
     }),
     alert: ownedLoader(userId, (u, ids) => repos.alerts.findManyForUser(u, ids), 'id'),
+    bill: ownedLoader(userId, (u, ids) => repos.recurring.findManyForUser(u, ids), 'id'),
   };
 }

@@ -5,6 +5,7 @@ import type { BudgetRecord } from './modules/budgets/budgets.repository.js';
 import type { CategorySpendingView } from './modules/spending/spending.service.js';
 import type { AlertRecord } from './modules/alerts/alerts.repository.js';
 import type { AlertSettingsView } from './modules/alerts/alerts.service.js';
+import type { BillRecord } from './modules/recurring/recurring.repository.js';
 import type { BudgetContext } from './context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -52,13 +53,17 @@ export type AlertType =
   /** Money out of at least 50 major units and at least 3× the median of at least 5 other money-out transactions of the same category and currency dated in the 90 days up to it; checked when a transaction is created in a category or first categorized by a rule or the model. */
   | 'UNUSUAL_SPENDING'
   /** A newly created money-out transaction of at least the caller's threshold for its currency (default 1000 major units); transfers never count. */
-  | 'LARGE_TRANSACTION';
+  | 'LARGE_TRANSACTION'
+  /** A confirmed recurring bill is due: raised once per bill and due date, remindDaysBefore days before it (the alert's bill names it). */
+  | 'BILL_DUE'
+  /** A new payment of a confirmed recurring bill cost more than the tolerance (10% by default) above its amount; the bill then expects the new amount. */
+  | 'RECURRING_AMOUNT_CHANGED';
 
 /** How urgent an alert is. */
 export type Severity =
-  /** LARGE_TRANSACTION */
+  /** LARGE_TRANSACTION and BILL_DUE */
   | 'INFO'
-  /** BUDGET_WARNING and UNUSUAL_SPENDING */
+  /** BUDGET_WARNING, UNUSUAL_SPENDING and RECURRING_AMOUNT_CHANGED */
   | 'WARNING'
   /** BUDGET_EXCEEDED */
   | 'CRITICAL';
@@ -75,6 +80,8 @@ export type Alert = {
   transaction?: Maybe<Transaction>;
   /** The budget of a BUDGET_WARNING or BUDGET_EXCEEDED alert; null for the others and once the budget is deleted. */
   budget?: Maybe<Budget>;
+  /** The recurring bill of a BILL_DUE or RECURRING_AMOUNT_CHANGED alert; null for the others and once the bill is deleted. */
+  bill?: Maybe<RecurringBill>;
   createdAt: Scalars['DateTime']['output'];
   /** When the caller first marked it read; null while unread. */
   readAt?: Maybe<Scalars['DateTime']['output']>;
@@ -109,6 +116,12 @@ export type Query = {
   budget?: Maybe<Budget>;
   /** The caller's categories: the defaults first, then their own, by name. */
   categories: Array<Category>;
+  /** The caller's recurring bills, of one status or all, by nextDate then name. */
+  recurringBills: Array<RecurringBill>;
+  /** One of the caller's recurring bills; NOT_FOUND otherwise. */
+  recurringBill?: Maybe<RecurringBill>;
+  /** The caller's confirmed bills due within `days` days from today (0 to 366), overdue ones included, by nextDate. */
+  upcomingBills: Array<RecurringBill>;
   /** Expense categories (and uncategorized) with positive net spending from..to (inclusive, at most 3660 days) in one currency, largest first. */
   spendingByCategory: Array<CategorySpending>;
   /** Every tag of the caller's transactions (and parts) from..to (inclusive, at most 3660 days) in one currency, largest total first. */
@@ -136,6 +149,21 @@ export type QueryBudgetsArgs = {
 
 export type QueryBudgetArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryRecurringBillsArgs = {
+  status?: InputMaybe<RecurringBillStatus>;
+};
+
+
+export type QueryRecurringBillArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryUpcomingBillsArgs = {
+  days: Scalars['Int']['input'];
 };
 
 
@@ -171,6 +199,18 @@ export type Mutation = {
   /** Deletes one of the caller's budgets; NOT_FOUND otherwise. */
   deleteBudget: Scalars['Boolean']['output'];
   createCategory: Category;
+  /** Creates a confirmed bill by hand. A suggested or dismissed bill of the same payee and currency becomes this one; a confirmed one is a CONFLICT. */
+  createRecurringBill: RecurringBill;
+  /** Changes one of the caller's bills; NOT_FOUND otherwise. */
+  updateRecurringBill: RecurringBill;
+  /** Follows a suggested (or dismissed) bill; NOT_FOUND if not the caller's. */
+  confirmRecurringBill: RecurringBill;
+  /** Marks a bill as not a bill: no alerts, never suggested again; NOT_FOUND if not the caller's. */
+  dismissRecurringBill: RecurringBill;
+  /** Deletes one of the caller's bills (a detected one may be suggested again later; dismiss it to stop that); NOT_FOUND otherwise. */
+  deleteRecurringBill: Scalars['Boolean']['output'];
+  /** Looks for recurring payments over all of the caller's payments now (it also runs as transactions arrive) and returns the suggestions. */
+  detectRecurringBills: Array<RecurringBill>;
 };
 
 
@@ -197,6 +237,32 @@ export type MutationDeleteBudgetArgs = {
 
 export type MutationCreateCategoryArgs = {
   input: CreateCategoryInput;
+};
+
+
+export type MutationCreateRecurringBillArgs = {
+  input: CreateRecurringBillInput;
+};
+
+
+export type MutationUpdateRecurringBillArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateRecurringBillInput;
+};
+
+
+export type MutationConfirmRecurringBillArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDismissRecurringBillArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteRecurringBillArgs = {
+  id: Scalars['ID']['input'];
 };
 
 /** How much of its limit a budget has used. */
@@ -259,6 +325,84 @@ export type CreateCategoryInput = {
   kind: CategoryKind;
   /** An existing category of the same kind to nest under. */
   parentId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** How often a recurring bill is paid. */
+export type RecurringPeriod =
+  /** Every 7 days (payments 5 to 9 days apart are detected as weekly). */
+  | 'WEEKLY'
+  /** The same day every month, or the month's last day (payments 26 to 35 days apart). */
+  | 'MONTHLY'
+  /** The same date every year (payments 350 to 380 days apart). */
+  | 'YEARLY';
+
+/** Where the caller stands on a recurring bill. */
+export type RecurringBillStatus =
+  /** Found in the caller's payments; waits to be confirmed or dismissed. No alerts. */
+  | 'SUGGESTED'
+  /** Followed: listed by upcomingBills, raises BILL_DUE and RECURRING_AMOUNT_CHANGED. */
+  | 'CONFIRMED'
+  /** Not a bill: never suggested again for its payee and currency. */
+  | 'DISMISSED';
+
+/** Where a recurring bill came from. */
+export type RecurringBillSource =
+  /** Detected from at least 3 payments to one payee at a regular period with amounts within the tolerance (10% by default). */
+  | 'DETECTED'
+  /** Created by the caller. */
+  | 'MANUAL';
+
+/**
+ * A payment the caller makes every week, month or year. Its payments are the caller's money-out
+ * transactions whose description has its payee (the description's words without digits,
+ * upper-case): each new one advances lastDate and nextDate.
+ */
+export type RecurringBill = {
+  __typename?: 'RecurringBill';
+  id: Scalars['ID']['output'];
+  /** A label: a detected bill's is its latest payment's description. */
+  name: Scalars['String']['output'];
+  /** The payee payments are matched by, e.g. "NETFLIX COM"; a payment whose payee starts with these words matches. */
+  payee: Scalars['String']['output'];
+  period: RecurringPeriod;
+  /** The expected payment, as a positive amount: the median of a detected pattern, the latest price once a payment differs by more than the tolerance. */
+  amount: Money;
+  /** The latest payment's category (detected), or the caller's choice; null when none. */
+  category?: Maybe<Category>;
+  /** The latest payment seen; null for a bill created by hand and not paid since. */
+  lastDate?: Maybe<Scalars['Date']['output']>;
+  /** When the next payment is expected. A date that goes by unpaid for longer than a few days (weekly 3, monthly 7, yearly 20) moves to the next occurrence. */
+  nextDate: Scalars['Date']['output'];
+  status: RecurringBillStatus;
+  source: RecurringBillSource;
+  /** BILL_DUE is raised this many days before nextDate (0 to 60). */
+  remindDaysBefore: Scalars['Int']['output'];
+};
+
+export type CreateRecurringBillInput = {
+  /** 1 to 100 characters with at least one word without digits: its payee (e.g. "Netflix" → NETFLIX) matches payments. */
+  name: Scalars['String']['input'];
+  period: RecurringPeriod;
+  /** Greater than zero, with at most the currency's decimal places; the expected payment. */
+  amount: Scalars['Decimal']['input'];
+  /** ISO 4217 code; only payments in this currency match. */
+  currency: Scalars['String']['input'];
+  /** The next due date, within 10 years of today. */
+  nextDate: Scalars['Date']['input'];
+  /** A category of the caller; not a TRANSFER one. */
+  categoryId?: InputMaybe<Scalars['ID']['input']>;
+  /** 0 to 60; default 3. */
+  remindDaysBefore?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** Fields left out stay as they are; categoryId: null clears the category. The payee and currency never change. */
+export type UpdateRecurringBillInput = {
+  name?: InputMaybe<Scalars['String']['input']>;
+  period?: InputMaybe<RecurringPeriod>;
+  amount?: InputMaybe<Scalars['Decimal']['input']>;
+  nextDate?: InputMaybe<Scalars['Date']['input']>;
+  categoryId?: InputMaybe<Scalars['ID']['input']>;
+  remindDaysBefore?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** Net spending of one expense category in a date range. */
@@ -429,6 +573,12 @@ export type ResolversTypes = {
   CategoryKind: CategoryKind;
   Category: ResolverTypeWrapper<CategoryRecord>;
   CreateCategoryInput: CreateCategoryInput;
+  RecurringPeriod: RecurringPeriod;
+  RecurringBillStatus: RecurringBillStatus;
+  RecurringBillSource: RecurringBillSource;
+  RecurringBill: ResolverTypeWrapper<BillRecord>;
+  CreateRecurringBillInput: CreateRecurringBillInput;
+  UpdateRecurringBillInput: UpdateRecurringBillInput;
   CategorySpending: ResolverTypeWrapper<CategorySpendingView>;
   TagSpending: ResolverTypeWrapper<TagSpending>;
   Interval: Interval;
@@ -455,6 +605,9 @@ export type ResolversParentTypes = {
   SetBudgetInput: SetBudgetInput;
   Category: CategoryRecord;
   CreateCategoryInput: CreateCategoryInput;
+  RecurringBill: BillRecord;
+  CreateRecurringBillInput: CreateRecurringBillInput;
+  UpdateRecurringBillInput: UpdateRecurringBillInput;
   CategorySpending: CategorySpendingView;
   TagSpending: TagSpending;
   CashFlowPoint: CashFlowPoint;
@@ -508,6 +661,7 @@ export type AlertResolvers<ContextType = BudgetContext, ParentType extends Resol
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   transaction?: Resolver<Maybe<ResolversTypes['Transaction']>, ParentType, ContextType>;
   budget?: Resolver<Maybe<ResolversTypes['Budget']>, ParentType, ContextType>;
+  bill?: Resolver<Maybe<ResolversTypes['RecurringBill']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   readAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
@@ -524,6 +678,9 @@ export type QueryResolvers<ContextType = BudgetContext, ParentType extends Resol
   budgets?: Resolver<Array<ResolversTypes['Budget']>, ParentType, ContextType, RequireFields<QueryBudgetsArgs, 'month'>>;
   budget?: Resolver<Maybe<ResolversTypes['Budget']>, ParentType, ContextType, RequireFields<QueryBudgetArgs, 'id'>>;
   categories?: Resolver<Array<ResolversTypes['Category']>, ParentType, ContextType>;
+  recurringBills?: Resolver<Array<ResolversTypes['RecurringBill']>, ParentType, ContextType, Partial<QueryRecurringBillsArgs>>;
+  recurringBill?: Resolver<Maybe<ResolversTypes['RecurringBill']>, ParentType, ContextType, RequireFields<QueryRecurringBillArgs, 'id'>>;
+  upcomingBills?: Resolver<Array<ResolversTypes['RecurringBill']>, ParentType, ContextType, RequireFields<QueryUpcomingBillsArgs, 'days'>>;
   spendingByCategory?: Resolver<Array<ResolversTypes['CategorySpending']>, ParentType, ContextType, RequireFields<QuerySpendingByCategoryArgs, 'from' | 'to' | 'currency'>>;
   spendingByTag?: Resolver<Array<ResolversTypes['TagSpending']>, ParentType, ContextType, RequireFields<QuerySpendingByTagArgs, 'from' | 'to' | 'currency'>>;
   cashFlow?: Resolver<Array<ResolversTypes['CashFlowPoint']>, ParentType, ContextType, RequireFields<QueryCashFlowArgs, 'from' | 'to' | 'currency' | 'interval'>>;
@@ -535,6 +692,12 @@ export type MutationResolvers<ContextType = BudgetContext, ParentType extends Re
   setBudget?: Resolver<ResolversTypes['Budget'], ParentType, ContextType, RequireFields<MutationSetBudgetArgs, 'input'>>;
   deleteBudget?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteBudgetArgs, 'id'>>;
   createCategory?: Resolver<ResolversTypes['Category'], ParentType, ContextType, RequireFields<MutationCreateCategoryArgs, 'input'>>;
+  createRecurringBill?: Resolver<ResolversTypes['RecurringBill'], ParentType, ContextType, RequireFields<MutationCreateRecurringBillArgs, 'input'>>;
+  updateRecurringBill?: Resolver<ResolversTypes['RecurringBill'], ParentType, ContextType, RequireFields<MutationUpdateRecurringBillArgs, 'id' | 'input'>>;
+  confirmRecurringBill?: Resolver<ResolversTypes['RecurringBill'], ParentType, ContextType, RequireFields<MutationConfirmRecurringBillArgs, 'id'>>;
+  dismissRecurringBill?: Resolver<ResolversTypes['RecurringBill'], ParentType, ContextType, RequireFields<MutationDismissRecurringBillArgs, 'id'>>;
+  deleteRecurringBill?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteRecurringBillArgs, 'id'>>;
+  detectRecurringBills?: Resolver<Array<ResolversTypes['RecurringBill']>, ParentType, ContextType>;
 };
 
 export type BudgetResolvers<ContextType = BudgetContext, ParentType extends ResolversParentTypes['Budget'] = ResolversParentTypes['Budget'], FederationReferenceType extends FederationReferenceTypes['Budget'] = FederationReferenceTypes['Budget']> = {
@@ -557,6 +720,20 @@ export type CategoryResolvers<ContextType = BudgetContext, ParentType extends Re
   kind?: Resolver<ResolversTypes['CategoryKind'], ParentType, ContextType>;
   parent?: Resolver<Maybe<ResolversTypes['Category']>, ParentType, ContextType>;
   isDefault?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type RecurringBillResolvers<ContextType = BudgetContext, ParentType extends ResolversParentTypes['RecurringBill'] = ResolversParentTypes['RecurringBill']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  payee?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  period?: Resolver<ResolversTypes['RecurringPeriod'], ParentType, ContextType>;
+  amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  category?: Resolver<Maybe<ResolversTypes['Category']>, ParentType, ContextType>;
+  lastDate?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  nextDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['RecurringBillStatus'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['RecurringBillSource'], ParentType, ContextType>;
+  remindDaysBefore?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type CategorySpendingResolvers<ContextType = BudgetContext, ParentType extends ResolversParentTypes['CategorySpending'] = ResolversParentTypes['CategorySpending']> = {
@@ -592,6 +769,7 @@ export type Resolvers<ContextType = BudgetContext> = {
   Mutation?: MutationResolvers<ContextType>;
   Budget?: BudgetResolvers<ContextType>;
   Category?: CategoryResolvers<ContextType>;
+  RecurringBill?: RecurringBillResolvers<ContextType>;
   CategorySpending?: CategorySpendingResolvers<ContextType>;
   TagSpending?: TagSpendingResolvers<ContextType>;
   CashFlowPoint?: CashFlowPointResolvers<ContextType>;

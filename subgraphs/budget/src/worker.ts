@@ -4,15 +4,17 @@ import { createPublisher } from '@centavo/pubsub';
 import { loadConfig, type BudgetConfig } from './config.js';
 import { createPrisma } from './db.js';
 import { createBudgetDomain } from './domain.js';
+import { startBillReminders } from './modules/recurring/bill-reminders.js';
 
 export interface BudgetWorker {
-  /** Lets in-flight jobs finish, closes the BullMQ workers and the publisher, then the database connection. */
+  /** Lets in-flight jobs and the reminder pass finish, closes the BullMQ workers and the publisher, then the database connection. */
   stop(): Promise<void>;
 }
 
 /**
  * Runs the budget domain's processors: every transaction change updates the spending aggregates,
- * raises the alerts it causes, and publishes budgetUpdated and alertRaised to the user.
+ * raises the alerts it causes, and publishes budgetUpdated and alertRaised to the user; every
+ * BILL_REMINDER_INTERVAL_MS it raises the BILL_DUE alerts that came due.
  */
 export async function startBudgetWorker(
   config: BudgetConfig = loadConfig(),
@@ -21,7 +23,7 @@ export async function startBudgetWorker(
   const logger = root.child({ service: 'budget-worker' });
   const prisma = createPrisma(config.databaseUrl, false);
   const publisher = createPublisher(config, logger);
-  const domain = createBudgetDomain({ prisma, queue: config, logger, quotas: config, publisher });
+  const domain = createBudgetDomain({ prisma, queue: config, logger, quotas: config, recurring: config, publisher });
   let running: RunningProcessors;
   try {
     // A killed worker's job stalls and is retried; it must never be failed for stalling.
@@ -35,12 +37,13 @@ export async function startBudgetWorker(
     await prisma.$disconnect();
     throw error;
   }
+  const reminders = startBillReminders({ prisma, publisher, logger, intervalMs: config.BILL_REMINDER_INTERVAL_MS });
   logger.info({ queue: budgetTransactionBatch.queue, concurrency: config.WORKER_CONCURRENCY }, 'budget worker ready');
   let stopping: Promise<void> | undefined;
   return {
     stop() {
       stopping ??= (async () => {
-        await running.close();
+        await Promise.all([running.close(), reminders.stop()]);
         await publisher.close();
         await prisma.$disconnect();
       })();

@@ -13,6 +13,7 @@ import { createLoaders } from '../src/loaders.js';
 import { AlertsRepository } from '../src/modules/alerts/alerts.repository.js';
 import { BudgetsRepository } from '../src/modules/budgets/budgets.repository.js';
 import { CategoriesRepository } from '../src/modules/categories/categories.repository.js';
+import { RecurringRepository } from '../src/modules/recurring/recurring.repository.js';
 import { BUDGET_FIELDS, event, getBudget, newUser, setBudget, snapshot, testDomain, testRun, type BudgetView, type TestUser } from './factories.js';
 
 let server: SubgraphServer;
@@ -123,6 +124,7 @@ describe('budgets', () => {
         },
       }),
       alerts: new AlertsRepository(prisma),
+      recurring: new RecurringRepository(prisma),
     };
     const schema = buildSubgraphSchema([{ typeDefs, resolvers: resolvers as never }]);
     const result = await graphql({

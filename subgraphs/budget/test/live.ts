@@ -24,6 +24,8 @@ export interface Heard {
 export interface LiveHarness {
   server: SubgraphServer;
   prisma: BudgetPrisma;
+  /** Publishes on the harness's channels (what listen() hears). */
+  publisher: Publisher;
   domain: BudgetDomain;
   process(event: TransactionEvent, publisher?: Pick<Publisher, 'publish'>): Promise<ApplyResult>;
   apply(tx: TransactionSnapshot): Promise<ApplyResult>;
@@ -43,6 +45,7 @@ export async function startLive(): Promise<LiveHarness> {
   return {
     server,
     prisma,
+    publisher,
     domain,
     process,
     apply: (tx) => process(event(tx)),

@@ -7,7 +7,7 @@ import { newUser } from './factories.js';
 // Two servers with small quotas: the caps must hold across processes, not only within one.
 let servers: SubgraphServer[];
 beforeAll(async () => {
-  const env = testEnv({ BUDGET_PORT: '0', MAX_CATEGORIES_PER_USER: '3', MAX_BUDGETS_PER_USER: '4' });
+  const env = testEnv({ BUDGET_PORT: '0', MAX_CATEGORIES_PER_USER: '3', MAX_BUDGETS_PER_USER: '4', MAX_RECURRING_BILLS_PER_USER: '2' });
   servers = await Promise.all([0, 1].map(() => startBudgetSubgraph(loadConfig(env))));
 });
 afterAll(() => Promise.all(servers.map((s) => s.stop())));
@@ -59,5 +59,17 @@ describe('per-user quotas of the budget domain', () => {
     const config = loadConfig(testEnv());
     expect(config.MAX_CATEGORIES_PER_USER).toBe(200);
     expect(config.MAX_BUDGETS_PER_USER).toBe(5000);
+  });
+
+  it('never exceed MAX_RECURRING_BILLS_PER_USER bills made by hand under concurrent creates', async () => {
+    const user = await newUser(servers[0]!.url);
+    const BILL = `mutation ($n: String!) { createRecurringBill(input: { name: $n, period: MONTHLY, amount: "10.00", currency: "BRL", nextDate: "2027-01-05" }) { id } }`;
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => graphql(servers[i % 2]!.url, BILL, { n: `Bill ${'abcdefgh'[i]}` }, user.token)));
+    expect(results.filter((r) => !r.errors)).toHaveLength(2);
+    for (const r of results.filter((r) => r.errors)) {
+      expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'LIMIT_EXCEEDED', resource: 'recurring bills', limit: 2 });
+    }
+    const { recurringBills } = await user.query<{ recurringBills: unknown[] }>(`{ recurringBills { id } }`);
+    expect(recurringBills).toHaveLength(2);
   });
 });

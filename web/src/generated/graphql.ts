@@ -15,12 +15,16 @@ export type AccountType =
 
 /** What an alert is about. */
 export type AlertType =
+  /** A confirmed recurring bill is due: raised once per bill and due date, remindDaysBefore days before it (the alert's bill names it). */
+  | 'BILL_DUE'
   /** A transaction change pushed a budget's spent across 100% of its limit (at most once per budget, so per month). */
   | 'BUDGET_EXCEEDED'
   /** A transaction change pushed a budget's spent across 80% of its limit (at most once per budget, so per month). */
   | 'BUDGET_WARNING'
   /** A newly created money-out transaction of at least the caller's threshold for its currency (default 1000 major units); transfers never count. */
   | 'LARGE_TRANSACTION'
+  /** A new payment of a confirmed recurring bill cost more than the tolerance (10% by default) above its amount; the bill then expects the new amount. */
+  | 'RECURRING_AMOUNT_CHANGED'
   /** Money out of at least 50 major units and at least 3× the median of at least 5 other money-out transactions of the same category and currency dated in the 90 days up to it; checked when a transaction is created in a category or first categorized by a rule or the model. */
   | 'UNUSUAL_SPENDING';
 
@@ -231,9 +235,9 @@ export type SetBudgetInput = {
 export type Severity =
   /** BUDGET_EXCEEDED */
   | 'CRITICAL'
-  /** LARGE_TRANSACTION */
+  /** LARGE_TRANSACTION and BILL_DUE */
   | 'INFO'
-  /** BUDGET_WARNING and UNUSUAL_SPENDING */
+  /** BUDGET_WARNING, UNUSUAL_SPENDING and RECURRING_AMOUNT_CHANGED */
   | 'WARNING';
 
 /**

@@ -1,21 +1,43 @@
-import { budgetTransactionBatch, processor, rowEvents, type JobProcessor, type JobRun, type TransactionEvent, type TransactionEventBatch } from '@centavo/jobs';
+import {
+  budgetTransactionBatch,
+  processor,
+  rowEvents,
+  type JobProcessor,
+  type JobRun,
+  type TransactionEvent,
+  type TransactionEventBatch,
+  type TransactionSnapshot,
+} from '@centavo/jobs';
 import type { Publisher } from '@centavo/pubsub';
 import { raiseAlerts } from '../modules/alerts/alert-raiser.js';
 import { LiveNotifier, type NotifierDeps } from '../modules/alerts/live-notifier.js';
 import type { SpendingKey } from '../modules/budgets/budgets.repository.js';
+import type { BillTracker } from '../modules/recurring/bill-tracker.js';
 import type { ApplyEffects, ApplyResult, SpendingService } from '../modules/spending/spending.service.js';
 
 /** Alerts and subscriptions; tests of the aggregates alone leave them out. */
 export interface LiveUpdates {
   /** Raises alerts in the batch's transaction, atomically with the changes. */
   raise: ApplyEffects;
+  /** After the commit, also on replays, before notify: work that reads what other batches committed (recurring bills' detection). */
+  afterCommit?(userId: string, snapshots: readonly TransactionSnapshot[]): Promise<void>;
   /** After the commit, also on replays: publishes budgetUpdated and every pending alertRaised. */
   notify(userId: string, affected: readonly SpendingKey[], replayed: readonly string[]): Promise<{ budgets: number; alerts: number }>;
 }
 
-export function createLiveUpdates(deps: Omit<NotifierDeps, 'publisher'>, publisher: Pick<Publisher, 'publish'>): LiveUpdates {
+export function createLiveUpdates(deps: Omit<NotifierDeps, 'publisher'>, publisher: Pick<Publisher, 'publish'>, bills?: BillTracker): LiveUpdates {
   const notifier = new LiveNotifier({ ...deps, publisher });
-  return { raise: raiseAlerts, notify: (userId, affected, replayed) => notifier.afterBatch(userId, affected, replayed) };
+  const notify: LiveUpdates['notify'] = (userId, affected, replayed) => notifier.afterBatch(userId, affected, replayed);
+  if (!bills) return { raise: raiseAlerts, notify };
+  return {
+    // Bills first: their statements then run before the alerts lock budgets and move the sums.
+    raise: async (tx, changes, moveAggregates) => {
+      await bills.inBatch(tx, changes);
+      await raiseAlerts(tx, changes, moveAggregates);
+    },
+    afterCommit: (userId, snapshots) => bills.afterBatch(userId, snapshots),
+    notify,
+  };
 }
 
 /** The processor of transaction event batches, saying what it did (tests check replays with it). */
@@ -49,6 +71,7 @@ export function createTransactionChangedProcessor(
     const applied = results.filter((r) => r.applied).length;
     run.logger.debug({ userId, events: events.length, applied }, 'transaction changes applied to spending');
     if (live) {
+      await live.afterCommit?.(userId, events.map((e) => e.transaction));
       const affected = results.flatMap((r) => r.affected);
       const replayed = [...new Set(events.filter((_, i) => !results[i]!.applied).map((e) => e.transaction.id))];
       const published = await live.notify(userId, affected, replayed);

@@ -8,6 +8,8 @@ export const SEVERITY: Record<AlertType, Severity> = {
   BUDGET_EXCEEDED: 'CRITICAL',
   UNUSUAL_SPENDING: 'WARNING',
   LARGE_TRANSACTION: 'INFO',
+  BILL_DUE: 'INFO',
+  RECURRING_AMOUNT_CHANGED: 'WARNING',
 };
 
 /** LARGE_TRANSACTION: money out of at least this many major units, unless the user set their own. */
@@ -26,10 +28,10 @@ export const minUnusualAmount = (currency: string): bigint => majorUnits(UNUSUAL
 const RANK: Record<BudgetStatus, number> = { ON_TRACK: 0, WARNING: 1, EXCEEDED: 2 };
 
 /** The thresholds a change pushed a budget across upwards: 80% (WARNING), 100% (EXCEEDED), or both. */
-export function budgetCrossings(spentBefore: bigint, spentAfter: bigint, limitMinor: bigint): AlertType[] {
+export function budgetCrossings(spentBefore: bigint, spentAfter: bigint, limitMinor: bigint): ('BUDGET_WARNING' | 'BUDGET_EXCEEDED')[] {
   const from = RANK[budgetStatus(spentBefore, limitMinor)];
   const to = RANK[budgetStatus(spentAfter, limitMinor)];
-  const crossed: AlertType[] = [];
+  const crossed: ('BUDGET_WARNING' | 'BUDGET_EXCEEDED')[] = [];
   if (from < 1 && to >= 1) crossed.push('BUDGET_WARNING');
   if (from < 2 && to >= 2) crossed.push('BUDGET_EXCEEDED');
   return crossed;

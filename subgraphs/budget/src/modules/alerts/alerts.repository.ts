@@ -12,6 +12,7 @@ export interface AlertRecord {
   transactionId: string | null;
   budgetId: string | null;
   month: string | null;
+  billId: string | null;
   createdAt: Date;
   readAt: Date | null;
   publishedAt: Date | null;
@@ -25,6 +26,10 @@ export interface NewAlert {
   transactionId: string | null;
   budgetId: string | null;
   month: string | null;
+  /** The recurring bill of BILL_DUE and RECURRING_AMOUNT_CHANGED. */
+  billId?: string | null;
+  /** BILL_DUE: the bill's occurrence (billOccurrenceId); the others derive it from their budget or transaction. */
+  subjectId?: string;
 }
 
 export interface ThresholdRecord {
@@ -34,8 +39,12 @@ export interface ThresholdRecord {
 
 const BUDGET_TYPES = new Set<AlertType>(['BUDGET_WARNING', 'BUDGET_EXCEEDED']);
 
-/** What makes an alert unique with its type: its budget, or its transaction. */
+/** What makes an alert unique with its type: its budget, its transaction, or its bill's due date. */
 function subjectOf(alert: NewAlert): string {
+  if (alert.type === 'BILL_DUE') {
+    if (!alert.subjectId || !alert.billId) throw new Error('BILL_DUE alert without its bill occurrence');
+    return alert.subjectId;
+  }
   const subject = BUDGET_TYPES.has(alert.type) ? alert.budgetId : alert.transactionId;
   if (!subject) throw new Error(`${alert.type} alert without its ${BUDGET_TYPES.has(alert.type) ? 'budget' : 'transaction'}`);
   return subject;
@@ -52,6 +61,17 @@ export class AlertsRepository {
       skipDuplicates: true,
     });
     return count;
+  }
+
+  /** As raise, saying which users got a new alert (to publish them). */
+  async raiseReturningUsers(alerts: readonly NewAlert[]): Promise<Set<string>> {
+    if (alerts.length === 0) return new Set();
+    const rows = await this.db.alert.createManyAndReturn({
+      data: alerts.map((a) => ({ ...a, subjectId: subjectOf(a) })),
+      skipDuplicates: true,
+      select: { userId: true },
+    });
+    return new Set(rows.map((r) => r.userId));
   }
 
   /** Newest first. */

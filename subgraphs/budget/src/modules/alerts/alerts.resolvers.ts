@@ -36,6 +36,7 @@ const AlertType = {
   },
   transaction: (alert) => (alert.transactionId ? { __typename: 'Transaction' as const, id: alert.transactionId } : null),
   budget: (alert, _, ctx) => (alert.budgetId ? ctx.loaders.budget.load(alert.budgetId) : null),
+  bill: (alert, _, ctx) => (alert.billId ? ctx.loaders.bill.load(alert.billId) : null),
   createdAt: (alert) => alert.createdAt.toISOString(),
   readAt: (alert) => alert.readAt?.toISOString() ?? null,
 } satisfies ObjectResolvers<AlertResolvers, AlertRecord>;
