@@ -193,6 +193,8 @@ describe('subgraphs reached directly, and races', () => {
     const input = { accountId: createAccount.id, amount: '-5.00', date: '2026-11-10', description: 'X', idempotencyKey: randomUUID() };
     const answers = await Promise.all(Array.from({ length: 20 }, () => as(s, 'mutation ($i: CreateTransactionInput!) { createTransaction(input: $i) { id } }', { i: input })));
     answers.forEach(expectClean);
+    // Every one answered (a refusal would say which code), all with the same row.
+    expect(answers.map((x) => codesOf(x))).toEqual(answers.map(() => []));
     expect(new Set(answers.map((x) => (x.json?.data?.createTransaction as { id: string }).id)).size).toBe(1);
   });
 

@@ -173,7 +173,9 @@ describe('consuming transaction events', () => {
     ]);
   });
 
-  it('sums concurrent events of many transactions of one category and day exactly', async () => {
+  // Up to 160 database transactions at once on two shared cores: seconds when quiet, and more
+  // than 30 under the full suite beside other work (a load average of 11).
+  it('sums concurrent events of many transactions of one category and day exactly', { timeout: 180_000 }, async () => {
     const u = await newUser(server.url);
     const budget = await setBudget(u, { categoryId: u.category.groceries!, month: '2026-11', limit: '10000' });
     const txs = Array.from({ length: 200 }, (_, i) =>
