@@ -228,3 +228,18 @@ export const aiCategoryChanged = defineJob({
 
 /** Every consumer of category events, each on its own queue. */
 export const CATEGORY_EVENT_CONSUMERS = [transactionsCategoryChanged, aiCategoryChanged] as const;
+
+/**
+ * budget worker: send one email of the alert-email channel. `alert`: one alert_emails row (an
+ * IMMEDIATE alert); `digest`: one email_digests row (the day's DIGEST alerts of a user). The job
+ * id is the row's id and the row's sent_at is the marker: a retry after a success sends nothing.
+ */
+export const sendAlertEmail = defineJob({
+  queue: 'budget-emails',
+  name: 'send-email',
+  schema: z.object({
+    kind: z.enum(['alert', 'digest']),
+    id: uuid,
+    userId: uuid,
+  }),
+});

@@ -1,5 +1,5 @@
 import { createQueue, type QueueConfig } from './queues.js';
-import { aiCategoryChanged, aiTransactionBatch, applyCategorization, budgetTransactionBatch, retrainModel, runImport, transactionsCategoryChanged } from './definitions.js';
+import { aiCategoryChanged, aiTransactionBatch, applyCategorization, budgetTransactionBatch, retrainModel, runImport, sendAlertEmail, transactionsCategoryChanged } from './definitions.js';
 
 /** Every queue of Centavo, for operators' tools. */
 export const ALL_QUEUES = [
@@ -10,6 +10,7 @@ export const ALL_QUEUES = [
   transactionsCategoryChanged.queue,
   aiCategoryChanged.queue,
   runImport.queue,
+  sendAlertEmail.queue,
 ] as const;
 
 export interface FailedJob {

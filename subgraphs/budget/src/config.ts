@@ -24,6 +24,12 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
       RECURRING_AMOUNT_TOLERANCE_PERCENT: z.coerce.number().int().min(0).max(100).default(RECURRING_DEFAULTS.RECURRING_AMOUNT_TOLERANCE_PERCENT),
       /** How often the worker looks for bills to remind of (BILL_DUE); reminders are per day, so minutes are plenty. */
       BILL_REMINDER_INTERVAL_MS: z.coerce.number().int().min(100).default(600_000),
+      /** Alerts by email: the SMTP server (smtp://host:port, smtps:// for TLS, user:password@ to log in); unset or empty, no email is sent. */
+      SMTP_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url({ protocol: /^smtps?$/ }).optional()),
+      /** The From of alert emails. */
+      SMTP_FROM: z.string().min(3).default('Centavo <alerts@centavo.localhost>'),
+      /** How often the worker enqueues due digests (and emails whose enqueue was lost); digests are daily, so minutes are plenty. */
+      EMAIL_PASS_INTERVAL_MS: z.coerce.number().int().min(100).default(300_000),
     },
     env,
   );

@@ -4,6 +4,7 @@ import type { BudgetLoaders } from './loaders.js';
 import type { AlertsService } from './modules/alerts/alerts.service.js';
 import type { BudgetsService } from './modules/budgets/budgets.service.js';
 import type { CategoriesService } from './modules/categories/categories.service.js';
+import type { NotificationsService } from './modules/notifications/notifications.service.js';
 import type { RecurringService } from './modules/recurring/recurring.service.js';
 import type { SpendingService } from './modules/spending/spending.service.js';
 
@@ -14,6 +15,7 @@ export interface BudgetContext extends BaseContext {
   spending: SpendingService;
   alerts: AlertsService;
   recurring: RecurringService;
+  notifications: NotificationsService;
   loaders: BudgetLoaders;
 }
 
@@ -26,5 +28,6 @@ export const budgetContext =
     spending: domain.spending,
     alerts: domain.alerts,
     recurring: domain.recurring,
+    notifications: domain.notifications,
     loaders: domain.loaders(base.user?.id),
   });

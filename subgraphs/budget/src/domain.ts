@@ -12,6 +12,9 @@ import { BudgetsRepository } from './modules/budgets/budgets.repository.js';
 import { BudgetsService } from './modules/budgets/budgets.service.js';
 import { CategoriesRepository } from './modules/categories/categories.repository.js';
 import { CategoriesService } from './modules/categories/categories.service.js';
+import type { AlertEmailHook } from './modules/notifications/email-channel.js';
+import { NotificationsRepository } from './modules/notifications/notifications.repository.js';
+import { NotificationsService } from './modules/notifications/notifications.service.js';
 import { createBillTracker } from './modules/recurring/bill-tracker.js';
 import { dayOf } from './modules/recurring/detection.js';
 import { RecurringRepository } from './modules/recurring/recurring.repository.js';
@@ -36,6 +39,10 @@ export interface BudgetDomainDeps {
   recurring?: typeof RECURRING_DEFAULTS;
   /** The clock of "today" for recurring bills; tests move it. */
   now?: () => Date;
+  /** Alerts by email, queued where alerts are published (the worker's, when SMTP is configured). */
+  emails?: AlertEmailHook;
+  /** Whether this installation sends email (SMTP_URL set), as notificationSettings tells. */
+  emailDelivery?: boolean;
 }
 
 /** The budget domain, built once per process: services, loaders, job processors and the category relay. */
@@ -45,6 +52,7 @@ export interface BudgetDomain {
   spending: SpendingService;
   alerts: AlertsService;
   recurring: RecurringService;
+  notifications: NotificationsService;
   loaders(userId: string | undefined): BudgetLoaders;
   /** What the worker runs (runProcessors): transaction events → spending, alerts, live updates. */
   processors: readonly [TransactionChangedProcessor];
@@ -77,7 +85,7 @@ export function createBudgetDomain(deps: BudgetDomainDeps): BudgetDomain {
   const ensureDefaults = (userId: string) => categories.ensureDefaults(userId);
   const spending = new SpendingService(repos.spending, repos.categories, ensureDefaults);
   const live = deps.publisher && createLiveUpdates(
-    { alerts: repos.alerts, budgets: repos.budgets, spending },
+    { alerts: repos.alerts, budgets: repos.budgets, spending, ...(deps.emails ? { emails: deps.emails } : {}) },
     deps.publisher,
     createBillTracker(prisma, { tolerancePercent, now }),
   );
@@ -91,6 +99,7 @@ export function createBudgetDomain(deps: BudgetDomainDeps): BudgetDomain {
       now,
       detect: (userId) => prisma.$transaction((tx) => refreshSuggestions(tx, userId, null, { tolerancePercent, today: dayOf(now()) })),
     }),
+    notifications: new NotificationsService(new NotificationsRepository(prisma), deps.emailDelivery ?? false),
     loaders: (userId) => createLoaders(userId, repos, ensureDefaults),
     processors: [createTransactionChangedProcessor(spending, live)],
     categoryRelay,

@@ -9,6 +9,9 @@ import { resolvers, typeDefs } from './schema.js';
 
 export { loadConfig, resolvers, typeDefs, type BudgetConfig };
 export { startBudgetWorker, type BudgetWorker } from './worker.js';
+/** For tests that drive the email pass with their own clock. */
+export { createEmailChannel } from './modules/notifications/email-channel.js';
+export { createPrisma as createBudgetPrisma } from './db.js';
 
 /** Starts the budget subgraph and the relay of its category events (createCategory kicks it). */
 export async function startBudgetSubgraph(
@@ -19,7 +22,7 @@ export async function startBudgetSubgraph(
   const runtime = await createAuthRuntime(config, logger);
   const prisma = createPrisma(config.databaseUrl);
   const relayPrisma = createPrisma(config.databaseUrl, false);
-  const domain = createBudgetDomain({ prisma, relayPrisma, queue: config, databaseUrl: config.databaseUrl, logger, quotas: config, recurring: config });
+  const domain = createBudgetDomain({ prisma, relayPrisma, queue: config, databaseUrl: config.databaseUrl, logger, quotas: config, recurring: config, emailDelivery: config.SMTP_URL !== undefined });
   domain.categoryRelay.start();
   return bootSubgraph({
     name: 'budget',

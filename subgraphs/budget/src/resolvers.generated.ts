@@ -6,6 +6,7 @@ import type { CategorySpendingView } from './modules/spending/spending.service.j
 import type { AlertRecord } from './modules/alerts/alerts.repository.js';
 import type { AlertSettingsView } from './modules/alerts/alerts.service.js';
 import type { BillRecord } from './modules/recurring/recurring.repository.js';
+import type { NotificationSettingsView } from './modules/notifications/notifications.service.js';
 import type { BudgetContext } from './context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -116,6 +117,8 @@ export type Query = {
   budget?: Maybe<Budget>;
   /** The caller's categories: the defaults first, then their own, by name. */
   categories: Array<Category>;
+  /** The caller's email notification settings. */
+  notificationSettings: NotificationSettings;
   /** The caller's recurring bills, of one status or all, by nextDate then name. */
   recurringBills: Array<RecurringBill>;
   /** One of the caller's recurring bills; NOT_FOUND otherwise. */
@@ -199,6 +202,8 @@ export type Mutation = {
   /** Deletes one of the caller's budgets; NOT_FOUND otherwise. */
   deleteBudget: Scalars['Boolean']['output'];
   createCategory: Category;
+  /** Changes the caller's email notification settings; BAD_USER_INPUT for an invalid address, hour or time zone. */
+  updateNotificationSettings: NotificationSettings;
   /** Creates a confirmed bill by hand. A suggested or dismissed bill of the same payee and currency becomes this one; a confirmed one is a CONFLICT. */
   createRecurringBill: RecurringBill;
   /** Changes one of the caller's bills; NOT_FOUND otherwise. */
@@ -237,6 +242,11 @@ export type MutationDeleteBudgetArgs = {
 
 export type MutationCreateCategoryArgs = {
   input: CreateCategoryInput;
+};
+
+
+export type MutationUpdateNotificationSettingsArgs = {
+  input: UpdateNotificationSettingsInput;
 };
 
 
@@ -325,6 +335,58 @@ export type CreateCategoryInput = {
   kind: CategoryKind;
   /** An existing category of the same kind to nest under. */
   parentId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** How alerts of one type reach the caller by email. */
+export type EmailChannel =
+  /** No email (the default of every type). */
+  | 'OFF'
+  /** One email per alert, sent as soon as it is raised. */
+  | 'IMMEDIATE'
+  /** Listed in one email a day, sent from digestHour in the caller's timeZone. */
+  | 'DIGEST';
+
+/** The email channel of one alert type. */
+export type AlertEmailPreference = {
+  __typename?: 'AlertEmailPreference';
+  type: AlertType;
+  channel: EmailChannel;
+};
+
+/**
+ * How the caller's alerts are emailed, beside the alertRaised subscription. Nothing is emailed
+ * until email is set; each alert is emailed at most once per address, with the channel and address
+ * in effect when it was raised.
+ */
+export type NotificationSettings = {
+  __typename?: 'NotificationSettings';
+  /** Where alerts are emailed; null (the default) emails nothing. */
+  email?: Maybe<Scalars['String']['output']>;
+  /** Every alert type with its channel; OFF unless set. */
+  alertTypes: Array<AlertEmailPreference>;
+  /** The local hour (0 to 23, in timeZone) from which the day's digest is sent; default 8. */
+  digestHour: Scalars['Int']['output'];
+  /** An IANA time zone, e.g. "America/Sao_Paulo"; default "UTC". */
+  timeZone: Scalars['String']['output'];
+  /** Whether this installation sends email at all (an SMTP server is configured). */
+  emailDelivery: Scalars['Boolean']['output'];
+};
+
+export type AlertEmailPreferenceInput = {
+  type: AlertType;
+  channel: EmailChannel;
+};
+
+/** Fields left out stay as they are; email: null stops every email. */
+export type UpdateNotificationSettingsInput = {
+  /** An email address of at most 254 characters. */
+  email?: InputMaybe<Scalars['String']['input']>;
+  /** The types listed get their channel (each type at most once); the others keep theirs. */
+  alertTypes?: InputMaybe<Array<AlertEmailPreferenceInput>>;
+  /** 0 to 23. */
+  digestHour?: InputMaybe<Scalars['Int']['input']>;
+  /** An IANA time zone name. */
+  timeZone?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** How often a recurring bill is paid. */
@@ -573,6 +635,11 @@ export type ResolversTypes = {
   CategoryKind: CategoryKind;
   Category: ResolverTypeWrapper<CategoryRecord>;
   CreateCategoryInput: CreateCategoryInput;
+  EmailChannel: EmailChannel;
+  AlertEmailPreference: ResolverTypeWrapper<AlertEmailPreference>;
+  NotificationSettings: ResolverTypeWrapper<NotificationSettingsView>;
+  AlertEmailPreferenceInput: AlertEmailPreferenceInput;
+  UpdateNotificationSettingsInput: UpdateNotificationSettingsInput;
   RecurringPeriod: RecurringPeriod;
   RecurringBillStatus: RecurringBillStatus;
   RecurringBillSource: RecurringBillSource;
@@ -605,6 +672,10 @@ export type ResolversParentTypes = {
   SetBudgetInput: SetBudgetInput;
   Category: CategoryRecord;
   CreateCategoryInput: CreateCategoryInput;
+  AlertEmailPreference: AlertEmailPreference;
+  NotificationSettings: NotificationSettingsView;
+  AlertEmailPreferenceInput: AlertEmailPreferenceInput;
+  UpdateNotificationSettingsInput: UpdateNotificationSettingsInput;
   RecurringBill: BillRecord;
   CreateRecurringBillInput: CreateRecurringBillInput;
   UpdateRecurringBillInput: UpdateRecurringBillInput;
@@ -678,6 +749,7 @@ export type QueryResolvers<ContextType = BudgetContext, ParentType extends Resol
   budgets?: Resolver<Array<ResolversTypes['Budget']>, ParentType, ContextType, RequireFields<QueryBudgetsArgs, 'month'>>;
   budget?: Resolver<Maybe<ResolversTypes['Budget']>, ParentType, ContextType, RequireFields<QueryBudgetArgs, 'id'>>;
   categories?: Resolver<Array<ResolversTypes['Category']>, ParentType, ContextType>;
+  notificationSettings?: Resolver<ResolversTypes['NotificationSettings'], ParentType, ContextType>;
   recurringBills?: Resolver<Array<ResolversTypes['RecurringBill']>, ParentType, ContextType, Partial<QueryRecurringBillsArgs>>;
   recurringBill?: Resolver<Maybe<ResolversTypes['RecurringBill']>, ParentType, ContextType, RequireFields<QueryRecurringBillArgs, 'id'>>;
   upcomingBills?: Resolver<Array<ResolversTypes['RecurringBill']>, ParentType, ContextType, RequireFields<QueryUpcomingBillsArgs, 'days'>>;
@@ -692,6 +764,7 @@ export type MutationResolvers<ContextType = BudgetContext, ParentType extends Re
   setBudget?: Resolver<ResolversTypes['Budget'], ParentType, ContextType, RequireFields<MutationSetBudgetArgs, 'input'>>;
   deleteBudget?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteBudgetArgs, 'id'>>;
   createCategory?: Resolver<ResolversTypes['Category'], ParentType, ContextType, RequireFields<MutationCreateCategoryArgs, 'input'>>;
+  updateNotificationSettings?: Resolver<ResolversTypes['NotificationSettings'], ParentType, ContextType, RequireFields<MutationUpdateNotificationSettingsArgs, 'input'>>;
   createRecurringBill?: Resolver<ResolversTypes['RecurringBill'], ParentType, ContextType, RequireFields<MutationCreateRecurringBillArgs, 'input'>>;
   updateRecurringBill?: Resolver<ResolversTypes['RecurringBill'], ParentType, ContextType, RequireFields<MutationUpdateRecurringBillArgs, 'id' | 'input'>>;
   confirmRecurringBill?: Resolver<ResolversTypes['RecurringBill'], ParentType, ContextType, RequireFields<MutationConfirmRecurringBillArgs, 'id'>>;
@@ -720,6 +793,19 @@ export type CategoryResolvers<ContextType = BudgetContext, ParentType extends Re
   kind?: Resolver<ResolversTypes['CategoryKind'], ParentType, ContextType>;
   parent?: Resolver<Maybe<ResolversTypes['Category']>, ParentType, ContextType>;
   isDefault?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type AlertEmailPreferenceResolvers<ContextType = BudgetContext, ParentType extends ResolversParentTypes['AlertEmailPreference'] = ResolversParentTypes['AlertEmailPreference']> = {
+  type?: Resolver<ResolversTypes['AlertType'], ParentType, ContextType>;
+  channel?: Resolver<ResolversTypes['EmailChannel'], ParentType, ContextType>;
+};
+
+export type NotificationSettingsResolvers<ContextType = BudgetContext, ParentType extends ResolversParentTypes['NotificationSettings'] = ResolversParentTypes['NotificationSettings']> = {
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  alertTypes?: Resolver<Array<ResolversTypes['AlertEmailPreference']>, ParentType, ContextType>;
+  digestHour?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  timeZone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  emailDelivery?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type RecurringBillResolvers<ContextType = BudgetContext, ParentType extends ResolversParentTypes['RecurringBill'] = ResolversParentTypes['RecurringBill']> = {
@@ -769,6 +855,8 @@ export type Resolvers<ContextType = BudgetContext> = {
   Mutation?: MutationResolvers<ContextType>;
   Budget?: BudgetResolvers<ContextType>;
   Category?: CategoryResolvers<ContextType>;
+  AlertEmailPreference?: AlertEmailPreferenceResolvers<ContextType>;
+  NotificationSettings?: NotificationSettingsResolvers<ContextType>;
   RecurringBill?: RecurringBillResolvers<ContextType>;
   CategorySpending?: CategorySpendingResolvers<ContextType>;
   TagSpending?: TagSpendingResolvers<ContextType>;

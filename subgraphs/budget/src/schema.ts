@@ -2,6 +2,7 @@ import { loadTypeDefs, type CompleteResolvers } from '@centavo/server';
 import { alertsResolvers } from './modules/alerts/alerts.resolvers.js';
 import { budgetsResolvers } from './modules/budgets/budgets.resolvers.js';
 import { categoriesResolvers } from './modules/categories/categories.resolvers.js';
+import { notificationsResolvers } from './modules/notifications/notifications.resolvers.js';
 import { recurringResolvers } from './modules/recurring/recurring.resolvers.js';
 import { spendingResolvers } from './modules/spending/spending.resolvers.js';
 import type { Resolvers } from './resolvers.generated.js';
@@ -10,12 +11,13 @@ import type { Resolvers } from './resolvers.generated.js';
 export const typeDefs = loadTypeDefs(new URL('../schema.graphql', import.meta.url));
 
 export const resolvers = {
-  Query: { ...categoriesResolvers.Query, ...budgetsResolvers.Query, ...spendingResolvers.Query, ...alertsResolvers.Query, ...recurringResolvers.Query },
-  Mutation: { ...categoriesResolvers.Mutation, ...budgetsResolvers.Mutation, ...alertsResolvers.Mutation, ...recurringResolvers.Mutation },
+  Query: { ...categoriesResolvers.Query, ...budgetsResolvers.Query, ...spendingResolvers.Query, ...alertsResolvers.Query, ...recurringResolvers.Query, ...notificationsResolvers.Query },
+  Mutation: { ...categoriesResolvers.Mutation, ...budgetsResolvers.Mutation, ...alertsResolvers.Mutation, ...recurringResolvers.Mutation, ...notificationsResolvers.Mutation },
   Category: categoriesResolvers.Category,
   Budget: budgetsResolvers.Budget,
   CategorySpending: spendingResolvers.CategorySpending,
   Alert: alertsResolvers.Alert,
   AlertSettings: alertsResolvers.AlertSettings,
   RecurringBill: recurringResolvers.RecurringBill,
+  NotificationSettings: notificationsResolvers.NotificationSettings,
 } satisfies CompleteResolvers<Resolvers>;

@@ -4,6 +4,7 @@ import { createPublisher } from '@centavo/pubsub';
 import { loadConfig, type BudgetConfig } from './config.js';
 import { createPrisma } from './db.js';
 import { createBudgetDomain } from './domain.js';
+import { createEmailChannel, smtpMailer, type EmailChannel } from './modules/notifications/email-channel.js';
 import { startBillReminders } from './modules/recurring/bill-reminders.js';
 
 export interface BudgetWorker {
@@ -14,7 +15,8 @@ export interface BudgetWorker {
 /**
  * Runs the budget domain's processors: every transaction change updates the spending aggregates,
  * raises the alerts it causes, and publishes budgetUpdated and alertRaised to the user; every
- * BILL_REMINDER_INTERVAL_MS it raises the BILL_DUE alerts that came due.
+ * BILL_REMINDER_INTERVAL_MS it raises the BILL_DUE alerts that came due; with SMTP_URL set, it
+ * emails alerts (sendAlertEmail jobs) and every EMAIL_PASS_INTERVAL_MS enqueues the due digests.
  */
 export async function startBudgetWorker(
   config: BudgetConfig = loadConfig(),
@@ -23,27 +25,42 @@ export async function startBudgetWorker(
   const logger = root.child({ service: 'budget-worker' });
   const prisma = createPrisma(config.databaseUrl, false);
   const publisher = createPublisher(config, logger);
-  const domain = createBudgetDomain({ prisma, queue: config, logger, quotas: config, recurring: config, publisher });
+  // Alerts by email only with an SMTP server: without one, nothing is queued or sent.
+  const emails: EmailChannel | undefined = config.SMTP_URL
+    ? createEmailChannel({ prisma, queue: config, logger, mailer: smtpMailer(config.SMTP_URL, config.SMTP_FROM) })
+    : undefined;
+  const domain = createBudgetDomain({
+    prisma,
+    queue: config,
+    logger,
+    quotas: config,
+    recurring: config,
+    publisher,
+    ...(emails ? { emails: emails.hook, emailDelivery: true } : {}),
+  });
   let running: RunningProcessors;
   try {
     // A killed worker's job stalls and is retried; it must never be failed for stalling.
-    running = await runProcessors(config, domain.processors, logger, {
+    running = await runProcessors(config, [...domain.processors, ...(emails ? [emails.processor] : [])], logger, {
       concurrency: config.WORKER_CONCURRENCY,
       stalledInterval: config.WORKER_STALLED_INTERVAL_MS,
       maxStalledCount: 100,
     });
   } catch (error) {
+    await emails?.stop();
     await publisher.close();
     await prisma.$disconnect();
     throw error;
   }
-  const reminders = startBillReminders({ prisma, publisher, logger, intervalMs: config.BILL_REMINDER_INTERVAL_MS });
+  const reminders = startBillReminders({ prisma, publisher, logger, intervalMs: config.BILL_REMINDER_INTERVAL_MS, ...(emails ? { emails: emails.hook } : {}) });
+  emails?.start(config.EMAIL_PASS_INTERVAL_MS);
   logger.info({ queue: budgetTransactionBatch.queue, concurrency: config.WORKER_CONCURRENCY }, 'budget worker ready');
   let stopping: Promise<void> | undefined;
   return {
     stop() {
       stopping ??= (async () => {
         await Promise.all([running.close(), reminders.stop()]);
+        await emails?.stop();
         await publisher.close();
         await prisma.$disconnect();
       })();

@@ -1,5 +1,5 @@
 import { isUniqueViolation } from '@centavo/db';
-import { inTransaction, type BudgetDb } from '../../db.js';
+import { inTransaction, type BudgetDb, type BudgetTx } from '../../db.js';
 import type { AlertType, Severity } from '../../generated/prisma/client.js';
 
 export interface AlertRecord {
@@ -100,7 +100,13 @@ export class AlertsRepository {
    * them. Rows another worker is publishing are skipped (SKIP LOCKED); a crash before the
    * commit leaves them pending for the next try: delivery is at least once.
    */
-  async publishPending(userId: string, publish: (alertId: string, type: string) => Promise<void>, batch = 100): Promise<number> {
+  async publishPending(
+    userId: string,
+    publish: (alertId: string, type: string) => Promise<void>,
+    batch = 100,
+    /** In the same transaction, before the rows are marked: what else their publication does (queue their emails). */
+    onPublished?: (tx: BudgetTx, alerts: { id: string; type: string }[]) => Promise<void>,
+  ): Promise<number> {
     // Most events find nothing pending: check without opening a transaction.
     const pending = await this.db.alert.findFirst({ where: { userId, publishedAt: null }, select: { id: true } });
     if (!pending) return 0;
@@ -110,6 +116,7 @@ export class AlertsRepository {
         ORDER BY created_at, id LIMIT ${batch}::int FOR UPDATE SKIP LOCKED`;
       for (const row of rows) await publish(row.id, row.type);
       if (rows.length > 0) {
+        await onPublished?.(tx, rows);
         await tx.alert.updateMany({ where: { id: { in: rows.map((r) => r.id) } }, data: { publishedAt: new Date() } });
       }
       return rows.length;

@@ -1,6 +1,7 @@
 import { metrics } from '@centavo/metrics';
 import type { Publisher } from '@centavo/pubsub';
 import type { BudgetsRepository, SpendingKey } from '../budgets/budgets.repository.js';
+import type { AlertEmailHook } from '../notifications/email-channel.js';
 import type { SpendingService } from '../spending/spending.service.js';
 import type { AlertsRepository } from './alerts.repository.js';
 
@@ -9,6 +10,8 @@ export interface NotifierDeps {
   budgets: Pick<BudgetsRepository, 'covering'>;
   spending: Pick<SpendingService, 'findEntries'>;
   publisher: Pick<Publisher, 'publish'>;
+  /** Alerts by email (when SMTP is configured): queued with the publication, enqueued after it. */
+  emails?: AlertEmailHook;
 }
 
 const BATCH = 100;
@@ -42,10 +45,12 @@ export class LiveNotifier {
           metrics.alertsRaised.inc({ type });
         },
         BATCH,
+        this.d.emails && ((tx, rows) => this.d.emails!.queue(tx, userId, rows)),
       );
       alerts += sent;
       if (sent < BATCH) break;
     }
+    if (alerts > 0) await this.d.emails?.afterCommit(userId);
     return { budgets: budgets.length, alerts };
   }
 

@@ -5,6 +5,7 @@ import type { Publisher } from '@centavo/pubsub';
 import type { BudgetPrisma } from '../../db.js';
 import { SEVERITY } from '../alerts/alert-rules.js';
 import { AlertsRepository, type NewAlert } from '../alerts/alerts.repository.js';
+import type { AlertEmailHook } from '../notifications/email-channel.js';
 import { billOccurrenceId, dayOf, rollForward } from './detection.js';
 import { RecurringRepository, type BillRecord } from './recurring.repository.js';
 
@@ -13,6 +14,8 @@ export interface BillRemindersDeps {
   publisher: Pick<Publisher, 'publish' | 'invalidate'>;
   logger: Logger;
   now?: () => Date;
+  /** Alerts by email, as LiveNotifier's. */
+  emails?: AlertEmailHook;
 }
 
 const PAGE = 500;
@@ -76,9 +79,11 @@ async function publishPending(deps: BillRemindersDeps, alerts: AlertsRepository,
         metrics.alertsRaised.inc({ type });
       },
       100,
+      deps.emails && ((tx, rows) => deps.emails!.queue(tx, userId, rows)),
     );
-    if (sent < 100) return;
+    if (sent < 100) break;
   }
+  await deps.emails?.afterCommit(userId);
 }
 
 /** Runs remindDueBills now and every `intervalMs` until stopped; a failed pass is logged and the next one tries again. */
