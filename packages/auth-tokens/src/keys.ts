@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { importPKCS8, importSPKI, type CryptoKey } from 'jose';
+import { calculateJwkThumbprint, exportJWK, importPKCS8, importSPKI, type CryptoKey, type JWK } from 'jose';
 
 export const JWT_ALG = 'EdDSA';
 
@@ -64,3 +64,19 @@ export function resolveKeyPems(source: KeySource): KeyPems {
 
 export const importPrivateKey = (pemText: string): Promise<CryptoKey> => importPKCS8(pemText, JWT_ALG);
 export const importPublicKey = (pemText: string): Promise<CryptoKey> => importSPKI(pemText, JWT_ALG);
+
+/**
+ * A public key as a JWK for `/.well-known/jwks.json`: its `kid` is the RFC 7638 thumbprint, so
+ * it is the same in every process and changes only with the key itself.
+ */
+export async function publicJwk(pemText: string): Promise<JWK & { kid: string }> {
+  const key = await importSPKI(pemText, JWT_ALG, { extractable: true });
+  const { kty, crv, x } = await exportJWK(key);
+  const jwk = { kty, crv, x } as JWK;
+  return { ...jwk, kid: await calculateJwkThumbprint(jwk), use: 'sig', alg: JWT_ALG };
+}
+
+/** The key id (`kid`) tokens signed by the private half of this public key carry. */
+export async function keyIdOf(pemText: string): Promise<string> {
+  return (await publicJwk(pemText)).kid;
+}

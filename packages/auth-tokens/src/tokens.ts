@@ -28,15 +28,22 @@ export interface SignedToken {
 
 export async function signAccessToken(
   key: CryptoKey,
-  claims: { userId: string; roles: Role[] },
+  claims: {
+    userId: string;
+    roles: Role[];
+    /** The token id; default a new UUID. A fixed one ties logout to something else (see the auth subgraph's OIDC exchange). */
+    jti?: string;
+    /** The `kid` header: the thumbprint of the public key (keyIdOf), so verifiers using /.well-known/jwks.json pick it. */
+    keyId?: string;
+  },
   ttlSeconds: number,
   now = new Date(),
 ): Promise<SignedToken> {
-  const jti = randomUUID();
+  const jti = claims.jti ?? randomUUID();
   const iat = Math.floor(now.getTime() / 1000);
   const exp = iat + ttlSeconds;
   const token = await new SignJWT({ roles: claims.roles })
-    .setProtectedHeader({ alg: JWT_ALG, typ: 'JWT' })
+    .setProtectedHeader({ alg: JWT_ALG, typ: 'JWT', ...(claims.keyId ? { kid: claims.keyId } : {}) })
     .setSubject(claims.userId)
     .setIssuer(ISSUER)
     .setAudience(AUDIENCE)
