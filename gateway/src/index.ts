@@ -1,6 +1,6 @@
 import type { SupergraphSdlHook } from '@apollo/gateway';
 import type { ApolloServer } from '@apollo/server';
-import { createAuthRuntime, importPublicKey, OidcVerifier, type AuthRuntime } from '@centavo/auth-tokens';
+import { createAuthRuntime, importPublicKeys, OidcVerifier, type AuthRuntime } from '@centavo/auth-tokens';
 import { createLogger, type Logger } from '@centavo/logger';
 import { FixedWindowLimiter, listen, type RunningHttpServer } from '@centavo/server';
 import { createApolloGateway, createApolloServer } from './apollo.js';
@@ -48,7 +48,8 @@ export async function startGateway(
   });
   await apollo.start();
 
-  const jwks = await centavoJwks([runtime.keys.publicKeyPem]);
+  // The current key and, during a rotation, the previous ones (JWT_PREVIOUS_PUBLIC_KEY).
+  const jwks = await centavoJwks([runtime.keys.publicKeyPem, ...runtime.keys.previousPublicKeyPems]);
   const { app, queueDashboard } = createHttpApp({ config, runtime, jwks, apollo, limiter, subgraphs, logger, ...(caching ? { onImportAccepted: caching.invalidate, cachedQueries: caching.fastPath } : {}) });
   const http = await listen(app, config.HOST, config.GATEWAY_PORT);
   subscriptions.attach(http.server);
@@ -75,7 +76,7 @@ async function withExternalSignIn(config: GatewayConfig, runtime: AuthRuntime, s
   const auth = subgraphs.find((s) => s.name === 'auth');
   if (!auth) throw new Error('OIDC_ISSUER is set but the supergraph has no auth subgraph to exchange tokens with');
   const oidc = new OidcVerifier(config.oidc, logger);
-  const verifier = new ExternalTokenVerifier(await importPublicKey(runtime.keys.publicKeyPem), runtime.denylist, oidc, exchangeThrough(auth.url), logger);
+  const verifier = new ExternalTokenVerifier(await importPublicKeys(runtime.keys), runtime.denylist, oidc, exchangeThrough(auth.url), logger);
   logger.info({ issuer: config.oidc.issuer, audience: config.oidc.audience }, 'sign-in through an OpenID Connect provider is on');
   return { ...runtime, verifier };
 }

@@ -90,6 +90,8 @@ export async function startOidcProvider(clientId = 'centavo-test-client'): Promi
     iss: options.iss ?? provider.issuer,
     aud: options.aud ?? clientId,
     sub: options.sub ?? randomUUID(),
+    // Two tokens signed within one second would otherwise be the same string (RS256 is deterministic).
+    jti: randomUUID(),
     ...(options.email ? { email: options.email, email_verified: options.emailVerified ?? true } : {}),
     ...(options.name ? { name: options.name } : {}),
   });

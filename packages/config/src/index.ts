@@ -80,6 +80,11 @@ export const workerEnv = {
 export const jwtEnv = {
   JWT_PUBLIC_KEY: z.string().optional(),
   JWT_PRIVATE_KEY: z.string().optional(),
+  /**
+   * Key rotation: the public key(s) replaced by JWT_PUBLIC_KEY (PEM, several blocks allowed).
+   * Tokens they signed keep verifying until they expire, and /.well-known/jwks.json lists them.
+   */
+  JWT_PREVIOUS_PUBLIC_KEY: z.string().optional(),
   JWT_KEY_DIR: z.string().default('.data/keys'),
   /** Create a key pair in JWT_KEY_DIR when none is configured; default: outside production only. */
   JWT_GENERATE_KEYS: z.enum(['1', '0', 'true', 'false']).optional(),
