@@ -1,10 +1,12 @@
-import { commonEnv, DEFAULT_PORTS, envBoolean, envPort, jwtEnv, parseEnv, queryLimitsEnv, z } from '@centavo/config';
+import { commonEnv, DEFAULT_PORTS, envBoolean, envPort, jwtEnv, oidcEnv, oidcSettings, parseEnv, queryLimitsEnv, z, type OidcSettings } from '@centavo/config';
 
 const optionalUrl = z.url().optional();
 
 const schema = z.object({
   ...commonEnv,
   ...jwtEnv,
+  /** Sign-in through an OpenID Connect provider (gateway/src/oidc): off unless OIDC_ISSUER and OIDC_CLIENT_ID are set. */
+  ...oidcEnv,
   GATEWAY_PORT: envPort(DEFAULT_PORTS.gateway),
   SUPERGRAPH_CONFIG: z.string().default('supergraph.yaml'),
   /**
@@ -83,7 +85,7 @@ const schema = z.object({
 });
 
 type RateLimit = 'USER_RATE_LIMIT_PER_MINUTE' | 'IP_RATE_LIMIT_PER_MINUTE' | 'LOGIN_RATE_LIMIT_PER_MINUTE' | 'REGISTER_RATE_LIMIT_PER_MINUTE';
-export type GatewayConfig = Omit<z.infer<typeof schema>, RateLimit> & Record<RateLimit, number>;
+export type GatewayConfig = Omit<z.infer<typeof schema>, RateLimit> & Record<RateLimit, number> & { oidc: OidcSettings | null };
 
 const PRODUCTION_RATE_LIMITS: Record<RateLimit, number> = {
   USER_RATE_LIMIT_PER_MINUTE: 600,
@@ -102,6 +104,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     ...config,
     INTROSPECTION: config.INTROSPECTION && config.NODE_ENV !== 'production',
+    oidc: oidcSettings(config),
     USER_RATE_LIMIT_PER_MINUTE: limit('USER_RATE_LIMIT_PER_MINUTE'),
     IP_RATE_LIMIT_PER_MINUTE: limit('IP_RATE_LIMIT_PER_MINUTE'),
     LOGIN_RATE_LIMIT_PER_MINUTE: limit('LOGIN_RATE_LIMIT_PER_MINUTE'),

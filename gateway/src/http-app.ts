@@ -9,11 +9,14 @@ import type { GatewayConfig } from './config.js';
 import type { GatewayContext } from './context.js';
 import { mountImportUpload } from './imports/upload.js';
 import { callerOf, requestMeter } from './limits/request-meter.js';
+import { mountJwks } from './oidc/jwks.js';
 import { DEFAULT_WEB_APP_DIR, mountWebApp } from './web-app.js';
 
 export interface HttpAppDeps {
   config: GatewayConfig;
   runtime: AuthRuntime;
+  /** Centavo's public keys, served at /.well-known/jwks.json. */
+  jwks: object;
   apollo: ApolloServer<GatewayContext>;
   limiter: FixedWindowLimiter;
   subgraphs: readonly { name: string; url: string }[];
@@ -24,12 +27,13 @@ export interface HttpAppDeps {
   cachedQueries?: RequestHandler;
 }
 
-/** The gateway's Express app: health, the queue dashboard (when on), statement uploads (POST /imports), /graphql and the web app. */
+/** The gateway's Express app: Centavo's public keys (/.well-known/jwks.json), health, the queue dashboard (when on), statement uploads (POST /imports), /graphql and the web app. */
 export function createHttpApp(deps: HttpAppDeps): { app: Express; queueDashboard: QueueDashboard | null } {
   const { config, runtime, logger } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY);
+  mountJwks(app, deps.jwks);
   mountHealth(app, 'gateway', [{ name: 'redis', check: () => runtime.redis.ping() }, ...deps.subgraphs.map(subgraphReady)]);
   const queueDashboard = config.QUEUE_DASHBOARD ? mountQueueDashboard(app, { config, verifier: runtime.verifier, logger }) : null;
   const transactions = deps.subgraphs.find((s) => s.name === 'transactions');

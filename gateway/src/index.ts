@@ -1,12 +1,15 @@
 import type { SupergraphSdlHook } from '@apollo/gateway';
 import type { ApolloServer } from '@apollo/server';
-import { createAuthRuntime, type AuthRuntime } from '@centavo/auth-tokens';
+import { createAuthRuntime, importPublicKeys, OidcVerifier, type AuthRuntime } from '@centavo/auth-tokens';
 import { createLogger, type Logger } from '@centavo/logger';
 import { FixedWindowLimiter, listen, type RunningHttpServer } from '@centavo/server';
 import { createApolloGateway, createApolloServer } from './apollo.js';
 import { bodyLimitBytes, loadConfig, subgraphUrlOverrides, type GatewayConfig } from './config.js';
 import type { GatewayContext } from './context.js';
 import { createHttpApp } from './http-app.js';
+import { exchangeThrough } from './oidc/exchange.js';
+import { centavoJwks } from './oidc/jwks.js';
+import { ExternalTokenVerifier } from './oidc/verifier.js';
 import { createResponseCaching } from './response-cache/index.js';
 import { introspectionWithSubscriptions } from './subscriptions/introspection.js';
 import { createSubscriptionServer, type SubscriptionServer } from './subscriptions/server.js';
@@ -30,7 +33,7 @@ export async function startGateway(
   // Apollo Gateway reports usage and probes cloud metadata unless this is set (docs/toolchain.md).
   process.env.APOLLO_TELEMETRY_DISABLED = '1';
   const { supergraph, subgraphs } = await loadSupergraph(config, logger);
-  const runtime = await createAuthRuntime(config, logger);
+  const runtime = await withExternalSignIn(config, await createAuthRuntime(config, logger), subgraphs, logger);
   const limiter = new FixedWindowLimiter(runtime.redis, config.REDIS_PREFIX);
   const gateway = createApolloGateway(config, supergraph, logger, subgraphUrlOverrides(config));
   const introspection = introspectionWithSubscriptions();
@@ -45,7 +48,9 @@ export async function startGateway(
   });
   await apollo.start();
 
-  const { app, queueDashboard } = createHttpApp({ config, runtime, apollo, limiter, subgraphs, logger, ...(caching ? { onImportAccepted: caching.invalidate, cachedQueries: caching.fastPath } : {}) });
+  // The current key and, during a rotation, the previous ones (JWT_PREVIOUS_PUBLIC_KEY).
+  const jwks = await centavoJwks([runtime.keys.publicKeyPem, ...runtime.keys.previousPublicKeyPems]);
+  const { app, queueDashboard } = createHttpApp({ config, runtime, jwks, apollo, limiter, subgraphs, logger, ...(caching ? { onImportAccepted: caching.invalidate, cachedQueries: caching.fastPath } : {}) });
   const http = await listen(app, config.HOST, config.GATEWAY_PORT);
   subscriptions.attach(http.server);
   logger.info({ url: `${http.url}/graphql` }, 'gateway ready');
@@ -60,6 +65,20 @@ export async function startGateway(
       await runtime.close();
     },
   };
+}
+
+/**
+ * The runtime whose verifier also accepts the OpenID Connect provider's tokens (when
+ * configured), exchanged with the auth subgraph for Centavo tokens (gateway/src/oidc).
+ */
+async function withExternalSignIn(config: GatewayConfig, runtime: AuthRuntime, subgraphs: readonly { name: string; url: string }[], logger: Logger): Promise<AuthRuntime> {
+  if (!config.oidc) return runtime;
+  const auth = subgraphs.find((s) => s.name === 'auth');
+  if (!auth) throw new Error('OIDC_ISSUER is set but the supergraph has no auth subgraph to exchange tokens with');
+  const oidc = new OidcVerifier(config.oidc, logger);
+  const verifier = new ExternalTokenVerifier(await importPublicKeys(runtime.keys), runtime.denylist, oidc, exchangeThrough(auth.url), logger);
+  logger.info({ issuer: config.oidc.issuer, audience: config.oidc.audience }, 'sign-in through an OpenID Connect provider is on');
+  return { ...runtime, verifier };
 }
 
 /** SUPERGRAPH_PATH's file (watched), or SUPERGRAPH_CONFIG composed now. */

@@ -23,7 +23,9 @@ export function callerOf(req: IncomingMessage): { token: string | undefined; use
 async function identify(verifier: TokenVerifier, req: IncomingMessage): Promise<Caller> {
   try {
     const token = bearerToken(req.headers.authorization);
-    return { token, user: token ? await verifier.verify(token) : null };
+    const user = token ? await verifier.verify(token) : null;
+    // The verified user's token: a provider's token is forwarded as the Centavo token it was exchanged for.
+    return { token: user?.token ?? token, user };
   } catch (error) {
     if (!isDomainError(error)) throw error;
     return { error: new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 401 } } }) };

@@ -69,7 +69,8 @@ async function authenticate(deps: SessionDeps, socket: WebSocket, params: Readon
     socket.close(TOO_MANY_SOCKETS_CLOSE, `Too many sockets for this user (at most ${deps.sockets.max})`);
     return undefined;
   }
-  const session: Session = { user, token, socket, logger: deps.logger.child({ userId: user.id }) };
+  // user.token: for a provider's token, the Centavo token it was exchanged for (refetches send it to subgraphs).
+  const session: Session = { user, token: user.token, socket, logger: deps.logger.child({ userId: user.id }) };
   // An expired token would fail every refetch: end the socket when it expires.
   session.expiryTimer = setTimeout(
     () => socket.close(UNAUTHORIZED_CLOSE, 'Access token expired'),

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import { mayGenerateKeys } from '@centavo/config';
 import { connectionErrorLogger, type Logger } from '@centavo/logger';
 import { Denylist } from './denylist.js';
-import { importPublicKey, resolveKeyPems, type KeyPems } from './keys.js';
+import { importPublicKeys, resolveKeyPems, type KeyPems } from './keys.js';
 import { TokenVerifier } from './tokens.js';
 
 export interface AuthRuntimeConfig {
@@ -11,6 +11,7 @@ export interface AuthRuntimeConfig {
   REDIS_PREFIX: string;
   JWT_PUBLIC_KEY?: string | undefined;
   JWT_PRIVATE_KEY?: string | undefined;
+  JWT_PREVIOUS_PUBLIC_KEY?: string | undefined;
   JWT_KEY_DIR: string;
   JWT_GENERATE_KEYS?: string | undefined;
 }
@@ -28,13 +29,14 @@ export async function createAuthRuntime(config: AuthRuntimeConfig, logger: Logge
   const keys = resolveKeyPems({
     privateKeyPem: config.JWT_PRIVATE_KEY,
     publicKeyPem: config.JWT_PUBLIC_KEY,
+    previousPublicKeyPem: config.JWT_PREVIOUS_PUBLIC_KEY,
     keyDir: config.JWT_KEY_DIR,
     generate: mayGenerateKeys(config),
   });
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
   redis.on('error', connectionErrorLogger(logger, 'redis (tokens, limits)'));
   const denylist = new Denylist(redis, config.REDIS_PREFIX);
-  const verifier = new TokenVerifier(await importPublicKey(keys.publicKeyPem), denylist);
+  const verifier = new TokenVerifier(await importPublicKeys(keys), denylist);
   return {
     redis,
     denylist,

@@ -3,7 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DomainError } from '@centavo/errors';
 import { Denylist } from './denylist.js';
-import { importPrivateKey, importPublicKey } from './keys.js';
+import { importPrivateKey, importPublicKey, keyIdOf, publicJwk, resolveKeyPems } from './keys.js';
 import { bearerToken, signAccessToken, TokenVerifier } from './tokens.js';
 
 const pair = () =>
@@ -48,6 +48,29 @@ describe('access tokens', () => {
     expect(await code(verifier.verify('a.b.c'))).toBe('UNAUTHENTICATED: Invalid access token');
     const expired = await signAccessToken(privateKey, { userId: 'u1', roles: ['USER'] }, 60, new Date(Date.now() - 120_000));
     expect(await code(verifier.verify(expired.token))).toBe('UNAUTHENTICATED: Access token expired');
+  });
+
+  it("accepts a rotation's previous key after the current one, and no other", async () => {
+    const [current, previous, stranger] = [pair(), pair(), pair()];
+    const denylist = new Denylist(redis, `centavo-test:${Math.random()}:`);
+    const verifier = new TokenVerifier([await importPublicKey(current.publicKey), await importPublicKey(previous.publicKey)], denylist);
+    const sign = async (pem: string) => (await signAccessToken(await importPrivateKey(pem), { userId: 'u1', roles: ['USER'] }, 60)).token;
+    expect(await code(verifier.verify(await sign(current.privateKey)))).toBe('ok');
+    expect(await code(verifier.verify(await sign(previous.privateKey)))).toBe('ok');
+    expect(await code(verifier.verify(await sign(stranger.privateKey)))).toBe('UNAUTHENTICATED: Invalid access token');
+    const expired = await signAccessToken(await importPrivateKey(previous.privateKey), { userId: 'u1', roles: ['USER'] }, 60, new Date(Date.now() - 120_000));
+    expect(await code(verifier.verify(expired.token))).toBe('UNAUTHENTICATED: Access token expired');
+  });
+
+  it('reads several previous public keys from one PEM text, and gives them a stable kid', async () => {
+    const [current, a, b] = [pair(), pair(), pair()];
+    const keys = resolveKeyPems({ publicKeyPem: current.publicKey, previousPublicKeyPem: `${a.publicKey}${b.publicKey}`.replace(/\n/g, '\\n'), keyDir: '/nonexistent', generate: false });
+    expect(keys.previousPublicKeyPems).toEqual([a.publicKey, b.publicKey]);
+    const jwk = await publicJwk(a.publicKey);
+    expect(jwk).toMatchObject({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA', use: 'sig' });
+    expect(jwk).not.toHaveProperty('d');
+    expect(await keyIdOf(a.publicKey)).toBe(jwk.kid);
+    expect(await keyIdOf(b.publicKey)).not.toBe(jwk.kid);
   });
 
   it('rejects a denylisted (logged out) token at once', async () => {

@@ -28,15 +28,22 @@ export interface SignedToken {
 
 export async function signAccessToken(
   key: CryptoKey,
-  claims: { userId: string; roles: Role[] },
+  claims: {
+    userId: string;
+    roles: Role[];
+    /** The token id; default a new UUID. A fixed one ties logout to something else (see the auth subgraph's OIDC exchange). */
+    jti?: string;
+    /** The `kid` header: the thumbprint of the public key (keyIdOf), so verifiers using /.well-known/jwks.json pick it. */
+    keyId?: string;
+  },
   ttlSeconds: number,
   now = new Date(),
 ): Promise<SignedToken> {
-  const jti = randomUUID();
+  const jti = claims.jti ?? randomUUID();
   const iat = Math.floor(now.getTime() / 1000);
   const exp = iat + ttlSeconds;
   const token = await new SignJWT({ roles: claims.roles })
-    .setProtectedHeader({ alg: JWT_ALG, typ: 'JWT' })
+    .setProtectedHeader({ alg: JWT_ALG, typ: 'JWT', ...(claims.keyId ? { kid: claims.keyId } : {}) })
     .setSubject(claims.userId)
     .setIssuer(ISSUER)
     .setAudience(AUDIENCE)
@@ -72,11 +79,16 @@ type VerifiedClaims = Omit<AuthUser, 'token'>;
 export class TokenVerifier {
   private readonly verified = new Map<string, VerifiedClaims>();
 
+  private readonly publicKeys: readonly CryptoKey[];
+
   constructor(
-    private readonly publicKey: CryptoKey,
+    /** The current key, or the current one first and then a rotation's previous ones. */
+    publicKey: CryptoKey | readonly CryptoKey[],
     private readonly denylist: Denylist,
     private readonly cacheSize = VERIFIED_TOKEN_CACHE_SIZE,
-  ) {}
+  ) {
+    this.publicKeys = Array.isArray(publicKey) ? publicKey : [publicKey as CryptoKey];
+  }
 
   /** How many verified tokens are kept now. */
   get cachedTokens(): number {
@@ -106,16 +118,22 @@ export class TokenVerifier {
 
   private async verifySignature(token: string): Promise<VerifiedClaims> {
     let payload;
-    try {
-      ({ payload } = await jwtVerify(token, this.publicKey, {
-        algorithms: [JWT_ALG],
-        issuer: ISSUER,
-        audience: AUDIENCE,
-      }));
-    } catch (error) {
-      if (error instanceof joseErrors.JWTExpired) throw unauthenticated('Access token expired');
-      throw unauthenticated('Invalid access token');
+    for (const [index, publicKey] of this.publicKeys.entries()) {
+      try {
+        ({ payload } = await jwtVerify(token, publicKey, {
+          algorithms: [JWT_ALG],
+          issuer: ISSUER,
+          audience: AUDIENCE,
+        }));
+        break;
+      } catch (error) {
+        // Signed by another key: maybe a previous key of a rotation, tried next.
+        if (error instanceof joseErrors.JWSSignatureVerificationFailed && index < this.publicKeys.length - 1) continue;
+        if (error instanceof joseErrors.JWTExpired) throw unauthenticated('Access token expired');
+        throw unauthenticated('Invalid access token');
+      }
     }
+    if (!payload) throw unauthenticated('Invalid access token');
     const { sub, jti, exp, roles } = payload;
     if (!sub || !jti || !exp || !Array.isArray(roles)) throw unauthenticated('Invalid access token');
     const claims: VerifiedClaims = { id: sub, jti, exp, roles: roles.filter((r): r is Role => r === 'USER' || r === 'ADMIN') };

@@ -80,6 +80,11 @@ export const workerEnv = {
 export const jwtEnv = {
   JWT_PUBLIC_KEY: z.string().optional(),
   JWT_PRIVATE_KEY: z.string().optional(),
+  /**
+   * Key rotation: the public key(s) replaced by JWT_PUBLIC_KEY (PEM, several blocks allowed).
+   * Tokens they signed keep verifying until they expire, and /.well-known/jwks.json lists them.
+   */
+  JWT_PREVIOUS_PUBLIC_KEY: z.string().optional(),
   JWT_KEY_DIR: z.string().default('.data/keys'),
   /** Create a key pair in JWT_KEY_DIR when none is configured; default: outside production only. */
   JWT_GENERATE_KEYS: z.enum(['1', '0', 'true', 'false']).optional(),
@@ -148,4 +153,74 @@ export function loadSubgraphConfig<E extends z.ZodRawShape>(
     databaseUrl,
   };
   return Object.assign(merged, own) as SubgraphBaseConfig & z.infer<z.ZodObject<E>>;
+}
+
+/** Signature algorithms an OpenID Connect provider's tokens may use; never `none` or HS*. */
+export const OIDC_ALLOWED_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
+
+/**
+ * Sign-in through an OpenID Connect provider (optional): its tokens are accepted by the gateway
+ * when OIDC_ISSUER and OIDC_CLIENT_ID are set. The gateway and the auth subgraph both read these.
+ */
+export const oidcEnv = {
+  /** The provider's issuer URL, exactly as its tokens' `iss`; its discovery document is at `<issuer>/.well-known/openid-configuration`. */
+  OIDC_ISSUER: z.url().optional(),
+  /** Centavo's client id at the provider: tokens must name it in `aud`. */
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  /** The `aud` expected instead of OIDC_CLIENT_ID (an API audience); default OIDC_CLIENT_ID. */
+  OIDC_AUDIENCE: z.string().min(1).optional(),
+  /** Comma-separated; a subset of OIDC_ALLOWED_ALGORITHMS. */
+  OIDC_ALGORITHMS: z
+    .string()
+    .default('RS256,ES256,EdDSA')
+    .transform((v) => v.split(',').map((a) => a.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(OIDC_ALLOWED_ALGORITHMS)).min(1)),
+  /** Leeway for `exp`, `nbf` and `iat` between the provider's clock and ours. */
+  OIDC_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+  /** After a JWKS fetch, how long a token with an unknown `kid` is refused before the keys are fetched again. */
+  OIDC_JWKS_COOLDOWN_SECONDS: z.coerce.number().int().min(0).max(3_600).default(30),
+  /** How long fetched keys are used before they are fetched again (a removed key is noticed then). */
+  OIDC_JWKS_MAX_AGE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
+  /** How long the gateway trusts a provider token it verified before verifying it again against the keys. */
+  OIDC_RECHECK_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60),
+};
+
+type OidcEnv = z.infer<z.ZodObject<typeof oidcEnv>>;
+
+export interface OidcSettings {
+  issuer: string;
+  audience: string;
+  algorithms: string[];
+  clockToleranceSeconds: number;
+  jwksCooldownMs: number;
+  jwksMaxAgeMs: number;
+  recheckMs: number;
+}
+
+/**
+ * The OIDC settings, or null when sign-in through a provider is off (OIDC_ISSUER unset).
+ * An issuer without a client id, or over plain HTTP in production, is a configuration error.
+ */
+export function oidcSettings(config: OidcEnv & { NODE_ENV: string }): OidcSettings | null {
+  if (!config.OIDC_ISSUER) {
+    if (config.OIDC_CLIENT_ID || config.OIDC_AUDIENCE) throw new ConfigError(['OIDC_ISSUER: required when OIDC_CLIENT_ID or OIDC_AUDIENCE is set']);
+    return null;
+  }
+  const issues: string[] = [];
+  const audience = config.OIDC_AUDIENCE ?? config.OIDC_CLIENT_ID;
+  if (!audience) issues.push('OIDC_CLIENT_ID: required when OIDC_ISSUER is set');
+  const url = new URL(config.OIDC_ISSUER);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && config.NODE_ENV !== 'production')) {
+    issues.push('OIDC_ISSUER: must be an https URL (http is allowed outside production only)');
+  }
+  if (issues.length > 0 || !audience) throw new ConfigError(issues);
+  return {
+    issuer: config.OIDC_ISSUER,
+    audience,
+    algorithms: config.OIDC_ALGORITHMS,
+    clockToleranceSeconds: config.OIDC_CLOCK_TOLERANCE_SECONDS,
+    jwksCooldownMs: config.OIDC_JWKS_COOLDOWN_SECONDS * 1000,
+    jwksMaxAgeMs: config.OIDC_JWKS_MAX_AGE_SECONDS * 1000,
+    recheckMs: config.OIDC_RECHECK_SECONDS * 1000,
+  };
 }

@@ -13,7 +13,9 @@ export function requestIdOf(headers: IncomingHttpHeaders): string {
 
 /**
  * The caller of an HTTP request: null without a token; a token that is malformed, forged,
- * expired or logged out fails the whole request with UNAUTHENTICATED and HTTP 401.
+ * expired or logged out fails the whole request with UNAUTHENTICATED and HTTP 401. `token` is
+ * the verified user's token: the one presented, or the Centavo token the gateway exchanged an
+ * OpenID Connect provider's token for (what subgraphs are sent).
  */
 export async function authenticate(
   verifier: TokenVerifier,
@@ -21,7 +23,8 @@ export async function authenticate(
 ): Promise<{ token: string | undefined; user: AuthUser | null }> {
   try {
     const token = bearerToken(headers.authorization);
-    return { token, user: token ? await verifier.verify(token) : null };
+    const user = token ? await verifier.verify(token) : null;
+    return { token: user?.token ?? token, user };
   } catch (error) {
     if (isDomainError(error)) {
       throw new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 401 } } });

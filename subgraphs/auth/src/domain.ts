@@ -25,6 +25,8 @@ export interface AuthDomainDeps {
   config: Pick<AuthConfig, 'ACCESS_TOKEN_TTL_SECONDS' | 'REFRESH_TOKEN_TTL_DAYS'>;
   denylist: Denylist;
   privateKey: CryptoKey;
+  /** The `kid` of issued access tokens. */
+  keyId: string;
   /** Counts a login attempt for a normalized email (shared by every auth process). */
   loginAttempt(email: string): Promise<{ allowed: boolean; retryAfter: number }>;
   logger: Logger;
@@ -38,6 +40,7 @@ export function createAuthDomain(deps: AuthDomainDeps): AuthDomain {
     refreshTokens: new RefreshTokensRepository(deps.prisma),
     denylist: deps.denylist,
     privateKey: deps.privateKey,
+    keyId: deps.keyId,
     accessTokenTtlSeconds: deps.config.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlDays: deps.config.REFRESH_TOKEN_TTL_DAYS,
     logger: deps.logger,

@@ -1,10 +1,11 @@
-import { createAuthRuntime, importPrivateKey } from '@centavo/auth-tokens';
+import { createAuthRuntime, importPrivateKey, keyIdOf, OidcVerifier } from '@centavo/auth-tokens';
 import { createLogger, type Logger } from '@centavo/logger';
 import { bootSubgraph, FixedWindowLimiter, type SubgraphServer } from '@centavo/server';
 import { loadConfig, type AuthConfig } from './config.js';
 import { authContext } from './context.js';
 import { createPrisma } from './db.js';
 import { createAuthDomain } from './domain.js';
+import { mountOidcExchange } from './modules/users/oidc.route.js';
 import { resolvers, typeDefs } from './schema.js';
 
 export { loadConfig, typeDefs };
@@ -25,8 +26,20 @@ export async function startAuthSubgraph(
     config,
     denylist: runtime.denylist,
     privateKey: await importPrivateKey(runtime.keys.privateKeyPem),
+    keyId: await keyIdOf(runtime.keys.publicKeyPem),
     loginAttempt: (email) => limiter.hit('auth-login-email', email, config.LOGIN_RATE_LIMIT_PER_MINUTE),
     logger,
   });
-  return bootSubgraph({ name: 'auth', config, logger, runtime, typeDefs, resolvers, db: prisma, context: authContext(domain) });
+  const oidc = config.oidc ? new OidcVerifier(config.oidc, logger) : null;
+  return bootSubgraph({
+    name: 'auth',
+    config,
+    logger,
+    runtime,
+    typeDefs,
+    resolvers,
+    db: prisma,
+    context: authContext(domain),
+    ...(oidc ? { routes: (app) => mountOidcExchange(app, oidc, domain.auth, logger) } : {}),
+  });
 }
