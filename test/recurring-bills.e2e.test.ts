@@ -1,15 +1,12 @@
-import { createClient, type Client } from 'graphql-ws';
-import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPublisher, type Publisher } from '@centavo/pubsub';
-import { codes, graphql, ok, registerUser, type Session } from '@centavo/testing';
-import { startSystem, type RunningSystem } from './support/system.js';
+import type { Publisher } from '@centavo/pubsub';
+import { codes, graphql, ok, type Session } from '@centavo/testing';
+import { startAlertsFixture, type AlertsFixture } from './support/alerts-fixture.js';
 import { eventually } from './support/wait.js';
 
-let system: RunningSystem;
+let fixture: AlertsFixture;
 let url: string;
 let publisher: Publisher;
-let client: Client | undefined;
 let ana: Session;
 let bob: Session;
 let account: string;
@@ -69,42 +66,18 @@ async function pay(s: Session, amount: string, date: string, description: string
   return created.createTransaction.id;
 }
 
-/** Collects what a graphql-ws subscription delivers to `s`. */
-function subscribe(s: Session, query: string): Record<string, unknown>[] {
-  client ??= createClient({
-    url: url.replace(/^http/, 'ws'),
-    webSocketImpl: WebSocket,
-    connectionParams: { authorization: `Bearer ${s.accessToken}` },
-    retryAttempts: 0,
-  });
-  const received: Record<string, unknown>[] = [];
-  client.subscribe(
-    { query, variables: {} },
-    { next: (v) => void received.push(v as Record<string, unknown>), error: (e) => void received.push({ error: e }), complete: () => undefined },
-  );
-  return received;
-}
+const subscribe = (s: Session, query: string) => fixture.subscribe(s, query);
 
 const raisedOf = (events: Record<string, unknown>[]) =>
   events.map((e) => (e.data as { alertRaised: { id: string; type: string; message: string; bill: { name: string } | null } }).alertRaised);
 
 beforeAll(async () => {
   // The reminder scan every 200 ms, so BILL_DUE arrives within the test.
-  system = await startSystem({ BILL_REMINDER_INTERVAL_MS: '200' });
-  url = system.gatewayUrl;
-  const env = system.env;
-  publisher = createPublisher({ REDIS_URL: env.REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_PREFIX: env.REDIS_PREFIX! });
-  [ana, bob] = await Promise.all([registerUser(url, 'ana'), registerUser(url, 'bob')]);
-  account = (
-    await ok<{ createAccount: { id: string } }>(url, `mutation { createAccount(input: { name: "Card", type: CREDIT_CARD, currency: "BRL" }) { id } }`, {}, ana.accessToken)
-  ).createAccount.id;
-  const { categories } = await ok<{ categories: { id: string; slug: string }[] }>(url, `{ categories { id slug } }`, {}, ana.accessToken);
-  cat = new Map(categories.map((c) => [c.slug, c.id]));
+  fixture = await startAlertsFixture({ BILL_REMINDER_INTERVAL_MS: '200' });
+  ({ url, publisher, ana, bob, account, cat } = fixture);
 });
 afterAll(async () => {
-  await client?.dispose();
-  await publisher?.close();
-  await system?.stop();
+  await fixture?.close();
 });
 
 describe('recurring bills through the gateway', () => {

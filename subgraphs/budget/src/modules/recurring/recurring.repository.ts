@@ -21,20 +21,7 @@ export interface BillRecord {
   createdAt: Date;
 }
 
-export interface NewBill {
-  userId: string;
-  name: string;
-  payee: string;
-  period: RecurringPeriod;
-  amountMinor: bigint;
-  currency: string;
-  categoryId: string | null;
-  lastDate: string | null;
-  nextDate: string;
-  status: RecurringBillStatus;
-  source: RecurringBillSource;
-  remindDaysBefore: number;
-}
+export type NewBill = Omit<BillRecord, 'id' | 'createdAt'>;
 
 export type BillChange = Partial<Omit<NewBill, 'userId' | 'payee' | 'currency'>>;
 
