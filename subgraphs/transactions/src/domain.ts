@@ -101,6 +101,7 @@ export function createTransactionsDomain({ prisma, background, pool, config, log
     endpointConcurrency: config.WEBHOOK_ENDPOINT_CONCURRENCY,
     disableAfter: config.WEBHOOK_DISABLE_AFTER,
     sweepMs: config.WEBHOOK_SWEEP_MS,
+    invalidate: (userId) => publisher.get().invalidate([userId]),
     logger,
   });
   const webhooks = new WebhooksService({

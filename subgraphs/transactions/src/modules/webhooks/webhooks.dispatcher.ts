@@ -16,6 +16,8 @@ export interface DispatcherDeps {
   endpointConcurrency: number;
   disableAfter: number;
   sweepMs: number;
+  /** The user's cached responses go stale after each round of attempts (the delivery log changed). */
+  invalidate(userId: string): Promise<void>;
   logger: Logger;
 }
 
@@ -109,6 +111,8 @@ export class WebhookDispatcher {
       sent += outcomes.filter((o) => o.ok).length;
       failed += outcomes.filter((o) => !o.ok).length;
       const deadInARow = await this.d.repo.recordOutcomes(endpointId, outcomes);
+      // A drain of a slow endpoint runs for minutes: the job's own invalidation comes too late.
+      await this.d.invalidate(endpoint.userId).catch((err: unknown) => logger.warn({ err }, 'cached responses not invalidated'));
       if (deadInARow >= this.d.disableAfter) {
         await this.disable(endpoint, deadInARow, logger);
         return { sent, failed };
