@@ -241,4 +241,24 @@ describe('outbound webhooks through the gateway', () => {
     expect(alerts.map((a) => a.id)).toContain(body.data.alert.id);
     expect((await deliveries(ana, hook.id)).every((d) => d.eventType === 'ALERT_RAISED')).toBe(true);
   });
+
+  it('sends import.finished when a statement import ends, not one event per imported row', async () => {
+    const hook = await register(ana, `${good.url}?imports=1`, ['IMPORT_FINISHED', 'TRANSACTION_CREATED']);
+    const csv = 'date,description,amount\n2026-10-01,Mercado,-10.00\n2026-10-02,Padaria,-5.50\n';
+    const { importTransactions } = await ok<{ importTransactions: { id: string } }>(
+      url,
+      `mutation ($i: ImportTransactionsInput!) { importTransactions(input: $i) { id } }`,
+      { i: { accountId: anaAccount, format: 'CSV', content: csv } },
+      ana.accessToken,
+    );
+    const finished = await eventually(async () => {
+      const got = good.received.filter((h) => h.headers['centavo-event-type'] === 'import.finished');
+      return got.length ? got : undefined;
+    }, 15_000, 'import.finished');
+    const body = JSON.parse(finished[0]!.body) as { id: string; data: { import: { id: string; status: string; imported: number; accountId: string } } };
+    expect(body.data.import).toMatchObject({ id: importTransactions.id, status: 'COMPLETED', imported: 2, accountId: anaAccount });
+    await new Promise((r) => setTimeout(r, 400));
+    const rows = await deliveries(ana, hook.id);
+    expect(rows.map((r) => r.eventType)).toEqual(['IMPORT_FINISHED']);
+  });
 });

@@ -15,6 +15,8 @@ export class WebhookReceiver {
   readonly received: ReceivedHook[] = [];
   status = 200;
   delayMs = 0;
+  /** Called on each request as it arrives (a benchmark indexes them instead of scanning). */
+  onReceive: ((hook: ReceivedHook) => void) | undefined;
   private server: Server | undefined;
   url = '';
 
@@ -23,7 +25,9 @@ export class WebhookReceiver {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        this.received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
+        const hook = { headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
+        this.received.push(hook);
+        this.onReceive?.(hook);
         const status = this.status;
         setTimeout(() => res.writeHead(status).end(status < 300 ? 'ok' : 'no'), this.delayMs);
       });
