@@ -261,4 +261,12 @@ describe('outbound webhooks through the gateway', () => {
     const rows = await deliveries(ana, hook.id);
     expect(rows.map((r) => r.eventType)).toEqual(['IMPORT_FINISHED']);
   });
+
+  it('caps the endpoints one user may register (LIMIT_EXCEEDED past MAX_WEBHOOK_ENDPOINTS_PER_USER)', async () => {
+    const carla = await registerUser(url, 'carla');
+    for (let i = 0; i < 10; i++) await register(carla, `${good.url}?n=${i}`, ['ALERT_RAISED']);
+    const over = await graphql(url, CREATE, { i: { url: good.url, events: ['ALERT_RAISED'] } }, carla.accessToken);
+    expect(codes(over)).toEqual(['LIMIT_EXCEEDED']);
+    expect(over.errors?.[0]?.extensions?.limit).toBe(10);
+  });
 });
