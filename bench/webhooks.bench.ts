@@ -4,8 +4,9 @@
  *   node --import tsx bench/webhooks.bench.ts [events=1000] [slow-ms=100] [base-port=5500]
  * User A registers a slow endpoint (answers 200 after slow-ms) and a failing one (always 500),
  * both for transaction.created, and creates `events` transactions. User B, with a fast endpoint,
- * creates one transaction every 100 ms before and during A's load; the latency from B's
- * createTransaction answer to its receiver is measured in both phases.
+ * creates one transaction every 100 ms: alone, during a control load (the same `events` from a
+ * user with no endpoints: the pipeline's own cost on this machine) and during A's load; the
+ * latency from B's createTransaction answer to its receiver is measured in each phase.
  * Checks: every event reaches the slow endpoint exactly once (distinct Centavo-Event-Id, no
  * repeats after a settle time), every event ends DEAD for the failing one after every attempt,
  * and B's deliveries are not slowed by A's endpoints. Retries are shrunk (WEBHOOK_RETRY_SCHEDULE
@@ -82,10 +83,28 @@ const createTx = (url: string, s: Session, account: string, description: string)
 
 const txOf = (body: string) => (JSON.parse(body) as { data: { transaction: { id: string } } }).data.transaction.id;
 
+/** `n` transactions of one user, 5 createTransaction calls in flight; one the gateway timed out is tried again. */
+async function createMany(url: string, who: { user: Session; account: string }, n: number, label: string): Promise<void> {
+  for (let i = 0; i < n; i += 5) {
+    await Promise.all(
+      Array.from({ length: Math.min(5, n - i) }, async (_, k) => {
+        for (let attempt = 0; ; attempt++) {
+          try {
+            return await createTx(url, who.user, who.account, `${label} ${i + k}`);
+          } catch (error) {
+            if (attempt >= 5) throw error;
+            await new Promise((r) => setTimeout(r, 500));
+          }
+        }
+      }),
+    );
+  }
+}
+
 /** When each of B's transactions reached B's receiver, and who is waiting for which. */
 const arrivals = new Map<string, number>();
 const waiters = new Map<string, () => void>();
-const probeErrors = { count: 0 };
+const probeErrors = { count: 0, late: 0 };
 
 /** B's probe: one transaction every 100 ms; latency from the mutation's answer to B's receiver. */
 async function probe(url: string, b: { user: Session; account: string }, stop: () => boolean, minCount: number): Promise<number[]> {
@@ -98,18 +117,35 @@ async function probe(url: string, b: { user: Session; account: string }, stop: (
         if (!id) return void probeErrors.count++; // the gateway timed out: nothing to time
         const answered = Date.now();
         if (!arrivals.has(id)) {
-          await new Promise<void>((resolve, reject) => {
-            const timer = setTimeout(() => reject(new Error(`B's delivery of ${id} took over 120 s`)), 120_000);
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, 120_000);
             waiters.set(id, () => (clearTimeout(timer), resolve()));
           });
         }
-        latencies.push(Math.max(0, arrivals.get(id)! - answered));
+        // Not there after 120 s: counted as 120 s (and as late).
+        if (!arrivals.has(id)) probeErrors.late++;
+        latencies.push(Math.max(0, (arrivals.get(id) ?? answered + 120_000) - answered));
       })(),
     );
     await new Promise((r) => setTimeout(r, 100));
   }
   await Promise.all(pending);
   return latencies;
+}
+
+const pool = poolFor(dbPrefix, 'transactions');
+const stage = (xs: number[] | null) => ({ p50: Math.round(pct((xs ?? []).map(Number), 50)), p99: Math.round(pct((xs ?? []).map(Number), 99)) });
+
+/** Where B's time went: commit → delivery row (outbox relay, queue, fan-out), row → delivered (drain, HTTP). */
+async function stagesOf(userId: string, from: number, to: number) {
+  const rows = await pool.query<{ recorded: number[] | null; sent: number[] | null }>(
+    `SELECT array_agg(extract(epoch FROM d.created_at - t.created_at) * 1000) AS recorded,
+            array_agg(extract(epoch FROM d.delivered_at - d.created_at) * 1000) AS sent
+     FROM webhook_deliveries d JOIN transactions t ON t.id = (d.body::json->'data'->'transaction'->>'id')::uuid
+     WHERE d.user_id = $1 AND t.created_at BETWEEN to_timestamp($2 / 1000.0) AND to_timestamp($3 / 1000.0)`,
+    [userId, from, to],
+  );
+  return { commitToRecorded: stage(rows.rows[0]!.recorded), recordedToDelivered: stage(rows.rows[0]!.sent) };
 }
 
 await migrate();
@@ -139,7 +175,6 @@ const system = await startCentavo({
   },
 });
 const url = system.gatewayUrl;
-const pool = poolFor(dbPrefix, 'transactions');
 try {
   const a = await userWithAccount(url, 'hooks-a');
   const b = await userWithAccount(url, 'hooks-b');
@@ -149,25 +184,27 @@ try {
 
   const baseline = await probe(url, b, () => true, 20);
 
+  // Control: the same load from a user with no endpoints, to tell the pipeline's own cost under
+  // this machine's load from what A's slow and failing endpoints add.
+  const control = await userWithAccount(url, 'hooks-control');
+  let controlDone = false;
+  const controlStarted = Date.now();
+  const controlLoad = createMany(url, control, EVENTS, 'control').then(
+    () => ({ ms: Date.now() - controlStarted }),
+    (error: unknown) => ({ error }),
+  ).finally(() => (controlDone = true));
+  const duringControl = await probe(url, b, () => controlDone, 20);
+  const controlOutcome = await controlLoad;
+  if ('error' in controlOutcome) throw controlOutcome.error;
+  const controlStages = await stagesOf(b.user.id, controlStarted, Date.now());
+  const lateBeforeLoad = probeErrors.late;
+  await new Promise((r) => setTimeout(r, 10_000)); // the control's categorization and budget work settles
+
   let loadDone = false;
   const started = Date.now();
   const load = (async () => {
-    // A's events: 5 createTransaction calls in flight at a time; one the gateway timed out is
-    // tried again (it may have been created anyway: the expected count is read from the database).
-    for (let i = 0; i < EVENTS; i += 5) {
-      await Promise.all(
-        Array.from({ length: Math.min(5, EVENTS - i) }, async (_, k) => {
-          for (let attempt = 0; ; attempt++) {
-            try {
-              return await createTx(url, a.user, a.account, `load ${i + k}`);
-            } catch (error) {
-              if (attempt >= 5) throw error;
-              await new Promise((r) => setTimeout(r, 500));
-            }
-          }
-        }),
-      );
-    }
+    // A's events (it may have created a timed-out one anyway: the expected count is read from the database).
+    await createMany(url, a, EVENTS, 'load');
     const created = Date.now() - started;
     const rows = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM transactions WHERE user_id = $1`, [a.user.id]);
     const expected = Number(rows.rows[0]!.n);
@@ -192,15 +229,7 @@ try {
   for (const h of failing.received) failingAttempts.set(String(h.headers['centavo-event-id']), (failingAttempts.get(String(h.headers['centavo-event-id'])) ?? 0) + 1);
   const attemptCounts = [...failingAttempts.values()];
   const slowStatus = await statusOf(slowId);
-  // Where B's time went: commit → delivery row (outbox relay, queue, fan-out), row → delivered (drain, HTTP).
-  const stages = await pool.query<{ recorded: number[]; sent: number[] }>(
-    `SELECT array_agg(extract(epoch FROM d.created_at - t.created_at) * 1000 ORDER BY 1) AS recorded,
-            array_agg(extract(epoch FROM d.delivered_at - d.created_at) * 1000 ORDER BY 1) AS sent
-     FROM webhook_deliveries d JOIN transactions t ON t.id = (d.body::json->'data'->'transaction'->>'id')::uuid
-     WHERE d.user_id = $1 AND t.created_at >= to_timestamp($2 / 1000.0)`,
-    [b.user.id, started],
-  );
-  const stage = (xs: number[] | null) => ({ p50: Math.round(pct((xs ?? []).map(Number), 50)), p99: Math.round(pct((xs ?? []).map(Number), 99)) });
+
   const failingStatus = await statusOf(failingId);
 
   const result = {
@@ -217,9 +246,9 @@ try {
     },
     otherUser: {
       baseline: { n: baseline.length, p50: pct(baseline, 50), p99: pct(baseline, 99), max: Math.max(...baseline) },
-      duringLoad: { n: during.length, p50: pct(during, 50), p99: pct(during, 99), max: Math.max(...during) },
+      duringControlLoad: { n: duringControl.length, p50: pct(duringControl, 50), p99: pct(duringControl, 99), max: Math.max(...duringControl), late: lateBeforeLoad, stagesMs: controlStages, loadCreatedInMs: controlOutcome.ms },
+      duringWebhookLoad: { n: during.length, p50: pct(during, 50), p99: pct(during, 99), max: Math.max(...during), late: probeErrors.late - lateBeforeLoad, stagesMs: await stagesOf(b.user.id, started, Date.now()) },
       probeMutationsTimedOut: probeErrors.count,
-      duringLoadStagesMs: { commitToRecorded: stage(stages.rows[0]!.recorded), recordedToDelivered: stage(stages.rows[0]!.sent) },
     },
   };
   console.log(JSON.stringify(result, null, 2));
