@@ -21,6 +21,23 @@ export interface DispatcherDeps {
   logger: Logger;
 }
 
+/** Deliveries claimed at once: this many waves of endpointConcurrency requests (the claim's lease covers them all). */
+const ROUNDS_PER_CLAIM = 5;
+
+/** `fn` over `items` with at most `width` running at once; results in order. */
+async function inPool<T, R>(items: readonly T[], width: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, lane));
+  return out;
+}
+
 /** The JSON body of every delivery: the same bytes on every attempt (they are stored). */
 const bodyOf = (id: string, type: string, createdAt: string, data: Record<string, unknown>) => JSON.stringify({ id, type, createdAt, data });
 
@@ -98,16 +115,16 @@ export class WebhookDispatcher {
         await this.d.repo.deadLetterPending(endpointId);
         return { sent, failed };
       }
-      const due = await this.d.repo.claimDue(endpointId, this.d.endpointConcurrency, this.d.timeoutMs + 30_000);
+      // A batch per round (a few statements for many deliveries), at most endpointConcurrency in flight.
+      const batch = this.d.endpointConcurrency * ROUNDS_PER_CLAIM;
+      const due = await this.d.repo.claimDue(endpointId, batch, this.d.timeoutMs * ROUNDS_PER_CLAIM + 30_000);
       if (due.length === 0) return { sent, failed };
       const secret = this.d.box.open(endpoint.secretCiphertext);
-      const outcomes = await Promise.all(
-        due.map(async (delivery): Promise<AttemptOutcome> => {
-          const result = await this.d.send({ url: endpoint.url, secret, eventId: delivery.eventId, eventType: delivery.eventType, body: delivery.body });
-          if (result.ok) return { id: delivery.id, ok: true, statusCode: result.statusCode };
-          return { id: delivery.id, ok: false, statusCode: result.statusCode, error: result.error, retryAt: this.retryAt(delivery.attempts) };
-        }),
-      );
+      const outcomes = await inPool(due, this.d.endpointConcurrency, async (delivery): Promise<AttemptOutcome> => {
+        const result = await this.d.send({ url: endpoint.url, secret, eventId: delivery.eventId, eventType: delivery.eventType, body: delivery.body });
+        if (result.ok) return { id: delivery.id, ok: true, statusCode: result.statusCode };
+        return { id: delivery.id, ok: false, statusCode: result.statusCode, error: result.error, retryAt: this.retryAt(delivery.attempts) };
+      });
       sent += outcomes.filter((o) => o.ok).length;
       failed += outcomes.filter((o) => !o.ok).length;
       const deadInARow = await this.d.repo.recordOutcomes(endpointId, outcomes);

@@ -162,36 +162,26 @@ export class WebhooksRepository {
    * row (a success resets it). Returns the endpoint's count after the round.
    */
   async recordOutcomes(endpointId: string, outcomes: readonly AttemptOutcome[]): Promise<number> {
-    const now = new Date();
-    return this.db.$transaction(async (tx) => {
-      let dead = 0;
-      let delivered = false;
-      for (const o of outcomes) {
-        if (o.ok) {
-          delivered = true;
-          await tx.webhookDelivery.updateMany({
-            where: { id: o.id, status: 'SENDING' },
-            data: { status: 'DELIVERED', attempts: { increment: 1 }, deliveredAt: now, lastStatusCode: o.statusCode, lastError: null },
-          });
-          continue;
-        }
-        if (!o.retryAt) dead++;
-        await tx.webhookDelivery.updateMany({
-          where: { id: o.id, status: 'SENDING' },
-          data: {
-            status: o.retryAt ? 'PENDING' : 'DEAD',
-            attempts: { increment: 1 },
-            nextAttemptAt: o.retryAt ?? now,
-            lastStatusCode: o.statusCode,
-            lastError: o.error.slice(0, 500),
-          },
-        });
-      }
-      const data = delivered ? { consecutiveFailures: dead } : { consecutiveFailures: { increment: dead } };
-      if (!delivered && dead === 0) return (await tx.webhookEndpoint.findUnique({ where: { id: endpointId }, select: { consecutiveFailures: true } }))?.consecutiveFailures ?? 0;
-      const updated = await tx.webhookEndpoint.update({ where: { id: endpointId }, data, select: { consecutiveFailures: true } });
-      return updated.consecutiveFailures;
-    });
+    if (outcomes.length === 0) return 0;
+    const status = outcomes.map((o) => (o.ok ? 'DELIVERED' : o.retryAt ? 'PENDING' : 'DEAD'));
+    const dead = status.filter((x) => x === 'DEAD').length;
+    const delivered = status.includes('DELIVERED');
+    // One statement for the whole round, however many deliveries it sent.
+    const [, endpoint] = await this.db.$transaction([
+      this.db.$executeRaw`
+        UPDATE webhook_deliveries d SET status = v.status::"WebhookDeliveryStatus", attempts = d.attempts + 1,
+          next_attempt_at = coalesce(v.retry_at, now()),
+          delivered_at = CASE WHEN v.status = 'DELIVERED' THEN now() ELSE d.delivered_at END,
+          last_status_code = v.code, last_error = v.error, updated_at = now()
+        FROM unnest(${outcomes.map((o) => o.id)}::uuid[], ${status}::text[], ${outcomes.map((o) => o.statusCode)}::int[],
+                    ${outcomes.map((o) => (o.ok ? null : o.error.slice(0, 500)))}::text[],
+                    ${outcomes.map((o) => (!o.ok && o.retryAt ? o.retryAt : null))}::timestamptz[]) AS v(id, status, code, error, retry_at)
+        WHERE d.id = v.id AND d.status = 'SENDING'`,
+      this.db.$queryRaw<{ n: number }[]>`
+        UPDATE webhook_endpoints SET consecutive_failures = CASE WHEN ${delivered} THEN ${dead}::int ELSE consecutive_failures + ${dead}::int END
+        WHERE id = ${endpointId}::uuid RETURNING consecutive_failures AS n`,
+    ]);
+    return endpoint[0]?.n ?? 0;
   }
 
   /** Disables an endpoint; its pending deliveries go to the dead-letter list. Returns false if it already was. */
