@@ -181,8 +181,52 @@ export const runImport = defineJob({
   }),
 });
 
+/** transactions → its webhook fan-out: record a delivery per event and subscribed endpoint. */
+export const webhookTransactionBatch = defineJob({
+  queue: 'transactions-webhooks',
+  name: 'transaction-batch',
+  schema: transactionEventBatch,
+});
+
 /** Every consumer of transaction events, each on its own queue, taking them in per-user batches. */
-export const TRANSACTION_EVENT_CONSUMERS = [budgetTransactionBatch, aiTransactionBatch] as const;
+export const TRANSACTION_EVENT_CONSUMERS = [budgetTransactionBatch, aiTransactionBatch, webhookTransactionBatch] as const;
+
+/** An alert as webhook receivers see it (budget → transactions' webhooks). */
+export const alertSnapshot = z.object({
+  id: uuid,
+  type: z.string().max(60),
+  severity: z.string().max(20),
+  message: z.string().max(2000),
+  transactionId: uuid.nullable(),
+  budgetId: uuid.nullable(),
+  month: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type AlertSnapshot = z.infer<typeof alertSnapshot>;
+
+/**
+ * Another domain's (or the import runner's) event for the user's webhook endpoints. The job id is
+ * `<type>-<subject id>`, so an event raised twice (a replayed job) is recorded once.
+ */
+export const webhookEvent = defineJob({
+  queue: 'transactions-webhook-events',
+  name: 'webhook-event',
+  schema: z.discriminatedUnion('type', [
+    z.object({ type: z.literal('alert.raised'), eventId: uuid, userId: uuid, occurredAt: z.string(), alert: alertSnapshot }),
+    z.object({ type: z.literal('import.finished'), eventId: uuid, userId: uuid, occurredAt: z.string(), importId: uuid }),
+  ]),
+});
+export type WebhookEventPayload = JobPayload<typeof webhookEvent>;
+
+/**
+ * Send one endpoint's due deliveries (rows in webhook_deliveries). The job id is the endpoint's,
+ * so one endpoint, however slow, holds one worker slot and never delays other users' endpoints.
+ */
+export const webhookDrain = defineJob({
+  queue: 'transactions-webhook-deliveries',
+  name: 'drain-endpoint',
+  schema: z.object({ endpointId: uuid, userId: uuid }),
+});
 
 /** ai: retrain the global model from the data set and users' corrections (scheduled, and after enough corrections). */
 export const retrainModel = defineJob({

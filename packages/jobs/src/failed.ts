@@ -1,5 +1,17 @@
 import { createQueue, type QueueConfig } from './queues.js';
-import { aiCategoryChanged, aiTransactionBatch, applyCategorization, budgetTransactionBatch, retrainModel, runImport, sendAlertEmail, transactionsCategoryChanged } from './definitions.js';
+import {
+  aiCategoryChanged,
+  aiTransactionBatch,
+  applyCategorization,
+  budgetTransactionBatch,
+  retrainModel,
+  runImport,
+  sendAlertEmail,
+  transactionsCategoryChanged,
+  webhookDrain,
+  webhookEvent,
+  webhookTransactionBatch,
+} from './definitions.js';
 
 /** Every queue of Centavo, for operators' tools. */
 export const ALL_QUEUES = [
@@ -11,6 +23,9 @@ export const ALL_QUEUES = [
   aiCategoryChanged.queue,
   runImport.queue,
   sendAlertEmail.queue,
+  webhookTransactionBatch.queue,
+  webhookEvent.queue,
+  webhookDrain.queue,
 ] as const;
 
 export interface FailedJob {

@@ -8,6 +8,7 @@ import { createLiveUpdates, createTransactionChangedProcessor, type TransactionC
 import { createLoaders, type BudgetLoaders } from './loaders.js';
 import { AlertsRepository } from './modules/alerts/alerts.repository.js';
 import { AlertsService } from './modules/alerts/alerts.service.js';
+import type { NotifierDeps } from './modules/alerts/live-notifier.js';
 import { BudgetsRepository } from './modules/budgets/budgets.repository.js';
 import { BudgetsService } from './modules/budgets/budgets.service.js';
 import { CategoriesRepository } from './modules/categories/categories.repository.js';
@@ -43,6 +44,8 @@ export interface BudgetDomainDeps {
   emails?: AlertEmailHook;
   /** Whether this installation sends email (SMTP_URL set), as notificationSettings tells. */
   emailDelivery?: boolean;
+  /** Each alert also goes to the user's webhooks (the worker's; with `publisher` only). */
+  alertWebhooks?: NotifierDeps['webhooks'];
 }
 
 /** The budget domain, built once per process: services, loaders, job processors and the category relay. */
@@ -85,7 +88,13 @@ export function createBudgetDomain(deps: BudgetDomainDeps): BudgetDomain {
   const ensureDefaults = (userId: string) => categories.ensureDefaults(userId);
   const spending = new SpendingService(repos.spending, repos.categories, ensureDefaults);
   const live = deps.publisher && createLiveUpdates(
-    { alerts: repos.alerts, budgets: repos.budgets, spending, ...(deps.emails ? { emails: deps.emails } : {}) },
+    {
+      alerts: repos.alerts,
+      budgets: repos.budgets,
+      spending,
+      ...(deps.emails ? { emails: deps.emails } : {}),
+      ...(deps.alertWebhooks ? { webhooks: deps.alertWebhooks } : {}),
+    },
     deps.publisher,
     createBillTracker(prisma, { tolerancePercent, now }),
   );

@@ -1,9 +1,10 @@
-import { budgetTransactionBatch, runProcessors, type RunningProcessors } from '@centavo/jobs';
+import { budgetTransactionBatch, createQueue, enqueue, runProcessors, webhookEvent, type RunningProcessors } from '@centavo/jobs';
 import { createLogger, type Logger } from '@centavo/logger';
 import { createPublisher } from '@centavo/pubsub';
 import { loadConfig, type BudgetConfig } from './config.js';
 import { createPrisma } from './db.js';
 import { createBudgetDomain } from './domain.js';
+import type { PendingAlert } from './modules/alerts/alerts.repository.js';
 import { createEmailChannel, smtpMailer, type EmailChannel } from './modules/notifications/email-channel.js';
 import { startBillReminders } from './modules/recurring/bill-reminders.js';
 
@@ -29,6 +30,15 @@ export async function startBudgetWorker(
   const emails: EmailChannel | undefined = config.SMTP_URL
     ? createEmailChannel({ prisma, queue: config, logger, mailer: smtpMailer(config.SMTP_URL, config.SMTP_FROM) })
     : undefined;
+  // Alerts reach the user's webhooks as events on the transactions domain's queue, keyed by alert id.
+  const webhookQueue = createQueue(config, webhookEvent.queue, logger);
+  const alertWebhooks = (userId: string, alert: PendingAlert) =>
+    enqueue(
+      webhookQueue,
+      webhookEvent,
+      { type: 'alert.raised', eventId: alert.id, userId, occurredAt: alert.createdAt.toISOString(), alert: { ...alert, createdAt: alert.createdAt.toISOString() } },
+      `alert-raised-${alert.id}`,
+    );
   const domain = createBudgetDomain({
     prisma,
     queue: config,
@@ -36,6 +46,7 @@ export async function startBudgetWorker(
     quotas: config,
     recurring: config,
     publisher,
+    alertWebhooks,
     ...(emails ? { emails: emails.hook, emailDelivery: true } : {}),
   });
   let running: RunningProcessors;
@@ -48,11 +59,12 @@ export async function startBudgetWorker(
     });
   } catch (error) {
     await emails?.stop();
+    await webhookQueue.close();
     await publisher.close();
     await prisma.$disconnect();
     throw error;
   }
-  const reminders = startBillReminders({ prisma, publisher, logger, intervalMs: config.BILL_REMINDER_INTERVAL_MS, ...(emails ? { emails: emails.hook } : {}) });
+  const reminders = startBillReminders({ prisma, publisher, webhooks: alertWebhooks, logger, intervalMs: config.BILL_REMINDER_INTERVAL_MS, ...(emails ? { emails: emails.hook } : {}) });
   emails?.start(config.EMAIL_PASS_INTERVAL_MS);
   logger.info({ queue: budgetTransactionBatch.queue, concurrency: config.WORKER_CONCURRENCY }, 'budget worker ready');
   let stopping: Promise<void> | undefined;
@@ -61,6 +73,7 @@ export async function startBudgetWorker(
       stopping ??= (async () => {
         await Promise.all([running.close(), reminders.stop()]);
         await emails?.stop();
+        await webhookQueue.close();
         await publisher.close();
         await prisma.$disconnect();
       })();

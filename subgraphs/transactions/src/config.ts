@@ -1,6 +1,7 @@
-import { loadSubgraphConfig, z } from '@centavo/config';
+import { ConfigError, loadSubgraphConfig, z } from '@centavo/config';
+import { parseSchedule } from './modules/webhooks/webhook-schedule.js';
 
-export const loadConfig = (env: Record<string, string | undefined> = process.env) =>
+const loadBase = (env: Record<string, string | undefined>) =>
   loadSubgraphConfig(
     'transactions',
     {
@@ -26,8 +27,44 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
       IMPORT_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(2000),
       /** Bad rows an import job keeps (ImportJob.errors); the rest are only counted. */
       IMPORT_MAX_ERRORS: z.coerce.number().int().min(1).max(10_000).default(1000),
+      /**
+       * Key material the webhook signing secrets are encrypted with (any long random string).
+       * Required in production; elsewhere a fixed development key is used.
+       */
+      WEBHOOK_SECRET_KEY: z.string().min(16).optional(),
+      /**
+       * Waits before each retry of a failed webhook delivery (s, m, h units; ms if bare); after the
+       * last one the delivery is DEAD (the dead-letter list, replayable).
+       */
+      WEBHOOK_RETRY_SCHEDULE: z.string().default('10s,1m,5m,30m,2h').transform((v, ctx) => {
+        const schedule = parseSchedule(v);
+        if (!schedule) ctx.addIssue({ code: 'custom', message: 'a comma-separated list of durations like 10s,1m,5m' });
+        return schedule ?? [];
+      }),
+      /** How long one webhook request may take (connect, send, answer) before it counts as failed. */
+      WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+      /** Requests in flight to one endpoint at once. */
+      WEBHOOK_ENDPOINT_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+      /** Endpoints served at once by one worker process (each holds one slot however slow it is). */
+      WEBHOOK_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32),
+      /** Dead deliveries in a row after which an endpoint is disabled (the user re-enables it). */
+      WEBHOOK_DISABLE_AFTER: z.coerce.number().int().min(1).default(10),
+      /** How often the worker looks for due retries (and deliveries a crashed worker held). */
+      WEBHOOK_SWEEP_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+      /** Webhook endpoints one user may register; past it createWebhookEndpoint is LIMIT_EXCEEDED. */
+      MAX_WEBHOOK_ENDPOINTS_PER_USER: z.coerce.number().int().min(1).default(10),
     },
     env,
   );
+
+const DEVELOPMENT_WEBHOOK_KEY = 'centavo-development-webhook-key (not for production)';
+
+export const loadConfig = (env: Record<string, string | undefined> = process.env) => {
+  const config = loadBase(env);
+  if (config.NODE_ENV === 'production' && !config.WEBHOOK_SECRET_KEY) {
+    throw new ConfigError(['WEBHOOK_SECRET_KEY: required in production (the key webhook secrets are encrypted with)']);
+  }
+  return { ...config, webhookSecretKey: config.WEBHOOK_SECRET_KEY ?? DEVELOPMENT_WEBHOOK_KEY };
+};
 
 export type TransactionsConfig = ReturnType<typeof loadConfig>;

@@ -6,12 +6,14 @@ import type { AccountsService } from './modules/accounts/accounts.service.js';
 import type { ImportsService } from './modules/imports/imports.service.js';
 import type { TransactionRecord, TransactionsRepository } from './modules/transactions/transactions.repository.js';
 import type { TransactionsService } from './modules/transactions/transactions.service.js';
+import type { WebhooksService } from './modules/webhooks/webhooks.service.js';
 
 /** What the transactions resolvers get: the caller, the domain's services and this request's loaders. */
 export interface TransactionsContext extends BaseContext {
   accounts: AccountsService;
   transactions: TransactionsService;
   imports: ImportsService;
+  webhooks: WebhooksService;
   loaders: TransactionsLoaders;
 }
 
@@ -45,5 +47,6 @@ export const transactionsContext =
     accounts: domain.accounts,
     transactions: domain.transactions,
     imports: domain.imports,
+    webhooks: domain.webhooks,
     loaders: domain.loaders(base.user?.id),
   });

@@ -1,5 +1,5 @@
 import { CategoryDirectory, KnownCategories } from '@centavo/categories';
-import { createQueue, enqueue, runImport, type JobProcessor, type QueueConfig } from '@centavo/jobs';
+import { createQueue, enqueue, processor, runImport, webhookDrain, webhookEvent, webhookTransactionBatch, type JobProcessor, type QueueConfig } from '@centavo/jobs';
 import type { PgPool } from '@centavo/db';
 import type { Logger } from '@centavo/logger';
 import { createPublisher } from '@centavo/pubsub';
@@ -20,12 +20,21 @@ import { OutboxRelay } from './modules/outbox/outbox.relay.js';
 import { TransactionsReader } from './modules/transactions/transactions.reader.js';
 import { TransactionsRepository } from './modules/transactions/transactions.repository.js';
 import { TransactionsService } from './modules/transactions/transactions.service.js';
+import { policyFor } from './modules/webhooks/webhook-address.js';
+import { createSender } from './modules/webhooks/webhook-sender.js';
+import { SecretBox } from './modules/webhooks/webhook-signature.js';
+import { WebhookDispatcher } from './modules/webhooks/webhooks.dispatcher.js';
+import { WebhooksRepository } from './modules/webhooks/webhooks.repository.js';
+import { WebhooksService } from './modules/webhooks/webhooks.service.js';
 
 /** The transactions domain, built once per process (server or worker). */
 export interface TransactionsDomain {
   accounts: AccountsService;
   transactions: TransactionsService;
   imports: ImportsService;
+  webhooks: WebhooksService;
+  /** Records and sends webhook deliveries; the worker starts its sweeper. */
+  webhookDispatcher: WebhookDispatcher;
   /** The caller's loaders for one request: another user's ids load as null. */
   loaders(userId: string | undefined): TransactionsLoaders;
   /** Sends the outbox to BullMQ; the process that builds the domain starts it. */
@@ -37,6 +46,16 @@ export interface TransactionsDomain {
 }
 
 type ImportLimits = 'IMPORT_MAX_BYTES' | 'IMPORT_UPLOAD_TIMEOUT_MS' | 'MAX_ACTIVE_IMPORTS_PER_USER' | 'IMPORT_BATCH_SIZE' | 'IMPORT_MAX_ERRORS';
+type WebhookSettings =
+  | 'NODE_ENV'
+  | 'webhookSecretKey'
+  | 'WEBHOOK_RETRY_SCHEDULE'
+  | 'WEBHOOK_TIMEOUT_MS'
+  | 'WEBHOOK_ENDPOINT_CONCURRENCY'
+  | 'WEBHOOK_WORKER_CONCURRENCY'
+  | 'WEBHOOK_DISABLE_AFTER'
+  | 'WEBHOOK_SWEEP_MS'
+  | 'MAX_WEBHOOK_ENDPOINTS_PER_USER';
 
 export interface TransactionsDomainDeps {
   /** Serves requests; its statements are counted per request (N+1 tests). */
@@ -46,7 +65,7 @@ export interface TransactionsDomainDeps {
   /** Plain pg for bulk bytes and rows (statement files, import batches); the caller ends it. */
   pool: PgPool;
   /** `databaseUrl`: where the relay LISTENs for outbox writes once started. */
-  config: Pick<TransactionsConfig, 'MAX_ACCOUNTS_PER_USER' | 'CATEGORY_SYNC_WAIT_MS' | ImportLimits> & QueueConfig & { databaseUrl?: string };
+  config: Pick<TransactionsConfig, 'MAX_ACCOUNTS_PER_USER' | 'CATEGORY_SYNC_WAIT_MS' | ImportLimits | WebhookSettings> & QueueConfig & { databaseUrl?: string };
   logger: Logger;
 }
 
@@ -68,6 +87,30 @@ export function createTransactionsDomain({ prisma, background, pool, config, log
   const transactions = new TransactionsService({ transactions: transactionsRepo, accounts: accountsRepo, categories, onEvents: () => relay.kick() });
   const importQueue = lazy(() => createQueue(config, runImport.queue, logger));
   const publisher = lazy(() => createPublisher(config, logger));
+  const webhookEvents = lazy(() => createQueue(config, webhookEvent.queue, logger));
+  const webhookDrains = lazy(() => createQueue(config, webhookDrain.queue, logger));
+  const box = new SecretBox(config.webhookSecretKey);
+  const policy = policyFor(config.NODE_ENV);
+  const webhookDispatcher = new WebhookDispatcher({
+    repo: new WebhooksRepository(background),
+    send: createSender({ policy, timeoutMs: config.WEBHOOK_TIMEOUT_MS }),
+    box,
+    drains: () => webhookDrains.get(),
+    schedule: config.WEBHOOK_RETRY_SCHEDULE,
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    endpointConcurrency: config.WEBHOOK_ENDPOINT_CONCURRENCY,
+    disableAfter: config.WEBHOOK_DISABLE_AFTER,
+    sweepMs: config.WEBHOOK_SWEEP_MS,
+    invalidate: (userId) => publisher.get().invalidate([userId]),
+    logger,
+  });
+  const webhooks = new WebhooksService({
+    repo: new WebhooksRepository(prisma),
+    box,
+    policy,
+    maxEndpoints: config.MAX_WEBHOOK_ENDPOINTS_PER_USER,
+    wake: (endpointId, userId) => webhookDispatcher.wake(endpointId, userId),
+  });
   const imports = new ImportsService({
     jobs: new ImportsRepository(prisma, pool),
     accounts: accountsRepo,
@@ -80,6 +123,9 @@ export function createTransactionsDomain({ prisma, background, pool, config, log
     batches: new ImportBatchRepository(pool),
     publish: (userId, id) => publisher.get().publish(userId, { __typename: 'ImportJob', id, field: 'importProgress' }),
     onEvents: () => relay.kick(),
+    // The import's id is the event's: one import.finished per import however often it is queued.
+    finished: (userId, importId) =>
+      enqueue(webhookEvents.get(), webhookEvent, { type: 'import.finished', eventId: importId, userId, importId, occurredAt: new Date().toISOString() }, `import-finished-${importId}`),
     batchSize: config.IMPORT_BATCH_SIZE,
     maxErrors: config.IMPORT_MAX_ERRORS,
   });
@@ -87,16 +133,23 @@ export function createTransactionsDomain({ prisma, background, pool, config, log
     accounts: new AccountsService(accountsRepo, config.MAX_ACCOUNTS_PER_USER),
     transactions,
     imports,
+    webhooks,
+    webhookDispatcher,
     loaders: (userId) => createLoaders(userId, accountsRepo, transactionsRepo),
     relay,
     processors: [
       applyCategorizationProcessor(new TransactionsRepository(background), () => relay.kick()),
       categoryChangedProcessor(new KnownCategories(background.knownCategory)),
       importProcessor(importRunner),
+      processor(webhookTransactionBatch, (batch) => webhookDispatcher.onTransactionBatch(batch)),
+      processor(webhookEvent, (event) => webhookDispatcher.onEvent(event)),
+      // One job per endpoint at a time, each holding one slot: a slow endpoint never delays another's.
+      processor(webhookDrain, ({ endpointId }, run) => webhookDispatcher.drain(endpointId, run.logger), { concurrency: config.WEBHOOK_WORKER_CONCURRENCY }),
     ],
     async close() {
       await relay.stop();
-      await Promise.all([importQueue.close(), publisher.close()]);
+      await webhookDispatcher.stop();
+      await Promise.all([importQueue.close(), publisher.close(), webhookEvents.close(), webhookDrains.close()]);
     },
   };
 }

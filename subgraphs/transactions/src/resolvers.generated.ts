@@ -5,6 +5,7 @@ import type { TransactionRecord } from './modules/transactions/transactions.repo
 import type { TransactionPage } from './modules/transactions/pagination.js';
 import type { ImportJobRecord } from './modules/imports/imports.repository.js';
 import type { SplitPartView } from './modules/transactions/splits.js';
+import type { WebhookEndpointRecord, WebhookDeliveryRecord, WebhookEndpointWithSecretRecord } from './modules/webhooks/webhooks.repository.js';
 import type { TransactionsContext } from './context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -112,6 +113,10 @@ export type Query = {
   transaction?: Maybe<Transaction>;
   /** The caller's transactions, newest first, a page at a time (first at most 200). */
   transactions: TransactionConnection;
+  /** The caller's webhook endpoints, oldest first. */
+  webhookEndpoints: Array<WebhookEndpoint>;
+  /** An endpoint's deliveries, newest first; status DEAD lists its dead-letter list. NOT_FOUND for another user's endpoint. */
+  webhookDeliveries: Array<WebhookDelivery>;
 };
 
 
@@ -139,6 +144,13 @@ export type QueryTransactionsArgs = {
   filter?: InputMaybe<TransactionFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryWebhookDeliveriesArgs = {
+  endpointId: Scalars['ID']['input'];
+  status?: InputMaybe<WebhookDeliveryStatus>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type Mutation = {
@@ -175,6 +187,17 @@ export type Mutation = {
   createTransfer: Transaction;
   /** The user's choice or correction of a transaction's category. */
   categorizeTransaction: Transaction;
+  /** Registers an endpoint; the answer carries its signing secret, once. */
+  createWebhookEndpoint: WebhookEndpointWithSecret;
+  updateWebhookEndpoint: WebhookEndpoint;
+  /** Deletes the endpoint and its delivery log. */
+  deleteWebhookEndpoint: Scalars['Boolean']['output'];
+  /** A new signing secret (shown once); the old one stops at once. */
+  rotateWebhookSecret: WebhookEndpointWithSecret;
+  /** Enables an endpoint disabled for failing; its dead deliveries can then be replayed. */
+  enableWebhookEndpoint: WebhookEndpoint;
+  /** Sends a DEAD delivery again (same event id and body). */
+  replayWebhookDelivery: WebhookDelivery;
 };
 
 
@@ -246,6 +269,37 @@ export type MutationCreateTransferArgs = {
 export type MutationCategorizeTransactionArgs = {
   id: Scalars['ID']['input'];
   categoryId: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateWebhookEndpointArgs = {
+  input: CreateWebhookEndpointInput;
+};
+
+
+export type MutationUpdateWebhookEndpointArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateWebhookEndpointInput;
+};
+
+
+export type MutationDeleteWebhookEndpointArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRotateWebhookSecretArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationEnableWebhookEndpointArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationReplayWebhookDeliveryArgs = {
+  id: Scalars['ID']['input'];
 };
 
 export type ImportFormat =
@@ -536,6 +590,86 @@ export type CreateTransferInput = {
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** What a webhook endpoint can be told of (the `Centavo-Event-Type` header says it as `transaction.created`, `alert.raised`...). */
+export type WebhookEventType =
+  | 'TRANSACTION_CREATED'
+  | 'TRANSACTION_UPDATED'
+  | 'TRANSACTION_DELETED'
+  | 'TRANSACTION_CATEGORIZED'
+  /** A budget or spending alert was raised. */
+  | 'ALERT_RAISED'
+  /** A statement import ended (COMPLETED or FAILED); its rows are not sent one by one. */
+  | 'IMPORT_FINISHED';
+
+export type WebhookDeliveryStatus =
+  /** Waiting for its next attempt. */
+  | 'PENDING'
+  /** Being sent right now. */
+  | 'SENDING'
+  | 'DELIVERED'
+  /** Every attempt failed, or the endpoint was disabled: the dead-letter list. replayWebhookDelivery sends it again. */
+  | 'DEAD';
+
+/** An HTTPS endpoint of the caller that receives signed event deliveries. */
+export type WebhookEndpoint = {
+  __typename?: 'WebhookEndpoint';
+  id: Scalars['ID']['output'];
+  url: Scalars['String']['output'];
+  description?: Maybe<Scalars['String']['output']>;
+  events: Array<WebhookEventType>;
+  /** False after it kept failing (see disabledReason) until enableWebhookEndpoint. */
+  enabled: Scalars['Boolean']['output'];
+  disabledAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Why Centavo disabled it. */
+  disabledReason?: Maybe<Scalars['String']['output']>;
+  /** Deliveries in a row that failed every attempt; reset by a success. */
+  consecutiveFailures: Scalars['Int']['output'];
+  createdAt: Scalars['DateTime']['output'];
+};
+
+/** An endpoint with its signing secret, which is shown only here, once. */
+export type WebhookEndpointWithSecret = {
+  __typename?: 'WebhookEndpointWithSecret';
+  endpoint: WebhookEndpoint;
+  /** Verifies `Centavo-Signature`; store it now, it cannot be read again (rotateWebhookSecret makes a new one). */
+  secret: Scalars['String']['output'];
+};
+
+/** One event sent (or to be sent) to one endpoint. */
+export type WebhookDelivery = {
+  __typename?: 'WebhookDelivery';
+  id: Scalars['ID']['output'];
+  endpointId: Scalars['ID']['output'];
+  /** The `Centavo-Event-Id` header: the same on every attempt and replay, so receivers can drop repeats. */
+  eventId: Scalars['String']['output'];
+  eventType: WebhookEventType;
+  status: WebhookDeliveryStatus;
+  /** Attempts made (a replay starts over). */
+  attempts: Scalars['Int']['output'];
+  /** When a PENDING delivery is tried next. */
+  nextAttemptAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The HTTP status of the last attempt, if the endpoint answered. */
+  lastStatusCode?: Maybe<Scalars['Int']['output']>;
+  lastError?: Maybe<Scalars['String']['output']>;
+  /** The JSON body sent. */
+  payload: Scalars['String']['output'];
+  createdAt: Scalars['DateTime']['output'];
+  deliveredAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
+export type CreateWebhookEndpointInput = {
+  /** https://... in production (public addresses only); outside production only loopback, e.g. http://127.0.0.1:8080/hook. */
+  url: Scalars['String']['input'];
+  events: Array<WebhookEventType>;
+  description?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type UpdateWebhookEndpointInput = {
+  url?: InputMaybe<Scalars['String']['input']>;
+  events?: InputMaybe<Array<WebhookEventType>>;
+  description?: InputMaybe<Scalars['String']['input']>;
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -670,6 +804,13 @@ export type ResolversTypes = {
   TransactionConnection: ResolverTypeWrapper<TransactionPage>;
   CreateTransactionInput: CreateTransactionInput;
   CreateTransferInput: CreateTransferInput;
+  WebhookEventType: WebhookEventType;
+  WebhookDeliveryStatus: WebhookDeliveryStatus;
+  WebhookEndpoint: ResolverTypeWrapper<WebhookEndpointRecord>;
+  WebhookEndpointWithSecret: ResolverTypeWrapper<WebhookEndpointWithSecretRecord>;
+  WebhookDelivery: ResolverTypeWrapper<WebhookDeliveryRecord>;
+  CreateWebhookEndpointInput: CreateWebhookEndpointInput;
+  UpdateWebhookEndpointInput: UpdateWebhookEndpointInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -706,6 +847,11 @@ export type ResolversParentTypes = {
   TransactionConnection: TransactionPage;
   CreateTransactionInput: CreateTransactionInput;
   CreateTransferInput: CreateTransferInput;
+  WebhookEndpoint: WebhookEndpointRecord;
+  WebhookEndpointWithSecret: WebhookEndpointWithSecretRecord;
+  WebhookDelivery: WebhookDeliveryRecord;
+  CreateWebhookEndpointInput: CreateWebhookEndpointInput;
+  UpdateWebhookEndpointInput: UpdateWebhookEndpointInput;
   String: Scalars['String']['output'];
   Boolean: Scalars['Boolean']['output'];
   Int: Scalars['Int']['output'];
@@ -776,6 +922,8 @@ export type QueryResolvers<ContextType = TransactionsContext, ParentType extends
   importJob?: Resolver<Maybe<ResolversTypes['ImportJob']>, ParentType, ContextType, RequireFields<QueryImportJobArgs, 'id'>>;
   transaction?: Resolver<Maybe<ResolversTypes['Transaction']>, ParentType, ContextType, RequireFields<QueryTransactionArgs, 'id'>>;
   transactions?: Resolver<ResolversTypes['TransactionConnection'], ParentType, ContextType, RequireFields<QueryTransactionsArgs, 'first'>>;
+  webhookEndpoints?: Resolver<Array<ResolversTypes['WebhookEndpoint']>, ParentType, ContextType>;
+  webhookDeliveries?: Resolver<Array<ResolversTypes['WebhookDelivery']>, ParentType, ContextType, RequireFields<QueryWebhookDeliveriesArgs, 'endpointId' | 'first'>>;
 };
 
 export type MutationResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -792,6 +940,12 @@ export type MutationResolvers<ContextType = TransactionsContext, ParentType exte
   deleteTransaction?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteTransactionArgs, 'id'>>;
   createTransfer?: Resolver<ResolversTypes['Transaction'], ParentType, ContextType, RequireFields<MutationCreateTransferArgs, 'input'>>;
   categorizeTransaction?: Resolver<ResolversTypes['Transaction'], ParentType, ContextType, RequireFields<MutationCategorizeTransactionArgs, 'id' | 'categoryId'>>;
+  createWebhookEndpoint?: Resolver<ResolversTypes['WebhookEndpointWithSecret'], ParentType, ContextType, RequireFields<MutationCreateWebhookEndpointArgs, 'input'>>;
+  updateWebhookEndpoint?: Resolver<ResolversTypes['WebhookEndpoint'], ParentType, ContextType, RequireFields<MutationUpdateWebhookEndpointArgs, 'id' | 'input'>>;
+  deleteWebhookEndpoint?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteWebhookEndpointArgs, 'id'>>;
+  rotateWebhookSecret?: Resolver<ResolversTypes['WebhookEndpointWithSecret'], ParentType, ContextType, RequireFields<MutationRotateWebhookSecretArgs, 'id'>>;
+  enableWebhookEndpoint?: Resolver<ResolversTypes['WebhookEndpoint'], ParentType, ContextType, RequireFields<MutationEnableWebhookEndpointArgs, 'id'>>;
+  replayWebhookDelivery?: Resolver<ResolversTypes['WebhookDelivery'], ParentType, ContextType, RequireFields<MutationReplayWebhookDeliveryArgs, 'id'>>;
 };
 
 export type ImportColumnResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['ImportColumn'] = ResolversParentTypes['ImportColumn']> = {
@@ -870,6 +1024,38 @@ export type TransactionConnectionResolvers<ContextType = TransactionsContext, Pa
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type WebhookEndpointResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['WebhookEndpoint'] = ResolversParentTypes['WebhookEndpoint']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  events?: Resolver<Array<ResolversTypes['WebhookEventType']>, ParentType, ContextType>;
+  enabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  disabledAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  disabledReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  consecutiveFailures?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
+export type WebhookEndpointWithSecretResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['WebhookEndpointWithSecret'] = ResolversParentTypes['WebhookEndpointWithSecret']> = {
+  endpoint?: Resolver<ResolversTypes['WebhookEndpoint'], ParentType, ContextType>;
+  secret?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type WebhookDeliveryResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['WebhookDelivery'] = ResolversParentTypes['WebhookDelivery']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  endpointId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  eventId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  eventType?: Resolver<ResolversTypes['WebhookEventType'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['WebhookDeliveryStatus'], ParentType, ContextType>;
+  attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  nextAttemptAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  lastStatusCode?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  lastError?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  payload?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  deliveredAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = TransactionsContext> = {
   DateTime?: GraphQLScalarType;
   Decimal?: GraphQLScalarType;
@@ -890,6 +1076,9 @@ export type Resolvers<ContextType = TransactionsContext> = {
   Transaction?: TransactionResolvers<ContextType>;
   TransactionEdge?: TransactionEdgeResolvers<ContextType>;
   TransactionConnection?: TransactionConnectionResolvers<ContextType>;
+  WebhookEndpoint?: WebhookEndpointResolvers<ContextType>;
+  WebhookEndpointWithSecret?: WebhookEndpointWithSecretResolvers<ContextType>;
+  WebhookDelivery?: WebhookDeliveryResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = TransactionsContext> = {

@@ -33,6 +33,7 @@ export async function startTransactionsWorker(
     throw error;
   });
   domain.relay.start();
+  domain.webhookDispatcher.startSweeper();
   await domain.imports.recover().then(
     (count) => count > 0 && logger.info({ count }, 'unfinished imports queued again'),
     (err: unknown) => logger.warn({ err }, 'unfinished imports not queued again'),

@@ -50,6 +50,18 @@ function subjectOf(alert: NewAlert): string {
   return subject;
 }
 
+/** An alert not yet published, as its live notice and webhook event need it. */
+export interface PendingAlert {
+  id: string;
+  type: string;
+  severity: string;
+  message: string;
+  transactionId: string | null;
+  budgetId: string | null;
+  month: string | null;
+  createdAt: Date;
+}
+
 export class AlertsRepository {
   constructor(private readonly db: BudgetDb) {}
 
@@ -102,7 +114,7 @@ export class AlertsRepository {
    */
   async publishPending(
     userId: string,
-    publish: (alertId: string, type: string) => Promise<void>,
+    publish: (alertId: string, type: string, alert: PendingAlert) => Promise<void>,
     batch = 100,
     /** In the same transaction, before the rows are marked: what else their publication does (queue their emails). */
     onPublished?: (tx: BudgetTx, alerts: { id: string; type: string }[]) => Promise<void>,
@@ -111,10 +123,11 @@ export class AlertsRepository {
     const pending = await this.db.alert.findFirst({ where: { userId, publishedAt: null }, select: { id: true } });
     if (!pending) return 0;
     return inTransaction(this.db, async (tx) => {
-      const rows = await tx.$queryRaw<{ id: string; type: string }[]>`
-        SELECT id::text, type::text FROM alerts WHERE user_id = ${userId}::uuid AND published_at IS NULL
+      const rows = await tx.$queryRaw<PendingAlert[]>`
+        SELECT id::text, type::text, severity::text, message, transaction_id::text AS "transactionId", budget_id::text AS "budgetId", month, created_at AS "createdAt"
+        FROM alerts WHERE user_id = ${userId}::uuid AND published_at IS NULL
         ORDER BY created_at, id LIMIT ${batch}::int FOR UPDATE SKIP LOCKED`;
-      for (const row of rows) await publish(row.id, row.type);
+      for (const row of rows) await publish(row.id, row.type, row);
       if (rows.length > 0) {
         await onPublished?.(tx, rows);
         await tx.alert.updateMany({ where: { id: { in: rows.map((r) => r.id) } }, data: { publishedAt: new Date() } });

@@ -3,7 +3,7 @@ import type { Publisher } from '@centavo/pubsub';
 import type { BudgetsRepository, SpendingKey } from '../budgets/budgets.repository.js';
 import type { AlertEmailHook } from '../notifications/email-channel.js';
 import type { SpendingService } from '../spending/spending.service.js';
-import type { AlertsRepository } from './alerts.repository.js';
+import type { AlertsRepository, PendingAlert } from './alerts.repository.js';
 
 export interface NotifierDeps {
   alerts: Pick<AlertsRepository, 'publishPending'>;
@@ -12,6 +12,8 @@ export interface NotifierDeps {
   publisher: Pick<Publisher, 'publish'>;
   /** Alerts by email (when SMTP is configured): queued with the publication, enqueued after it. */
   emails?: AlertEmailHook;
+  /** The user's webhooks (transactions domain) hear of each alert too; at least once, keyed by the alert's id. */
+  webhooks?: (userId: string, alert: PendingAlert) => Promise<void>;
 }
 
 const BATCH = 100;
@@ -39,8 +41,9 @@ export class LiveNotifier {
     for (;;) {
       const sent = await this.d.alerts.publishPending(
         userId,
-        async (id, type) => {
+        async (id, type, alert) => {
           await this.d.publisher.publish(userId, { __typename: 'Alert', id, field: 'alertRaised' });
+          await this.d.webhooks?.(userId, alert);
           // Counted when first published: alerts are stored once, published (normally) once.
           metrics.alertsRaised.inc({ type });
         },

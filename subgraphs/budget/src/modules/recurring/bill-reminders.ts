@@ -4,7 +4,7 @@ import { formatAmount } from '@centavo/money';
 import type { Publisher } from '@centavo/pubsub';
 import type { BudgetPrisma } from '../../db.js';
 import { SEVERITY } from '../alerts/alert-rules.js';
-import { AlertsRepository, type NewAlert } from '../alerts/alerts.repository.js';
+import { AlertsRepository, type NewAlert, type PendingAlert } from '../alerts/alerts.repository.js';
 import type { AlertEmailHook } from '../notifications/email-channel.js';
 import { billOccurrenceId, dayOf, rollForward } from './detection.js';
 import { RecurringRepository, type BillRecord } from './recurring.repository.js';
@@ -16,6 +16,8 @@ export interface BillRemindersDeps {
   now?: () => Date;
   /** Alerts by email, as LiveNotifier's. */
   emails?: AlertEmailHook;
+  /** BILL_DUE reaches the user's webhooks too, like every other alert (live-notifier.ts). */
+  webhooks?: (userId: string, alert: PendingAlert) => Promise<void>;
 }
 
 const PAGE = 500;
@@ -74,8 +76,9 @@ async function publishPending(deps: BillRemindersDeps, alerts: AlertsRepository,
   for (;;) {
     const sent = await alerts.publishPending(
       userId,
-      async (id, type) => {
+      async (id, type, alert) => {
         await deps.publisher.publish(userId, { __typename: 'Alert', id, field: 'alertRaised' });
+        await deps.webhooks?.(userId, alert);
         metrics.alertsRaised.inc({ type });
       },
       100,

@@ -12,6 +12,8 @@ export interface ImportRunnerDeps {
   batches: Pick<ImportBatchRepository, 'write'>;
   /** Tells the user's live subscribers that the job moved (importProgress). */
   publish(userId: string, importId: string): Promise<void>;
+  /** After the job ended (COMPLETED or FAILED): its webhook event (import.finished). */
+  finished?(userId: string, importId: string): Promise<void>;
   /** Called after a batch wrote events, so the relay sends them at once. */
   onEvents(): void;
   batchSize: number;
@@ -50,7 +52,7 @@ export class ImportRunner {
       }
       if (!(error instanceof UnreadableStatement)) throw error;
       await this.d.jobs.finish(importId, 'FAILED', [{ line: 0, message: error.message }], this.d.maxErrors);
-      await this.notify(job, logger);
+      await this.ended(job, logger);
       return;
     }
     logger.info({ importId, ...outcome }, 'import read');
@@ -60,13 +62,13 @@ export class ImportRunner {
     } else {
       await this.d.jobs.finish(importId, 'COMPLETED');
     }
-    await this.notify(job, logger);
+    await this.ended(job, logger);
   }
 
   /** After the last attempt failed: the job ends FAILED instead of staying RUNNING forever. */
   async giveUp(importId: string, userId: string, logger: Logger): Promise<void> {
     await this.d.jobs.finish(importId, 'FAILED', [{ line: 0, message: 'the import failed unexpectedly; please try again' }], this.d.maxErrors);
-    await this.notify({ id: importId, userId }, logger);
+    await this.ended({ id: importId, userId }, logger);
   }
 
   /**
@@ -142,6 +144,12 @@ export class ImportRunner {
   }
 
   // Progress is a hint for live clients: a lost notice never fails the import.
+  /** Live clients hear the last progress; webhooks hear import.finished (a lost one is logged, not retried: the job has ended). */
+  private async ended(job: { id: string; userId: string }, logger: Logger): Promise<void> {
+    await this.notify(job, logger);
+    await this.d.finished?.(job.userId, job.id).catch((err: unknown) => logger.warn({ err, importId: job.id }, 'import.finished webhook event not queued'));
+  }
+
   private async notify(job: { id: string; userId: string }, logger: Logger): Promise<void> {
     await this.d.publish(job.userId, job.id).catch((err: unknown) => logger.warn({ err, importId: job.id }, 'import progress not published'));
   }
