@@ -11,17 +11,14 @@
  * Its own databases (centavo_bench_rc_*, dropped at the end), Redis prefix and ports
  * base..base+6 (base+6: the cache-off gateway).
  */
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import { ok, registerUser, type Session } from '@centavo/testing';
+import { dropDatabases, migrateDatabases } from './lib/pg.js';
 import { deletePrefix } from './lib/redis.js';
 import { cpuSeconds, startCentavo, type RunningCentavo } from './lib/system.js';
 
-// pg is a dependency of @centavo/db; borrowed from there as bench/lib/pg.ts does.
-const pg = createRequire(new URL('../packages/db/package.json', import.meta.url))('pg') as typeof import('pg');
 
 const arg = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const USERS = arg('users', 50);
@@ -40,27 +37,6 @@ const redisPrefix = `centavo-bench-rc-${randomUUID().slice(0, 8)}:`;
 // Benchmark clients are one user or one address far above a person's request rate.
 const unlimited = { USER_RATE_LIMIT_PER_MINUTE: '100000000', IP_RATE_LIMIT_PER_MINUTE: '100000000', REGISTER_RATE_LIMIT_PER_MINUTE: '100000', LOG_LEVEL: 'error' };
 const started: RunningCentavo[] = [];
-
-async function migrate(): Promise<void> {
-  await new Promise<void>((resolve, reject) =>
-    spawn(process.execPath, ['--import', 'tsx', 'bin/centavo.ts', 'migrate'], {
-      cwd: new URL('..', import.meta.url).pathname,
-      env: { ...process.env, DB_NAME_PREFIX: dbPrefix, APOLLO_TELEMETRY_DISABLED: '1', CHECKPOINT_DISABLE: '1' },
-      stdio: 'ignore',
-    }).on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`migrate exited ${code}`)))),
-  );
-}
-
-async function dropDatabases(): Promise<void> {
-  // From the server's maintenance database: a database cannot be dropped from inside.
-  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres' });
-  await admin.connect();
-  try {
-    for (const name of ['auth', 'transactions', 'budget', 'ai']) await admin.query(`DROP DATABASE IF EXISTS "${dbPrefix}_${name}" WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
-}
 
 /** A user with one account and `TRANSACTIONS` transactions, which the workers categorize. */
 async function seedUser(url: string, index: number): Promise<Session> {
@@ -137,7 +113,7 @@ async function cacheCounts(url: string): Promise<Record<string, number>> {
 }
 
 try {
-  await migrate();
+  await migrateDatabases(dbPrefix);
   const logDir = `/tmp/${dbPrefix}`;
   const on = await startCentavo({ basePort: BASE_PORT, dbPrefix, redisPrefix, processes: ['auth,transactions,budget,ai,worker', 'gateway'], logDir, env: { ...unlimited, RESPONSE_CACHE: '1' } });
   started.push(on);
@@ -193,6 +169,6 @@ try {
 } finally {
   for (const system of started.reverse()) await system.stop();
   await deletePrefix(redisPrefix);
-  await dropDatabases();
+  await dropDatabases(dbPrefix);
 }
 process.exit(0);

@@ -13,44 +13,19 @@
  * 200,200,200: four attempts), the sweep runs every 200 ms and auto-disable is off, so every
  * event goes through every attempt.
  */
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { ok, registerUser, type Session } from '@centavo/testing';
 import { WebhookReceiver } from '@centavo/e2e/support/webhook-receiver';
-import { poolFor } from './lib/pg.js';
+import { dropDatabases, migrateDatabases, poolFor } from './lib/pg.js';
 import { deletePrefix } from './lib/redis.js';
 import { startCentavo } from './lib/system.js';
 
-// pg is a dependency of @centavo/db; borrowed from there as bench/lib/pg.ts does.
-const pg = createRequire(new URL('../packages/db/package.json', import.meta.url))('pg') as typeof import('pg');
 
 const EVENTS = Number(process.argv[2] ?? 1000);
 const SLOW_MS = Number(process.argv[3] ?? 100);
 const BASE_PORT = Number(process.argv[4] ?? 5500);
 const dbPrefix = `centavo_bench_hooks_${randomUUID().slice(0, 6)}`;
 const redisPrefix = `centavo-bench-hooks-${randomUUID().slice(0, 8)}:`;
-
-async function migrate(): Promise<void> {
-  await new Promise<void>((resolve, reject) =>
-    spawn(process.execPath, ['--import', 'tsx', 'bin/centavo.ts', 'migrate'], {
-      cwd: new URL('..', import.meta.url).pathname,
-      env: { ...process.env, DB_NAME_PREFIX: dbPrefix, APOLLO_TELEMETRY_DISABLED: '1', CHECKPOINT_DISABLE: '1' },
-      stdio: 'ignore',
-    }).on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`migrate exited ${code}`)))),
-  );
-}
-
-async function dropDatabases(): Promise<void> {
-  // From the server's maintenance database: a database cannot be dropped from inside.
-  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres' });
-  await admin.connect();
-  try {
-    for (const name of ['auth', 'transactions', 'budget', 'ai']) await admin.query(`DROP DATABASE IF EXISTS "${dbPrefix}_${name}" WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
-}
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -148,7 +123,7 @@ async function stagesOf(userId: string, from: number, to: number) {
   return { commitToRecorded: stage(rows.rows[0]!.recorded), recordedToDelivered: stage(rows.rows[0]!.sent) };
 }
 
-await migrate();
+await migrateDatabases(dbPrefix);
 const [slow, failing, fast] = await Promise.all([new WebhookReceiver().start(), new WebhookReceiver().start(), new WebhookReceiver().start()]);
 slow.delayMs = SLOW_MS;
 failing.status = 500;
@@ -260,5 +235,5 @@ try {
   await system.stop();
   await Promise.all([slow.stop(), failing.stop(), fast.stop()]);
   await deletePrefix(redisPrefix);
-  await dropDatabases();
+  await dropDatabases(dbPrefix);
 }

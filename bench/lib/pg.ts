@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import type { Pool, PoolClient } from 'pg';
 
@@ -45,5 +46,27 @@ export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) =>
     throw error;
   } finally {
     client.release();
+  }
+}
+
+/** Creates the databases `<prefix>_<subgraph>` and applies the migrations (`centavo migrate`, a child process). */
+export function migrateDatabases(prefix: string): Promise<void> {
+  return new Promise<void>((resolve, reject) =>
+    spawn(process.execPath, ['--import', 'tsx', 'bin/centavo.ts', 'migrate'], {
+      cwd: new URL('../..', import.meta.url).pathname,
+      env: { ...process.env, DB_NAME_PREFIX: prefix, APOLLO_TELEMETRY_DISABLED: '1', CHECKPOINT_DISABLE: '1' },
+      stdio: 'ignore',
+    }).on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`migrate exited ${code}`)))),
+  );
+}
+
+/** Drops the databases `<prefix>_<subgraph>`, from the server's maintenance database (one cannot drop itself). */
+export async function dropDatabases(prefix: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres' });
+  await admin.connect();
+  try {
+    for (const name of SUBGRAPH_NAMES) await admin.query(`DROP DATABASE IF EXISTS "${prefix}_${name}" WITH (FORCE)`);
+  } finally {
+    await admin.end();
   }
 }
