@@ -27,6 +27,9 @@ export default defineConfig({
       APOLLO_TELEMETRY_DISABLED: '1',
       DB_NAME_PREFIX: dbPrefix,
       REDIS_PREFIX: 'centavo-test:',
+      // Three systems at once on a PostgreSQL of 100 connections: 20 per Prisma client overflowed it
+      // ("too many clients", answered as SERVICE_UNAVAILABLE) when bursts met.
+      DATABASE_POOL_SIZE: '6',
     },
   },
 });

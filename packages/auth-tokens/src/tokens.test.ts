@@ -113,7 +113,8 @@ describe('access tokens', () => {
 
   it('refuses a cached token once it expires', async () => {
     const { privateKey, verifier } = await setup();
-    const signed = await signAccessToken(privateKey, { userId: 'u1', roles: ['USER'] }, 1);
+    // 3 s: exp counts whole seconds, so a 1 s token could expire before a loaded machine verifies it.
+    const signed = await signAccessToken(privateKey, { userId: 'u1', roles: ['USER'] }, 3);
     expect(await code(verifier.verify(signed.token))).toBe('ok');
     await new Promise((r) => setTimeout(r, signed.expiresAt.getTime() - Date.now() + 50));
     expect(await code(verifier.verify(signed.token))).toBe('UNAUTHENTICATED: Access token expired');

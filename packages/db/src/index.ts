@@ -28,7 +28,17 @@ export const sqlStatementCount = (): number => statements;
  * statements (`queryEvents`), query events. Background clients go without: an event serializes
  * every parameter, a third of the CPU of a raw query over an import batch's 2,000-row arrays.
  */
-export function prismaOptions(databaseUrl: string, poolSize = 20, queryEvents = true) {
+/**
+ * Connections of one Prisma client's pool: `DATABASE_POOL_SIZE` (1-500), else 20. A process of
+ * every module holds ten clients, so a PostgreSQL with the default 100 connections shared by
+ * several such processes (the test suite runs three systems at once) wants fewer each.
+ */
+export function defaultPoolSize(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.DATABASE_POOL_SIZE);
+  return Number.isInteger(n) && n >= 1 && n <= 500 ? n : 20;
+}
+
+export function prismaOptions(databaseUrl: string, poolSize = defaultPoolSize(), queryEvents = true) {
   const log: { level: 'query'; emit: 'event' }[] = queryEvents ? [{ level: 'query', emit: 'event' }] : [];
   return {
     adapter: new LeakFreePrismaPg({ connectionString: databaseUrl, max: poolSize }),
