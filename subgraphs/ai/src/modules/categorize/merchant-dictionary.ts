@@ -35,11 +35,11 @@ function build(): Built {
       const marked = name.startsWith('=');
       // Normalized like a bank line, so NETFLIX.COM, MCDONALD'S and CVS/PHARMACY line up with statements.
       const key = normalizeDescription(marked ? name.slice(1) : name).merchant;
-      // A name the normalizer cut to one word (SERVICE NSW -> SERVICE, CIRCLE K -> CIRCLE, NEXT IE ->
-      // NEXT) would start every "SERVICE FEE" line: such a key matches only itself.
-      const exactOnly = marked || (key !== null && !key.includes(' ') && /[A-Z0-9]\s+[A-Z0-9]/i.test(name.trim()));
       // A name that normalizes to one letter would prefix-match every "L SMITH".
       if (!key || key.length < 2) continue;
+      // A name the normalizer cut to one word (SERVICE NSW -> SERVICE, CIRCLE K -> CIRCLE, NEXT IE ->
+      // NEXT) would start every "SERVICE FEE" line: such a key matches only itself.
+      const exactOnly = marked || (!key.includes(' ') && /[A-Z0-9]\s+[A-Z0-9]/i.test(name));
       const hit: DictionaryHit = { slug, entry: key };
       const prev = b.exact.get(key);
       if (prev && prev.slug !== slug) b.conflicts.push(`${key}: ${prev.slug} vs ${slug}`);

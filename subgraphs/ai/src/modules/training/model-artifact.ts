@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DATASET_PATH, loadDataset } from '../categorize/dataset.js';
+import { DATASET_PATH } from '../categorize/dataset.js';
 import { CategorizerModel, type ModelParts } from '../categorize/model.js';
 import { SLUGS } from '../categorize/slugs.js';
 
@@ -158,7 +158,7 @@ export class ModelStore {
  * process trains at start. Retrained versions come from the retrain job.
  */
 export function trainModelFile(dir?: string): { file: string; version: string } {
-  const model = CategorizerModel.train(loadDataset().filter((r) => r.split === 'train'));
+  const model = CategorizerModel.fromDataset();
   return { file: new ModelStore(dir).write(null, model), version: model.version };
 }
 
@@ -169,9 +169,9 @@ let datasetMemo: CategorizerModel | undefined;
  * build's, or one an earlier process wrote), else trained here and written for the next process.
  * Tests, the evaluation and the cold categorizer share it instead of each training for seconds.
  */
-export function datasetModel(dir?: string): CategorizerModel {
+export function datasetModel(): CategorizerModel {
   if (datasetMemo) return datasetMemo;
-  const store = new ModelStore(dir);
+  const store = new ModelStore();
   let model = store.read(null);
   if (!model) {
     model = CategorizerModel.fromDataset();
