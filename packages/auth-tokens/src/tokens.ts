@@ -13,6 +13,11 @@ export type Role = 'USER' | 'ADMIN';
 export interface AuthUser {
   id: string;
   roles: Role[];
+  /**
+   * The user's email (normalized, lower case) when the token carries it: what an account share
+   * invited (households). Tokens signed before the claim existed have none.
+   */
+  email?: string;
   /** Token id, the key of the logout denylist. */
   jti: string;
   /** Expiry, seconds since the epoch. */
@@ -31,6 +36,8 @@ export async function signAccessToken(
   claims: {
     userId: string;
     roles: Role[];
+    /** The `email` claim: the user's normalized email (auth never changes it once registered). */
+    email?: string;
     /** The token id; default a new UUID. A fixed one ties logout to something else (see the auth subgraph's OIDC exchange). */
     jti?: string;
     /** The `kid` header: the thumbprint of the public key (keyIdOf), so verifiers using /.well-known/jwks.json pick it. */
@@ -42,7 +49,7 @@ export async function signAccessToken(
   const jti = claims.jti ?? randomUUID();
   const iat = Math.floor(now.getTime() / 1000);
   const exp = iat + ttlSeconds;
-  const token = await new SignJWT({ roles: claims.roles })
+  const token = await new SignJWT({ roles: claims.roles, ...(claims.email ? { email: claims.email } : {}) })
     .setProtectedHeader({ alg: JWT_ALG, typ: 'JWT', ...(claims.keyId ? { kid: claims.keyId } : {}) })
     .setSubject(claims.userId)
     .setIssuer(ISSUER)
@@ -134,9 +141,15 @@ export class TokenVerifier {
       }
     }
     if (!payload) throw unauthenticated('Invalid access token');
-    const { sub, jti, exp, roles } = payload;
+    const { sub, jti, exp, roles, email } = payload;
     if (!sub || !jti || !exp || !Array.isArray(roles)) throw unauthenticated('Invalid access token');
-    const claims: VerifiedClaims = { id: sub, jti, exp, roles: roles.filter((r): r is Role => r === 'USER' || r === 'ADMIN') };
+    const claims: VerifiedClaims = {
+      id: sub,
+      jti,
+      exp,
+      roles: roles.filter((r): r is Role => r === 'USER' || r === 'ADMIN'),
+      ...(typeof email === 'string' && email ? { email } : {}),
+    };
     if (this.cacheSize > 0) {
       // Oldest first out (a Map keeps insertion order): the bound holds under any number of tokens.
       if (this.verified.size >= this.cacheSize) this.verified.delete(this.verified.keys().next().value!);

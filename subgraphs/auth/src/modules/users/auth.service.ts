@@ -165,7 +165,7 @@ export class AuthService {
     if (!user) {
       ({ user, created } = await this.createExternalUser(identity));
     }
-    const access = await signAccessToken(this.o.privateKey, { userId: user.id, roles: user.roles as Role[], jti, ...this.keyIdClaim() }, ttl, now);
+    const access = await signAccessToken(this.o.privateKey, { userId: user.id, roles: user.roles as Role[], email: user.email, jti, ...this.keyIdClaim() }, ttl, now);
     return { accessToken: access.token, expiresAt: access.expiresAt, user, created };
   }
 
@@ -217,7 +217,7 @@ export class AuthService {
   private async payload(user: UserRecord, refreshToken: string): Promise<IssuedTokens> {
     const access = await signAccessToken(
       this.o.privateKey,
-      { userId: user.id, roles: user.roles as Role[], ...this.keyIdClaim() },
+      { userId: user.id, roles: user.roles as Role[], email: user.email, ...this.keyIdClaim() },
       this.o.accessTokenTtlSeconds,
     );
     return { accessToken: access.token, refreshToken, expiresAt: access.expiresAt, user };
