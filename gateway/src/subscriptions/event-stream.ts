@@ -16,10 +16,11 @@ export interface EventStreamOptions<E, R> {
    */
   key(event: E): string;
   /**
-   * What the consumer receives for an event; undefined ends the stream. Must not throw. Called
+   * What the consumer receives for an event; undefined ends the stream, null skips the event
+   * (nothing for the consumer). Must not throw. Called
    * for every taken event in the same turn, so that a batching loader sees them together.
    */
-  load(event: E): Promise<R | undefined>;
+  load(event: E): Promise<R | undefined | null>;
   /** What the consumer receives in place of `count` dropped events, before any newer event. */
   dropped(count: number): R;
   onDrop(event: E): void;
@@ -102,7 +103,7 @@ export async function openEventStream<E, R>(options: EventStreamOptions<E, R>): 
         await stream.return();
         return done;
       }
-      ready.push(...(results as R[]));
+      ready.push(...(results as (R | null)[]).filter((result): result is R => result !== null));
       return stream.next();
     },
     async return() {

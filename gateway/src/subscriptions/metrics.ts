@@ -17,6 +17,8 @@ export const subscriptionMetrics = {
   droppedEvents: 0,
   /** EVENTS_DROPPED payloads sent. */
   dropNotices: 0,
+  /** Events of a shared account skipped because the member can no longer read the object (revoked). */
+  skippedSharedEvents: 0,
   /** Subscriptions currently listening. */
   activeSubscriptions: 0,
 };

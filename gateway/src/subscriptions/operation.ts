@@ -109,7 +109,7 @@ async function deliver(
   session: Session,
   plan: RefetchPlan,
   event: Readonly<UserEvent>,
-): Promise<FormattedExecutionResult | undefined> {
+): Promise<FormattedExecutionResult | undefined | null> {
   try {
     const outcome = await deps.refetch({ token: session.token, plan, id: event.id });
     if (outcome.kind === 'unauthenticated') {
@@ -118,11 +118,22 @@ async function deliver(
       session.socket.close(UNAUTHORIZED_CLOSE, outcome.reason);
       return undefined;
     }
-    return nonNullRoot(outcome.result, plan.responseKey);
+    const result = nonNullRoot(outcome.result, plan.responseKey);
+    // A shared account's row this member can no longer read (revoked since the event): not theirs to hear of.
+    if (event.shared && isNotFound(result)) {
+      subscriptionMetrics.skippedSharedEvents++;
+      return null;
+    }
+    return result;
   } catch (err) {
     session.logger.error({ err, field: plan.field.name }, 'subscription refetch failed');
     return INTERNAL_ERROR_RESULT;
   }
+}
+
+/** No object, and only because it is not found for this user. */
+function isNotFound(result: FormattedExecutionResult): boolean {
+  return result.data === null && (result.errors?.length ?? 0) > 0 && result.errors!.every((e) => e.extensions?.code === 'NOT_FOUND');
 }
 
 /** The subscription field is non-null: a null object (NOT_FOUND, ...) nulls `data`, as graphql-js would. */

@@ -52,6 +52,8 @@ export const notFound = (what: string) => new DomainError('NOT_FOUND', `${what} 
 export const badInput = (field: string, message: string) => new DomainError('BAD_USER_INPUT', message, field);
 export const unauthenticated = (message = 'Authentication required') =>
   new DomainError('UNAUTHENTICATED', message);
+/** The caller may see the object but not do this to it (a VIEWER writing a shared account). */
+export const forbidden = (message: string, field?: string) => new DomainError('FORBIDDEN', message, field);
 export const conflict = (message: string, field?: string) => new DomainError('CONFLICT', message, field);
 
 /**

@@ -39,6 +39,8 @@ export interface OutboxRelayOptions<S extends z.ZodType> {
   logger: Logger;
   /** More sends of one event (e.g. a pub/sub notice), awaited with the enqueues, before the commit. */
   alsoSend?: (event: z.infer<S>) => Promise<unknown>[];
+  /** Like alsoSend, once for all the events of a pass (one lookup for many events). */
+  alsoSendAll?: (events: z.infer<S>[]) => Promise<unknown>[];
   /**
    * The database whose `outbox_events` trigger NOTIFYs: start() LISTENs on it and runs a pass per
    * wake-up (and a sweep per reconnect). Without it only kick() and `sweepMs` run passes.
@@ -166,6 +168,7 @@ export function createOutboxRelay<S extends z.ZodType>(options: OutboxRelayOptio
         }
       }
       if (options.alsoSend) for (const { event } of events) sends.push(...options.alsoSend(event));
+      if (options.alsoSendAll) sends.push(...options.alsoSendAll(events.map(({ event }) => event)));
       await Promise.all(sends);
     });
 

@@ -20,6 +20,11 @@ export interface UserEvent {
   __typename: EventTypename;
   id: string;
   field: EventField;
+  /**
+   * Sent to a member of a shared account, not to the object's owner: a refetch that finds the
+   * object gone for this user (the share was revoked since) is skipped, not delivered as NOT_FOUND.
+   */
+  shared?: boolean;
 }
 
 const fields = Object.keys(EVENT_FIELDS) as [EventField, ...EventField[]];
@@ -32,6 +37,7 @@ export const userEvent = z
     __typename: z.enum(typenames),
     id: z.string().min(1).max(200),
     field: z.enum(fields),
+    shared: z.literal(true).optional(),
   })
   .refine((e) => EVENT_FIELDS[e.field] === e.__typename, {
     message: 'field and __typename do not match',

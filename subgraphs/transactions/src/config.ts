@@ -7,6 +7,8 @@ const loadBase = (env: Record<string, string | undefined>) =>
     {
       /** Accounts one user may have, archived ones included; past it createAccount is LIMIT_EXCEEDED. */
       MAX_ACCOUNTS_PER_USER: z.coerce.number().int().min(1).default(100),
+      /** People one account may be shared with (pending and accepted); past it shareAccount is LIMIT_EXCEEDED. */
+      MAX_SHARES_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(20),
       /**
        * How long an unknown category id is looked up again in the read model before it is
        * NOT_FOUND: a category created a moment ago reaches it through budget's outbox and a job.

@@ -4,6 +4,8 @@ import type { TransactionsDomain } from './domain.js';
 import type { AccountRecord, AccountsRepository } from './modules/accounts/accounts.repository.js';
 import type { AccountsService } from './modules/accounts/accounts.service.js';
 import type { ImportsService } from './modules/imports/imports.service.js';
+import type { AccountShareRecord, SharesRepository } from './modules/shares/shares.repository.js';
+import type { SharesService } from './modules/shares/shares.service.js';
 import type { TransactionRecord, TransactionsRepository } from './modules/transactions/transactions.repository.js';
 import type { TransactionsService } from './modules/transactions/transactions.service.js';
 import type { WebhooksService } from './modules/webhooks/webhooks.service.js';
@@ -14,6 +16,7 @@ export interface TransactionsContext extends BaseContext {
   transactions: TransactionsService;
   imports: ImportsService;
   webhooks: WebhooksService;
+  shares: SharesService;
   loaders: TransactionsLoaders;
 }
 
@@ -22,17 +25,27 @@ export interface TransactionsLoaders {
   transaction: DataLoader<string, TransactionRecord | null>;
   /** Sum of an account's transactions, in minor units. */
   accountSum: DataLoader<string, bigint>;
+  /** The shares of an account the caller owns (none for any other account). */
+  accountShares: DataLoader<string, AccountShareRecord[]>;
 }
 
-/** Per-request loaders, scoped to the caller: another user's ids load as null. */
+/**
+ * Per-request loaders, scoped to the caller: the caller's own rows and those of accounts shared
+ * with the caller (accepted); any other user's ids load as null.
+ */
 export function createLoaders(
   userId: string | undefined,
-  accounts: Pick<AccountsRepository, 'findManyForUser'>,
-  transactions: Pick<TransactionsRepository, 'findManyForUser' | 'sumsByAccount'>,
+  accounts: Pick<AccountsRepository, 'findManyAccessible'>,
+  transactions: Pick<TransactionsRepository, 'findManyAccessible' | 'sumsByAccount'>,
+  shares: Pick<SharesRepository, 'listForAccounts'>,
 ): TransactionsLoaders {
   return {
-    account: ownedLoader(userId, (u, ids) => accounts.findManyForUser(u, ids), 'id'),
-    transaction: ownedLoader(userId, (u, ids) => transactions.findManyForUser(u, ids), 'id'),
+    account: ownedLoader(userId, (u, ids) => accounts.findManyAccessible(u, ids), 'id'),
+    transaction: ownedLoader(userId, (u, ids) => transactions.findManyAccessible(u, ids), 'id'),
+    accountShares: new DataLoader(async (ids: readonly string[]) => {
+      const rows = userId ? await shares.listForAccounts(userId, ids) : [];
+      return ids.map((id) => rows.filter((s) => s.accountId === id));
+    }),
     accountSum: new DataLoader(async (ids: readonly string[]) => {
       const sums = await transactions.sumsByAccount(ids);
       return ids.map((id) => sums.get(id) ?? 0n);
@@ -48,5 +61,6 @@ export const transactionsContext =
     transactions: domain.transactions,
     imports: domain.imports,
     webhooks: domain.webhooks,
+    shares: domain.shares,
     loaders: domain.loaders(base.user?.id),
   });

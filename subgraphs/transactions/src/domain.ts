@@ -16,6 +16,8 @@ import { importProcessor } from './modules/imports/import.processor.js';
 import { ImportRunner } from './modules/imports/import-runner.js';
 import { ImportsRepository } from './modules/imports/imports.repository.js';
 import { ImportsService } from './modules/imports/imports.service.js';
+import { SharesRepository } from './modules/shares/shares.repository.js';
+import { SharesService } from './modules/shares/shares.service.js';
 import { OutboxRelay } from './modules/outbox/outbox.relay.js';
 import { TransactionsReader } from './modules/transactions/transactions.reader.js';
 import { TransactionsRepository } from './modules/transactions/transactions.repository.js';
@@ -33,6 +35,8 @@ export interface TransactionsDomain {
   transactions: TransactionsService;
   imports: ImportsService;
   webhooks: WebhooksService;
+  /** Households: accounts shared with other users. */
+  shares: SharesService;
   /** Records and sends webhook deliveries; the worker starts its sweeper. */
   webhookDispatcher: WebhookDispatcher;
   /** The caller's loaders for one request: another user's ids load as null. */
@@ -65,7 +69,7 @@ export interface TransactionsDomainDeps {
   /** Plain pg for bulk bytes and rows (statement files, import batches); the caller ends it. */
   pool: PgPool;
   /** `databaseUrl`: where the relay LISTENs for outbox writes once started. */
-  config: Pick<TransactionsConfig, 'MAX_ACCOUNTS_PER_USER' | 'CATEGORY_SYNC_WAIT_MS' | ImportLimits | WebhookSettings> & QueueConfig & { databaseUrl?: string };
+  config: Pick<TransactionsConfig, 'MAX_ACCOUNTS_PER_USER' | 'MAX_SHARES_PER_ACCOUNT' | 'CATEGORY_SYNC_WAIT_MS' | ImportLimits | WebhookSettings> & QueueConfig & { databaseUrl?: string };
   logger: Logger;
 }
 
@@ -82,11 +86,19 @@ export function createTransactionsDomain({ prisma, background, pool, config, log
   const accountsRepo = new AccountsRepository(prisma, accountsReader);
   const transactionsRepo = new TransactionsRepository(prisma, new TransactionsReader(pool), accountsReader);
   const knownCategories = new KnownCategories(prisma.knownCategory);
-  const relay = new OutboxRelay(background, config, logger);
+  const sharesRepo = new SharesRepository(prisma);
+  // Live notices of a shared account's transactions reach its members too (read when relayed).
+  const relay = new OutboxRelay(background, config, logger, new SharesRepository(background));
   const categories = new CategoryDirectory({ lookup: (id) => knownCategories.find(id), waitMs: config.CATEGORY_SYNC_WAIT_MS });
   const transactions = new TransactionsService({ transactions: transactionsRepo, accounts: accountsRepo, categories, onEvents: () => relay.kick() });
   const importQueue = lazy(() => createQueue(config, runImport.queue, logger));
   const publisher = lazy(() => createPublisher(config, logger));
+  const shares = new SharesService({
+    shares: sharesRepo,
+    accounts: accountsRepo,
+    invalidate: (userIds) => publisher.get().invalidate(userIds),
+    maxShares: config.MAX_SHARES_PER_ACCOUNT,
+  });
   const webhookEvents = lazy(() => createQueue(config, webhookEvent.queue, logger));
   const webhookDrains = lazy(() => createQueue(config, webhookDrain.queue, logger));
   const box = new SecretBox(config.webhookSecretKey);
@@ -130,12 +142,16 @@ export function createTransactionsDomain({ prisma, background, pool, config, log
     maxErrors: config.IMPORT_MAX_ERRORS,
   });
   return {
-    accounts: new AccountsService(accountsRepo, config.MAX_ACCOUNTS_PER_USER),
+    accounts: new AccountsService(accountsRepo, config.MAX_ACCOUNTS_PER_USER, {
+      membersOf: (ids) => sharesRepo.membersOf(ids),
+      invalidate: (userIds) => publisher.get().invalidate(userIds),
+    }),
     transactions,
     imports,
     webhooks,
+    shares,
     webhookDispatcher,
-    loaders: (userId) => createLoaders(userId, accountsRepo, transactionsRepo),
+    loaders: (userId) => createLoaders(userId, accountsRepo, transactionsRepo, sharesRepo),
     relay,
     processors: [
       applyCategorizationProcessor(new TransactionsRepository(background), () => relay.kick()),

@@ -6,6 +6,7 @@ import type { TransactionPage } from './modules/transactions/pagination.js';
 import type { ImportJobRecord } from './modules/imports/imports.repository.js';
 import type { SplitPartView } from './modules/transactions/splits.js';
 import type { WebhookEndpointRecord, WebhookDeliveryRecord, WebhookEndpointWithSecretRecord } from './modules/webhooks/webhooks.repository.js';
+import type { AccountShareRecord } from './modules/shares/shares.repository.js';
 import type { TransactionsContext } from './context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -76,6 +77,10 @@ export type Account = {
   owner: User;
   archived: Scalars['Boolean']['output'];
   createdAt: Scalars['DateTime']['output'];
+  /** The caller's role on this account: OWNER for one's own, the share's role for a shared one. */
+  role: AccountRole;
+  /** Who the account is shared with, pending and accepted (its owner only; empty for a member). */
+  shares: Array<AccountShare>;
   /** The account's transactions, newest first. */
   transactions: TransactionConnection;
 };
@@ -109,6 +114,10 @@ export type Query = {
   account?: Maybe<Account>;
   /** The caller's import job; another user's id is NOT_FOUND, like a missing one (as transaction(id)). */
   importJob?: Maybe<ImportJob>;
+  /** Shares of other users' accounts with the caller: pending invitations to the caller's email and accepted ones. */
+  accountSharesReceived: Array<AccountShare>;
+  /** The shares of the caller's own accounts, newest first. */
+  accountSharesSent: Array<AccountShare>;
   /** One of the caller's transactions; NOT_FOUND otherwise. */
   transaction?: Maybe<Transaction>;
   /** The caller's transactions, newest first, a page at a time (first at most 200). */
@@ -166,6 +175,18 @@ export type Mutation = {
    */
   cancelImport: ImportJob;
   /**
+   * Shares one of the caller's accounts with the user who has (or will register) this email, as VIEWER
+   * or EDITOR. Sharing with an email already invited changes the role. Only the owner may share
+   * (a member gets FORBIDDEN).
+   */
+  shareAccount: AccountShare;
+  /** Accepts an invitation to the caller's email; the account and its transactions become readable at once. */
+  acceptAccountShare: AccountShare;
+  /** The owner ends a share (pending or accepted): the member loses access and live events at once. */
+  revokeAccountShare: Scalars['Boolean']['output'];
+  /** The invitee declines an invitation, or the member leaves a shared account. */
+  leaveAccountShare: Scalars['Boolean']['output'];
+  /**
    * Splits one of the caller's transactions into parts (2 to 50), each with its own amount, category,
    * note and tags, replacing any earlier parts. The amounts must sum exactly to the transaction's:
    * otherwise BAD_USER_INPUT with extensions.field "parts" (or "parts.N.amount" for one bad amount).
@@ -218,6 +239,28 @@ export type MutationImportTransactionsArgs = {
 
 
 export type MutationCancelImportArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationShareAccountArgs = {
+  accountId: Scalars['ID']['input'];
+  email: Scalars['String']['input'];
+  role: AccountShareRole;
+};
+
+
+export type MutationAcceptAccountShareArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRevokeAccountShareArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationLeaveAccountShareArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -456,6 +499,44 @@ export type ImportJob = {
   errors: Array<ImportError>;
   /** What was used to read the file, once parsing started (null before, and when nothing of it could be read). */
   detected?: Maybe<ImportDetection>;
+};
+
+/** What the caller may do with an account. */
+export type AccountRole =
+  /** The caller's own account. */
+  | 'OWNER'
+  /** Shared with the caller to write: its transactions can be created, edited, deleted and categorized. */
+  | 'EDITOR'
+  /** Shared with the caller to read only; writes are FORBIDDEN. */
+  | 'VIEWER';
+
+/** The role an account share gives its member. */
+export type AccountShareRole =
+  | 'VIEWER'
+  | 'EDITOR';
+
+export type AccountShareStatus =
+  /** Invited, not accepted yet: the invitee cannot read the account. */
+  | 'PENDING'
+  /** The member reads (and, as EDITOR, writes) the account. */
+  | 'ACCEPTED';
+
+/** An account its owner shares with another user (a household member), invited by email. */
+export type AccountShare = {
+  __typename?: 'AccountShare';
+  id: Scalars['ID']['output'];
+  /** The account; null for an invitee until accepted. */
+  account?: Maybe<Account>;
+  /** The account's name, also shown to an invitee before accepting. */
+  accountName: Scalars['String']['output'];
+  /** The owner's email when the share was made, when known. */
+  ownerEmail?: Maybe<Scalars['String']['output']>;
+  /** The invited email, normalized to lower case. */
+  email: Scalars['String']['output'];
+  role: AccountShareRole;
+  status: AccountShareStatus;
+  createdAt: Scalars['DateTime']['output'];
+  acceptedAt?: Maybe<Scalars['DateTime']['output']>;
 };
 
 /**
@@ -794,6 +875,10 @@ export type ResolversTypes = {
   JobStatus: JobStatus;
   ImportError: ResolverTypeWrapper<ImportError>;
   ImportJob: ResolverTypeWrapper<ImportJobRecord>;
+  AccountRole: AccountRole;
+  AccountShareRole: AccountShareRole;
+  AccountShareStatus: AccountShareStatus;
+  AccountShare: ResolverTypeWrapper<AccountShareRecord>;
   TransactionSplit: ResolverTypeWrapper<SplitPartView>;
   SplitPartInput: SplitPartInput;
   Transaction: ResolverTypeWrapper<TransactionRecord>;
@@ -838,6 +923,7 @@ export type ResolversParentTypes = {
   ImportDetection: ImportDetection;
   ImportError: ImportError;
   ImportJob: ImportJobRecord;
+  AccountShare: AccountShareRecord;
   TransactionSplit: SplitPartView;
   SplitPartInput: SplitPartInput;
   Transaction: TransactionRecord;
@@ -913,6 +999,8 @@ export type AccountResolvers<ContextType = TransactionsContext, ParentType exten
   owner?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   archived?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['AccountRole'], ParentType, ContextType>;
+  shares?: Resolver<Array<ResolversTypes['AccountShare']>, ParentType, ContextType>;
   transactions?: Resolver<ResolversTypes['TransactionConnection'], ParentType, ContextType, RequireFields<AccountTransactionsArgs, 'first'>>;
 };
 
@@ -920,6 +1008,8 @@ export type QueryResolvers<ContextType = TransactionsContext, ParentType extends
   accounts?: Resolver<Array<ResolversTypes['Account']>, ParentType, ContextType, RequireFields<QueryAccountsArgs, 'includeArchived'>>;
   account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType, RequireFields<QueryAccountArgs, 'id'>>;
   importJob?: Resolver<Maybe<ResolversTypes['ImportJob']>, ParentType, ContextType, RequireFields<QueryImportJobArgs, 'id'>>;
+  accountSharesReceived?: Resolver<Array<ResolversTypes['AccountShare']>, ParentType, ContextType>;
+  accountSharesSent?: Resolver<Array<ResolversTypes['AccountShare']>, ParentType, ContextType>;
   transaction?: Resolver<Maybe<ResolversTypes['Transaction']>, ParentType, ContextType, RequireFields<QueryTransactionArgs, 'id'>>;
   transactions?: Resolver<ResolversTypes['TransactionConnection'], ParentType, ContextType, RequireFields<QueryTransactionsArgs, 'first'>>;
   webhookEndpoints?: Resolver<Array<ResolversTypes['WebhookEndpoint']>, ParentType, ContextType>;
@@ -931,6 +1021,10 @@ export type MutationResolvers<ContextType = TransactionsContext, ParentType exte
   updateAccount?: Resolver<ResolversTypes['Account'], ParentType, ContextType, RequireFields<MutationUpdateAccountArgs, 'id' | 'input'>>;
   importTransactions?: Resolver<ResolversTypes['ImportJob'], ParentType, ContextType, RequireFields<MutationImportTransactionsArgs, 'input'>>;
   cancelImport?: Resolver<ResolversTypes['ImportJob'], ParentType, ContextType, RequireFields<MutationCancelImportArgs, 'id'>>;
+  shareAccount?: Resolver<ResolversTypes['AccountShare'], ParentType, ContextType, RequireFields<MutationShareAccountArgs, 'accountId' | 'email' | 'role'>>;
+  acceptAccountShare?: Resolver<ResolversTypes['AccountShare'], ParentType, ContextType, RequireFields<MutationAcceptAccountShareArgs, 'id'>>;
+  revokeAccountShare?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationRevokeAccountShareArgs, 'id'>>;
+  leaveAccountShare?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationLeaveAccountShareArgs, 'id'>>;
   splitTransaction?: Resolver<ResolversTypes['Transaction'], ParentType, ContextType, RequireFields<MutationSplitTransactionArgs, 'id' | 'parts'>>;
   clearSplit?: Resolver<ResolversTypes['Transaction'], ParentType, ContextType, RequireFields<MutationClearSplitArgs, 'id'>>;
   tagTransaction?: Resolver<ResolversTypes['Transaction'], ParentType, ContextType, RequireFields<MutationTagTransactionArgs, 'id' | 'tags'>>;
@@ -985,6 +1079,18 @@ export type ImportJobResolvers<ContextType = TransactionsContext, ParentType ext
   duplicates?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   errors?: Resolver<Array<ResolversTypes['ImportError']>, ParentType, ContextType>;
   detected?: Resolver<Maybe<ResolversTypes['ImportDetection']>, ParentType, ContextType>;
+};
+
+export type AccountShareResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['AccountShare'] = ResolversParentTypes['AccountShare']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType>;
+  accountName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  ownerEmail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['AccountShareRole'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['AccountShareStatus'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  acceptedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 
 export type TransactionSplitResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['TransactionSplit'] = ResolversParentTypes['TransactionSplit']> = {
@@ -1072,6 +1178,7 @@ export type Resolvers<ContextType = TransactionsContext> = {
   ImportDetection?: ImportDetectionResolvers<ContextType>;
   ImportError?: ImportErrorResolvers<ContextType>;
   ImportJob?: ImportJobResolvers<ContextType>;
+  AccountShare?: AccountShareResolvers<ContextType>;
   TransactionSplit?: TransactionSplitResolvers<ContextType>;
   Transaction?: TransactionResolvers<ContextType>;
   TransactionEdge?: TransactionEdgeResolvers<ContextType>;

@@ -1,6 +1,6 @@
 import { countSqlStatement, type PgPool } from '@centavo/db';
 import type { AccountType } from '../../generated/prisma/client.js';
-import type { AccountRecord } from './accounts.repository.js';
+import type { AccountRecord, AccountRole } from './accounts.repository.js';
 
 interface Row {
   id: string;
@@ -12,6 +12,7 @@ interface Row {
   archived: boolean;
   created_at: Date;
   updated_at: Date;
+  role?: AccountRole;
 }
 
 const COLUMNS = 'id, user_id, name, type, currency, opening_balance_minor, archived, created_at, updated_at';
@@ -27,7 +28,10 @@ const toRecord = (r: Row): AccountRecord & { updatedAt: Date } => ({
   archived: r.archived,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
+  ...(r.role ? { role: r.role } : {}),
 });
+
+const SHARED_COLUMNS = COLUMNS.split(', ').map((c) => `a.${c}`).join(', ');
 
 /**
  * The account reads of every dashboard in plain SQL (the reason: transactions.reader.ts), with
@@ -36,10 +40,28 @@ const toRecord = (r: Row): AccountRecord & { updatedAt: Date } => ({
 export class AccountsReader {
   constructor(private readonly pool: PgPool) {}
 
+  /** The user's accounts, then those shared with the user (accepted), merged oldest first; each with the user's role. */
   async listByUser(userId: string, includeArchived: boolean): Promise<AccountRecord[]> {
+    const live = includeArchived ? '' : ' AND NOT a.archived';
     const { rows } = await this.pool.query<Row>(
-      `SELECT ${COLUMNS} FROM accounts WHERE user_id = $1${includeArchived ? '' : ' AND NOT archived'} ORDER BY created_at ASC, id ASC`,
+      `SELECT ${SHARED_COLUMNS}, 'OWNER' AS role FROM accounts a WHERE a.user_id = $1${live}
+       UNION ALL
+       SELECT ${SHARED_COLUMNS}, s.role::text AS role FROM account_shares s JOIN accounts a ON a.id = s.account_id
+        WHERE s.member_id = $1 AND s.status = 'ACCEPTED'${live}
+       ORDER BY created_at ASC, id ASC`,
       [userId],
+    );
+    countSqlStatement();
+    return rows.map(toRecord);
+  }
+
+  /** Accounts by id the user owns or is an accepted member of, with the user's role; any other id is absent. */
+  async findManyAccessible(userId: string, ids: readonly string[]): Promise<AccountRecord[]> {
+    const { rows } = await this.pool.query<Row>(
+      `SELECT ${SHARED_COLUMNS}, CASE WHEN a.user_id = $1 THEN 'OWNER' ELSE s.role::text END AS role
+         FROM accounts a LEFT JOIN account_shares s ON s.account_id = a.id AND s.member_id = $1 AND s.status = 'ACCEPTED'
+        WHERE a.id = ANY($2::uuid[]) AND (a.user_id = $1 OR s.id IS NOT NULL)`,
+      [userId, ids],
     );
     countSqlStatement();
     return rows.map(toRecord);

@@ -1,6 +1,7 @@
 import { advisoryXactLock, retryOnConflict } from '@centavo/db';
 import type { TransactionsPrisma } from '../../db.js';
 import type { AccountType } from '../../generated/prisma/client.js';
+import { SHARED_WITH } from '../shares/shares.sql.js';
 import type { AccountsReader } from './accounts.reader.js';
 
 export interface AccountRecord {
@@ -12,7 +13,15 @@ export interface AccountRecord {
   openingBalanceMinor: bigint;
   archived: boolean;
   createdAt: Date;
+  /** The caller's role when read as a caller's account (its owner's, or a member's of a share); OWNER when absent. */
+  role?: AccountRole;
 }
+
+/** What the caller may do with an account: its owner everything, a member what the share's role allows. */
+export type AccountRole = 'OWNER' | 'EDITOR' | 'VIEWER';
+
+/** Writes its transactions: the owner or an EDITOR. */
+export const canWrite = (role: AccountRole | undefined) => role === undefined || role === 'OWNER' || role === 'EDITOR';
 
 export class AccountsRepository {
   /** `reader`: the listing reads in plain SQL (see accounts.reader.ts); without it, through Prisma. */
@@ -35,12 +44,25 @@ export class AccountsRepository {
     );
   }
 
-  listByUser(userId: string, includeArchived: boolean): Promise<AccountRecord[]> {
+  /** The user's own accounts and those shared with the user (accepted shares), oldest first, each with the user's role. */
+  async listByUser(userId: string, includeArchived: boolean): Promise<AccountRecord[]> {
     if (this.reader) return this.reader.listByUser(userId, includeArchived);
-    return this.prisma.account.findMany({
-      where: { userId, ...(includeArchived ? {} : { archived: false }) },
+    const rows = await this.prisma.account.findMany({
+      where: { OR: [{ userId }, { shares: SHARED_WITH(userId) }], ...(includeArchived ? {} : { archived: false }) },
+      include: { shares: { where: { memberId: userId, status: 'ACCEPTED' }, select: { role: true } } },
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
     });
+    return rows.map(({ shares, ...a }) => ({ ...a, role: a.userId === userId ? 'OWNER' : shares[0]!.role }));
+  }
+
+  /** Accounts by id the user owns or is a member of (accepted share), each with the user's role; others are absent. */
+  async findManyAccessible(userId: string, ids: readonly string[]): Promise<AccountRecord[]> {
+    if (this.reader) return this.reader.findManyAccessible(userId, ids);
+    const rows = await this.prisma.account.findMany({
+      where: { id: { in: [...ids] }, OR: [{ userId }, { shares: SHARED_WITH(userId) }] },
+      include: { shares: { where: { memberId: userId, status: 'ACCEPTED' }, select: { role: true } } },
+    });
+    return rows.map(({ shares, ...a }) => ({ ...a, role: a.userId === userId ? 'OWNER' : shares[0]!.role }));
   }
 
   /** Accounts by id, restricted to one owner: another user's id is simply absent. */

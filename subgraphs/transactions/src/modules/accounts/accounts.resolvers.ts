@@ -24,7 +24,7 @@ const Mutation = {
   updateAccount: (_, { id, input }, ctx) => ctx.accounts.update(requireUser(ctx).id, uuidOrNotFound(id), input),
 } satisfies MutationResolvers;
 
-// Account.transactions is served by the transactions module, which extends the type.
+// Account.transactions is served by the transactions module, role and shares by the shares module.
 const AccountType = {
   __resolveReference: (ref, ctx) => {
     requireUser(ctx);
@@ -33,6 +33,6 @@ const AccountType = {
   owner: (account) => ({ __typename: 'User', id: account.userId }),
   balance: async (a, _, ctx) => money(a.openingBalanceMinor + (await ctx.loaders.accountSum.load(a.id)), a.currency),
   createdAt: (account) => account.createdAt.toISOString(),
-} satisfies ObjectResolvers<Omit<AccountResolvers, 'transactions'>, AccountRecord>;
+} satisfies ObjectResolvers<Omit<AccountResolvers, 'transactions' | 'role' | 'shares'>, AccountRecord>;
 
 export const accountsResolvers = { Query, Mutation, Account: AccountType };

@@ -1,4 +1,4 @@
-import { badInput, limitExceeded, notFound } from '@centavo/errors';
+import { badInput, forbidden, limitExceeded, notFound } from '@centavo/errors';
 import { MoneyError, normalizeCurrency, parseAmount } from '@centavo/money';
 import type { CreateAccountInput, UpdateAccountInput } from '../../resolvers.generated.js';
 import type { AccountRecord, AccountsRepository } from './accounts.repository.js';
@@ -15,9 +15,11 @@ export class AccountsService {
     private readonly accounts: AccountsRepository,
     /** MAX_ACCOUNTS_PER_USER */
     private readonly maxAccounts: number,
+    /** The members of shared accounts, whose cached reads an owner's change strands. */
+    private readonly sharing?: { membersOf(accountIds: readonly string[]): Promise<Map<string, string[]>>; invalidate(userIds: string[]): Promise<void> },
   ) {}
 
-  /** The user's accounts, oldest first. */
+  /** The user's accounts and those shared with the user, oldest first. */
   list(userId: string, includeArchived: boolean): Promise<AccountRecord[]> {
     return this.accounts.listByUser(userId, includeArchived);
   }
@@ -47,7 +49,16 @@ export class AccountsService {
     if (input.name !== undefined && input.name !== null) data.name = accountName(input.name);
     if (input.archived !== undefined && input.archived !== null) data.archived = input.archived;
     const updated = await this.accounts.update(userId, id, data);
-    if (!updated) throw notFound('Account');
+    if (!updated) {
+      // Renaming and archiving are the owner's: a member reads the account but gets FORBIDDEN.
+      const [shared] = await this.accounts.findManyAccessible(userId, [id]);
+      if (shared) throw forbidden('Only the account owner can rename or archive it');
+      throw notFound('Account');
+    }
+    if (this.sharing) {
+      const members = (await this.sharing.membersOf([id])).get(id) ?? [];
+      if (members.length > 0) await this.sharing.invalidate(members);
+    }
     return updated;
   }
 }

@@ -79,5 +79,14 @@ export class MemoryStore implements TransactionsStore {
     return Promise.resolve(rest.slice(0, first + 1));
   };
 
+  // No shares in memory: a user reads and writes only their own rows.
+  findManyAccessible: TransactionsStore['findManyAccessible'] = (userId, ids) =>
+    Promise.resolve([...this.rows.values()].filter((r) => r.userId === userId && ids.includes(r.id)));
+
+  accessOf: TransactionsStore['accessOf'] = (userId, id) => {
+    const row = this.rows.get(id);
+    return Promise.resolve(row && row.userId === userId ? { ownerId: userId, role: 'OWNER' as const } : null);
+  };
+
   count: TransactionsStore['count'] = (userId) => Promise.resolve([...this.rows.values()].filter((r) => r.userId === userId).length);
 }

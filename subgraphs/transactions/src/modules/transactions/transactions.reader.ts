@@ -1,6 +1,10 @@
 import { countSqlStatement, type PgPool } from '@centavo/db';
 import type { CategorySource } from '../../generated/prisma/client.js';
+import { sharedAccountIds } from '../shares/shares.sql.js';
 import type { Cursor, TransactionFilter, TransactionRecord } from './transactions.repository.js';
+
+/** Whose rows one branch of a listing reads: the user's own, or those of accounts shared with the user. */
+type Scope = 'own' | 'shared';
 
 /** A transactions row as pg returns it (int8 as text; `date` selected as text, see below). */
 interface Row {
@@ -69,9 +73,9 @@ const containsPattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\
 export class TransactionsReader {
   constructor(private readonly pool: PgPool) {}
 
-  private where(userId: string, filter: TransactionFilter, params: unknown[]): string {
+  private where(scope: Scope, userId: string, filter: TransactionFilter, params: unknown[]): string {
     params.push(userId);
-    const and = [`user_id = $${params.length}`];
+    const and = [scope === 'own' ? `user_id = $${params.length}` : `account_id IN (${sharedAccountIds(`$${params.length}`)})`];
     const param = (value: unknown) => {
       params.push(value);
       return `$${params.length}`;
@@ -91,19 +95,30 @@ export class TransactionsReader {
     return and.join(' AND ');
   }
 
-  /** One page in listing order (date, createdAt, id, all descending) after a cursor; `limit` rows at most. */
+  /**
+   * One page in listing order (date, createdAt, id, all descending) after a cursor; `limit` rows at most.
+   * The user's own rows and the rows of accounts shared with the user are two disjoint branches
+   * (a row's user is its account's owner), each read in index order up to `limit` and merged: with
+   * no shares the second branch is an empty index lookup, and the first is the query it always was.
+   */
   async page(userId: string, filter: TransactionFilter, limit: number, after: Cursor | null): Promise<TransactionRecord[]> {
     const params: unknown[] = [];
-    let where = this.where(userId, filter, params);
-    if (after) {
-      params.push(after.date.toISOString().slice(0, 10), after.createdAt, after.id);
-      const n = params.length;
-      // The row comparison is exactly "before the cursor" in an all-descending order, and uses the index.
-      where += ` AND (date, created_at, id) < ($${n - 2}::date, $${n - 1}::timestamptz, $${n}::uuid)`;
-    }
+    const branch = (scope: Scope) => {
+      let where = this.where(scope, userId, filter, params);
+      if (after) {
+        params.push(after.date.toISOString().slice(0, 10), after.createdAt, after.id);
+        const n = params.length;
+        // The row comparison is exactly "before the cursor" in an all-descending order, and uses the index.
+        where += ` AND (date, created_at, id) < ($${n - 2}::date, $${n - 1}::timestamptz, $${n}::uuid)`;
+      }
+      return `(SELECT ${COLUMNS}, date AS sort_date FROM transactions WHERE ${where} ORDER BY sort_date DESC, created_at DESC, id DESC LIMIT $${params.length + 1})`;
+    };
+    const own = branch('own');
+    params.push(limit);
+    const shared = branch('shared');
     params.push(limit);
     const { rows } = await this.pool.query<Row>(
-      `SELECT ${COLUMNS} FROM transactions WHERE ${where} ORDER BY date DESC, created_at DESC, id DESC LIMIT $${params.length}`,
+      `SELECT * FROM (${own} UNION ALL ${shared}) AS page ORDER BY sort_date DESC, created_at DESC, id DESC LIMIT $${params.length}`,
       params,
     );
     countSqlStatement();
@@ -112,8 +127,13 @@ export class TransactionsReader {
 
   async count(userId: string, filter: TransactionFilter): Promise<number> {
     const params: unknown[] = [];
-    const { rows } = await this.pool.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM transactions WHERE ${this.where(userId, filter, params)}`, params);
+    const own = this.where('own', userId, filter, params);
+    const shared = this.where('shared', userId, filter, params);
+    const { rows } = await this.pool.query<{ n: number }>(
+      `SELECT (SELECT COUNT(*) FROM transactions WHERE ${own}) + (SELECT COUNT(*) FROM transactions WHERE ${shared}) AS n`,
+      params,
+    );
     countSqlStatement();
-    return rows[0]!.n;
+    return Number(rows[0]!.n);
   }
 }

@@ -3,6 +3,8 @@ import { MAX_TAGS } from '@centavo/server';
 import type { TransactionsPrisma } from '../../db.js';
 import { Prisma, type CategorySource } from '../../generated/prisma/client.js';
 import type { AccountsReader } from '../accounts/accounts.reader.js';
+import type { AccountRole } from '../accounts/accounts.repository.js';
+import { SHARED_WITH } from '../shares/shares.sql.js';
 import type { TransactionsReader } from './transactions.reader.js';
 import { bulkOutboxRow, outboxRow, type OutboxRow, type TransactionEventType } from '../outbox/outbox.events.js';
 import type { SplitPart } from './splits.js';
@@ -112,6 +114,24 @@ export class TransactionsRepository {
 
   findManyForUser(userId: string, ids: readonly string[]): Promise<TransactionRecord[]> {
     return this.prisma.transaction.findMany({ where: { userId, id: { in: [...ids] } } });
+  }
+
+  /** Transactions by id of the user's own accounts or of accounts shared with the user (accepted). */
+  findManyAccessible(userId: string, ids: readonly string[]): Promise<TransactionRecord[]> {
+    return this.prisma.transaction.findMany({ where: { id: { in: [...ids] }, OR: [{ userId }, { account: { shares: SHARED_WITH(userId) } }] } });
+  }
+
+  /**
+   * Whose books a transaction the user can read is in, and the user's role on its account;
+   * null when the user cannot read it (another user's, unshared, or no such row).
+   */
+  async accessOf(userId: string, id: string): Promise<{ ownerId: string; role: AccountRole } | null> {
+    const [row] = await this.prisma.$queryRaw<{ owner_id: string; role: AccountRole }[]>`
+      SELECT t.user_id::text AS owner_id, CASE WHEN t.user_id = ${userId}::uuid THEN 'OWNER' ELSE s.role::text END AS role
+        FROM transactions t
+        LEFT JOIN account_shares s ON s.account_id = t.account_id AND s.member_id = ${userId}::uuid AND s.status = 'ACCEPTED'
+       WHERE t.id = ${id}::uuid AND (t.user_id = ${userId}::uuid OR s.id IS NOT NULL)`;
+    return row ? { ownerId: row.owner_id, role: row.role } : null;
   }
 
   /**
@@ -234,7 +254,8 @@ export class TransactionsRepository {
   }
 
   private where(userId: string, filter: TransactionFilter): Prisma.TransactionWhereInput {
-    const and: Prisma.TransactionWhereInput[] = [{ userId }];
+    // The user's rows and those of accounts shared with the user.
+    const and: Prisma.TransactionWhereInput[] = [{ OR: [{ userId }, { account: { shares: SHARED_WITH(userId) } }] }];
     if (filter.accountId) and.push({ accountId: filter.accountId });
     if (filter.categoryId) and.push({ categoryId: filter.categoryId });
     if (filter.uncategorized === true) and.push({ categoryId: null });

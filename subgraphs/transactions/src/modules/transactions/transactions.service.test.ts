@@ -24,7 +24,7 @@ function setup() {
   let seq = 0;
   const service = new TransactionsService({
     transactions: store,
-    accounts: { findManyForUser: (userId, ids) => Promise.resolve(accounts.filter((a) => a.userId === userId && ids.includes(a.id))) },
+    accounts: { findManyAccessible: (userId, ids) => Promise.resolve(accounts.filter((a) => a.userId === userId && ids.includes(a.id))) },
     categories,
     onEvents: () => void (events += 1),
     newId: () => `eeeeeeee-0000-4000-8000-${String(++seq).padStart(12, '0')}`,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AuthUser } from '@centavo/auth-tokens';
-import type { CategoryDirectory } from '@centavo/categories';
-import { badInput, notFound } from '@centavo/errors';
+import { defaultCategoryId, defaultCategoryOf, type CategoryDirectory } from '@centavo/categories';
+import { badInput, forbidden, notFound } from '@centavo/errors';
 import { metrics } from '@centavo/metrics';
 import { isUuid, MAX_TAGS, normalizeTags } from '@centavo/server';
 import type {
@@ -9,7 +9,7 @@ import type {
   CreateTransferInput,
   UpdateTransactionInput,
 } from '../../resolvers.generated.js';
-import type { AccountRecord, AccountsRepository } from '../accounts/accounts.repository.js';
+import { canWrite, type AccountRecord, type AccountsRepository } from '../accounts/accounts.repository.js';
 import { connection, decodeCursor, pageSize, type TransactionPage } from './pagination.js';
 import { amountOf, idempotencyKeyOf, optionalText, parseDate, text } from './transaction-input.js';
 import { IdempotencyKeyTaken, type NewTransaction, type TransactionFilter, type TransactionRecord, type TransactionsRepository } from './transactions.repository.js';
@@ -19,13 +19,21 @@ import { transferLegs, updateChange } from './transfer.js';
 /** What the service needs of the transactions table (the repository, or a fake in unit tests). */
 export type TransactionsStore = Pick<
   TransactionsRepository,
-  'createWithEvents' | 'findByIdempotencyKey' | 'updateWithEvents' | 'deleteWithEvents' | 'page' | 'count'
+  'createWithEvents' | 'findByIdempotencyKey' | 'updateWithEvents' | 'deleteWithEvents' | 'page' | 'count' | 'accessOf' | 'findManyAccessible'
 >;
+
+const VIEWER_CANNOT_WRITE = 'You are a VIEWER of this shared account: only its owner and EDITORs can change it';
+
+/**
+ * A member's idempotency key, in the owner's key space (a row's key is unique per row owner):
+ * the owner's keys and each member's never meet.
+ */
+const memberKey = (memberId: string, key: string | null) => (key === null ? null : `member:${memberId}:${key}`);
 
 export interface TransactionsDeps {
   transactions: TransactionsStore;
-  /** Accounts by id restricted to their owner: another user's account is absent. */
-  accounts: Pick<AccountsRepository, 'findManyForUser'>;
+  /** Accounts by id the user owns or is a member of, with the user's role: another user's unshared account is absent. */
+  accounts: Pick<AccountsRepository, 'findManyAccessible'>;
   /** The user's categories without asking the budget domain (defaults derived, custom ones from the read model). */
   categories: Pick<CategoryDirectory, 'find'>;
   /** Called after a commit that wrote events, so the relay sends them at once. */
@@ -40,14 +48,33 @@ export class TransactionsService {
     this.newId = d.newId ?? randomUUID;
   }
 
-  private async ownAccount(userId: string, id: string, field: string): Promise<AccountRecord> {
-    const [account] = await this.d.accounts.findManyForUser(userId, [id]);
+  /** An account the user may write to: own, or shared as EDITOR (a VIEWER is FORBIDDEN, anyone else NOT_FOUND). */
+  private async writableAccount(userId: string, id: string, field: string): Promise<AccountRecord> {
+    const [account] = await this.d.accounts.findManyAccessible(userId, [id]);
     if (!account) throw notFound(field === 'accountId' ? 'Account' : `Account (${field})`);
+    if (!canWrite(account.role)) throw forbidden(VIEWER_CANNOT_WRITE, field);
     return account;
   }
 
-  private async ownCategory(user: AuthUser, categoryId: string): Promise<string> {
-    if (!(await this.d.categories.find(user.id, categoryId))) throw notFound('Category');
+  /** Whose books the transaction is in, when the user may change it (as for writableAccount). */
+  private async writableOwner(user: AuthUser, id: string): Promise<string> {
+    const access = await this.d.transactions.accessOf(user.id, id);
+    if (!access) throw notFound('Transaction');
+    if (!canWrite(access.role)) throw forbidden(VIEWER_CANNOT_WRITE, 'id');
+    return access.ownerId;
+  }
+
+  /**
+   * The category for a row in `ownerId`'s books: categories are each user's own, so a member of a
+   * shared account gives one of the owner's, or one of the member's defaults, which stands for the
+   * owner's default of the same slug.
+   */
+  private async categoryFor(user: AuthUser, ownerId: string, categoryId: string, what = 'Category'): Promise<string> {
+    if (ownerId !== user.id) {
+      const memberDefault = defaultCategoryOf(user.id, categoryId);
+      if (memberDefault) return defaultCategoryId(ownerId, memberDefault.slug as Parameters<typeof defaultCategoryId>[1]);
+    }
+    if (!(await this.d.categories.find(ownerId, categoryId))) throw notFound(what);
     return categoryId;
   }
 
@@ -63,40 +90,52 @@ export class TransactionsService {
    * the first result instead of creating a second row.
    */
   async create(user: AuthUser, input: CreateTransactionInput, requestId: string): Promise<TransactionRecord> {
-    const idempotencyKey = idempotencyKeyOf(input.idempotencyKey);
-    const earlier = await this.earlier(user.id, idempotencyKey);
+    const given = idempotencyKeyOf(input.idempotencyKey);
+    const account = await this.writableAccount(user.id, input.accountId, 'accountId');
+    // A row of a shared account is in its owner's books (budgets, reports, categorization), whoever wrote it.
+    const ownerId = account.userId;
+    const idempotencyKey = ownerId === user.id ? given : memberKey(user.id, given);
+    const earlier = await this.earlier(user, ownerId, idempotencyKey);
     if (earlier) return earlier;
-    const account = await this.ownAccount(user.id, input.accountId, 'accountId');
     const row: NewTransaction = {
       id: this.newId(),
-      userId: user.id,
+      userId: ownerId,
       accountId: account.id,
       amountMinor: amountOf(input.amount, account.currency, 'amount'),
       currency: account.currency,
       date: parseDate(input.date, 'date'),
       description: text(input.description, 'description', 500),
       notes: optionalText(input.notes, 'notes', 2000),
-      categoryId: input.categoryId ? await this.ownCategory(user, input.categoryId) : null,
+      categoryId: input.categoryId ? await this.categoryFor(user, ownerId, input.categoryId) : null,
       categorySource: input.categoryId ? 'USER' : null,
       transferPeerId: null,
       idempotencyKey,
     };
-    return (await this.insert(user.id, [row], idempotencyKey, requestId))[0]!;
+    return (await this.insert(ownerId, [row], idempotencyKey, requestId))[0]!;
   }
 
   /** Both legs of a move between the user's own accounts, written atomically; returns the outgoing leg. */
   async transfer(user: AuthUser, input: CreateTransferInput, requestId: string): Promise<TransactionRecord> {
-    const idempotencyKey = idempotencyKeyOf(input.idempotencyKey);
-    const earlier = await this.earlier(user.id, idempotencyKey);
+    const given = idempotencyKeyOf(input.idempotencyKey);
+    const from = await this.writableAccount(user.id, input.fromAccountId, 'fromAccountId');
+    const to = await this.writableAccount(user.id, input.toAccountId, 'toAccountId');
+    // Both legs are in one user's books: a move between two owners' accounts is two transactions.
+    if (from.userId !== to.userId) throw badInput('toAccountId', 'A transfer moves money between accounts of one owner');
+    const ownerId = from.userId;
+    const idempotencyKey = ownerId === user.id ? given : memberKey(user.id, given);
+    const earlier = await this.earlier(user, ownerId, idempotencyKey);
     if (earlier) return earlier;
-    const from = await this.ownAccount(user.id, input.fromAccountId, 'fromAccountId');
-    const to = await this.ownAccount(user.id, input.toAccountId, 'toAccountId');
-    const legs = transferLegs(input, { userId: user.id, from, to, ids: { out: this.newId(), in: this.newId() }, idempotencyKey });
-    return (await this.insert(user.id, legs, idempotencyKey, requestId))[0]!;
+    const legs = transferLegs(input, { userId: ownerId, from, to, ids: { out: this.newId(), in: this.newId() }, idempotencyKey });
+    return (await this.insert(ownerId, legs, idempotencyKey, requestId))[0]!;
   }
 
-  private async earlier(userId: string, idempotencyKey: string | null): Promise<TransactionRecord | null> {
-    return idempotencyKey ? this.d.transactions.findByIdempotencyKey(userId, idempotencyKey) : null;
+  /** The row an earlier request with this key wrote, if the user can still read it. */
+  private async earlier(user: AuthUser, ownerId: string, idempotencyKey: string | null): Promise<TransactionRecord | null> {
+    if (!idempotencyKey) return null;
+    const row = await this.d.transactions.findByIdempotencyKey(ownerId, idempotencyKey);
+    if (!row || ownerId === user.id) return row;
+    const [readable] = await this.d.transactions.findManyAccessible(user.id, [row.id]);
+    return readable ?? null;
   }
 
   private async insert(userId: string, rows: NewTransaction[], idempotencyKey: string | null, requestId: string) {
@@ -123,9 +162,9 @@ export class TransactionsService {
    */
   async update(user: AuthUser, id: string, input: UpdateTransactionInput, requestId: string): Promise<TransactionRecord> {
     const tags = input.tags ? normalizeTags(input.tags, 'tags') : null;
-    const newParts = input.splits ?? null;
-    if (newParts && newParts.length > 0) await this.ownPartCategories(user, newParts);
-    return this.change(user, id, 'transaction.updated', requestId, (row, peer) => {
+    const ownerId = await this.writableOwner(user, id);
+    const newParts = input.splits && input.splits.length > 0 ? await this.partCategories(user, ownerId, input.splits) : (input.splits ?? null);
+    return this.change(ownerId, id, 'transaction.updated', requestId, (row, peer) => {
       const { self, peer: peerChange } = updateChange(input, row, peer);
       const amountMinor = self.amountMinor ?? row.amountMinor;
       let parts = partsOf(row.splits);
@@ -146,25 +185,26 @@ export class TransactionsService {
   async split(user: AuthUser, id: string, input: readonly SplitPartRequest[], requestId: string): Promise<TransactionRecord> {
     // Bounded before any lookup: a hostile list is refused without touching the database.
     if (input.length > MAX_SPLIT_PARTS) throw badInput('parts', `A split has at most ${MAX_SPLIT_PARTS} parts`);
-    await this.ownPartCategories(user, input);
-    return this.change(user, id, 'transaction.updated', requestId, (row, peer) => {
+    const ownerId = await this.writableOwner(user, id);
+    const requested = await this.partCategories(user, ownerId, input);
+    return this.change(ownerId, id, 'transaction.updated', requestId, (row, peer) => {
       if (peer) throw badInput('id', 'A transfer cannot be split');
-      const parts = splitParts(input, row, this.newId);
+      const parts = splitParts(requested, row, this.newId);
       return { self: { splits: parts, tagIndex: tagIndexOf(row.tags ?? [], parts) } };
     });
   }
 
   /** Undoes a split; a row that is not split is returned unchanged (no event). */
-  clearSplit(user: AuthUser, id: string, requestId: string): Promise<TransactionRecord> {
-    return this.change(user, id, 'transaction.updated', requestId, (row) =>
+  async clearSplit(user: AuthUser, id: string, requestId: string): Promise<TransactionRecord> {
+    return this.change(await this.writableOwner(user, id), id, 'transaction.updated', requestId, (row) =>
       partsOf(row.splits) ? { self: { splits: null, tagIndex: tagIndexOf(row.tags ?? [], null) } } : { self: {}, skip: true },
     );
   }
 
   /** Adds (or removes) tags of a row; a change that changes nothing writes no event. */
-  retag(user: AuthUser, id: string, raw: readonly string[], mode: 'add' | 'remove', requestId: string): Promise<TransactionRecord> {
+  async retag(user: AuthUser, id: string, raw: readonly string[], mode: 'add' | 'remove', requestId: string): Promise<TransactionRecord> {
     const given = normalizeTags(raw, 'tags');
-    return this.change(user, id, 'transaction.updated', requestId, (row) => {
+    return this.change(await this.writableOwner(user, id), id, 'transaction.updated', requestId, (row) => {
       const current = row.tags ?? [];
       const tags = mode === 'add' ? [...new Set([...current, ...given])].sort() : current.filter((t) => !given.includes(t));
       if (tags.length > MAX_TAGS) throw badInput('tags', `A transaction has at most ${MAX_TAGS} tags`);
@@ -173,39 +213,44 @@ export class TransactionsService {
     });
   }
 
-  private async ownPartCategories(user: AuthUser, parts: readonly SplitPartRequest[]): Promise<void> {
+  /** The parts with their categories checked (and, for a member, mapped) for the owner's books. */
+  private async partCategories<P extends SplitPartRequest>(user: AuthUser, ownerId: string, parts: readonly P[]): Promise<P[]> {
     for (const [i, part] of parts.entries()) {
       if (!isUuid(part.categoryId)) throw notFound(`Category (parts.${i}.categoryId)`);
     }
+    const chosen = new Map<string, string>();
     for (const categoryId of new Set(parts.map((p) => p.categoryId))) {
-      if (!(await this.d.categories.find(user.id, categoryId))) throw notFound(`Category (parts.${parts.findIndex((p) => p.categoryId === categoryId)}.categoryId)`);
+      chosen.set(categoryId, await this.categoryFor(user, ownerId, categoryId, `Category (parts.${parts.findIndex((p) => p.categoryId === categoryId)}.categoryId)`));
     }
+    return parts.map((p) => ({ ...p, categoryId: chosen.get(p.categoryId)! }));
   }
 
   private async change(
-    user: AuthUser,
+    ownerId: string,
     id: string,
     type: 'transaction.updated' | 'transaction.categorized',
     requestId: string,
     change: Parameters<TransactionsStore['updateWithEvents']>[3],
   ): Promise<TransactionRecord> {
-    const updated = await this.d.transactions.updateWithEvents(user.id, id, type, change, requestId);
+    const updated = await this.d.transactions.updateWithEvents(ownerId, id, type, change, requestId);
     if (!updated) throw notFound('Transaction');
     this.d.onEvents();
     return updated;
   }
 
   async delete(user: AuthUser, id: string, requestId: string): Promise<boolean> {
-    if (!(await this.d.transactions.deleteWithEvents(user.id, id, requestId))) throw notFound('Transaction');
+    const ownerId = await this.writableOwner(user, id);
+    if (!(await this.d.transactions.deleteWithEvents(ownerId, id, requestId))) throw notFound('Transaction');
     this.d.onEvents();
     return true;
   }
 
   /** The user's own choice or correction of a category. */
   async categorize(user: AuthUser, id: string, categoryId: string, requestId: string): Promise<TransactionRecord> {
-    const category = await this.ownCategory(user, categoryId);
+    const ownerId = await this.writableOwner(user, id);
+    const category = await this.categoryFor(user, ownerId, categoryId);
     const updated = await this.d.transactions.updateWithEvents(
-      user.id,
+      ownerId,
       id,
       'transaction.categorized',
       () => ({ self: { categoryId: category, categorySource: 'USER' } }),
