@@ -199,6 +199,11 @@ describe('sharing an account by email', () => {
 
     await q(carol, `mutation ($id: ID!) { updateTransaction(id: $id, input: { notes: "semana 47" }) { id } }`, { id });
     expect(await q(carol, `mutation ($id: ID!) { deleteTransaction(id: $id) }`, { id: anaOwn })).toEqual({ deleteTransaction: true });
+    // A statement import is the owner's job (its progress, its rows): not a member's, even an EDITOR's.
+    const csv = 'date,description,amount\n2026-11-01,Padaria,-5.00\n';
+    const importing = `mutation ($a: ID!, $c: String!) { importTransactions(input: { accountId: $a, format: CSV, content: $c }) { id } }`;
+    expect(codes(await raw(carol, importing, { a: casa, c: csv }))).toEqual(['FORBIDDEN']);
+    expect(codes(await raw(dave, importing, { a: casa, c: csv }))).toEqual(['NOT_FOUND']);
     // Still no way into the owner's other accounts, and no renaming or resharing.
     expect(codes(await raw(carol, `mutation ($id: ID!) { updateTransaction(id: $id, input: { notes: "x" }) { id } }`, { id: privateTx }))).toEqual(['NOT_FOUND']);
     expect(codes(await raw(carol, `mutation ($a: ID!) { updateAccount(id: $a, input: { archived: true }) { id } }`, { a: casa }))).toEqual(['FORBIDDEN']);

@@ -27,7 +27,10 @@ function service(options: { enqueueFails?: boolean; active?: number } = {}) {
       cancel: async () => null,
       unfinished: async () => stored.map((j) => ({ id: j.id, userId: j.userId })),
     },
-    accounts: { findManyForUser: async (userId, ids) => (userId === account.userId && ids.includes(account.id) ? [account] : []) },
+    accounts: {
+      findManyForUser: async (userId, ids) => (userId === account.userId && ids.includes(account.id) ? [account] : []),
+      findManyAccessible: async (userId, ids) => (userId === account.userId && ids.includes(account.id) ? [account] : []),
+    },
     enqueue: async (job) => {
       if (options.enqueueFails) throw new Error('redis down');
       queued.push(job.importId);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AuthUser } from '@centavo/auth-tokens';
-import { badInput, limitExceeded, notFound } from '@centavo/errors';
+import { badInput, forbidden, limitExceeded, notFound } from '@centavo/errors';
 import type { Logger } from '@centavo/logger';
 import type { ImportFormat, ImportMappingInput, ImportTransactionsInput } from '../../resolvers.generated.js';
 import type { AccountsRepository } from '../accounts/accounts.repository.js';
@@ -9,8 +9,8 @@ import { toMapping } from './mapping.js';
 
 export interface ImportsDeps {
   jobs: Pick<ImportsRepository, 'create' | 'countActive' | 'findForUser' | 'cancel' | 'unfinished'>;
-  /** Accounts by id restricted to their owner: another user's account is absent. */
-  accounts: Pick<AccountsRepository, 'findManyForUser'>;
+  /** Accounts by id restricted to their owner (another user's account is absent), and those shared with the user. */
+  accounts: Pick<AccountsRepository, 'findManyForUser' | 'findManyAccessible'>;
   /** Puts the job on the imports queue under the import's id (adding it twice is a no-op). */
   enqueue(job: { importId: string; userId: string; requestId?: string }): Promise<void>;
   /** IMPORT_MAX_BYTES, MAX_ACTIVE_IMPORTS_PER_USER and IMPORT_UPLOAD_TIMEOUT_MS. */
@@ -63,7 +63,12 @@ export class ImportsService {
     const { maxBytes, maxActive, uploadTimeoutMs } = this.d.limits;
     const mapping = toMapping(target.format, target.mapping);
     const [account] = await this.d.accounts.findManyForUser(user.id, [target.accountId]);
-    if (!account) throw notFound('Account');
+    if (!account) {
+      // An import is its owner's job and progress: a member of a shared account (even an EDITOR) cannot start one.
+      const [shared] = await this.d.accounts.findManyAccessible(user.id, [target.accountId]);
+      if (shared) throw forbidden('Only the account owner can import statements into a shared account', 'accountId');
+      throw notFound('Account');
+    }
     // Checked again under a lock once the file is in; this spares uploading a file to be refused.
     if ((await this.d.jobs.countActive(user.id)) >= maxActive) throw this.tooMany();
     const id = (this.d.newId ?? randomUUID)();

@@ -101,4 +101,58 @@ describe('transactions listing in plain SQL', () => {
     const sums = new TransactionsRepository(prisma, undefined, accountsReader);
     expect(await sums.sumsByAccount(ids)).toEqual(await viaPrisma.sumsByAccount(ids));
   });
+  it("merges the user's rows with those of accounts shared with the user, as Prisma does", async () => {
+    const [member, owner] = [randomUUID(), randomUUID()];
+    const mk = (userId: string, name: string) => prisma.account.create({ data: { userId, name, type: 'CHECKING', currency: 'BRL' } });
+    const own = await mk(member, 'Mine');
+    const [shared, pending, unshared] = [await mk(owner, 'Casa'), await mk(owner, 'Invited only'), await mk(owner, 'Private')];
+    await prisma.accountShare.create({ data: { accountId: shared.id, ownerId: owner, email: 'm@example.com', memberId: member, role: 'VIEWER', status: 'ACCEPTED' } });
+    await prisma.accountShare.create({ data: { accountId: pending.id, ownerId: owner, email: 'm@example.com', role: 'EDITOR' } });
+    const accounts = [own, shared, pending, unshared];
+    for (let i = 0; i < 24; i++) {
+      const account = accounts[i % 4]!;
+      await prisma.transaction.create({
+        data: {
+          userId: account.userId,
+          accountId: account.id,
+          amountMinor: BigInt(-100 * i),
+          currency: 'BRL',
+          date: new Date(Date.UTC(2026, 2, 1 + Math.floor(i / 3))),
+          createdAt: new Date(Date.UTC(2026, 2, 10, 12, 0, Math.floor(i / 2))),
+          description: i % 2 ? 'UBER' : 'PADARIA',
+        },
+      });
+    }
+    const viaPrisma = new TransactionsRepository(prisma);
+    const viaSql = new TransactionsRepository(prisma, new TransactionsReader(pool));
+    for (const filter of [{}, { accountId: shared.id }, { accountId: unshared.id }, { search: 'uber' }] as TransactionFilter[]) {
+      expect(await viaSql.count(member, filter)).toBe(await viaPrisma.count(member, filter));
+      let after: Cursor | null = null;
+      for (let pages = 0; pages < 10; pages++) {
+        const a: TransactionRecord[] = await viaPrisma.page(member, filter, 4, after);
+        expect(await viaSql.page(member, filter, 4, after)).toEqual(a);
+        if (a.length <= 4) break;
+        const last: TransactionRecord = a[3]!;
+        after = { date: last.date, createdAt: last.createdAt, id: last.id };
+      }
+    }
+    // Own and accepted only: the pending invitation and the unshared account stay out.
+    const all = await viaSql.page(member, {}, 100, null);
+    expect(new Set(all.map((t) => t.accountId))).toEqual(new Set([own.id, shared.id]));
+    expect(all).toHaveLength(12);
+    expect(await viaSql.count(owner, {})).toBe(18);
+
+    const accountsViaPrisma = new AccountsRepository(prisma);
+    const accountsViaSql = new AccountsRepository(prisma, new AccountsReader(pool));
+    expect(await accountsViaSql.listByUser(member, false)).toEqual(await accountsViaPrisma.listByUser(member, false));
+    expect((await accountsViaSql.listByUser(member, false)).map((a) => [a.name, a.role])).toEqual([
+      ['Mine', 'OWNER'],
+      ['Casa', 'VIEWER'],
+    ]);
+    const ids = accounts.map((a) => a.id);
+    const byId = (rows: { id: string }[]) => [...rows].sort((a, b) => a.id.localeCompare(b.id));
+    expect(byId(await accountsViaSql.findManyAccessible(member, ids))).toEqual(byId(await accountsViaPrisma.findManyAccessible(member, ids)));
+    expect((await viaPrisma.findManyAccessible(member, all.map((t) => t.id))).length).toBe(12);
+    expect(await viaPrisma.accessOf(member, all.find((t) => t.accountId === shared.id)!.id)).toEqual({ ownerId: owner, role: 'VIEWER' });
+  });
 });

@@ -4,7 +4,7 @@ import { sharedAccountIds } from '../shares/shares.sql.js';
 import type { Cursor, TransactionFilter, TransactionRecord } from './transactions.repository.js';
 
 /** Whose rows one branch of a listing reads: the user's own, or those of accounts shared with the user. */
-type Scope = 'own' | 'shared';
+type Scope = 'own' | 'shared' | 'shared-all';
 
 /** A transactions row as pg returns it (int8 as text; `date` selected as text, see below). */
 interface Row {
@@ -74,12 +74,14 @@ export class TransactionsReader {
   constructor(private readonly pool: PgPool) {}
 
   private where(scope: Scope, userId: string, filter: TransactionFilter, params: unknown[]): string {
-    params.push(userId);
-    const and = [scope === 'own' ? `user_id = $${params.length}` : `account_id IN (${sharedAccountIds(`$${params.length}`)})`];
     const param = (value: unknown) => {
       params.push(value);
       return `$${params.length}`;
     };
+    // 'shared' is read per shared account (a LATERAL over the user's shares, see page()); 'shared-all' is every shared account at once.
+    const and = [
+      scope === 'own' ? `user_id = ${param(userId)}` : scope === 'shared' ? 'account_id = shared.account_id' : `account_id IN (${sharedAccountIds(param(userId))})`,
+    ];
     if (filter.accountId) and.push(`account_id = ${param(filter.accountId)}`);
     if (filter.categoryId) and.push(`category_id = ${param(filter.categoryId)}`);
     if (filter.uncategorized === true) and.push('category_id IS NULL');
@@ -98,8 +100,9 @@ export class TransactionsReader {
   /**
    * One page in listing order (date, createdAt, id, all descending) after a cursor; `limit` rows at most.
    * The user's own rows and the rows of accounts shared with the user are two disjoint branches
-   * (a row's user is its account's owner), each read in index order up to `limit` and merged: with
-   * no shares the second branch is an empty index lookup, and the first is the query it always was.
+   * (a row's user is its account's owner), each read in index order up to `limit` (the shared one per
+   * account) and merged: with no shares the second branch is an empty index lookup. The order is on
+   * the date column (sort_date), not on the `date` text alias, so the index gives it without a sort.
    */
   async page(userId: string, filter: TransactionFilter, limit: number, after: Cursor | null): Promise<TransactionRecord[]> {
     const params: unknown[] = [];
@@ -111,11 +114,15 @@ export class TransactionsReader {
         // The row comparison is exactly "before the cursor" in an all-descending order, and uses the index.
         where += ` AND (date, created_at, id) < ($${n - 2}::date, $${n - 1}::timestamptz, $${n}::uuid)`;
       }
-      return `(SELECT ${COLUMNS}, date AS sort_date FROM transactions WHERE ${where} ORDER BY sort_date DESC, created_at DESC, id DESC LIMIT $${params.length + 1})`;
+      return `SELECT ${COLUMNS}, date AS sort_date FROM transactions WHERE ${where} ORDER BY sort_date DESC, created_at DESC, id DESC LIMIT $${params.length + 1}`;
     };
-    const own = branch('own');
+    const own = `(${branch('own')})`;
     params.push(limit);
-    const shared = branch('shared');
+    // Each shared account's rows in its (account_id, date, ...) index order, `limit` at most each.
+    const perAccount = branch('shared');
+    params.push(limit, userId);
+    // The user's shares, each joined with its account's first rows.
+    const shared = `(SELECT t.* FROM (${sharedAccountIds(`$${params.length}`)}) AS shared CROSS JOIN LATERAL (${perAccount}) AS t)`;
     params.push(limit);
     const { rows } = await this.pool.query<Row>(
       `SELECT * FROM (${own} UNION ALL ${shared}) AS page ORDER BY sort_date DESC, created_at DESC, id DESC LIMIT $${params.length}`,
@@ -128,7 +135,7 @@ export class TransactionsReader {
   async count(userId: string, filter: TransactionFilter): Promise<number> {
     const params: unknown[] = [];
     const own = this.where('own', userId, filter, params);
-    const shared = this.where('shared', userId, filter, params);
+    const shared = this.where('shared-all', userId, filter, params);
     const { rows } = await this.pool.query<{ n: number }>(
       `SELECT (SELECT COUNT(*) FROM transactions WHERE ${own}) + (SELECT COUNT(*) FROM transactions WHERE ${shared}) AS n`,
       params,
