@@ -56,6 +56,19 @@ describe('event stream', () => {
     expect(await values(stream, 3)).toEqual(['dropped 3', 'event 4', 'event 5']);
   });
 
+  it('skips an event whose load is null (a revoked member) and delivers the next ones', async () => {
+    const src = source();
+    const stream = await numbers(src, { load: async (n) => (n % 2 ? `event ${n}` : null) }).stream;
+    for (const n of [1, 2, 3]) src.emit(n);
+    expect(await values(stream, 2)).toEqual(['event 1', 'event 3']);
+    // Only skipped events waiting: the stream waits for the next one instead of ending.
+    const next = stream.next();
+    src.emit(4);
+    src.emit(5);
+    expect((await next).value).toBe('event 5');
+    expect(src.stop).not.toHaveBeenCalled();
+  });
+
   it('tells of drops after the results of older events and before newer ones', async () => {
     const src = source();
     let release: () => void = () => undefined;

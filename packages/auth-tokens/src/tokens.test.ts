@@ -40,6 +40,14 @@ describe('access tokens', () => {
     expect(signed.expiresAt.getTime()).toBeGreaterThan(Date.now() + 55_000);
   });
 
+  it('carries the email claim when given (households match invitations by it), and none otherwise', async () => {
+    const { privateKey, verifier } = await setup();
+    const withEmail = await verifier.verify((await signAccessToken(privateKey, { userId: 'u1', roles: ['USER'], email: 'ana@example.com' }, 60)).token);
+    expect(withEmail.email).toBe('ana@example.com');
+    const without = await verifier.verify((await signAccessToken(privateKey, { userId: 'u2', roles: ['USER'] }, 60)).token);
+    expect(without).not.toHaveProperty('email');
+  });
+
   it('rejects tokens signed by another key, malformed or expired', async () => {
     const { privateKey, verifier } = await setup();
     const other = await importPrivateKey(pair().privateKey);
