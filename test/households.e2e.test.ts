@@ -1,9 +1,11 @@
+import pg from 'pg';
 import WebSocket from 'ws';
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subscriptionMetrics } from '@centavo/gateway';
 import { createPublisher, type Publisher } from '@centavo/pubsub';
-import { codes, graphql, ok, registerUser, type Session } from '@centavo/testing';
+import { databaseUrlFor } from '@centavo/config';
+import { codes, graphql, ok, registerUser, testEnv, type Session } from '@centavo/testing';
 import { startSystem, type RunningSystem } from './support/system.js';
 import { eventually } from './support/wait.js';
 
@@ -199,6 +201,23 @@ describe('sharing an account by email', () => {
 
     await q(carol, `mutation ($id: ID!) { updateTransaction(id: $id, input: { notes: "semana 47" }) { id } }`, { id });
     expect(await q(carol, `mutation ($id: ID!) { deleteTransaction(id: $id) }`, { id: anaOwn })).toEqual({ deleteTransaction: true });
+    // A transfer leg in the shared account whose other leg is in the owner's private account:
+    // its notes are the member's to edit, its amount (which moves both legs) and deletion are not.
+    const { createTransfer } = await q<{ createTransfer: { id: string } }>(
+      ana,
+      `mutation ($a: ID!, $b: ID!) { createTransfer(input: { fromAccountId: $a, toAccountId: $b, amount: "200.00", date: "2026-11-22" }) { id } }`,
+      { a: casa, b: privateAccount },
+    );
+    const leg = createTransfer.id;
+    const { transaction: seen } = await q<{ transaction: { transferPeer: unknown } }>(carol, `query ($id: ID!) { transaction(id: $id) { transferPeer { id } } }`, { id: leg });
+    expect(seen.transferPeer).toBeNull();
+    await q(carol, `mutation ($id: ID!) { updateTransaction(id: $id, input: { notes: "poupança" }) { id } }`, { id: leg });
+    expect(codes(await raw(carol, `mutation ($id: ID!) { updateTransaction(id: $id, input: { amount: "-1.00" }) { id } }`, { id: leg }))).toEqual(['FORBIDDEN']);
+    expect(codes(await raw(carol, `mutation ($id: ID!) { deleteTransaction(id: $id) }`, { id: leg }))).toEqual(['FORBIDDEN']);
+    const { transaction: after } = await q<{ transaction: { amount: { amount: string }; notes: string } }>(ana, `query ($id: ID!) { transaction(id: $id) { amount { amount } notes } }`, { id: leg });
+    expect(after).toEqual({ amount: { amount: '-200.00' }, notes: 'poupança' });
+    await q(ana, `mutation ($id: ID!) { deleteTransaction(id: $id) }`, { id: leg });
+
     // A statement import is the owner's job (its progress, its rows): not a member's, even an EDITOR's.
     const csv = 'date,description,amount\n2026-11-01,Padaria,-5.00\n';
     const importing = `mutation ($a: ID!, $c: String!) { importTransactions(input: { accountId: $a, format: CSV, content: $c }) { id } }`;
@@ -251,6 +270,32 @@ describe('live events and revoking', () => {
     expect(bobEvents.map((e) => e.id)).toEqual([first]);
     expect(daveEvents).toEqual([]);
   }, 60_000);
+
+  it("never lets an EDITOR's write that raced a revoke commit after it", async () => {
+    const invite = await share(ana, casa, dave.email, 'EDITOR');
+    await q(dave, `mutation ($id: ID!) { acceptAccountShare(id: $id) { id } }`, { id: invite.id });
+    const db = new pg.Client({ connectionString: databaseUrlFor('transactions', testEnv()) });
+    await db.connect();
+    try {
+      // Hold the share row, as a revoke in progress would: dave's write passes its role check, then waits on it.
+      await db.query('BEGIN');
+      await db.query('SELECT id FROM account_shares WHERE id = $1 FOR UPDATE', [invite.id]);
+      const write = raw(dave, `mutation ($a: ID!) { createTransaction(input: { accountId: $a, amount: "-9.99", date: "2026-11-23", description: "RACED THE REVOKE" }) { id } }`, { a: casa });
+      // Seen as a lock wait on the row (pg_stat_activity's query text can lag behind the extended protocol).
+      await eventually(async () => {
+        const { rows } = await db.query(`SELECT 1 FROM pg_locks WHERE NOT granted AND locktype = 'transactionid' AND pid <> pg_backend_pid()`);
+        return rows.length > 0 ? true : undefined;
+      }, 4_000, "dave's write waiting on the share");
+      // The revoke commits (what revokeAccountShare does to the row).
+      await db.query('DELETE FROM account_shares WHERE id = $1', [invite.id]);
+      await db.query('COMMIT');
+      expect(codes(await write)).toEqual(['NOT_FOUND']);
+      const { rows } = await db.query(`SELECT count(*)::int AS n FROM transactions WHERE description = 'RACED THE REVOKE'`);
+      expect(rows[0].n).toBe(0);
+    } finally {
+      await db.end();
+    }
+  });
 
   it('lets a member leave, and an invitee decline', async () => {
     expect(await q(carol, `mutation ($id: ID!) { leaveAccountShare(id: $id) }`, { id: carolShare })).toEqual({ leaveAccountShare: true });

@@ -73,6 +73,24 @@ export type TransactionChange = Partial<Pick<TransactionRecord, 'amountMinor' | 
 
 export class IdempotencyKeyTaken extends Error {}
 
+/** A member's write found the member no longer an EDITOR of every account it touches (revoked, or now a VIEWER). */
+export class EditorAccessLost extends Error {}
+
+/**
+ * Holds the member's EDITOR shares of these accounts for the rest of the database transaction
+ * (FOR SHARE): a revoke or a role change waits for the write to commit, and a write after a
+ * revoke finds no share and changes nothing. So "revoked" holds from the revoke's commit on.
+ */
+async function holdEditorShares(tx: Tx, memberId: string, accountIds: readonly string[]): Promise<void> {
+  const ids = [...new Set(accountIds)];
+  const held = await tx.$queryRaw<{ account_id: string }[]>`
+    SELECT account_id::text FROM account_shares
+     WHERE member_id = ${memberId}::uuid AND status = 'ACCEPTED' AND role = 'EDITOR'
+       AND account_id IN (${Prisma.join(ids.map((i) => Prisma.sql`${i}::uuid`))})
+     FOR SHARE`;
+  if (held.length !== ids.length) throw new EditorAccessLost();
+}
+
 /** A change as Prisma writes it: no parts is SQL NULL (a JSON null would be a value). */
 const dataOf = ({ splits, ...rest }: TransactionChange): Prisma.TransactionUpdateInput =>
   splits === undefined ? rest : { ...rest, splits: splits ?? Prisma.DbNull };
@@ -87,10 +105,14 @@ export class TransactionsRepository {
     private readonly accountsReader?: AccountsReader,
   ) {}
 
-  /** Inserts transactions (both legs of a transfer at once) with their `created` events. */
-  async createWithEvents(rows: NewTransaction[], requestId?: string): Promise<TransactionRecord[]> {
+  /**
+   * Inserts transactions (both legs of a transfer at once) with their `created` events. `editor`:
+   * the member writing into the owner's accounts, who must still be their EDITOR (EditorAccessLost).
+   */
+  async createWithEvents(rows: NewTransaction[], requestId?: string, editor?: string): Promise<TransactionRecord[]> {
     try {
       return await retryOnConflict(() => this.prisma.$transaction(async (tx) => {
+        if (editor) await holdEditorShares(tx, editor, rows.map((r) => r.accountId));
         // Peers reference each other: insert without the link, then set it.
         const created: TransactionRecord[] = [];
         for (const row of rows) created.push(await tx.transaction.create({ data: { ...row, transferPeerId: null } }));
@@ -148,6 +170,8 @@ export class TransactionsRepository {
       peer: TransactionRecord | null,
     ) => { self: TransactionChange; peer?: TransactionChange; skip?: boolean },
     requestId?: string,
+    /** A member writing the owner's row: must still be an EDITOR of its account (and its transfer peer's). */
+    editor?: string,
   ): Promise<TransactionRecord | null> {
     // The callback runs again on a retry: it must only compute the change.
     return retryOnConflict(() => this.prisma.$transaction(async (tx) => {
@@ -155,6 +179,9 @@ export class TransactionsRepository {
       if (!locked) return null;
       const { row, peer } = locked;
       const { self, peer: peerChange, skip } = change(row, peer);
+      // The peer's account counts only when the change reaches the peer (an amount or date of a transfer).
+      const peerChanged = peer && peerChange && Object.keys(peerChange).length > 0;
+      if (editor) await holdEditorShares(tx, editor, peerChanged ? [row.accountId, peer.accountId] : [row.accountId]);
       if (skip) return row;
       const updated = await tx.transaction.update({ where: { id }, data: { ...dataOf(self), version: { increment: 1 } } });
       const events = [outboxRow(type, updated, requestId)];
@@ -219,11 +246,12 @@ export class TransactionsRepository {
   }
 
   /** Deletes a transaction of this user, and its transfer peer; false when there is none. */
-  async deleteWithEvents(userId: string, id: string, requestId?: string): Promise<boolean> {
+  async deleteWithEvents(userId: string, id: string, requestId?: string, editor?: string): Promise<boolean> {
     return retryOnConflict(() => this.prisma.$transaction(async (tx) => {
       const locked = await this.lockWithPeer(tx, userId, id);
       if (!locked) return false;
       const { row, peer } = locked;
+      if (editor) await holdEditorShares(tx, editor, peer ? [row.accountId, peer.accountId] : [row.accountId]);
       const gone = peer ? [row, peer] : [row];
       await tx.transaction.deleteMany({ where: { id: { in: gone.map((r) => r.id) } } });
       // A deletion is one more version, so an older replayed state can never resurrect the row.

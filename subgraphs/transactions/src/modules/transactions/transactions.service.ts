@@ -12,7 +12,7 @@ import type {
 import { canWrite, type AccountRecord, type AccountsRepository } from '../accounts/accounts.repository.js';
 import { connection, decodeCursor, pageSize, type TransactionPage } from './pagination.js';
 import { amountOf, idempotencyKeyOf, optionalText, parseDate, text } from './transaction-input.js';
-import { IdempotencyKeyTaken, type NewTransaction, type TransactionFilter, type TransactionRecord, type TransactionsRepository } from './transactions.repository.js';
+import { EditorAccessLost, IdempotencyKeyTaken, type NewTransaction, type TransactionFilter, type TransactionRecord, type TransactionsRepository } from './transactions.repository.js';
 import { MAX_SPLIT_PARTS, partsOf, splitParts, tagIndexOf, type SplitPartRequest } from './splits.js';
 import { transferLegs, updateChange } from './transfer.js';
 
@@ -28,6 +28,9 @@ const VIEWER_CANNOT_WRITE = 'You are a VIEWER of this shared account: only its o
  * A member's idempotency key, in the owner's key space (a row's key is unique per row owner):
  * the owner's keys and each member's never meet.
  */
+/** The member writing into another user's books, or undefined for the owner's own write. */
+const editorOf = (user: AuthUser, ownerId: string) => (ownerId === user.id ? undefined : user.id);
+
 const memberKey = (memberId: string, key: string | null) => (key === null ? null : `member:${memberId}:${key}`);
 
 export interface TransactionsDeps {
@@ -111,7 +114,7 @@ export class TransactionsService {
       transferPeerId: null,
       idempotencyKey,
     };
-    return (await this.insert(ownerId, [row], idempotencyKey, requestId))[0]!;
+    return (await this.insert(user, ownerId, [row], idempotencyKey, requestId))[0]!;
   }
 
   /** Both legs of a move between the user's own accounts, written atomically; returns the outgoing leg. */
@@ -126,7 +129,7 @@ export class TransactionsService {
     const earlier = await this.earlier(user, ownerId, idempotencyKey);
     if (earlier) return earlier;
     const legs = transferLegs(input, { userId: ownerId, from, to, ids: { out: this.newId(), in: this.newId() }, idempotencyKey });
-    return (await this.insert(ownerId, legs, idempotencyKey, requestId))[0]!;
+    return (await this.insert(user, ownerId, legs, idempotencyKey, requestId))[0]!;
   }
 
   /** The row an earlier request with this key wrote, if the user can still read it. */
@@ -138,9 +141,9 @@ export class TransactionsService {
     return readable ?? null;
   }
 
-  private async insert(userId: string, rows: NewTransaction[], idempotencyKey: string | null, requestId: string) {
+  private async insert(user: AuthUser, userId: string, rows: NewTransaction[], idempotencyKey: string | null, requestId: string) {
     try {
-      const created = await this.d.transactions.createWithEvents(rows, requestId);
+      const created = await this.d.transactions.createWithEvents(rows, requestId, editorOf(user, userId));
       this.d.onEvents();
       for (const row of created) {
         metrics.transactionsCreated.inc({ type: row.transferPeerId ? 'transfer' : row.amountMinor < 0n ? 'expense' : 'income' });
@@ -151,6 +154,11 @@ export class TransactionsService {
       if (error instanceof IdempotencyKeyTaken && idempotencyKey) {
         const winner = await this.d.transactions.findByIdempotencyKey(userId, idempotencyKey);
         if (winner) return [winner];
+      }
+      if (error instanceof EditorAccessLost) {
+        // Revoked or made a VIEWER since the check: tell which, from the state now.
+        for (const accountId of new Set(rows.map((r) => r.accountId))) await this.writableAccount(user.id, accountId, 'accountId');
+        throw notFound('Account');
       }
       throw error;
     }
@@ -164,7 +172,7 @@ export class TransactionsService {
     const tags = input.tags ? normalizeTags(input.tags, 'tags') : null;
     const ownerId = await this.writableOwner(user, id);
     const newParts = input.splits && input.splits.length > 0 ? await this.partCategories(user, ownerId, input.splits) : (input.splits ?? null);
-    return this.change(ownerId, id, 'transaction.updated', requestId, (row, peer) => {
+    return this.change(user, ownerId, id, 'transaction.updated', requestId, (row, peer) => {
       const { self, peer: peerChange } = updateChange(input, row, peer);
       const amountMinor = self.amountMinor ?? row.amountMinor;
       let parts = partsOf(row.splits);
@@ -187,7 +195,7 @@ export class TransactionsService {
     if (input.length > MAX_SPLIT_PARTS) throw badInput('parts', `A split has at most ${MAX_SPLIT_PARTS} parts`);
     const ownerId = await this.writableOwner(user, id);
     const requested = await this.partCategories(user, ownerId, input);
-    return this.change(ownerId, id, 'transaction.updated', requestId, (row, peer) => {
+    return this.change(user, ownerId, id, 'transaction.updated', requestId, (row, peer) => {
       if (peer) throw badInput('id', 'A transfer cannot be split');
       const parts = splitParts(requested, row, this.newId);
       return { self: { splits: parts, tagIndex: tagIndexOf(row.tags ?? [], parts) } };
@@ -196,7 +204,7 @@ export class TransactionsService {
 
   /** Undoes a split; a row that is not split is returned unchanged (no event). */
   async clearSplit(user: AuthUser, id: string, requestId: string): Promise<TransactionRecord> {
-    return this.change(await this.writableOwner(user, id), id, 'transaction.updated', requestId, (row) =>
+    return this.change(user, await this.writableOwner(user, id), id, 'transaction.updated', requestId, (row) =>
       partsOf(row.splits) ? { self: { splits: null, tagIndex: tagIndexOf(row.tags ?? [], null) } } : { self: {}, skip: true },
     );
   }
@@ -204,13 +212,25 @@ export class TransactionsService {
   /** Adds (or removes) tags of a row; a change that changes nothing writes no event. */
   async retag(user: AuthUser, id: string, raw: readonly string[], mode: 'add' | 'remove', requestId: string): Promise<TransactionRecord> {
     const given = normalizeTags(raw, 'tags');
-    return this.change(await this.writableOwner(user, id), id, 'transaction.updated', requestId, (row) => {
+    return this.change(user, await this.writableOwner(user, id), id, 'transaction.updated', requestId, (row) => {
       const current = row.tags ?? [];
       const tags = mode === 'add' ? [...new Set([...current, ...given])].sort() : current.filter((t) => !given.includes(t));
       if (tags.length > MAX_TAGS) throw badInput('tags', `A transaction has at most ${MAX_TAGS} tags`);
       if (tags.length === current.length && tags.every((t, i) => t === current[i])) return { self: {}, skip: true };
       return { self: { tags, tagIndex: tagIndexOf(tags, partsOf(row.splits)) } };
     });
+  }
+
+  /** A member's write of row `id` that lost its EDITOR share meanwhile: FORBIDDEN or NOT_FOUND, as the share is now. */
+  private async guarded<T>(user: AuthUser, id: string, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      if (!(error instanceof EditorAccessLost)) throw error;
+      await this.writableOwner(user, id);
+      // Still an EDITOR of the row's account: the transfer peer's account is not shared with them as EDITOR.
+      throw forbidden('The other leg of this transfer is in an account you cannot change', 'id');
+    }
   }
 
   /** The parts with their categories checked (and, for a member, mapped) for the owner's books. */
@@ -226,13 +246,14 @@ export class TransactionsService {
   }
 
   private async change(
+    user: AuthUser,
     ownerId: string,
     id: string,
     type: 'transaction.updated' | 'transaction.categorized',
     requestId: string,
     change: Parameters<TransactionsStore['updateWithEvents']>[3],
   ): Promise<TransactionRecord> {
-    const updated = await this.d.transactions.updateWithEvents(ownerId, id, type, change, requestId);
+    const updated = await this.guarded(user, id, () => this.d.transactions.updateWithEvents(ownerId, id, type, change, requestId, editorOf(user, ownerId)));
     if (!updated) throw notFound('Transaction');
     this.d.onEvents();
     return updated;
@@ -240,7 +261,7 @@ export class TransactionsService {
 
   async delete(user: AuthUser, id: string, requestId: string): Promise<boolean> {
     const ownerId = await this.writableOwner(user, id);
-    if (!(await this.d.transactions.deleteWithEvents(ownerId, id, requestId))) throw notFound('Transaction');
+    if (!(await this.guarded(user, id, () => this.d.transactions.deleteWithEvents(ownerId, id, requestId, editorOf(user, ownerId))))) throw notFound('Transaction');
     this.d.onEvents();
     return true;
   }
@@ -249,12 +270,8 @@ export class TransactionsService {
   async categorize(user: AuthUser, id: string, categoryId: string, requestId: string): Promise<TransactionRecord> {
     const ownerId = await this.writableOwner(user, id);
     const category = await this.categoryFor(user, ownerId, categoryId);
-    const updated = await this.d.transactions.updateWithEvents(
-      ownerId,
-      id,
-      'transaction.categorized',
-      () => ({ self: { categoryId: category, categorySource: 'USER' } }),
-      requestId,
+    const updated = await this.guarded(user, id, () =>
+      this.d.transactions.updateWithEvents(ownerId, id, 'transaction.categorized', () => ({ self: { categoryId: category, categorySource: 'USER' } }), requestId, editorOf(user, ownerId)),
     );
     if (!updated) throw notFound('Transaction');
     this.d.onEvents();
