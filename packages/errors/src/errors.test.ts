@@ -22,6 +22,15 @@ describe('isUnavailable', () => {
     expect(isUnavailable(Object.assign(new Error('Transaction API error: A query cannot be executed on an expired transaction.'), { code: 'P2028' }))).toBe(true);
   });
 
+  // What pg 8's Pool threw here for a closed port and for a server that reset the connection.
+  it('recognizes what a plain pg pool throws when PostgreSQL refuses, resets or never answers', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED', errno: -111, syscall: 'connect' });
+    expect(isUnavailable(refused)).toBe(true);
+    expect(isUnavailable({ originalError: refused })).toBe(true);
+    expect(isUnavailable(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }))).toBe(true);
+    expect(isUnavailable(new Error('timeout exceeded when trying to connect'))).toBe(true);
+  });
+
   it('leaves bugs and constraint violations alone', () => {
     expect(isUnavailable(new TypeError("Cannot read properties of undefined (reading 'id')"))).toBe(false);
     expect(isUnavailable(Object.assign(new Error('Unique constraint failed'), { code: 'P2002' }))).toBe(false);

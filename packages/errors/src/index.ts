@@ -82,8 +82,12 @@ const PRISMA_UNAVAILABLE = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024',
 const ADAPTER_UNAVAILABLE = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
 // PostgreSQL: connection exceptions (08), shutting down (57P01-03), too many connections (53300).
 const PG_UNAVAILABLE = /^(08...|57P0[123]|53300)$/;
-// pg and ioredis messages for a connection that went away.
-const UNAVAILABLE_MESSAGE = /^(Connection terminated unexpectedly|Client has encountered a connection error|Connection is closed\.|Stream isn't writeable)/;
+// Node's socket errors, as the plain \`pg\` pools (the readers) and ioredis throw them when the server
+// refuses, resets or never answers a connection.
+const SOCKET_UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+// pg and ioredis messages for a connection that went away or could not be made in time.
+const UNAVAILABLE_MESSAGE =
+  /^(Connection terminated unexpectedly|Connection terminated due to connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is closed\.|Stream isn't writeable)/;
 
 type Inspected = { name?: unknown; code?: unknown; message?: unknown; cause?: unknown; originalError?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: unknown; originalCode?: unknown } } } };
 
@@ -97,7 +101,7 @@ export function isUnavailable(error: unknown): boolean {
   for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
     const e = current as Inspected;
     const adapter = e.meta?.driverAdapterError?.cause;
-    if (typeof e.code === 'string' && (PRISMA_UNAVAILABLE.has(e.code) || PG_UNAVAILABLE.test(e.code))) return true;
+    if (typeof e.code === 'string' && (PRISMA_UNAVAILABLE.has(e.code) || PG_UNAVAILABLE.test(e.code) || SOCKET_UNAVAILABLE.has(e.code))) return true;
     if (typeof adapter?.kind === 'string' && ADAPTER_UNAVAILABLE.has(adapter.kind)) return true;
     if (typeof adapter?.originalCode === 'string' && PG_UNAVAILABLE.test(adapter.originalCode)) return true;
     if (e.name === 'MaxRetriesPerRequestError') return true;
