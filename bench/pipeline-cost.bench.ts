@@ -73,7 +73,12 @@ async function quiet(quietMs = 3000, maxMs = 120_000): Promise<number> {
   let last = counter.total();
   let lastChange = Date.now();
   while (Date.now() - lastChange < quietMs) {
-    if (Date.now() - start > maxMs) throw new Error('the pipeline never went quiet');
+    if (Date.now() - start > maxMs) {
+      const tally = new Map<string, number>();
+      for (const text of counter.recent().slice(-100)) tally.set(text, (tally.get(text) ?? 0) + 1);
+      const top = [...tally].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([text, n]) => `${n}x ${text}`);
+      throw new Error(`the pipeline never went quiet; the last 100 statements:\n${top.join('\n')}`);
+    }
     await sleep(200);
     const now = counter.total();
     if (now !== last) {

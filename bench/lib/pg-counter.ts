@@ -11,6 +11,8 @@ export interface StatementCounter {
   /** Statements so far, per database. */
   counts(): Map<string, number>;
   total(): number;
+  /** The most recent statements' texts (database: text), newest last, at most 200: what keeps an idle system busy. */
+  recent(): string[];
   close(): Promise<void>;
 }
 
@@ -19,6 +21,11 @@ const GSS_REQUEST = 80877104;
 
 export async function startStatementCounter(target: { host: string; port: number }, port = 0): Promise<StatementCounter> {
   const counts = new Map<string, number>();
+  const recent: string[] = [];
+  const remember = (text: string) => {
+    recent.push(text.slice(0, 160));
+    if (recent.length > 200) recent.shift();
+  };
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
     const upstream = net.connect(target.port, target.host);
@@ -26,6 +33,7 @@ export async function startStatementCounter(target: { host: string; port: number
     let buffer = Buffer.alloc(0);
     let started = false;
     let database = '?';
+    let parsed = '';
     client.on('data', (chunk: Buffer) => {
       upstream.write(chunk);
       buffer = Buffer.concat([buffer, chunk]);
@@ -47,7 +55,12 @@ export async function startStatementCounter(target: { host: string; port: number
         const length = buffer.readInt32BE(1);
         if (buffer.length < 1 + length) return;
         const type = String.fromCharCode(buffer[0]!);
-        if (type === 'Q' || type === 'E') counts.set(database, (counts.get(database) ?? 0) + 1);
+        // Parse: name\0query\0...; an Execute runs the last parsed text (or a named one, rarely seen here).
+        if (type === 'P') parsed = buffer.subarray(5, 1 + length).toString('utf8').split('\0')[1] ?? '';
+        if (type === 'Q' || type === 'E') {
+          counts.set(database, (counts.get(database) ?? 0) + 1);
+          remember(`${database}: ${type === 'Q' ? buffer.subarray(5, length).toString('utf8') : parsed}`);
+        }
         buffer = buffer.subarray(1 + length);
       }
     });
@@ -66,6 +79,7 @@ export async function startStatementCounter(target: { host: string; port: number
     port: (server.address() as net.AddressInfo).port,
     counts: () => new Map(counts),
     total: () => [...counts.values()].reduce((a, b) => a + b, 0),
+    recent: () => [...recent],
     close: () =>
       new Promise((resolve) => {
         for (const s of sockets) s.destroy();

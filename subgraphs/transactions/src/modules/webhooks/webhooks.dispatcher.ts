@@ -15,7 +15,10 @@ export interface DispatcherDeps {
   timeoutMs: number;
   endpointConcurrency: number;
   disableAfter: number;
+  /** The shortest pause between two sweeps. */
   sweepMs: number;
+  /** The longest sleep of an idle sweeper (another process's expired claims are found within it); default 60 s. */
+  idleSweepMs?: number;
   /** The user's cached responses go stale after each round of attempts (the delivery log changed). */
   invalidate(userId: string): Promise<void>;
   logger: Logger;
@@ -49,6 +52,9 @@ const bodyOf = (id: string, type: string, createdAt: string, data: Record<string
  */
 export class WebhookDispatcher {
   private timer: NodeJS.Timeout | undefined;
+  /** When the armed timer fires (ms since the epoch). */
+  private timerAt = Infinity;
+  private started = false;
   private sweeping: Promise<void> | undefined;
 
   constructor(private readonly d: DispatcherDeps) {}
@@ -128,6 +134,9 @@ export class WebhookDispatcher {
       sent += outcomes.filter((o) => o.ok).length;
       failed += outcomes.filter((o) => !o.ok).length;
       const deadInARow = await this.d.repo.recordOutcomes(endpointId, outcomes);
+      // This process's sweeper comes back for the earliest retry it just scheduled.
+      const retries = outcomes.flatMap((o) => (!o.ok && o.retryAt ? [o.retryAt.getTime()] : []));
+      if (retries.length > 0) this.sweepAt(Math.min(...retries));
       // A drain of a slow endpoint runs for minutes: the job's own invalidation comes too late.
       await this.d.invalidate(endpoint.userId).catch((err: unknown) => logger.warn({ err }, 'cached responses not invalidated'));
       if (deadInARow >= this.d.disableAfter) {
@@ -152,25 +161,59 @@ export class WebhookDispatcher {
     }
   }
 
-  /** Wakes the drains of endpoints with due retries (and claims a crashed worker left), every `sweepMs`. */
+  /**
+   * Wakes the drains of endpoints with due retries (and claims a crashed worker left). The sweeper
+   * sleeps until the next delivery falls due (at least `sweepMs`, at most `idleSweepMs` apart), so
+   * an idle system runs one statement a minute, not one a second; a retry this process schedules
+   * brings it back at that time.
+   */
   startSweeper(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => {
-      this.sweeping ??= this.sweep()
-        .catch((err: unknown) => this.d.logger.warn({ err }, 'webhook sweep failed'))
-        .finally(() => (this.sweeping = undefined));
-    }, this.d.sweepMs);
+    if (this.started) return;
+    this.started = true;
+    this.sweepAt(Date.now());
+  }
+
+  /** Arms the sweeper for `at` (not sooner than `sweepMs` from now), unless it fires earlier already. */
+  private sweepAt(at: number): void {
+    if (!this.started) return;
+    const when = Math.max(at, Date.now() + (this.sweeping ? this.d.sweepMs : 0));
+    if (this.timer && this.timerAt <= when) return;
+    clearTimeout(this.timer);
+    this.timerAt = when;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.timerAt = Infinity;
+      // A sweep still running may have read the next due time before this retry was stored.
+      if (this.sweeping) return this.sweepAt(Date.now() + this.d.sweepMs);
+      this.sweeping = this.sweep()
+        .catch((err: unknown) => {
+          this.d.logger.warn({ err }, 'webhook sweep failed');
+          return new Date(Date.now() + 5_000); // PostgreSQL or Redis away: look again soon
+        })
+        .then((next) => {
+          this.sweeping = undefined;
+          const idle = Date.now() + (this.d.idleSweepMs ?? 60_000);
+          this.sweepAt(Math.max(Date.now() + this.d.sweepMs, Math.min(next?.getTime() ?? idle, idle)));
+        });
+    }, when - Date.now());
     this.timer.unref();
   }
 
-  async sweep(): Promise<void> {
+  /** Wakes the drains of endpoints due now; returns when the next delivery falls due after them. */
+  async sweep(): Promise<Date | null> {
+    const next = await this.d.repo.nextDueAt();
+    if (!next || next.getTime() > Date.now()) return next;
     const due = await this.d.repo.dueEndpoints(1000);
     await Promise.all(due.map((e) => this.wake(e.endpointId, e.userId)));
+    // The woken drains claim those deliveries (their next due time moves to the lease's end).
+    return new Date(Date.now() + this.d.sweepMs);
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.timer);
+    this.started = false;
+    clearTimeout(this.timer);
     this.timer = undefined;
+    this.timerAt = Infinity;
     await this.sweeping;
   }
 }

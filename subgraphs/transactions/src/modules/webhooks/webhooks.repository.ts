@@ -150,6 +150,13 @@ export class WebhooksRepository {
     );
   }
 
+  /** When the next delivery (a retry, or a claim's lease) falls due, or null when none waits: the sweeper sleeps until then. */
+  async nextDueAt(): Promise<Date | null> {
+    const [row] = await this.db.$queryRaw<{ at: Date | null }[]>`
+      SELECT min(next_attempt_at) AS at FROM webhook_deliveries WHERE status IN ('PENDING', 'SENDING')`;
+    return row?.at ?? null;
+  }
+
   /** Endpoints with deliveries due now (retries, expired claims): the sweeper wakes their drains. */
   dueEndpoints(limit: number): Promise<{ endpointId: string; userId: string }[]> {
     return this.db.$queryRaw<{ endpointId: string; userId: string }[]>`
