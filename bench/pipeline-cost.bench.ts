@@ -1,6 +1,6 @@
 /**
  * What the event pipeline costs per created transaction, end to end, and idle:
- *   node --import tsx bench/pipeline-cost.bench.ts [transactions=200] [rate=20] [loadRate=100] [loadSeconds=10]
+ *   [PIPELINE_TRACE=1] node --import tsx bench/pipeline-cost.bench.ts [transactions=200] [rate=20] [loadRate=100] [loadSeconds=10]
  * Runs the system as production does (one process for the subgraphs and the gateway, one for the
  * workers) against the local PostgreSQL through a counting proxy (bench/lib/pg-counter.ts: every
  * Query and Execute message is a statement, BEGIN/COMMIT included, per database) and a Redis
@@ -136,6 +136,15 @@ try {
   }
   await quiet();
   console.log(`warm-up: createTransaction took ${warm.join(', ')} ms`);
+
+  // One more write, alone: every statement it cost, in order (PIPELINE_TRACE=1).
+  if (process.env.PIPELINE_TRACE) {
+    const before = counter.total();
+    await write(users.length);
+    await quiet();
+    const texts = counter.recent().slice(-(counter.total() - before));
+    console.log(`one write, statement by statement (${texts.length}):\n${texts.map((t) => `  ${t.replace(`${dbPrefix}_`, '').replace(/\s+/g, ' ')}`).join('\n')}`);
+  }
 
   const idleSeconds = 10;
   const idle0 = { sql: counter.total(), redis: await redisCalls() };

@@ -54,6 +54,12 @@ class FakeStore implements OutboxStore {
     }
   }
 
+  pendingCalls = 0;
+  pending(): Promise<boolean> {
+    this.pendingCalls++;
+    return Promise.resolve(this.rows.some((r) => !r.published));
+  }
+
   cleanup(retentionDays: number): Promise<void> {
     this.cleanups.push(retentionDays);
     return Promise.resolve();
@@ -189,6 +195,44 @@ describe('outbox relay', () => {
     await until(() => store.rows.every((r) => r.published), 'the retry');
     await relay.stop();
     await Promise.all(inspect.map((q) => q.obliterate({ force: true })));
+  });
+
+  it('runs a pass for a NOTIFY, unless a pass began after the NOTIFY arrived', async () => {
+    // The listener LISTENs on the server's own database, notified here as the outbox trigger does.
+    const databaseUrl = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+    const { default: pg } = await import('pg');
+    const notifier = new pg.Client({ connectionString: databaseUrl });
+    await notifier.connect();
+    const store = new FakeStore();
+    const relay = relayOf(store, { databaseUrl, notifyDelayMs: 200 });
+    try {
+      relay.start();
+      await relay.listening();
+      await until(() => store.claims === 1 && store.active === 0, 'the start sweep');
+      // Another process's write: the NOTIFY's pass publishes it.
+      store.add(categoryEvent());
+      await notifier.query(`SELECT pg_notify('outbox_events', '')`);
+      await until(() => store.rows.every((r) => r.published), "the NOTIFY's pass");
+      expect(store.claims).toBe(2);
+      // This process's write: the NOTIFY arrives, then the writer kicks; its pass read the rows.
+      store.add(categoryEvent());
+      await notifier.query(`SELECT pg_notify('outbox_events', '')`);
+      await new Promise((r) => setTimeout(r, 50)); // the NOTIFY is read
+      relay.kick();
+      await until(() => store.rows.every((r) => r.published), 'the kicked pass');
+      await new Promise((r) => setTimeout(r, 400));
+      expect(store.claims).toBe(3);
+      // Another process's relay already published the rows: one look, no claim.
+      const looks = store.pendingCalls;
+      await notifier.query(`SELECT pg_notify('outbox_events', '')`);
+      await until(() => store.pendingCalls === looks + 1, 'the look');
+      await new Promise((r) => setTimeout(r, 100));
+      expect(store.claims).toBe(3);
+    } finally {
+      await relay.stop();
+      await notifier.end();
+      await Promise.all(inspect.map((q) => q.obliterate({ force: true })));
+    }
   });
 
   it('stop() waits for the pass in progress and ignores later kicks', async () => {

@@ -136,6 +136,10 @@ export function createOutboxRelay<S extends z.ZodType>(options: OutboxRelayOptio
   let running: Promise<void> | undefined;
   let again = false;
   let stopped = false;
+  // NOTIFYs received, and how many of them had arrived when the latest pass began: a pass that
+  // began after a NOTIFY arrived reads the rows of the commit that sent it.
+  let notified = 0;
+  let notifiedBeforeLastPass = 0;
   // Nothing polls: a failed pass (Redis or PostgreSQL down) is tried again after a backoff.
   let retryDelay = RETRY_MIN_MS;
   let retryTimer: NodeJS.Timeout | undefined;
@@ -147,8 +151,9 @@ export function createOutboxRelay<S extends z.ZodType>(options: OutboxRelayOptio
     return queue;
   };
 
-  const pass = () =>
-    store.claim(batch, async (rows) => {
+  const pass = () => {
+    notifiedBeforeLastPass = notified;
+    return store.claim(batch, async (rows) => {
       const events = rows.map((row) => ({ id: row.id, event: options.schema.parse(row.payload) as z.infer<S> }));
       const sends: Promise<unknown>[] = consumers.map((def) =>
         queueOf(def.queue).addBulk(events.map(({ id, event }) => ({ name: def.name, data: def.schema.parse(event), opts: { jobId: id } }))),
@@ -171,6 +176,7 @@ export function createOutboxRelay<S extends z.ZodType>(options: OutboxRelayOptio
       if (options.alsoSendAll) sends.push(...options.alsoSendAll(events.map(({ event }) => event)));
       await Promise.all(sends);
     });
+  };
 
   async function drain(): Promise<void> {
     while (!stopped && (await pass()) === batch) {
@@ -184,12 +190,23 @@ export function createOutboxRelay<S extends z.ZodType>(options: OutboxRelayOptio
 
   // A NOTIFY runs a pass a moment later: the process that wrote the rows kicks at once, inside
   // the request's trace, so its jobs carry that trace; the NOTIFY serves writes of other processes.
+  // When a pass has begun since the NOTIFY arrived (the writer's own kick), that pass read the
+  // notified rows: the NOTIFY's pass is skipped. Otherwise it first asks whether anything is
+  // unpublished (one statement), since another process's relay has usually sent the rows.
   let wakeTimer: NodeJS.Timeout | undefined;
   function wakeSoon(): void {
-    if (stopped || wakeTimer) return;
+    if (stopped) return;
+    notified++;
+    if (wakeTimer) return;
     wakeTimer = setTimeout(() => {
       wakeTimer = undefined;
-      kick();
+      if (notifiedBeforeLastPass >= notified && !again) return;
+      if (!store.pending || running) return kick();
+      // Usually the writer's own relay has published the rows by now: one statement to see.
+      store.pending().then(
+        (pending) => pending && kick(),
+        () => kick(),
+      );
     }, options.notifyDelayMs ?? 100);
   }
 

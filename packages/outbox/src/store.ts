@@ -16,6 +16,12 @@ export interface OutboxStore {
    * Returns how many rows it claimed.
    */
   claim(limit: number, publish: (rows: OutboxRow[]) => Promise<void>): Promise<number>;
+  /**
+   * Whether any row is unpublished, in one statement outside a transaction: a NOTIFY's pass asks
+   * first, since another process's relay has usually published the rows already (a claim that
+   * finds nothing costs BEGIN, SELECT and COMMIT).
+   */
+  pending?(): Promise<boolean>;
   /** Deletes rows published more than `retentionDays` days ago. */
   cleanup(retentionDays: number): Promise<void>;
 }
@@ -53,6 +59,10 @@ export function outboxEventsStore(db: TransactionalSqlClient): OutboxStore {
         await tx.$executeRaw`UPDATE outbox_events SET published_at = now() WHERE id = ANY(${ids}::uuid[])`;
         return rows.length;
       }, { timeout: CLAIM_TIMEOUT_MS }),
+    async pending() {
+      const [row] = await db.$queryRaw<{ pending: boolean }[]>`SELECT EXISTS (SELECT 1 FROM outbox_events WHERE published_at IS NULL) AS pending`;
+      return row?.pending ?? true;
+    },
     async cleanup(retentionDays) {
       await db.$executeRaw`DELETE FROM outbox_events WHERE published_at < now() - make_interval(days => ${retentionDays})`;
     },
