@@ -5,6 +5,7 @@ import type { AlertsService } from './modules/alerts/alerts.service.js';
 import type { BudgetsService } from './modules/budgets/budgets.service.js';
 import type { CategoriesService } from './modules/categories/categories.service.js';
 import type { NotificationsService } from './modules/notifications/notifications.service.js';
+import type { RatesService } from './modules/rates/rates.service.js';
 import type { RecurringService } from './modules/recurring/recurring.service.js';
 import type { SpendingService } from './modules/spending/spending.service.js';
 
@@ -16,6 +17,7 @@ export interface BudgetContext extends BaseContext {
   alerts: AlertsService;
   recurring: RecurringService;
   notifications: NotificationsService;
+  rates: RatesService;
   loaders: BudgetLoaders;
 }
 
@@ -29,5 +31,6 @@ export const budgetContext =
     alerts: domain.alerts,
     recurring: domain.recurring,
     notifications: domain.notifications,
+    rates: domain.rates,
     loaders: domain.loaders(base.user?.id),
   });

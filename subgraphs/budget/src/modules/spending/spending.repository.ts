@@ -34,6 +34,15 @@ export interface TagTotals {
   count: number;
 }
 
+/** One row of daily_spending of an expense category (or uncategorized), for converted reports. */
+export interface CategoryDay {
+  categoryKey: string;
+  currency: string;
+  day: string;
+  netMinor: bigint;
+  count: number;
+}
+
 export interface CategoryTotals {
   /** null for uncategorized */
   categoryId: string | null;
@@ -215,6 +224,51 @@ export class SpendingRepository {
       WHERE user_id = ${userId}::uuid AND currency = ${currency} AND day BETWEEN ${from}::date AND ${to}::date
       GROUP BY day ORDER BY day`;
     return rows.map((r) => ({ day: r.day, incomeMinor: BigInt(r.income), expenseMinor: BigInt(r.expense) }));
+  }
+
+  /** dailyTotals of every currency, per currency and day (for reports converted into one currency). */
+  async dailyTotalsByCurrency(userId: string, from: string, to: string): Promise<(DayTotals & { currency: string })[]> {
+    const rows = await this.prisma.$queryRaw<{ day: string; currency: string; income: bigint | string; expense: bigint | string }[]>`
+      SELECT to_char(day, 'YYYY-MM-DD') AS day, currency, SUM(income_minor)::bigint AS income, SUM(expense_minor)::bigint AS expense
+      FROM daily_spending
+      WHERE user_id = ${userId}::uuid AND day BETWEEN ${from}::date AND ${to}::date
+      GROUP BY currency, day`;
+    return rows.map((r) => ({ day: r.day, currency: r.currency, incomeMinor: BigInt(r.income), expenseMinor: BigInt(r.expense) }));
+  }
+
+  /** Net spending per expense category (and uncategorized), currency and day, every currency, in a range. */
+  async categoryDays(userId: string, from: string, to: string): Promise<CategoryDay[]> {
+    const rows = await this.prisma.$queryRaw<{ category_key: string; currency: string; day: string; net: bigint | string; count: number }[]>`
+      SELECT s.category_key::text AS category_key, s.currency, to_char(s.day, 'YYYY-MM-DD') AS day,
+        (s.expense_minor - s.income_minor)::bigint AS net, s.tx_count AS count
+      FROM daily_spending s
+      LEFT JOIN categories c ON c.id = s.category_key AND c.user_id = s.user_id
+      WHERE s.user_id = ${userId}::uuid AND s.day BETWEEN ${from}::date AND ${to}::date
+        AND (s.category_key = ${UNCATEGORIZED_KEY}::uuid OR c.kind = 'EXPENSE')`;
+    return rows.map((r) => ({ categoryKey: r.category_key, currency: r.currency, day: r.day, netMinor: BigInt(r.net), count: Number(r.count) }));
+  }
+
+  /** spendingByTag's sums per tag, currency and day, every currency (a transaction has one day: counts add up). */
+  async tagDays(userId: string, from: string, to: string): Promise<(TagTotals & { currency: string; day: string })[]> {
+    const rows = await this.prisma.$queryRaw<{ tag: string; currency: string; day: string; expense: bigint | string; income: bigint | string; count: bigint | string }[]>`
+      WITH own AS (
+        SELECT transaction_id, currency, day, amount_minor, tags, parts FROM transaction_ledger
+        WHERE user_id = ${userId}::uuid AND day BETWEEN ${from}::date AND ${to}::date AND NOT deleted AND NOT is_transfer
+      ), pieces AS (
+        SELECT transaction_id, currency, day, amount_minor AS amount, tags FROM own WHERE parts IS NULL AND tags <> '[]'::jsonb
+        UNION ALL
+        SELECT o.transaction_id, o.currency, o.day, (p->>'amountMinor')::bigint, o.tags || COALESCE(p->'tags', '[]'::jsonb)
+        FROM own o CROSS JOIN LATERAL jsonb_array_elements(o.parts) p
+        WHERE o.parts IS NOT NULL AND NOT COALESCE((p->>'isTransfer')::boolean, false)
+      ), tagged AS (
+        SELECT DISTINCT x.transaction_id, x.ord, x.currency, x.day, x.amount, t.tag
+        FROM (SELECT pieces.*, row_number() OVER () AS ord FROM pieces) x
+        CROSS JOIN LATERAL jsonb_array_elements_text(x.tags) AS t(tag)
+      )
+      SELECT tag, currency, to_char(day, 'YYYY-MM-DD') AS day, SUM(GREATEST(-amount, 0))::bigint AS expense,
+        SUM(GREATEST(amount, 0))::bigint AS income, COUNT(DISTINCT transaction_id)::bigint AS count
+      FROM tagged GROUP BY tag, currency, day`;
+    return rows.map((r) => ({ tag: r.tag, currency: r.currency, day: r.day, expenseMinor: BigInt(r.expense), incomeMinor: BigInt(r.income), count: Number(r.count) }));
   }
 
   /**

@@ -1,12 +1,18 @@
 import { money } from '@centavo/money';
 import { requireUser, type ObjectResolvers } from '@centavo/server';
 import type { CategorySpendingResolvers, QueryResolvers } from '../../resolvers.generated.js';
+import { conversionView } from '../rates/rates.resolvers.js';
 import type { CategorySpendingView } from './spending.service.js';
 
 const Query = {
   spendingByCategory: async (_, args, ctx) => {
     const { currency, totals } = await ctx.spending.spendingByCategory(requireUser(ctx).id, args);
-    return totals.map((t): CategorySpendingView => ({ categoryId: t.categoryId, total: money(t.netMinor, currency), count: t.count }));
+    return totals.map((t): CategorySpendingView => ({
+      categoryId: t.categoryId,
+      total: money(t.netMinor, currency),
+      count: t.count,
+      conversions: t.conversions.map((c) => conversionView(c, ([net]) => net!)),
+    }));
   },
   spendingByTag: async (_, args, ctx) => {
     const { currency, totals } = await ctx.spending.spendingByTag(requireUser(ctx).id, args);
@@ -16,6 +22,7 @@ const Query = {
       expenses: money(t.expenseMinor, currency),
       income: money(t.incomeMinor, currency),
       count: t.count,
+      conversions: t.conversions.map((c) => conversionView(c, ([expense, income]) => expense! - income!)),
     }));
   },
   cashFlow: async (_, args, ctx) => {
@@ -25,6 +32,7 @@ const Query = {
       income: money(p.incomeMinor, currency),
       expenses: money(p.expenseMinor, currency),
       net: money(p.incomeMinor - p.expenseMinor, currency),
+      conversions: p.conversions.map((c) => conversionView(c, ([income, expense]) => income! - expense!)),
     }));
   },
 } satisfies QueryResolvers;

@@ -4,7 +4,9 @@ import type { BudgetTx } from '../../db.js';
 import { requireCurrency } from '../common/inputs.js';
 import type { CategoriesRepository } from '../categories/categories.repository.js';
 import { UNCATEGORIZED_KEY, type AggregateDelta, type LedgerEntry } from './ledger.js';
-import { bucket, formatDay, parseDay, requireRange, type Interval, type PeriodTotals } from './periods.js';
+import type { RatesService } from '../rates/rates.service.js';
+import { convertDays, type ConversionPart, type DayAmounts } from './conversion.js';
+import { bucket, formatDay, parseDay, periodStart, periodStarts, requireRange, type Interval, type PeriodTotals } from './periods.js';
 import type { CategoryTotals, SpendingRepository, TagTotals } from './spending.repository.js';
 
 /** One row of spendingByCategory: its category resolves through the loader. */
@@ -12,6 +14,21 @@ export interface CategorySpendingView {
   categoryId: string | null;
   total: Money;
   count: number;
+  conversions: ConversionView[];
+}
+
+/** A Conversion as the API shows it (resolved eagerly: no loader needed). */
+export interface ConversionView {
+  original: Money;
+  converted: Money;
+  rate: {
+    source: string;
+    target: string;
+    method: 'DIRECT' | 'INVERSE' | 'CROSS';
+    date: string;
+    rate: string;
+    rates: { id: string; base: string; quote: string; date: string; rate: string }[];
+  };
 }
 
 export interface ApplyResult {
@@ -46,6 +63,8 @@ export class SpendingService {
     private readonly spending: SpendingRepository,
     private readonly categories: CategoriesRepository,
     private readonly ensureDefaults: (userId: string) => Promise<void>,
+    /** For reports converted into one currency; without it `convert` is refused. */
+    private readonly rates?: Pick<RatesService, 'forReport'>,
   ) {}
 
   /** Applies one transaction's full current state; idempotent and safe in any order. */
@@ -125,36 +144,83 @@ export class SpendingService {
     return this.spending.findEntry(transactionId);
   }
 
-  /** Expense categories (and uncategorized) with positive net spending, largest first. */
+  /**
+   * Expense categories (and uncategorized) with positive net spending, largest first: of
+   * `currency` only, or with `convert` of every currency converted into it (ConvertedFigure).
+   */
   async spendingByCategory(
     userId: string,
-    args: { from: unknown; to: unknown; currency: string },
-  ): Promise<{ currency: string; totals: CategoryTotals[] }> {
+    args: { from: unknown; to: unknown; currency: string; convert?: boolean | null },
+  ): Promise<{ currency: string; totals: (CategoryTotals & { conversions: ConversionPart[] })[] }> {
     const range = requireRange(args.from, args.to);
     const currency = requireCurrency(args.currency);
-    return { currency, totals: await this.spending.spendingByCategory(userId, currency, formatDay(range.from), formatDay(range.to)) };
+    const [from, to] = [formatDay(range.from), formatDay(range.to)];
+    if (!args.convert) {
+      const totals = await this.spending.spendingByCategory(userId, currency, from, to);
+      return { currency, totals: totals.map((t) => ({ ...t, conversions: [] })) };
+    }
+    const days = await this.spending.categoryDays(userId, from, to);
+    const figures = await this.convert(userId, currency, from, to, days.map((d) => ({ key: d.categoryKey, currency: d.currency, day: d.day, amounts: [d.netMinor], count: d.count })), 1);
+    const totals = [...figures.entries()]
+      .map(([key, f]) => ({ categoryId: key === UNCATEGORIZED_KEY ? null : key, netMinor: f.amounts[0]!, count: f.count, conversions: f.conversions, key }))
+      .filter((t) => t.netMinor > 0n)
+      .sort((a, b) => (a.netMinor !== b.netMinor ? (a.netMinor > b.netMinor ? -1 : 1) : a.key < b.key ? -1 : 1))
+      .map(({ key: _key, ...t }) => t);
+    return { currency, totals };
   }
 
-  /** Money in and out per tag of the user's rows and parts, largest net spending first. */
+  /** Money in and out per tag of the user's rows and parts, largest net spending first (`convert` as spendingByCategory). */
   async spendingByTag(
     userId: string,
-    args: { from: unknown; to: unknown; currency: string },
-  ): Promise<{ currency: string; totals: TagTotals[] }> {
+    args: { from: unknown; to: unknown; currency: string; convert?: boolean | null },
+  ): Promise<{ currency: string; totals: (TagTotals & { conversions: ConversionPart[] })[] }> {
     const range = requireRange(args.from, args.to);
     const currency = requireCurrency(args.currency);
-    return { currency, totals: await this.spending.spendingByTag(userId, currency, formatDay(range.from), formatDay(range.to)) };
+    const [from, to] = [formatDay(range.from), formatDay(range.to)];
+    if (!args.convert) {
+      const totals = await this.spending.spendingByTag(userId, currency, from, to);
+      return { currency, totals: totals.map((t) => ({ ...t, conversions: [] })) };
+    }
+    const days = await this.spending.tagDays(userId, from, to);
+    const figures = await this.convert(userId, currency, from, to, days.map((d) => ({ key: d.tag, currency: d.currency, day: d.day, amounts: [d.expenseMinor, d.incomeMinor], count: d.count })), 2);
+    const totals = [...figures.entries()]
+      .map(([tag, f]) => ({ tag, expenseMinor: f.amounts[0]!, incomeMinor: f.amounts[1]!, count: f.count, conversions: f.conversions }))
+      .sort((a, b) => {
+        const [na, nb] = [a.expenseMinor - a.incomeMinor, b.expenseMinor - b.incomeMinor];
+        return na !== nb ? (na > nb ? -1 : 1) : a.tag < b.tag ? -1 : 1;
+      });
+    return { currency, totals };
   }
 
-  /** Income and expenses per period, empty periods included; transfers never count. */
+  /** Income and expenses per period, empty periods included; transfers never count (`convert` as spendingByCategory). */
   async cashFlow(
     userId: string,
-    args: { from: unknown; to: unknown; currency: string; interval: Interval },
-  ): Promise<{ currency: string; points: PeriodTotals[] }> {
+    args: { from: unknown; to: unknown; currency: string; interval: Interval; convert?: boolean | null },
+  ): Promise<{ currency: string; points: (PeriodTotals & { conversions: ConversionPart[] })[] }> {
     const range = requireRange(args.from, args.to);
     const currency = requireCurrency(args.currency);
     // Validates the number of periods before touching the database.
     bucket(range.from, range.to, args.interval, []);
-    const days = await this.spending.dailyTotals(userId, currency, formatDay(range.from), formatDay(range.to));
-    return { currency, points: bucket(range.from, range.to, args.interval, days) };
+    const [from, to] = [formatDay(range.from), formatDay(range.to)];
+    if (!args.convert) {
+      const days = await this.spending.dailyTotals(userId, currency, from, to);
+      return { currency, points: bucket(range.from, range.to, args.interval, days).map((p) => ({ ...p, conversions: [] })) };
+    }
+    const days = await this.spending.dailyTotalsByCurrency(userId, from, to);
+    const figures = await this.convert(userId, currency, from, to, days.map((d) => ({
+      key: formatDay(periodStart(parseDay(d.day)!, args.interval)), currency: d.currency, day: d.day, amounts: [d.incomeMinor, d.expenseMinor], count: 0,
+    })), 2);
+    const points = periodStarts(range.from, range.to, args.interval).map((start) => {
+      const periodStartDay = formatDay(start);
+      const f = figures.get(periodStartDay);
+      return { periodStart: periodStartDay, incomeMinor: f?.amounts[0] ?? 0n, expenseMinor: f?.amounts[1] ?? 0n, conversions: f?.conversions ?? [] };
+    });
+    return { currency, points };
+  }
+
+  private async convert(userId: string, target: string, from: string, to: string, rows: DayAmounts[], width: number) {
+    if (!this.rates) throw new Error('SpendingService was built without exchange rates');
+    const sources = [...new Set(rows.map((r) => r.currency))];
+    return convertDays(rows, await this.rates.forReport(userId, sources, target, from, to), width);
   }
 }
