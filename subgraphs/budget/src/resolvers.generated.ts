@@ -7,6 +7,7 @@ import type { AlertRecord } from './modules/alerts/alerts.repository.js';
 import type { AlertSettingsView } from './modules/alerts/alerts.service.js';
 import type { BillRecord } from './modules/recurring/recurring.repository.js';
 import type { NotificationSettingsView } from './modules/notifications/notifications.service.js';
+import type { NetWorthRef } from './modules/rates/net-worth.js';
 import type { BudgetContext } from './context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -521,6 +522,34 @@ export type ExchangeRateImport = {
   to: Scalars['Date']['output'];
 };
 
+/** An amount converted into one currency, with the parts that were converted from others. */
+export type ConvertedAmount = {
+  __typename?: 'ConvertedAmount';
+  amount: Money;
+  /** One per currency other than amount's, with the rate used. */
+  conversions: Array<Conversion>;
+};
+
+/** A month of the caller's net worth (the transactions subgraph's); the budget subgraph converts it. */
+export type NetWorthMonth = {
+  __typename?: 'NetWorthMonth';
+  id: Scalars['ID']['output'];
+  monthEnd: Scalars['Date']['output'];
+  balances: Array<Money>;
+  /**
+   * The month's net worth in `currency`: each currency's balance converted at the caller's latest
+   * rate on or before monthEnd, rounded half-even to the currency's minor units. A currency with no
+   * rate then is BAD_USER_INPUT with extensions.reason MISSING_EXCHANGE_RATE.
+   */
+  total: ConvertedAmount;
+};
+
+
+/** A month of the caller's net worth (the transactions subgraph's); the budget subgraph converts it. */
+export type NetWorthMonthTotalArgs = {
+  currency: Scalars['String']['input'];
+};
+
 /** How often a recurring bill is paid. */
 export type RecurringPeriod =
   /** Every 7 days (payments 5 to 9 days apart are detected as weekly). */
@@ -743,6 +772,7 @@ export type FederationTypes = {
   Alert: Alert;
   Budget: Budget;
   Category: Category;
+  NetWorthMonth: NetWorthMonth;
 };
 
 /** Mapping of federation reference types */
@@ -756,6 +786,11 @@ export type FederationReferenceTypes = {
   Category:
     ( { __typename: 'Category' }
     & GraphQLRecursivePick<FederationTypes['Category'], {"id":true}> );
+  NetWorthMonth:
+    ( { __typename: 'NetWorthMonth' }
+    & GraphQLRecursivePick<FederationTypes['NetWorthMonth'], {"id":true}>
+    & ( Record<PropertyKey, never>
+        | GraphQLRecursivePick<FederationTypes['NetWorthMonth'], {"monthEnd":true,"balances":{"amount":true,"currency":true}}> ) );
 };
 
 
@@ -795,6 +830,8 @@ export type ResolversTypes = {
   SetExchangeRateInput: SetExchangeRateInput;
   ImportExchangeRatesInput: ImportExchangeRatesInput;
   ExchangeRateImport: ResolverTypeWrapper<ExchangeRateImport>;
+  ConvertedAmount: ResolverTypeWrapper<ConvertedAmount>;
+  NetWorthMonth: ResolverTypeWrapper<NetWorthRef>;
   RecurringPeriod: RecurringPeriod;
   RecurringBillStatus: RecurringBillStatus;
   RecurringBillSource: RecurringBillSource;
@@ -837,6 +874,8 @@ export type ResolversParentTypes = {
   SetExchangeRateInput: SetExchangeRateInput;
   ImportExchangeRatesInput: ImportExchangeRatesInput;
   ExchangeRateImport: ExchangeRateImport;
+  ConvertedAmount: ConvertedAmount;
+  NetWorthMonth: NetWorthRef;
   RecurringBill: BillRecord;
   CreateRecurringBillInput: CreateRecurringBillInput;
   UpdateRecurringBillInput: UpdateRecurringBillInput;
@@ -1003,6 +1042,17 @@ export type ExchangeRateImportResolvers<ContextType = BudgetContext, ParentType 
   to?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
 };
 
+export type ConvertedAmountResolvers<ContextType = BudgetContext, ParentType extends ResolversParentTypes['ConvertedAmount'] = ResolversParentTypes['ConvertedAmount']> = {
+  amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  conversions?: Resolver<Array<ResolversTypes['Conversion']>, ParentType, ContextType>;
+};
+
+export type NetWorthMonthResolvers<ContextType = BudgetContext, ParentType extends ResolversParentTypes['NetWorthMonth'] = ResolversParentTypes['NetWorthMonth'], FederationReferenceType extends FederationReferenceTypes['NetWorthMonth'] = FederationReferenceTypes['NetWorthMonth']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['NetWorthMonth']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['ConvertedAmount'], ParentType, ContextType, RequireFields<NetWorthMonthTotalArgs, 'currency'>>;
+};
+
 export type RecurringBillResolvers<ContextType = BudgetContext, ParentType extends ResolversParentTypes['RecurringBill'] = ResolversParentTypes['RecurringBill']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1059,6 +1109,8 @@ export type Resolvers<ContextType = BudgetContext> = {
   AppliedRate?: AppliedRateResolvers<ContextType>;
   Conversion?: ConversionResolvers<ContextType>;
   ExchangeRateImport?: ExchangeRateImportResolvers<ContextType>;
+  ConvertedAmount?: ConvertedAmountResolvers<ContextType>;
+  NetWorthMonth?: NetWorthMonthResolvers<ContextType>;
   RecurringBill?: RecurringBillResolvers<ContextType>;
   CategorySpending?: CategorySpendingResolvers<ContextType>;
   TagSpending?: TagSpendingResolvers<ContextType>;

@@ -21,4 +21,5 @@ export const resolvers = {
   AlertSettings: alertsResolvers.AlertSettings,
   RecurringBill: recurringResolvers.RecurringBill,
   NotificationSettings: notificationsResolvers.NotificationSettings,
+  NetWorthMonth: ratesResolvers.NetWorthMonth,
 } satisfies CompleteResolvers<Resolvers>;

@@ -14,6 +14,7 @@ export const resolvers = {
   Query: { ...accountsResolvers.Query, ...transactionsResolvers.Query, ...importsResolvers.Query, ...webhooksResolvers.Query },
   Mutation: { ...accountsResolvers.Mutation, ...transactionsResolvers.Mutation, ...importsResolvers.Mutation, ...splitsResolvers.Mutation, ...webhooksResolvers.Mutation },
   Account: { ...accountsResolvers.Account, ...transactionsResolvers.Account },
+  NetWorthMonth: accountsResolvers.NetWorthMonth,
   Transaction: transactionsResolvers.Transaction,
   TransactionSplit: splitsResolvers.TransactionSplit,
   TransactionConnection: transactionsResolvers.TransactionConnection,

@@ -1,9 +1,12 @@
 import { notFound } from '@centavo/errors';
 import { money } from '@centavo/money';
 import { isUuid, requireUser } from '@centavo/server';
+import type { BudgetContext } from '../../context.js';
 import type { MutationResolvers, QueryResolvers } from '../../resolvers.generated.js';
+import { requireCurrency } from '../common/inputs.js';
 import type { ConversionPart } from '../spending/conversion.js';
 import type { ConversionView } from '../spending/spending.service.js';
+import { netWorthRef, type NetWorthRef } from './net-worth.js';
 import { formatRate, formatRatio } from './rate-math.js';
 import type { StoredRate } from './rate-table.js';
 
@@ -39,4 +42,18 @@ const Mutation = {
   importExchangeRates: (_, { input }, ctx) => ctx.rates.import(requireUser(ctx).id, input),
 } satisfies MutationResolvers;
 
-export const ratesResolvers = { Query, Mutation };
+const NetWorthMonthType = {
+  // The gateway sends the fields `total` requires (monthEnd, balances) with the key.
+  __resolveReference: (ref: { id: string }) => netWorthRef(ref),
+  total: async (month: NetWorthRef, { currency }: { currency: string }, ctx: BudgetContext) => {
+    requireUser(ctx);
+    const target = requireCurrency(currency);
+    const figure = await ctx.netWorth.load({ target, month });
+    return {
+      amount: money(figure.amounts[0]!, target),
+      conversions: figure.conversions.map((c) => conversionView(c, ([amount]) => amount!)),
+    };
+  },
+};
+
+export const ratesResolvers = { Query, Mutation, NetWorthMonth: NetWorthMonthType };

@@ -99,9 +99,13 @@ export class RatesService {
   }
 
   /** The rates converting `sources` into `target` over from..to (and the latest before). */
-  async forReport(userId: string, sources: readonly string[], target: string, from: string, to: string): Promise<ReportRates> {
+  async tableFor(userId: string, sources: readonly string[], target: string, from: string, to: string): Promise<RateTable> {
     const others = sources.filter((c) => c !== target);
-    const stored = others.length > 0 ? await this.rates.forConversion(userId, [...others, target], from, to) : [];
-    return new ReportRates(new RateTable(stored), target);
+    return new RateTable(others.length > 0 ? await this.rates.forConversion(userId, [...others, target], from, to) : []);
+  }
+
+  /** tableFor, for one report into `target`. */
+  async forReport(userId: string, sources: readonly string[], target: string, from: string, to: string): Promise<ReportRates> {
+    return new ReportRates(await this.tableFor(userId, sources, target, from, to), target);
   }
 }
