@@ -48,6 +48,8 @@ export function convertDays(rows: readonly DayAmounts[], rates: ReportRates, wid
       row.amounts.forEach((a, i) => (f.amounts[i]! += a));
       continue;
     }
+    // A sum of zero is zero in any currency: it needs no rate.
+    if (row.amounts.every((a) => a === 0n)) continue;
     const rate = rates.find(row.currency, row.day);
     if (!rate) continue;
     const partKey = `${row.key}|${row.currency}|${rate.key}`;
