@@ -79,8 +79,8 @@ export class RatesService {
     return this.rates.list(userId, {
       ...(args.base ? { base: requireCurrency(args.base, 'base') } : {}),
       ...(args.quote ? { quote: requireCurrency(args.quote, 'quote') } : {}),
-      ...(args.from != null ? { from: requireDay(args.from, 'from') } : {}),
-      ...(args.to != null ? { to: requireDay(args.to, 'to') } : {}),
+      ...(args.from !== null && args.from !== undefined ? { from: requireDay(args.from, 'from') } : {}),
+      ...(args.to !== null && args.to !== undefined ? { to: requireDay(args.to, 'to') } : {}),
       first,
     });
   }
