@@ -45,9 +45,10 @@ const importRates = (s: Session, format: string, content: string) =>
     s.accessToken,
   );
 
-async function spend(s: Session, account: string, amount: string, date: string, slug?: string) {
-  await ok(url, `mutation ($i: CreateTransactionInput!) { createTransaction(input: $i) { id } }`,
+async function spend(s: Session, account: string, amount: string, date: string, slug?: string, tags?: string[]) {
+  const { createTransaction } = await ok<{ createTransaction: { id: string } }>(url, `mutation ($i: CreateTransactionInput!) { createTransaction(input: $i) { id } }`,
     { i: { accountId: account, amount, date, description: 'shop', ...(slug ? { categoryId: cat.get(slug) } : {}) } }, s.accessToken);
+  if (tags) await ok(url, `mutation ($id: ID!, $t: [String!]!) { tagTransaction(id: $id, tags: $t) { id } }`, { id: createTransaction.id, t: tags }, s.accessToken);
 }
 
 const byCategory = (s: Session, from: string, to: string, currency: string, convert: boolean) =>
@@ -78,8 +79,8 @@ beforeAll(async () => {
   await spend(ana, accounts.brl, '2000.00', '2026-03-01');
   await spend(ana, accounts.brl, '-50.00', '2026-03-05', 'groceries');
   await spend(ana, accounts.usd, '-10.00', '2026-03-05', 'groceries');
-  await spend(ana, accounts.usd, '-20.00', '2026-03-20', 'groceries');
-  await spend(ana, accounts.eur, '-30.00', '2026-03-10', 'restaurants');
+  await spend(ana, accounts.usd, '-20.00', '2026-03-20', 'groceries', ['trip']);
+  await spend(ana, accounts.eur, '-30.00', '2026-03-10', 'restaurants', ['trip']);
   await ok(url, `mutation ($i: CreateTransactionInput!) { createTransaction(input: $i) { id } }`,
     { i: { accountId: accounts.bobUsd, amount: '-1.00', date: '2026-03-05', description: 'shop', categoryId: bobCats.categories.find((c) => c.slug === 'groceries')!.id } }, bob.accessToken);
 });
@@ -162,6 +163,17 @@ describe('reports in one currency', () => {
     expect(flow.cashFlow).toHaveLength(1);
     expect(flow.cashFlow[0]).toMatchObject({ periodStart: '2026-03-01', income: { amount: '2000.00' }, expenses: { amount: '390.00' }, net: { amount: '1610.00', currency: 'BRL' } });
     expect(flow.cashFlow[0]!.conversions.map((c) => `${c.original.amount} ${c.original.currency} → ${c.converted.amount}`).sort()).toEqual(['-10.00 USD → -50.00', '-20.00 USD → -110.00', '-30.00 EUR → -180.00']);
+
+    // Tags reach the budget domain by their own events: wait for both.
+    const tags = await eventually(async () => {
+      const r = await ok<{ spendingByTag: { tag: string; total: { amount: string }; expenses: { amount: string }; income: { amount: string }; count: number; conversions: Conversion[] }[] }>(
+        url, `{ spendingByTag(from: "2026-03-01", to: "2026-03-31", currency: "BRL", convert: true) { tag total { amount } expenses { amount } income { amount } count conversions { ${CONVERSION} } } }`, {}, ana.accessToken);
+      return r.spendingByTag[0]?.count === 2 ? r : undefined;
+    }, 15_000, 'tagged spending');
+    expect(tags.spendingByTag).toMatchObject([{ tag: 'trip', total: { amount: '290.00' }, expenses: { amount: '290.00' }, income: { amount: '0.00' }, count: 2 }]);
+    expect(tags.spendingByTag[0]!.conversions.map((c) => `${c.original.amount} ${c.original.currency} → ${c.converted.amount}`)).toEqual(['30.00 EUR → 180.00', '20.00 USD → 110.00']);
+    const plainTags = await ok<{ spendingByTag: unknown[] }>(url, `{ spendingByTag(from: "2026-03-01", to: "2026-03-31", currency: "BRL") { tag } }`, {}, ana.accessToken);
+    expect(plainTags.spendingByTag).toEqual([]);
 
     // Into USD: BRL through the inverse of USD→BRL, EUR by the ECB's EUR→USD.
     const usd = await byCategory(ana, '2026-03-01', '2026-03-31', 'USD', true);
