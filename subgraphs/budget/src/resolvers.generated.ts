@@ -2,7 +2,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { CategoryRecord } from './modules/categories/categories.repository.js';
 import type { BudgetRecord } from './modules/budgets/budgets.repository.js';
-import type { CategorySpendingView } from './modules/spending/spending.service.js';
+import type { CategorySpendingView, TagSpendingView, CashFlowPointView } from './modules/spending/spending.service.js';
 import type { AlertRecord } from './modules/alerts/alerts.repository.js';
 import type { AlertSettingsView } from './modules/alerts/alerts.service.js';
 import type { BillRecord } from './modules/recurring/recurring.repository.js';
@@ -839,9 +839,9 @@ export type ResolversTypes = {
   CreateRecurringBillInput: CreateRecurringBillInput;
   UpdateRecurringBillInput: UpdateRecurringBillInput;
   CategorySpending: ResolverTypeWrapper<CategorySpendingView>;
-  TagSpending: ResolverTypeWrapper<TagSpending>;
+  TagSpending: ResolverTypeWrapper<TagSpendingView>;
   Interval: Interval;
-  CashFlowPoint: ResolverTypeWrapper<CashFlowPoint>;
+  CashFlowPoint: ResolverTypeWrapper<CashFlowPointView>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -880,8 +880,8 @@ export type ResolversParentTypes = {
   CreateRecurringBillInput: CreateRecurringBillInput;
   UpdateRecurringBillInput: UpdateRecurringBillInput;
   CategorySpending: CategorySpendingView;
-  TagSpending: TagSpending;
-  CashFlowPoint: CashFlowPoint;
+  TagSpending: TagSpendingView;
+  CashFlowPoint: CashFlowPointView;
   String: Scalars['String']['output'];
   Boolean: Scalars['Boolean']['output'];
   Int: Scalars['Int']['output'];

@@ -17,6 +17,8 @@ export const resolvers = {
   Category: categoriesResolvers.Category,
   Budget: budgetsResolvers.Budget,
   CategorySpending: spendingResolvers.CategorySpending,
+  TagSpending: spendingResolvers.TagSpending,
+  CashFlowPoint: spendingResolvers.CashFlowPoint,
   Alert: alertsResolvers.Alert,
   AlertSettings: alertsResolvers.AlertSettings,
   RecurringBill: recurringResolvers.RecurringBill,
