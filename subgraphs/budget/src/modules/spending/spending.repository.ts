@@ -101,21 +101,16 @@ const sameEntry = (a: LedgerEntry, b: LedgerEntry) =>
   partsJson(a) === partsJson(b) && JSON.stringify(a.tags ?? []) === JSON.stringify(b.tags ?? []);
 
 /**
- * The rate of every source currency and day of a converted report, as flat arrays indexed by
- * currency × days + day offset (no join: a join of the daily sums with thousands of unnest rows
- * became a nested loop). `num`/`den` are already scaled by the target's and the source's minor
- * units, so minor × num / den is the target's minor units; null where no rate is known. `rate`
- * numbers the distinct rates: sums are rounded per figure, currency and rate.
+ * The rate of every (currency, day) a converted report may meet, as columns: `num`/`den` already
+ * scaled by the target's and the source's minor units, so minor × num / den is the target's minor
+ * units; `rate` numbers the distinct rates (sums are rounded per figure, currency and rate).
  */
 export interface RateDays {
-  /** The source currencies, in the arrays' order. */
-  currencies: string[];
-  /** The report's first day and its number of days. */
-  from: string;
-  days: number;
-  num: (string | null)[];
-  den: (string | null)[];
-  rate: (number | null)[];
+  currency: string[];
+  day: string[];
+  num: string[];
+  den: string[];
+  rate: number[];
 }
 
 /** A converted report's rows, and "CUR YYYY-MM-DD" of each currency's first day with money and no rate. */
@@ -129,18 +124,19 @@ interface MissingColumn {
 }
 
 const rateDaysSql = (r: RateDays) => Prisma.sql`
-  SELECT ${r.currencies}::text[] AS cur, ${r.days}::int AS days, ${r.from}::date AS first, ${r.num}::numeric[] AS num, ${r.den}::numeric[] AS den,
-    ${r.rate}::int[] AS idx`;
+  SELECT * FROM unnest(${r.currency}::text[], ${r.day}::date[], ${r.num}::numeric[], ${r.den}::numeric[], ${r.rate}::int[])
+  AS g(currency, day, num, den, rate_idx)`;
 
-/** The rate columns (num, den, rate_idx) of `g` for a row's currency and day. */
-const rateOf = (currency: Prisma.Sql, day: Prisma.Sql) => {
-  const k = Prisma.sql`((array_position(g.cur, ${currency}) - 1) * g.days + (${day} - g.first) + 1)`;
-  return Prisma.sql`g.num[${k}] AS num, g.den[${k}] AS den, g.idx[${k}] AS rate_idx`;
+/**
+ * A sum of p (one currency and rate) in the target's minor units: itself in the target, 0 without
+ * a rate, else sum × num / den rounded half to even, as rates/rate-math.ts divideHalfEven does
+ * (div truncates toward zero, mod keeps the dividend's sign). Inline: a SQL function doubled the cost.
+ */
+const convertedSql = (sum: Prisma.Sql, target: string) => {
+  const n = Prisma.sql`(${sum} * p.num)`;
+  return Prisma.sql`CASE WHEN p.currency = ${target} THEN ${sum} WHEN p.num IS NULL THEN 0 ELSE div(${n}, p.den)
+    + CASE WHEN 2 * abs(mod(${n}, p.den)) > p.den OR (2 * abs(mod(${n}, p.den)) = p.den AND mod(div(${n}, p.den), 2) <> 0) THEN sign(${n}) ELSE 0 END END`;
 };
-
-/** A sum of p (one currency and rate) in the target's minor units: itself in the target, rounded half-even otherwise; 0 when no rate. */
-const convertedSql = (sum: Prisma.Sql, target: string) =>
-  Prisma.sql`CASE WHEN p.currency = ${target} THEN ${sum} WHEN p.num IS NULL THEN 0 ELSE div_half_even(${sum} * p.num, p.den) END`;
 
 const missingSql = (nonZero: Prisma.Sql, target: string) =>
   Prisma.sql`array_agg(p.currency || ' ' || to_char(p.first_day, 'YYYY-MM-DD')) FILTER (WHERE p.currency <> ${target} AND p.num IS NULL AND ${nonZero}) AS missing`;
@@ -282,16 +278,14 @@ export class SpendingRepository {
   async categoryTotalsConverted(userId: string, target: string, from: string, to: string, rates: RateDays): Promise<Converted<CategoryTotals>> {
     const rows = await this.prisma.$queryRaw<({ category_key: string; net: string; count: bigint | string } & MissingColumn)[]>`
       WITH g AS (${rateDaysSql(rates)}), p AS (
-        SELECT x.category_key, x.currency, x.rate_idx, x.num, x.den, SUM(x.net) AS net, SUM(x.count) AS count, MIN(x.day) AS first_day
-        FROM (
-          SELECT s.category_key, s.currency, s.day, (s.expense_minor - s.income_minor)::numeric AS net, s.tx_count AS count,
-            ${rateOf(Prisma.sql`s.currency`, Prisma.sql`s.day`)}
-          FROM daily_spending s CROSS JOIN g
-          LEFT JOIN categories c ON c.id = s.category_key AND c.user_id = s.user_id
-          WHERE s.user_id = ${userId}::uuid AND s.day BETWEEN ${from}::date AND ${to}::date
-            AND (s.category_key = ${UNCATEGORIZED_KEY}::uuid OR c.kind = 'EXPENSE')
-        ) x
-        GROUP BY x.category_key, x.currency, x.rate_idx, x.num, x.den
+        SELECT s.category_key, s.currency, g.rate_idx, g.num, g.den, SUM(s.expense_minor - s.income_minor)::numeric AS net,
+          SUM(s.tx_count) AS count, MIN(s.day) AS first_day
+        FROM daily_spending s
+        LEFT JOIN categories c ON c.id = s.category_key AND c.user_id = s.user_id
+        LEFT JOIN g ON g.currency = s.currency AND g.day = s.day
+        WHERE s.user_id = ${userId}::uuid AND s.day BETWEEN ${from}::date AND ${to}::date
+          AND (s.category_key = ${UNCATEGORIZED_KEY}::uuid OR c.kind = 'EXPENSE')
+        GROUP BY s.category_key, s.currency, g.rate_idx, g.num, g.den
       )
       SELECT category_key::text AS category_key, SUM(${convertedSql(Prisma.sql`p.net`, target)})::text AS net, SUM(count)::bigint AS count,
         ${missingSql(Prisma.sql`p.net <> 0`, target)}
@@ -307,14 +301,12 @@ export class SpendingRepository {
     const period = interval === 'DAY' ? Prisma.sql`s.day` : interval === 'WEEK' ? Prisma.sql`date_trunc('week', s.day)::date` : Prisma.sql`date_trunc('month', s.day)::date`;
     const rows = await this.prisma.$queryRaw<({ period: string; income: string; expense: string } & MissingColumn)[]>`
       WITH g AS (${rateDaysSql(rates)}), p AS (
-        SELECT x.period, x.currency, x.rate_idx, x.num, x.den, SUM(x.income) AS income, SUM(x.expense) AS expense, MIN(x.day) AS first_day
-        FROM (
-          SELECT ${period} AS period, s.currency, s.day, s.income_minor::numeric AS income, s.expense_minor::numeric AS expense,
-            ${rateOf(Prisma.sql`s.currency`, Prisma.sql`s.day`)}
-          FROM daily_spending s CROSS JOIN g
-          WHERE s.user_id = ${userId}::uuid AND s.day BETWEEN ${from}::date AND ${to}::date
-        ) x
-        GROUP BY x.period, x.currency, x.rate_idx, x.num, x.den
+        SELECT ${period} AS period, s.currency, g.rate_idx, g.num, g.den, SUM(s.income_minor)::numeric AS income,
+          SUM(s.expense_minor)::numeric AS expense, MIN(s.day) AS first_day
+        FROM daily_spending s
+        LEFT JOIN g ON g.currency = s.currency AND g.day = s.day
+        WHERE s.user_id = ${userId}::uuid AND s.day BETWEEN ${from}::date AND ${to}::date
+        GROUP BY 1, s.currency, g.rate_idx, g.num, g.den
       )
       SELECT to_char(period, 'YYYY-MM-DD') AS period, SUM(${convertedSql(Prisma.sql`p.income`, target)})::text AS income,
         SUM(${convertedSql(Prisma.sql`p.expense`, target)})::text AS expense,
@@ -343,10 +335,10 @@ export class SpendingRepository {
         FROM (SELECT pieces.*, row_number() OVER () AS ord FROM pieces) x
         CROSS JOIN LATERAL jsonb_array_elements_text(x.tags) AS t(tag)
       ), p AS (
-        SELECT x.tag, x.currency, x.rate_idx, x.num, x.den, SUM(GREATEST(-x.amount, 0))::numeric AS expense,
-          SUM(GREATEST(x.amount, 0))::numeric AS income, COUNT(DISTINCT x.transaction_id) AS count, MIN(x.day) AS first_day
-        FROM (SELECT t.*, ${rateOf(Prisma.sql`t.currency`, Prisma.sql`t.day`)} FROM tagged t CROSS JOIN g) x
-        GROUP BY x.tag, x.currency, x.rate_idx, x.num, x.den
+        SELECT t.tag, t.currency, g.rate_idx, g.num, g.den, SUM(GREATEST(-t.amount, 0))::numeric AS expense,
+          SUM(GREATEST(t.amount, 0))::numeric AS income, COUNT(DISTINCT t.transaction_id) AS count, MIN(t.day) AS first_day
+        FROM tagged t LEFT JOIN g ON g.currency = t.currency AND g.day = t.day
+        GROUP BY t.tag, t.currency, g.rate_idx, g.num, g.den
       )
       SELECT tag, SUM(${convertedSql(Prisma.sql`p.expense`, target)})::text AS expense, SUM(${convertedSql(Prisma.sql`p.income`, target)})::text AS income,
         SUM(count)::bigint AS count, ${missingSql(Prisma.sql`(p.income <> 0 OR p.expense <> 0)`, target)}

@@ -279,8 +279,7 @@ export class SpendingService {
     if (!this.rates) throw new Error('SpendingService was built without exchange rates');
     const [from, to] = [formatDay(range.from), formatDay(range.to)];
     const sources = (await this.spending.currencies(userId, from, to)).filter((c) => c !== target);
-    const days = range.to - range.from + 1;
-    const columns: RateDays = { currencies: sources, from, days, num: [], den: [], rate: [] };
+    const columns: RateDays = { currency: [], day: [], num: [], den: [], rate: [] };
     if (sources.length === 0) return columns;
     const table = await this.rates.tableFor(userId, sources, target, from, to);
     const numbers = new Map<string, number>();
@@ -288,15 +287,13 @@ export class SpendingService {
     for (const source of sources) {
       const sourceScale = 10n ** BigInt(currencyExponent(source));
       for (let d = range.from; d <= range.to; d++) {
-        const rate = table.find(source, target, formatDay(d));
-        if (!rate) {
-          columns.num.push(null);
-          columns.den.push(null);
-          columns.rate.push(null);
-          continue;
-        }
+        const day = formatDay(d);
+        const rate = table.find(source, target, day);
+        if (!rate) continue;
         let number = numbers.get(rate.key);
         if (number === undefined) numbers.set(rate.key, (number = numbers.size));
+        columns.currency.push(source);
+        columns.day.push(day);
         columns.num.push((rate.ratio.num * targetScale).toString());
         columns.den.push((rate.ratio.den * sourceScale).toString());
         columns.rate.push(number);
