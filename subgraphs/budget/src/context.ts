@@ -5,6 +5,8 @@ import type { AlertsService } from './modules/alerts/alerts.service.js';
 import type { BudgetsService } from './modules/budgets/budgets.service.js';
 import type { CategoriesService } from './modules/categories/categories.service.js';
 import type { NotificationsService } from './modules/notifications/notifications.service.js';
+import { createNetWorthLoader, type NetWorthLoader } from './modules/rates/net-worth.js';
+import type { RatesService } from './modules/rates/rates.service.js';
 import type { RecurringService } from './modules/recurring/recurring.service.js';
 import type { SpendingService } from './modules/spending/spending.service.js';
 
@@ -16,6 +18,9 @@ export interface BudgetContext extends BaseContext {
   alerts: AlertsService;
   recurring: RecurringService;
   notifications: NotificationsService;
+  rates: RatesService;
+  /** Months of net worth converted into a currency, batched per request. */
+  netWorth: NetWorthLoader;
   loaders: BudgetLoaders;
 }
 
@@ -29,5 +34,7 @@ export const budgetContext =
     alerts: domain.alerts,
     recurring: domain.recurring,
     notifications: domain.notifications,
+    rates: domain.rates,
+    netWorth: createNetWorthLoader(domain.rates, base.user?.id),
     loaders: domain.loaders(base.user?.id),
   });

@@ -16,6 +16,8 @@ import { CategoriesService } from './modules/categories/categories.service.js';
 import type { AlertEmailHook } from './modules/notifications/email-channel.js';
 import { NotificationsRepository } from './modules/notifications/notifications.repository.js';
 import { NotificationsService } from './modules/notifications/notifications.service.js';
+import { RatesRepository } from './modules/rates/rates.repository.js';
+import { RatesService } from './modules/rates/rates.service.js';
 import { createBillTracker } from './modules/recurring/bill-tracker.js';
 import { dayOf } from './modules/recurring/detection.js';
 import { RecurringRepository } from './modules/recurring/recurring.repository.js';
@@ -56,6 +58,7 @@ export interface BudgetDomain {
   alerts: AlertsService;
   recurring: RecurringService;
   notifications: NotificationsService;
+  rates: RatesService;
   loaders(userId: string | undefined): BudgetLoaders;
   /** What the worker runs (runProcessors): transaction events → spending, alerts, live updates. */
   processors: readonly [TransactionChangedProcessor];
@@ -86,7 +89,8 @@ export function createBudgetDomain(deps: BudgetDomainDeps): BudgetDomain {
   // After a commit that wrote an event, so it leaves at once (the NOTIFY wakes other processes' relays).
   const categories = new CategoriesService(repos.categories, quotas.MAX_CATEGORIES_PER_USER, () => categoryRelay.kick());
   const ensureDefaults = (userId: string) => categories.ensureDefaults(userId);
-  const spending = new SpendingService(repos.spending, repos.categories, ensureDefaults);
+  const rates = new RatesService(new RatesRepository(prisma));
+  const spending = new SpendingService(repos.spending, repos.categories, ensureDefaults, rates);
   const live = deps.publisher && createLiveUpdates(
     {
       alerts: repos.alerts,
@@ -109,6 +113,7 @@ export function createBudgetDomain(deps: BudgetDomainDeps): BudgetDomain {
       detect: (userId) => prisma.$transaction((tx) => refreshSuggestions(tx, userId, null, { tolerancePercent, today: dayOf(now()) })),
     }),
     notifications: new NotificationsService(new NotificationsRepository(prisma), deps.emailDelivery ?? false),
+    rates,
     loaders: (userId) => createLoaders(userId, repos, ensureDefaults),
     processors: [createTransactionChangedProcessor(spending, live)],
     categoryRelay,

@@ -2,11 +2,12 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { CategoryRecord } from './modules/categories/categories.repository.js';
 import type { BudgetRecord } from './modules/budgets/budgets.repository.js';
-import type { CategorySpendingView } from './modules/spending/spending.service.js';
+import type { CategorySpendingView, TagSpendingView, CashFlowPointView } from './modules/spending/spending.service.js';
 import type { AlertRecord } from './modules/alerts/alerts.repository.js';
 import type { AlertSettingsView } from './modules/alerts/alerts.service.js';
 import type { BillRecord } from './modules/recurring/recurring.repository.js';
 import type { NotificationSettingsView } from './modules/notifications/notifications.service.js';
+import type { NetWorthRef } from './modules/rates/net-worth.js';
 import type { BudgetContext } from './context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -119,17 +120,34 @@ export type Query = {
   categories: Array<Category>;
   /** The caller's email notification settings. */
   notificationSettings: NotificationSettings;
+  /** The caller's exchange rates, newest first, optionally of one base and/or quote currency and from..to (inclusive). */
+  exchangeRates: Array<ExchangeRate>;
   /** The caller's recurring bills, of one status or all, by nextDate then name. */
   recurringBills: Array<RecurringBill>;
   /** One of the caller's recurring bills; NOT_FOUND otherwise. */
   recurringBill?: Maybe<RecurringBill>;
   /** The caller's confirmed bills due within `days` days from today (0 to 366), overdue ones included, by nextDate. */
   upcomingBills: Array<RecurringBill>;
-  /** Expense categories (and uncategorized) with positive net spending from..to (inclusive, at most 3660 days) in one currency, largest first. */
+  /**
+   * Expense categories (and uncategorized) with positive net spending from..to (inclusive, at most 3660 days) in one currency, largest first.
+   * With `convert: true`, transactions in every currency count, each converted into `currency` at the
+   * rate of its date (the caller's latest rate on or before it: see AppliedRate); a currency and day
+   * with no rate is BAD_USER_INPUT with extensions.reason MISSING_EXCHANGE_RATE.
+   */
   spendingByCategory: Array<CategorySpending>;
-  /** Every tag of the caller's transactions (and parts) from..to (inclusive, at most 3660 days) in one currency, largest total first. */
+  /**
+   * Every tag of the caller's transactions (and parts) from..to (inclusive, at most 3660 days) in one currency, largest total first.
+   * With `convert: true`, transactions in every currency count, each converted into `currency` at the
+   * rate of its date (the caller's latest rate on or before it: see AppliedRate); a currency and day
+   * with no rate is BAD_USER_INPUT with extensions.reason MISSING_EXCHANGE_RATE.
+   */
   spendingByTag: Array<TagSpending>;
-  /** One point per period from..to (inclusive), empty periods included, in one currency; at most 366 points. */
+  /**
+   * One point per period from..to (inclusive), empty periods included, in one currency; at most 366 points.
+   * With `convert: true`, transactions in every currency count, each converted into `currency` at the
+   * rate of its date (the caller's latest rate on or before it: see AppliedRate); a currency and day
+   * with no rate is BAD_USER_INPUT with extensions.reason MISSING_EXCHANGE_RATE.
+   */
   cashFlow: Array<CashFlowPoint>;
 };
 
@@ -155,6 +173,15 @@ export type QueryBudgetArgs = {
 };
 
 
+export type QueryExchangeRatesArgs = {
+  base?: InputMaybe<Scalars['String']['input']>;
+  quote?: InputMaybe<Scalars['String']['input']>;
+  from?: InputMaybe<Scalars['Date']['input']>;
+  to?: InputMaybe<Scalars['Date']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
 export type QueryRecurringBillsArgs = {
   status?: InputMaybe<RecurringBillStatus>;
 };
@@ -174,6 +201,7 @@ export type QuerySpendingByCategoryArgs = {
   from: Scalars['Date']['input'];
   to: Scalars['Date']['input'];
   currency: Scalars['String']['input'];
+  convert?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -181,6 +209,7 @@ export type QuerySpendingByTagArgs = {
   from: Scalars['Date']['input'];
   to: Scalars['Date']['input'];
   currency: Scalars['String']['input'];
+  convert?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -189,6 +218,7 @@ export type QueryCashFlowArgs = {
   to: Scalars['Date']['input'];
   currency: Scalars['String']['input'];
   interval?: InputMaybe<Interval>;
+  convert?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 export type Mutation = {
@@ -204,6 +234,12 @@ export type Mutation = {
   createCategory: Category;
   /** Changes the caller's email notification settings; BAD_USER_INPUT for an invalid address, hour or time zone. */
   updateNotificationSettings: NotificationSettings;
+  /** Creates or replaces the caller's rate of that pair and date. */
+  setExchangeRate: ExchangeRate;
+  /** Deletes one of the caller's rates; NOT_FOUND for another user's or an unknown id. */
+  deleteExchangeRate: Scalars['Boolean']['output'];
+  /** Writes every rate of a CSV or ECB XML file at once (all or nothing); a malformed file is BAD_USER_INPUT naming the line. */
+  importExchangeRates: ExchangeRateImport;
   /** Creates a confirmed bill by hand. A suggested or dismissed bill of the same payee and currency becomes this one; a confirmed one is a CONFLICT. */
   createRecurringBill: RecurringBill;
   /** Changes one of the caller's bills; NOT_FOUND otherwise. */
@@ -247,6 +283,21 @@ export type MutationCreateCategoryArgs = {
 
 export type MutationUpdateNotificationSettingsArgs = {
   input: UpdateNotificationSettingsInput;
+};
+
+
+export type MutationSetExchangeRateArgs = {
+  input: SetExchangeRateInput;
+};
+
+
+export type MutationDeleteExchangeRateArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationImportExchangeRatesArgs = {
+  input: ImportExchangeRatesInput;
 };
 
 
@@ -389,6 +440,116 @@ export type UpdateNotificationSettingsInput = {
   timeZone?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** One of the caller's exchange rates: on `date`, 1 `base` = `rate` `quote`. */
+export type ExchangeRate = {
+  __typename?: 'ExchangeRate';
+  id: Scalars['ID']['output'];
+  /** ISO 4217 code of the currency priced, e.g. "EUR". */
+  base: Scalars['String']['output'];
+  /** ISO 4217 code the price is in, e.g. "BRL". */
+  quote: Scalars['String']['output'];
+  date: Scalars['Date']['output'];
+  /** Units of quote per unit of base, exact (at most 12 decimals), always positive. */
+  rate: Scalars['Decimal']['output'];
+};
+
+/** How a report got from a currency to the one it is in. */
+export type RateMethod =
+  /** A rate of that pair (source → target). */
+  | 'DIRECT'
+  /** The reciprocal of a rate of the reverse pair (target → source). */
+  | 'INVERSE'
+  /** Through a common base B: (B → target) / (B → source), e.g. two ECB euro rates. */
+  | 'CROSS';
+
+/** The rate a converted report used for some of its amounts. */
+export type AppliedRate = {
+  __typename?: 'AppliedRate';
+  /** The currency converted from. */
+  source: Scalars['String']['output'];
+  /** The report's currency. */
+  target: Scalars['String']['output'];
+  method: RateMethod;
+  /** The date of the rate used: the latest on or before the transactions' date (for CROSS the older of its two rates). */
+  date: Scalars['Date']['output'];
+  /** Units of target per unit of source, rounded half-even to 10 decimals for display; the conversion itself uses the exact stored rates. */
+  rate: Scalars['Decimal']['output'];
+  /** The stored rates behind it: one (DIRECT, INVERSE) or two (CROSS: base → source, base → target). */
+  rates: Array<ExchangeRate>;
+};
+
+/**
+ * One part of a converted report figure: the amounts of one currency that one rate converted. The
+ * figure is the sum of its own-currency amounts and of its conversions' `converted` amounts.
+ */
+export type Conversion = {
+  __typename?: 'Conversion';
+  /** The part of the figure in its own currency (for cashFlow the net, for spending the net spent). */
+  original: Money;
+  /** `original` converted: each of its sums (income, expenses) rounded half-even to the report currency's minor units, then combined. */
+  converted: Money;
+  rate: AppliedRate;
+};
+
+export type ExchangeRateFormat =
+  /** Header row naming the columns date, base, quote and rate (any order, others ignored); `,` or `;` separated (with `;` a decimal comma is accepted). */
+  | 'CSV'
+  /** The ECB's euro foreign exchange reference rates XML (eurofxref-daily.xml, eurofxref-hist-90d.xml or eurofxref-hist.xml) as content: every rate is EUR → currency. Codes no longer in ISO 4217 are skipped. */
+  | 'ECB_XML';
+
+export type SetExchangeRateInput = {
+  base: Scalars['String']['input'];
+  quote: Scalars['String']['input'];
+  date: Scalars['Date']['input'];
+  /** Units of quote per unit of base: positive, at most 12 decimals. */
+  rate: Scalars['Decimal']['input'];
+};
+
+export type ImportExchangeRatesInput = {
+  format: ExchangeRateFormat;
+  /** The file's text; nothing is downloaded. */
+  content: Scalars['String']['input'];
+};
+
+export type ExchangeRateImport = {
+  __typename?: 'ExchangeRateImport';
+  /** Rates written (a rate of the same pair and date replaces the stored one). */
+  imported: Scalars['Int']['output'];
+  /** Rates left out: ECB currency codes that are no longer ISO 4217. */
+  skipped: Scalars['Int']['output'];
+  /** The earliest and latest date of the file's rates. */
+  from: Scalars['Date']['output'];
+  to: Scalars['Date']['output'];
+};
+
+/** An amount converted into one currency, with the parts that were converted from others. */
+export type ConvertedAmount = {
+  __typename?: 'ConvertedAmount';
+  amount: Money;
+  /** One per currency other than amount's, with the rate used. */
+  conversions: Array<Conversion>;
+};
+
+/** A month of the caller's net worth (the transactions subgraph's); the budget subgraph converts it. */
+export type NetWorthMonth = {
+  __typename?: 'NetWorthMonth';
+  id: Scalars['ID']['output'];
+  monthEnd: Scalars['Date']['output'];
+  balances: Array<Money>;
+  /**
+   * The month's net worth in `currency`: each currency's balance converted at the caller's latest
+   * rate on or before monthEnd, rounded half-even to the currency's minor units. A currency with no
+   * rate then is BAD_USER_INPUT with extensions.reason MISSING_EXCHANGE_RATE.
+   */
+  total: ConvertedAmount;
+};
+
+
+/** A month of the caller's net worth (the transactions subgraph's); the budget subgraph converts it. */
+export type NetWorthMonthTotalArgs = {
+  currency: Scalars['String']['input'];
+};
+
 /** How often a recurring bill is paid. */
 export type RecurringPeriod =
   /** Every 7 days (payments 5 to 9 days apart are detected as weekly). */
@@ -476,6 +637,11 @@ export type CategorySpending = {
   total: Money;
   /** Number of transactions of the category in the range. */
   count: Scalars['Int']['output'];
+  /**
+   * With `convert`, the parts of `total` that were converted from other currencies, one per currency
+   * and rate used; empty otherwise.
+   */
+  conversions: Array<Conversion>;
 };
 
 /**
@@ -493,6 +659,11 @@ export type TagSpending = {
   income: Money;
   /** Transactions carrying the tag (a split row once, however many of its parts carry it). */
   count: Scalars['Int']['output'];
+  /**
+   * With `convert`, the parts of `total` (and of expenses and income) that were converted from other currencies, one per currency
+   * and rate used; empty otherwise.
+   */
+  conversions: Array<Conversion>;
 };
 
 export type Interval =
@@ -511,6 +682,11 @@ export type CashFlowPoint = {
   expenses: Money;
   /** income - expenses */
   net: Money;
+  /**
+   * With `convert`, the parts of `net` (and of income and expenses) that were converted from other currencies, one per currency
+   * and rate used; empty otherwise.
+   */
+  conversions: Array<Conversion>;
 };
 
 
@@ -596,6 +772,7 @@ export type FederationTypes = {
   Alert: Alert;
   Budget: Budget;
   Category: Category;
+  NetWorthMonth: NetWorthMonth;
 };
 
 /** Mapping of federation reference types */
@@ -609,6 +786,11 @@ export type FederationReferenceTypes = {
   Category:
     ( { __typename: 'Category' }
     & GraphQLRecursivePick<FederationTypes['Category'], {"id":true}> );
+  NetWorthMonth:
+    ( { __typename: 'NetWorthMonth' }
+    & GraphQLRecursivePick<FederationTypes['NetWorthMonth'], {"id":true}>
+    & ( Record<PropertyKey, never>
+        | GraphQLRecursivePick<FederationTypes['NetWorthMonth'], {"monthEnd":true,"balances":{"amount":true,"currency":true}}> ) );
 };
 
 
@@ -640,6 +822,16 @@ export type ResolversTypes = {
   NotificationSettings: ResolverTypeWrapper<NotificationSettingsView>;
   AlertEmailPreferenceInput: AlertEmailPreferenceInput;
   UpdateNotificationSettingsInput: UpdateNotificationSettingsInput;
+  ExchangeRate: ResolverTypeWrapper<ExchangeRate>;
+  RateMethod: RateMethod;
+  AppliedRate: ResolverTypeWrapper<AppliedRate>;
+  Conversion: ResolverTypeWrapper<Conversion>;
+  ExchangeRateFormat: ExchangeRateFormat;
+  SetExchangeRateInput: SetExchangeRateInput;
+  ImportExchangeRatesInput: ImportExchangeRatesInput;
+  ExchangeRateImport: ResolverTypeWrapper<ExchangeRateImport>;
+  ConvertedAmount: ResolverTypeWrapper<ConvertedAmount>;
+  NetWorthMonth: ResolverTypeWrapper<NetWorthRef>;
   RecurringPeriod: RecurringPeriod;
   RecurringBillStatus: RecurringBillStatus;
   RecurringBillSource: RecurringBillSource;
@@ -647,9 +839,9 @@ export type ResolversTypes = {
   CreateRecurringBillInput: CreateRecurringBillInput;
   UpdateRecurringBillInput: UpdateRecurringBillInput;
   CategorySpending: ResolverTypeWrapper<CategorySpendingView>;
-  TagSpending: ResolverTypeWrapper<TagSpending>;
+  TagSpending: ResolverTypeWrapper<TagSpendingView>;
   Interval: Interval;
-  CashFlowPoint: ResolverTypeWrapper<CashFlowPoint>;
+  CashFlowPoint: ResolverTypeWrapper<CashFlowPointView>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -676,12 +868,20 @@ export type ResolversParentTypes = {
   NotificationSettings: NotificationSettingsView;
   AlertEmailPreferenceInput: AlertEmailPreferenceInput;
   UpdateNotificationSettingsInput: UpdateNotificationSettingsInput;
+  ExchangeRate: ExchangeRate;
+  AppliedRate: AppliedRate;
+  Conversion: Conversion;
+  SetExchangeRateInput: SetExchangeRateInput;
+  ImportExchangeRatesInput: ImportExchangeRatesInput;
+  ExchangeRateImport: ExchangeRateImport;
+  ConvertedAmount: ConvertedAmount;
+  NetWorthMonth: NetWorthRef;
   RecurringBill: BillRecord;
   CreateRecurringBillInput: CreateRecurringBillInput;
   UpdateRecurringBillInput: UpdateRecurringBillInput;
   CategorySpending: CategorySpendingView;
-  TagSpending: TagSpending;
-  CashFlowPoint: CashFlowPoint;
+  TagSpending: TagSpendingView;
+  CashFlowPoint: CashFlowPointView;
   String: Scalars['String']['output'];
   Boolean: Scalars['Boolean']['output'];
   Int: Scalars['Int']['output'];
@@ -750,12 +950,13 @@ export type QueryResolvers<ContextType = BudgetContext, ParentType extends Resol
   budget?: Resolver<Maybe<ResolversTypes['Budget']>, ParentType, ContextType, RequireFields<QueryBudgetArgs, 'id'>>;
   categories?: Resolver<Array<ResolversTypes['Category']>, ParentType, ContextType>;
   notificationSettings?: Resolver<ResolversTypes['NotificationSettings'], ParentType, ContextType>;
+  exchangeRates?: Resolver<Array<ResolversTypes['ExchangeRate']>, ParentType, ContextType, RequireFields<QueryExchangeRatesArgs, 'first'>>;
   recurringBills?: Resolver<Array<ResolversTypes['RecurringBill']>, ParentType, ContextType, Partial<QueryRecurringBillsArgs>>;
   recurringBill?: Resolver<Maybe<ResolversTypes['RecurringBill']>, ParentType, ContextType, RequireFields<QueryRecurringBillArgs, 'id'>>;
   upcomingBills?: Resolver<Array<ResolversTypes['RecurringBill']>, ParentType, ContextType, RequireFields<QueryUpcomingBillsArgs, 'days'>>;
-  spendingByCategory?: Resolver<Array<ResolversTypes['CategorySpending']>, ParentType, ContextType, RequireFields<QuerySpendingByCategoryArgs, 'from' | 'to' | 'currency'>>;
-  spendingByTag?: Resolver<Array<ResolversTypes['TagSpending']>, ParentType, ContextType, RequireFields<QuerySpendingByTagArgs, 'from' | 'to' | 'currency'>>;
-  cashFlow?: Resolver<Array<ResolversTypes['CashFlowPoint']>, ParentType, ContextType, RequireFields<QueryCashFlowArgs, 'from' | 'to' | 'currency' | 'interval'>>;
+  spendingByCategory?: Resolver<Array<ResolversTypes['CategorySpending']>, ParentType, ContextType, RequireFields<QuerySpendingByCategoryArgs, 'from' | 'to' | 'currency' | 'convert'>>;
+  spendingByTag?: Resolver<Array<ResolversTypes['TagSpending']>, ParentType, ContextType, RequireFields<QuerySpendingByTagArgs, 'from' | 'to' | 'currency' | 'convert'>>;
+  cashFlow?: Resolver<Array<ResolversTypes['CashFlowPoint']>, ParentType, ContextType, RequireFields<QueryCashFlowArgs, 'from' | 'to' | 'currency' | 'interval' | 'convert'>>;
 };
 
 export type MutationResolvers<ContextType = BudgetContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -765,6 +966,9 @@ export type MutationResolvers<ContextType = BudgetContext, ParentType extends Re
   deleteBudget?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteBudgetArgs, 'id'>>;
   createCategory?: Resolver<ResolversTypes['Category'], ParentType, ContextType, RequireFields<MutationCreateCategoryArgs, 'input'>>;
   updateNotificationSettings?: Resolver<ResolversTypes['NotificationSettings'], ParentType, ContextType, RequireFields<MutationUpdateNotificationSettingsArgs, 'input'>>;
+  setExchangeRate?: Resolver<ResolversTypes['ExchangeRate'], ParentType, ContextType, RequireFields<MutationSetExchangeRateArgs, 'input'>>;
+  deleteExchangeRate?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteExchangeRateArgs, 'id'>>;
+  importExchangeRates?: Resolver<ResolversTypes['ExchangeRateImport'], ParentType, ContextType, RequireFields<MutationImportExchangeRatesArgs, 'input'>>;
   createRecurringBill?: Resolver<ResolversTypes['RecurringBill'], ParentType, ContextType, RequireFields<MutationCreateRecurringBillArgs, 'input'>>;
   updateRecurringBill?: Resolver<ResolversTypes['RecurringBill'], ParentType, ContextType, RequireFields<MutationUpdateRecurringBillArgs, 'id' | 'input'>>;
   confirmRecurringBill?: Resolver<ResolversTypes['RecurringBill'], ParentType, ContextType, RequireFields<MutationConfirmRecurringBillArgs, 'id'>>;
@@ -808,6 +1012,47 @@ export type NotificationSettingsResolvers<ContextType = BudgetContext, ParentTyp
   emailDelivery?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
+export type ExchangeRateResolvers<ContextType = BudgetContext, ParentType extends ResolversParentTypes['ExchangeRate'] = ResolversParentTypes['ExchangeRate']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  base?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  quote?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  date?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  rate?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+};
+
+export type AppliedRateResolvers<ContextType = BudgetContext, ParentType extends ResolversParentTypes['AppliedRate'] = ResolversParentTypes['AppliedRate']> = {
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  target?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  method?: Resolver<ResolversTypes['RateMethod'], ParentType, ContextType>;
+  date?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  rate?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
+  rates?: Resolver<Array<ResolversTypes['ExchangeRate']>, ParentType, ContextType>;
+};
+
+export type ConversionResolvers<ContextType = BudgetContext, ParentType extends ResolversParentTypes['Conversion'] = ResolversParentTypes['Conversion']> = {
+  original?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  converted?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  rate?: Resolver<ResolversTypes['AppliedRate'], ParentType, ContextType>;
+};
+
+export type ExchangeRateImportResolvers<ContextType = BudgetContext, ParentType extends ResolversParentTypes['ExchangeRateImport'] = ResolversParentTypes['ExchangeRateImport']> = {
+  imported?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  skipped?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+};
+
+export type ConvertedAmountResolvers<ContextType = BudgetContext, ParentType extends ResolversParentTypes['ConvertedAmount'] = ResolversParentTypes['ConvertedAmount']> = {
+  amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  conversions?: Resolver<Array<ResolversTypes['Conversion']>, ParentType, ContextType>;
+};
+
+export type NetWorthMonthResolvers<ContextType = BudgetContext, ParentType extends ResolversParentTypes['NetWorthMonth'] = ResolversParentTypes['NetWorthMonth'], FederationReferenceType extends FederationReferenceTypes['NetWorthMonth'] = FederationReferenceTypes['NetWorthMonth']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['NetWorthMonth']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['ConvertedAmount'], ParentType, ContextType, RequireFields<NetWorthMonthTotalArgs, 'currency'>>;
+};
+
 export type RecurringBillResolvers<ContextType = BudgetContext, ParentType extends ResolversParentTypes['RecurringBill'] = ResolversParentTypes['RecurringBill']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -826,6 +1071,7 @@ export type CategorySpendingResolvers<ContextType = BudgetContext, ParentType ex
   category?: Resolver<Maybe<ResolversTypes['Category']>, ParentType, ContextType>;
   total?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  conversions?: Resolver<Array<ResolversTypes['Conversion']>, ParentType, ContextType>;
 };
 
 export type TagSpendingResolvers<ContextType = BudgetContext, ParentType extends ResolversParentTypes['TagSpending'] = ResolversParentTypes['TagSpending']> = {
@@ -834,6 +1080,7 @@ export type TagSpendingResolvers<ContextType = BudgetContext, ParentType extends
   expenses?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   income?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  conversions?: Resolver<Array<ResolversTypes['Conversion']>, ParentType, ContextType>;
 };
 
 export type CashFlowPointResolvers<ContextType = BudgetContext, ParentType extends ResolversParentTypes['CashFlowPoint'] = ResolversParentTypes['CashFlowPoint']> = {
@@ -841,6 +1088,7 @@ export type CashFlowPointResolvers<ContextType = BudgetContext, ParentType exten
   income?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   expenses?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   net?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  conversions?: Resolver<Array<ResolversTypes['Conversion']>, ParentType, ContextType>;
 };
 
 export type Resolvers<ContextType = BudgetContext> = {
@@ -857,6 +1105,12 @@ export type Resolvers<ContextType = BudgetContext> = {
   Category?: CategoryResolvers<ContextType>;
   AlertEmailPreference?: AlertEmailPreferenceResolvers<ContextType>;
   NotificationSettings?: NotificationSettingsResolvers<ContextType>;
+  ExchangeRate?: ExchangeRateResolvers<ContextType>;
+  AppliedRate?: AppliedRateResolvers<ContextType>;
+  Conversion?: ConversionResolvers<ContextType>;
+  ExchangeRateImport?: ExchangeRateImportResolvers<ContextType>;
+  ConvertedAmount?: ConvertedAmountResolvers<ContextType>;
+  NetWorthMonth?: NetWorthMonthResolvers<ContextType>;
   RecurringBill?: RecurringBillResolvers<ContextType>;
   CategorySpending?: CategorySpendingResolvers<ContextType>;
   TagSpending?: TagSpendingResolvers<ContextType>;

@@ -7,6 +7,7 @@ import type { ImportJobRecord } from './modules/imports/imports.repository.js';
 import type { SplitPartView } from './modules/transactions/splits.js';
 import type { WebhookEndpointRecord, WebhookDeliveryRecord, WebhookEndpointWithSecretRecord } from './modules/webhooks/webhooks.repository.js';
 import type { AccountShareRecord } from './modules/shares/shares.repository.js';
+import type { NetWorthMonthRecord } from './modules/accounts/net-worth.js';
 import type { TransactionsContext } from './context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -112,6 +113,8 @@ export type Query = {
   accounts: Array<Account>;
   /** One of the caller's accounts; NOT_FOUND otherwise. */
   account?: Maybe<Account>;
+  /** Net worth at the end of each month from..to ("YYYY-MM", inclusive, at most 120 months), oldest first. */
+  netWorthByMonth: Array<NetWorthMonth>;
   /** The caller's import job; another user's id is NOT_FOUND, like a missing one (as transaction(id)). */
   importJob?: Maybe<ImportJob>;
   /** Shares of other users' accounts with the caller: pending invitations to the caller's email and accepted ones. */
@@ -136,6 +139,12 @@ export type QueryAccountsArgs = {
 
 export type QueryAccountArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryNetWorthByMonthArgs = {
+  from: Scalars['String']['input'];
+  to: Scalars['String']['input'];
 };
 
 
@@ -343,6 +352,23 @@ export type MutationEnableWebhookEndpointArgs = {
 
 export type MutationReplayWebhookDeliveryArgs = {
   id: Scalars['ID']['input'];
+};
+
+/**
+ * The caller's net worth at the end of one month: the balance of every account (archived ones too;
+ * opening balance + its transactions dated up to monthEnd), summed per currency. The budget subgraph
+ * adds `total(currency)`, converted at the caller's exchange rates.
+ */
+export type NetWorthMonth = {
+  __typename?: 'NetWorthMonth';
+  /** The month, "YYYY-MM" (one per month of the caller's answer). */
+  id: Scalars['ID']['output'];
+  /** "YYYY-MM" */
+  month: Scalars['String']['output'];
+  /** The month's last day: balances count every transaction dated up to it. */
+  monthEnd: Scalars['Date']['output'];
+  /** One amount per currency the caller's accounts are in, by code; accounts keep their own currency. */
+  balances: Array<Money>;
 };
 
 export type ImportFormat =
@@ -832,6 +858,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping of federation types */
 export type FederationTypes = {
   Account: Account;
+  NetWorthMonth: NetWorthMonth;
   Transaction: Transaction;
 };
 
@@ -840,6 +867,9 @@ export type FederationReferenceTypes = {
   Account:
     ( { __typename: 'Account' }
     & GraphQLRecursivePick<FederationTypes['Account'], {"id":true}> );
+  NetWorthMonth:
+    ( { __typename: 'NetWorthMonth' }
+    & GraphQLRecursivePick<FederationTypes['NetWorthMonth'], {"id":true}> );
   Transaction:
     ( { __typename: 'Transaction' }
     & GraphQLRecursivePick<FederationTypes['Transaction'], {"id":true}> );
@@ -864,6 +894,7 @@ export type ResolversTypes = {
   UpdateAccountInput: UpdateAccountInput;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  NetWorthMonth: ResolverTypeWrapper<NetWorthMonthRecord>;
   ImportFormat: ImportFormat;
   ImportDateFormat: ImportDateFormat;
   ImportEncoding: ImportEncoding;
@@ -916,6 +947,7 @@ export type ResolversParentTypes = {
   UpdateAccountInput: UpdateAccountInput;
   Query: Record<PropertyKey, never>;
   Mutation: Record<PropertyKey, never>;
+  NetWorthMonth: NetWorthMonthRecord;
   ImportMappingInput: ImportMappingInput;
   ImportTransactionsInput: ImportTransactionsInput;
   ImportColumn: ImportColumn;
@@ -1007,6 +1039,7 @@ export type AccountResolvers<ContextType = TransactionsContext, ParentType exten
 export type QueryResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   accounts?: Resolver<Array<ResolversTypes['Account']>, ParentType, ContextType, RequireFields<QueryAccountsArgs, 'includeArchived'>>;
   account?: Resolver<Maybe<ResolversTypes['Account']>, ParentType, ContextType, RequireFields<QueryAccountArgs, 'id'>>;
+  netWorthByMonth?: Resolver<Array<ResolversTypes['NetWorthMonth']>, ParentType, ContextType, RequireFields<QueryNetWorthByMonthArgs, 'from' | 'to'>>;
   importJob?: Resolver<Maybe<ResolversTypes['ImportJob']>, ParentType, ContextType, RequireFields<QueryImportJobArgs, 'id'>>;
   accountSharesReceived?: Resolver<Array<ResolversTypes['AccountShare']>, ParentType, ContextType>;
   accountSharesSent?: Resolver<Array<ResolversTypes['AccountShare']>, ParentType, ContextType>;
@@ -1040,6 +1073,14 @@ export type MutationResolvers<ContextType = TransactionsContext, ParentType exte
   rotateWebhookSecret?: Resolver<ResolversTypes['WebhookEndpointWithSecret'], ParentType, ContextType, RequireFields<MutationRotateWebhookSecretArgs, 'id'>>;
   enableWebhookEndpoint?: Resolver<ResolversTypes['WebhookEndpoint'], ParentType, ContextType, RequireFields<MutationEnableWebhookEndpointArgs, 'id'>>;
   replayWebhookDelivery?: Resolver<ResolversTypes['WebhookDelivery'], ParentType, ContextType, RequireFields<MutationReplayWebhookDeliveryArgs, 'id'>>;
+};
+
+export type NetWorthMonthResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['NetWorthMonth'] = ResolversParentTypes['NetWorthMonth'], FederationReferenceType extends FederationReferenceTypes['NetWorthMonth'] = FederationReferenceTypes['NetWorthMonth']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['NetWorthMonth']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  month?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  monthEnd?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  balances?: Resolver<Array<ResolversTypes['Money']>, ParentType, ContextType>;
 };
 
 export type ImportColumnResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['ImportColumn'] = ResolversParentTypes['ImportColumn']> = {
@@ -1173,6 +1214,7 @@ export type Resolvers<ContextType = TransactionsContext> = {
   Account?: AccountResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  NetWorthMonth?: NetWorthMonthResolvers<ContextType>;
   ImportColumn?: ImportColumnResolvers<ContextType>;
   ImportColumns?: ImportColumnsResolvers<ContextType>;
   ImportDetection?: ImportDetectionResolvers<ContextType>;

@@ -16,6 +16,7 @@ export const resolvers = {
   Mutation: { ...accountsResolvers.Mutation, ...transactionsResolvers.Mutation, ...importsResolvers.Mutation, ...splitsResolvers.Mutation, ...webhooksResolvers.Mutation, ...sharesResolvers.Mutation },
   Account: { ...accountsResolvers.Account, ...transactionsResolvers.Account, ...sharesResolvers.Account },
   AccountShare: sharesResolvers.AccountShare,
+  NetWorthMonth: accountsResolvers.NetWorthMonth,
   Transaction: transactionsResolvers.Transaction,
   TransactionSplit: splitsResolvers.TransactionSplit,
   TransactionConnection: transactionsResolvers.TransactionConnection,

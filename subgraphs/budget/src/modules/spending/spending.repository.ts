@@ -1,7 +1,7 @@
 import { retryOnConflict } from '@centavo/db';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { BudgetPrisma, BudgetTx } from '../../db.js';
-import type { DayTotals } from './periods.js';
+import type { DayTotals, PeriodTotals } from './periods.js';
 import { planDeltas, UNCATEGORIZED_KEY, type AggregateDelta, type LedgerEntry } from './ledger.js';
 
 interface LedgerRow {
@@ -31,6 +31,15 @@ export interface TagTotals {
   expenseMinor: bigint;
   incomeMinor: bigint;
   /** Transactions carrying the tag (a split row once). */
+  count: number;
+}
+
+/** One row of daily_spending of an expense category (or uncategorized), for converted reports. */
+export interface CategoryDay {
+  categoryKey: string;
+  currency: string;
+  day: string;
+  netMinor: bigint;
   count: number;
 }
 
@@ -90,6 +99,47 @@ const sameEntry = (a: LedgerEntry, b: LedgerEntry) =>
   a.userId === b.userId && a.categoryId === b.categoryId && a.day === b.day && a.currency === b.currency &&
   a.amountMinor === b.amountMinor && a.isTransfer === b.isTransfer && a.version === b.version && a.deleted === b.deleted &&
   partsJson(a) === partsJson(b) && JSON.stringify(a.tags ?? []) === JSON.stringify(b.tags ?? []);
+
+/**
+ * The rate of every (currency, day) a converted report may meet, as columns: `num`/`den` already
+ * scaled by the target's and the source's minor units, so minor × num / den is the target's minor
+ * units; `rate` numbers the distinct rates (sums are rounded per figure, currency and rate).
+ */
+export interface RateDays {
+  currency: string[];
+  day: string[];
+  num: string[];
+  den: string[];
+  rate: number[];
+}
+
+/** A converted report's rows, and "CUR YYYY-MM-DD" of each currency's first day with money and no rate. */
+export interface Converted<T> {
+  rows: T[];
+  missing: string[];
+}
+
+interface MissingColumn {
+  missing: string[] | null;
+}
+
+const rateDaysSql = (r: RateDays) => Prisma.sql`
+  SELECT * FROM unnest(${r.currency}::text[], ${r.day}::date[], ${r.num}::numeric[], ${r.den}::numeric[], ${r.rate}::int[])
+  AS g(currency, day, num, den, rate_idx)`;
+
+/**
+ * A sum of p (one currency and rate) in the target's minor units: itself in the target, 0 without
+ * a rate, else sum × num / den rounded half to even, as rates/rate-math.ts divideHalfEven does
+ * (div truncates toward zero, mod keeps the dividend's sign). Inline: a SQL function doubled the cost.
+ */
+const convertedSql = (sum: Prisma.Sql, target: string) => {
+  const n = Prisma.sql`(${sum} * p.num)`;
+  return Prisma.sql`CASE WHEN p.currency = ${target} THEN ${sum} WHEN p.num IS NULL THEN 0 ELSE div(${n}, p.den)
+    + CASE WHEN 2 * abs(mod(${n}, p.den)) > p.den OR (2 * abs(mod(${n}, p.den)) = p.den AND mod(div(${n}, p.den), 2) <> 0) THEN sign(${n}) ELSE 0 END END`;
+};
+
+const missingSql = (nonZero: Prisma.Sql, target: string) =>
+  Prisma.sql`array_agg(p.currency || ' ' || to_char(p.first_day, 'YYYY-MM-DD')) FILTER (WHERE p.currency <> ${target} AND p.num IS NULL AND ${nonZero}) AS missing`;
 
 export class SpendingRepository {
   constructor(private readonly prisma: BudgetPrisma) {}
@@ -215,6 +265,133 @@ export class SpendingRepository {
       WHERE user_id = ${userId}::uuid AND currency = ${currency} AND day BETWEEN ${from}::date AND ${to}::date
       GROUP BY day ORDER BY day`;
     return rows.map((r) => ({ day: r.day, incomeMinor: BigInt(r.income), expenseMinor: BigInt(r.expense) }));
+  }
+
+  /** The currencies of a user's daily sums from..to. */
+  async currencies(userId: string, from: string, to: string): Promise<string[]> {
+    const rows = await this.prisma.$queryRaw<{ currency: string }[]>`
+      SELECT DISTINCT currency FROM daily_spending WHERE user_id = ${userId}::uuid AND day BETWEEN ${from}::date AND ${to}::date`;
+    return rows.map((r) => r.currency);
+  }
+
+  /** spendingByCategory converted into `target` in SQL (see convertedSql): net and count per category, and what had no rate. */
+  async categoryTotalsConverted(userId: string, target: string, from: string, to: string, rates: RateDays): Promise<Converted<CategoryTotals>> {
+    const rows = await this.prisma.$queryRaw<({ category_key: string; net: string; count: bigint | string } & MissingColumn)[]>`
+      WITH g AS (${rateDaysSql(rates)}), p AS (
+        SELECT s.category_key, s.currency, g.rate_idx, g.num, g.den, SUM(s.expense_minor - s.income_minor)::numeric AS net,
+          SUM(s.tx_count) AS count, MIN(s.day) AS first_day
+        FROM daily_spending s
+        LEFT JOIN categories c ON c.id = s.category_key AND c.user_id = s.user_id
+        LEFT JOIN g ON g.currency = s.currency AND g.day = s.day
+        WHERE s.user_id = ${userId}::uuid AND s.day BETWEEN ${from}::date AND ${to}::date
+          AND (s.category_key = ${UNCATEGORIZED_KEY}::uuid OR c.kind = 'EXPENSE')
+        GROUP BY s.category_key, s.currency, g.rate_idx, g.num, g.den
+      )
+      SELECT category_key::text AS category_key, SUM(${convertedSql(Prisma.sql`p.net`, target)})::text AS net, SUM(count)::bigint AS count,
+        ${missingSql(Prisma.sql`p.net <> 0`, target)}
+      FROM p GROUP BY category_key`;
+    return {
+      rows: rows.map((r) => ({ categoryId: r.category_key === UNCATEGORIZED_KEY ? null : r.category_key, netMinor: BigInt(r.net), count: Number(r.count) })),
+      missing: rows.flatMap((r) => r.missing ?? []),
+    };
+  }
+
+  /** cashFlow converted into `target` in SQL: income and expenses per period start. */
+  async periodTotalsConverted(userId: string, target: string, from: string, to: string, interval: 'DAY' | 'WEEK' | 'MONTH', rates: RateDays): Promise<Converted<PeriodTotals>> {
+    const period = interval === 'DAY' ? Prisma.sql`s.day` : interval === 'WEEK' ? Prisma.sql`date_trunc('week', s.day)::date` : Prisma.sql`date_trunc('month', s.day)::date`;
+    const rows = await this.prisma.$queryRaw<({ period: string; income: string; expense: string } & MissingColumn)[]>`
+      WITH g AS (${rateDaysSql(rates)}), p AS (
+        SELECT ${period} AS period, s.currency, g.rate_idx, g.num, g.den, SUM(s.income_minor)::numeric AS income,
+          SUM(s.expense_minor)::numeric AS expense, MIN(s.day) AS first_day
+        FROM daily_spending s
+        LEFT JOIN g ON g.currency = s.currency AND g.day = s.day
+        WHERE s.user_id = ${userId}::uuid AND s.day BETWEEN ${from}::date AND ${to}::date
+        GROUP BY 1, s.currency, g.rate_idx, g.num, g.den
+      )
+      SELECT to_char(period, 'YYYY-MM-DD') AS period, SUM(${convertedSql(Prisma.sql`p.income`, target)})::text AS income,
+        SUM(${convertedSql(Prisma.sql`p.expense`, target)})::text AS expense,
+        ${missingSql(Prisma.sql`(p.income <> 0 OR p.expense <> 0)`, target)}
+      FROM p GROUP BY period`;
+    return {
+      rows: rows.map((r) => ({ periodStart: r.period, incomeMinor: BigInt(r.income), expenseMinor: BigInt(r.expense) })),
+      missing: rows.flatMap((r) => r.missing ?? []),
+    };
+  }
+
+  /** spendingByTag converted into `target` in SQL. */
+  async tagTotalsConverted(userId: string, target: string, from: string, to: string, rates: RateDays): Promise<Converted<TagTotals>> {
+    const rows = await this.prisma.$queryRaw<({ tag: string; expense: string; income: string; count: bigint | string } & MissingColumn)[]>`
+      WITH g AS (${rateDaysSql(rates)}), own AS (
+        SELECT transaction_id, currency, day, amount_minor, tags, parts FROM transaction_ledger
+        WHERE user_id = ${userId}::uuid AND day BETWEEN ${from}::date AND ${to}::date AND NOT deleted AND NOT is_transfer
+      ), pieces AS (
+        SELECT transaction_id, currency, day, amount_minor AS amount, tags FROM own WHERE parts IS NULL AND tags <> '[]'::jsonb
+        UNION ALL
+        SELECT o.transaction_id, o.currency, o.day, (p->>'amountMinor')::bigint, o.tags || COALESCE(p->'tags', '[]'::jsonb)
+        FROM own o CROSS JOIN LATERAL jsonb_array_elements(o.parts) p
+        WHERE o.parts IS NOT NULL AND NOT COALESCE((p->>'isTransfer')::boolean, false)
+      ), tagged AS (
+        SELECT DISTINCT x.transaction_id, x.ord, x.currency, x.day, x.amount, t.tag
+        FROM (SELECT pieces.*, row_number() OVER () AS ord FROM pieces) x
+        CROSS JOIN LATERAL jsonb_array_elements_text(x.tags) AS t(tag)
+      ), p AS (
+        SELECT t.tag, t.currency, g.rate_idx, g.num, g.den, SUM(GREATEST(-t.amount, 0))::numeric AS expense,
+          SUM(GREATEST(t.amount, 0))::numeric AS income, COUNT(DISTINCT t.transaction_id) AS count, MIN(t.day) AS first_day
+        FROM tagged t LEFT JOIN g ON g.currency = t.currency AND g.day = t.day
+        GROUP BY t.tag, t.currency, g.rate_idx, g.num, g.den
+      )
+      SELECT tag, SUM(${convertedSql(Prisma.sql`p.expense`, target)})::text AS expense, SUM(${convertedSql(Prisma.sql`p.income`, target)})::text AS income,
+        SUM(count)::bigint AS count, ${missingSql(Prisma.sql`(p.income <> 0 OR p.expense <> 0)`, target)}
+      FROM p GROUP BY tag`;
+    return {
+      rows: rows.map((r) => ({ tag: r.tag, expenseMinor: BigInt(r.expense), incomeMinor: BigInt(r.income), count: Number(r.count) })),
+      missing: rows.flatMap((r) => r.missing ?? []),
+    };
+  }
+
+  /** dailyTotals of every currency, per currency and day (for reports converted into one currency). */
+  async dailyTotalsByCurrency(userId: string, from: string, to: string): Promise<(DayTotals & { currency: string })[]> {
+    const rows = await this.prisma.$queryRaw<{ day: string; currency: string; income: bigint | string; expense: bigint | string }[]>`
+      SELECT to_char(day, 'YYYY-MM-DD') AS day, currency, SUM(income_minor)::bigint AS income, SUM(expense_minor)::bigint AS expense
+      FROM daily_spending
+      WHERE user_id = ${userId}::uuid AND day BETWEEN ${from}::date AND ${to}::date
+      GROUP BY currency, day`;
+    return rows.map((r) => ({ day: r.day, currency: r.currency, incomeMinor: BigInt(r.income), expenseMinor: BigInt(r.expense) }));
+  }
+
+  /** Net spending per expense category (and uncategorized), currency and day, every currency, in a range. */
+  async categoryDays(userId: string, from: string, to: string): Promise<CategoryDay[]> {
+    const rows = await this.prisma.$queryRaw<{ category_key: string; currency: string; day: string; net: bigint | string; count: number }[]>`
+      SELECT s.category_key::text AS category_key, s.currency, to_char(s.day, 'YYYY-MM-DD') AS day,
+        (s.expense_minor - s.income_minor)::bigint AS net, s.tx_count AS count
+      FROM daily_spending s
+      LEFT JOIN categories c ON c.id = s.category_key AND c.user_id = s.user_id
+      WHERE s.user_id = ${userId}::uuid AND s.day BETWEEN ${from}::date AND ${to}::date
+        AND (s.category_key = ${UNCATEGORIZED_KEY}::uuid OR c.kind = 'EXPENSE')`;
+    return rows.map((r) => ({ categoryKey: r.category_key, currency: r.currency, day: r.day, netMinor: BigInt(r.net), count: Number(r.count) }));
+  }
+
+  /** spendingByTag's sums per tag, currency and day, every currency (a transaction has one day: counts add up). */
+  async tagDays(userId: string, from: string, to: string): Promise<(TagTotals & { currency: string; day: string })[]> {
+    const rows = await this.prisma.$queryRaw<{ tag: string; currency: string; day: string; expense: bigint | string; income: bigint | string; count: bigint | string }[]>`
+      WITH own AS (
+        SELECT transaction_id, currency, day, amount_minor, tags, parts FROM transaction_ledger
+        WHERE user_id = ${userId}::uuid AND day BETWEEN ${from}::date AND ${to}::date AND NOT deleted AND NOT is_transfer
+      ), pieces AS (
+        SELECT transaction_id, currency, day, amount_minor AS amount, tags FROM own WHERE parts IS NULL AND tags <> '[]'::jsonb
+        UNION ALL
+        SELECT o.transaction_id, o.currency, o.day, (p->>'amountMinor')::bigint, o.tags || COALESCE(p->'tags', '[]'::jsonb)
+        FROM own o CROSS JOIN LATERAL jsonb_array_elements(o.parts) p
+        WHERE o.parts IS NOT NULL AND NOT COALESCE((p->>'isTransfer')::boolean, false)
+      ), tagged AS (
+        SELECT DISTINCT x.transaction_id, x.ord, x.currency, x.day, x.amount, t.tag
+        FROM (SELECT pieces.*, row_number() OVER () AS ord FROM pieces) x
+        CROSS JOIN LATERAL jsonb_array_elements_text(x.tags) AS t(tag)
+      )
+      SELECT tag, currency, to_char(day, 'YYYY-MM-DD') AS day, SUM(GREATEST(-amount, 0))::bigint AS expense,
+        SUM(GREATEST(amount, 0))::bigint AS income, COUNT(DISTINCT transaction_id)::bigint AS count
+      FROM tagged GROUP BY tag, currency, day`;
+    return rows.map((r) => ({ tag: r.tag, currency: r.currency, day: r.day, expenseMinor: BigInt(r.expense), incomeMinor: BigInt(r.income), count: Number(r.count) }));
   }
 
   /**

@@ -4,14 +4,50 @@ import type { BudgetTx } from '../../db.js';
 import { requireCurrency } from '../common/inputs.js';
 import type { CategoriesRepository } from '../categories/categories.repository.js';
 import { UNCATEGORIZED_KEY, type AggregateDelta, type LedgerEntry } from './ledger.js';
-import { bucket, formatDay, parseDay, requireRange, type Interval, type PeriodTotals } from './periods.js';
-import type { CategoryTotals, SpendingRepository, TagTotals } from './spending.repository.js';
+import { currencyExponent } from '@centavo/money';
+import { missingRates, type RatesService } from '../rates/rates.service.js';
+import { convertDays, type ConversionPart, type DayAmounts } from './conversion.js';
+import { bucket, formatDay, parseDay, periodStart, periodStarts, requireRange, type Interval, type PeriodTotals } from './periods.js';
+import type { CategoryTotals, RateDays, SpendingRepository, TagTotals } from './spending.repository.js';
 
 /** One row of spendingByCategory: its category resolves through the loader. */
 export interface CategorySpendingView {
   categoryId: string | null;
   total: Money;
   count: number;
+  /** Resolved only when selected: listing the rates behind a year of daily sums costs more than the totals. */
+  conversions: () => Promise<ConversionView[]>;
+}
+
+export interface TagSpendingView {
+  tag: string;
+  total: Money;
+  expenses: Money;
+  income: Money;
+  count: number;
+  conversions: () => Promise<ConversionView[]>;
+}
+
+export interface CashFlowPointView {
+  periodStart: string;
+  income: Money;
+  expenses: Money;
+  net: Money;
+  conversions: () => Promise<ConversionView[]>;
+}
+
+/** A Conversion as the API shows it (resolved eagerly: no loader needed). */
+export interface ConversionView {
+  original: Money;
+  converted: Money;
+  rate: {
+    source: string;
+    target: string;
+    method: 'DIRECT' | 'INVERSE' | 'CROSS';
+    date: string;
+    rate: string;
+    rates: { id: string; base: string; quote: string; date: string; rate: string }[];
+  };
 }
 
 export interface ApplyResult {
@@ -39,6 +75,25 @@ export interface LedgerChange {
  */
 export type ApplyEffects = (tx: BudgetTx, changes: LedgerChange[], moveAggregates: () => Promise<void>) => Promise<void>;
 
+const noConversions = async (): Promise<ConversionPart[]> => [];
+
+/** A function that runs `work` once, on its first call. */
+function once<T>(work: () => Promise<T>): () => Promise<T> {
+  let result: Promise<T> | undefined;
+  return () => (result ??= work());
+}
+
+/** MISSING_EXCHANGE_RATE from the SQL's "CUR YYYY-MM-DD" list: each currency's first day. */
+function missingRatesOf(target: string, missing: readonly string[]) {
+  const first = new Map<string, string>();
+  for (const entry of missing) {
+    const [currency, day] = entry.split(' ') as [string, string];
+    const known = first.get(currency);
+    if (!known || day < known) first.set(currency, day);
+  }
+  return missingRates(target, first);
+}
+
 const keyOfDelta = (d: AggregateDelta) => `${d.categoryKey}|${d.day.slice(0, 7)}|${d.currency}`;
 
 export class SpendingService {
@@ -46,6 +101,8 @@ export class SpendingService {
     private readonly spending: SpendingRepository,
     private readonly categories: CategoriesRepository,
     private readonly ensureDefaults: (userId: string) => Promise<void>,
+    /** For reports converted into one currency; without it `convert` is refused. */
+    private readonly rates?: Pick<RatesService, 'forReport' | 'tableFor'>,
   ) {}
 
   /** Applies one transaction's full current state; idempotent and safe in any order. */
@@ -125,36 +182,129 @@ export class SpendingService {
     return this.spending.findEntry(transactionId);
   }
 
-  /** Expense categories (and uncategorized) with positive net spending, largest first. */
+  /**
+   * Expense categories (and uncategorized) with positive net spending, largest first: of
+   * `currency` only, or with `convert` of every currency converted into it (ConvertedFigure).
+   */
   async spendingByCategory(
     userId: string,
-    args: { from: unknown; to: unknown; currency: string },
-  ): Promise<{ currency: string; totals: CategoryTotals[] }> {
+    args: { from: unknown; to: unknown; currency: string; convert?: boolean | null },
+  ): Promise<{ currency: string; totals: (CategoryTotals & { conversions: () => Promise<ConversionPart[]> })[] }> {
     const range = requireRange(args.from, args.to);
     const currency = requireCurrency(args.currency);
-    return { currency, totals: await this.spending.spendingByCategory(userId, currency, formatDay(range.from), formatDay(range.to)) };
+    const [from, to] = [formatDay(range.from), formatDay(range.to)];
+    if (!args.convert) {
+      const totals = await this.spending.spendingByCategory(userId, currency, from, to);
+      return { currency, totals: totals.map((t) => ({ ...t, conversions: noConversions })) };
+    }
+    const { rows, missing } = await this.spending.categoryTotalsConverted(userId, currency, from, to, await this.rateDays(userId, currency, range));
+    if (missing.length > 0) throw missingRatesOf(currency, missing);
+    // Which rates made each total: computed only when a client selects `conversions`.
+    const details = once(async () => {
+      const days = await this.spending.categoryDays(userId, from, to);
+      return this.convert(userId, currency, from, to, days.map((d) => ({ key: d.categoryKey, currency: d.currency, day: d.day, amounts: [d.netMinor], count: d.count })), 1);
+    });
+    const totals = rows
+      .filter((t) => t.netMinor > 0n)
+      .sort((a, b) => (a.netMinor !== b.netMinor ? (a.netMinor > b.netMinor ? -1 : 1) : (a.categoryId ?? UNCATEGORIZED_KEY) < (b.categoryId ?? UNCATEGORIZED_KEY) ? -1 : 1))
+      .map((t) => ({ ...t, conversions: async () => (await details()).get(t.categoryId ?? UNCATEGORIZED_KEY)?.conversions ?? [] }));
+    return { currency, totals };
   }
 
-  /** Money in and out per tag of the user's rows and parts, largest net spending first. */
+  /** Money in and out per tag of the user's rows and parts, largest net spending first (`convert` as spendingByCategory). */
   async spendingByTag(
     userId: string,
-    args: { from: unknown; to: unknown; currency: string },
-  ): Promise<{ currency: string; totals: TagTotals[] }> {
+    args: { from: unknown; to: unknown; currency: string; convert?: boolean | null },
+  ): Promise<{ currency: string; totals: (TagTotals & { conversions: () => Promise<ConversionPart[]> })[] }> {
     const range = requireRange(args.from, args.to);
     const currency = requireCurrency(args.currency);
-    return { currency, totals: await this.spending.spendingByTag(userId, currency, formatDay(range.from), formatDay(range.to)) };
+    const [from, to] = [formatDay(range.from), formatDay(range.to)];
+    if (!args.convert) {
+      const totals = await this.spending.spendingByTag(userId, currency, from, to);
+      return { currency, totals: totals.map((t) => ({ ...t, conversions: noConversions })) };
+    }
+    const { rows, missing } = await this.spending.tagTotalsConverted(userId, currency, from, to, await this.rateDays(userId, currency, range));
+    if (missing.length > 0) throw missingRatesOf(currency, missing);
+    const details = once(async () => {
+      const days = await this.spending.tagDays(userId, from, to);
+      return this.convert(userId, currency, from, to, days.map((d) => ({ key: d.tag, currency: d.currency, day: d.day, amounts: [d.expenseMinor, d.incomeMinor], count: d.count })), 2);
+    });
+    const totals = rows
+      .sort((a, b) => {
+        const [na, nb] = [a.expenseMinor - a.incomeMinor, b.expenseMinor - b.incomeMinor];
+        return na !== nb ? (na > nb ? -1 : 1) : a.tag < b.tag ? -1 : 1;
+      })
+      .map((t) => ({ ...t, conversions: async () => (await details()).get(t.tag)?.conversions ?? [] }));
+    return { currency, totals };
   }
 
-  /** Income and expenses per period, empty periods included; transfers never count. */
+  /** Income and expenses per period, empty periods included; transfers never count (`convert` as spendingByCategory). */
   async cashFlow(
     userId: string,
-    args: { from: unknown; to: unknown; currency: string; interval: Interval },
-  ): Promise<{ currency: string; points: PeriodTotals[] }> {
+    args: { from: unknown; to: unknown; currency: string; interval: Interval; convert?: boolean | null },
+  ): Promise<{ currency: string; points: (PeriodTotals & { conversions: () => Promise<ConversionPart[]> })[] }> {
     const range = requireRange(args.from, args.to);
     const currency = requireCurrency(args.currency);
     // Validates the number of periods before touching the database.
     bucket(range.from, range.to, args.interval, []);
-    const days = await this.spending.dailyTotals(userId, currency, formatDay(range.from), formatDay(range.to));
-    return { currency, points: bucket(range.from, range.to, args.interval, days) };
+    const [from, to] = [formatDay(range.from), formatDay(range.to)];
+    if (!args.convert) {
+      const days = await this.spending.dailyTotals(userId, currency, from, to);
+      return { currency, points: bucket(range.from, range.to, args.interval, days).map((p) => ({ ...p, conversions: noConversions })) };
+    }
+    const { rows, missing } = await this.spending.periodTotalsConverted(userId, currency, from, to, args.interval, await this.rateDays(userId, currency, range));
+    if (missing.length > 0) throw missingRatesOf(currency, missing);
+    const details = once(async () => {
+      const days = await this.spending.dailyTotalsByCurrency(userId, from, to);
+      return this.convert(userId, currency, from, to, days.map((d) => ({
+        key: formatDay(periodStart(parseDay(d.day)!, args.interval)), currency: d.currency, day: d.day, amounts: [d.incomeMinor, d.expenseMinor], count: 0,
+      })), 2);
+    });
+    const byStart = new Map(rows.map((r) => [r.periodStart, r]));
+    const points = periodStarts(range.from, range.to, args.interval).map((start) => {
+      const periodStartDay = formatDay(start);
+      const row = byStart.get(periodStartDay);
+      return {
+        periodStart: periodStartDay,
+        incomeMinor: row?.incomeMinor ?? 0n,
+        expenseMinor: row?.expenseMinor ?? 0n,
+        conversions: async () => (await details()).get(periodStartDay)?.conversions ?? [],
+      };
+    });
+    return { currency, points };
+  }
+
+  /** The rate of every source currency and day of the range into `target` (RateDays), for the SQL conversions. */
+  private async rateDays(userId: string, target: string, range: { from: number; to: number }): Promise<RateDays> {
+    if (!this.rates) throw new Error('SpendingService was built without exchange rates');
+    const [from, to] = [formatDay(range.from), formatDay(range.to)];
+    const sources = (await this.spending.currencies(userId, from, to)).filter((c) => c !== target);
+    const columns: RateDays = { currency: [], day: [], num: [], den: [], rate: [] };
+    if (sources.length === 0) return columns;
+    const table = await this.rates.tableFor(userId, sources, target, from, to);
+    const numbers = new Map<string, number>();
+    const targetScale = 10n ** BigInt(currencyExponent(target));
+    for (const source of sources) {
+      const sourceScale = 10n ** BigInt(currencyExponent(source));
+      for (let d = range.from; d <= range.to; d++) {
+        const day = formatDay(d);
+        const rate = table.find(source, target, day);
+        if (!rate) continue;
+        let number = numbers.get(rate.key);
+        if (number === undefined) numbers.set(rate.key, (number = numbers.size));
+        columns.currency.push(source);
+        columns.day.push(day);
+        columns.num.push((rate.ratio.num * targetScale).toString());
+        columns.den.push((rate.ratio.den * sourceScale).toString());
+        columns.rate.push(number);
+      }
+    }
+    return columns;
+  }
+
+  private async convert(userId: string, target: string, from: string, to: string, rows: DayAmounts[], width: number) {
+    if (!this.rates) throw new Error('SpendingService was built without exchange rates');
+    const sources = [...new Set(rows.map((r) => r.currency))];
+    return convertDays(rows, await this.rates.forReport(userId, sources, target, from, to), width);
   }
 }

@@ -71,6 +71,21 @@ export class AccountsRepository {
     return this.prisma.account.findMany({ where: { userId, id: { in: [...ids] } } });
   }
 
+  /** What net worth by month adds up: opening balances per currency, and money moved per currency and month up to `to`. */
+  async netWorthInputs(userId: string, to: string) {
+    const [openings, flows] = await Promise.all([
+      this.prisma.$queryRaw<{ currency: string; minor: bigint | string }[]>`
+        SELECT currency, SUM(opening_balance_minor)::bigint AS minor FROM accounts WHERE user_id = ${userId}::uuid GROUP BY currency`,
+      this.prisma.$queryRaw<{ currency: string; month: string; minor: bigint | string }[]>`
+        SELECT currency, to_char(date, 'YYYY-MM') AS month, SUM(amount_minor)::bigint AS minor FROM transactions
+        WHERE user_id = ${userId}::uuid AND date <= ${to}::date GROUP BY currency, to_char(date, 'YYYY-MM')`,
+    ]);
+    return {
+      openings: openings.map((o) => ({ currency: o.currency, minor: BigInt(o.minor) })),
+      flows: flows.map((f) => ({ currency: f.currency, month: f.month, minor: BigInt(f.minor) })),
+    };
+  }
+
   /** Updates an account of this owner; null when there is none with that id. */
   async update(userId: string, id: string, data: { name?: string; archived?: boolean }): Promise<AccountRecord | null> {
     const { count } = await this.prisma.account.updateMany({ where: { id, userId }, data });

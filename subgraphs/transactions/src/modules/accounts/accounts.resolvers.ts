@@ -1,8 +1,9 @@
 import { notFound } from '@centavo/errors';
 import { money } from '@centavo/money';
 import { isUuid, requireUser, type ObjectResolvers } from '@centavo/server';
-import type { AccountResolvers, MutationResolvers, QueryResolvers } from '../../resolvers.generated.js';
+import type { AccountResolvers, MutationResolvers, NetWorthMonthResolvers, QueryResolvers } from '../../resolvers.generated.js';
 import type { AccountRecord } from './accounts.repository.js';
+import type { NetWorthMonthRecord } from './net-worth.js';
 
 const uuidOrNotFound = (id: string) => {
   if (!isUuid(id)) throw notFound('Account');
@@ -11,6 +12,7 @@ const uuidOrNotFound = (id: string) => {
 
 const Query = {
   accounts: (_, { includeArchived }, ctx) => ctx.accounts.list(requireUser(ctx).id, includeArchived ?? false),
+  netWorthByMonth: (_, { from, to }, ctx) => ctx.accounts.netWorthByMonth(requireUser(ctx).id, from, to),
   account: async (_, { id }, ctx) => {
     requireUser(ctx);
     const account = await ctx.loaders.account.load(uuidOrNotFound(id));
@@ -35,4 +37,13 @@ const AccountType = {
   createdAt: (account) => account.createdAt.toISOString(),
 } satisfies ObjectResolvers<Omit<AccountResolvers, 'transactions' | 'role' | 'shares'>, AccountRecord>;
 
-export const accountsResolvers = { Query, Mutation, Account: AccountType };
+const NetWorthMonthType = {
+  __resolveReference: async (ref, ctx) => {
+    const [month] = await ctx.accounts.netWorthByMonth(requireUser(ctx).id, ref.id, ref.id);
+    return month ?? null;
+  },
+  id: (m) => m.month,
+  balances: (m) => m.balances.map((b) => money(b.minor, b.currency)),
+} satisfies ObjectResolvers<NetWorthMonthResolvers, NetWorthMonthRecord>;
+
+export const accountsResolvers = { Query, Mutation, Account: AccountType, NetWorthMonth: NetWorthMonthType };

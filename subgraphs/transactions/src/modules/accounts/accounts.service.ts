@@ -2,6 +2,7 @@ import { badInput, forbidden, limitExceeded, notFound } from '@centavo/errors';
 import { MoneyError, normalizeCurrency, parseAmount } from '@centavo/money';
 import type { CreateAccountInput, UpdateAccountInput } from '../../resolvers.generated.js';
 import type { AccountRecord, AccountsRepository } from './accounts.repository.js';
+import { monthEnd, netWorthByMonth, requireMonths, type NetWorthMonthRecord } from './net-worth.js';
 
 function accountName(raw: string): string {
   const name = raw.trim().replace(/\s+/g, ' ');
@@ -22,6 +23,13 @@ export class AccountsService {
   /** The user's accounts and those shared with the user, oldest first. */
   list(userId: string, includeArchived: boolean): Promise<AccountRecord[]> {
     return this.accounts.listByUser(userId, includeArchived);
+  }
+
+  /** Every account's balance at each month end from..to, summed per currency (no conversion here: rates are the budget domain's). */
+  async netWorthByMonth(userId: string, from: unknown, to: unknown): Promise<NetWorthMonthRecord[]> {
+    const months = requireMonths(from, to);
+    const { openings, flows } = await this.accounts.netWorthInputs(userId, monthEnd(months[months.length - 1]!));
+    return netWorthByMonth(months, openings, flows);
   }
 
   async create(userId: string, input: CreateAccountInput): Promise<AccountRecord> {
