@@ -12,10 +12,10 @@ interface Row {
   explanation: string | null;
   model_version: string;
   transaction_version: number;
-  updated_at: Date;
 }
 
-const toRecord = (r: Row): CategorizationRecord & { updatedAt: Date } => ({
+// No updated_at: nothing served reads it, and parsing a timestamp per row is most of a row's cost.
+const toRecord = (r: Row): CategorizationRecord => ({
   transactionId: r.transaction_id,
   userId: r.user_id,
   categoryId: r.category_id,
@@ -25,7 +25,6 @@ const toRecord = (r: Row): CategorizationRecord & { updatedAt: Date } => ({
   explanation: r.explanation,
   modelVersion: r.model_version,
   transactionVersion: r.transaction_version,
-  updatedAt: r.updated_at,
 });
 
 /**
@@ -39,8 +38,7 @@ export class CategorizationReader {
 
   async findForUser(userId: string, transactionIds: readonly string[]): Promise<CategorizationRecord[]> {
     const { rows } = await this.pool.query<Row>(
-      `SELECT transaction_id, user_id, category_id, suggestions, confidence, source, explanation, model_version,
-              transaction_version, updated_at
+      `SELECT transaction_id, user_id, category_id, suggestions, confidence, source, explanation, model_version, transaction_version
          FROM categorizations WHERE user_id = $1 AND transaction_id = ANY($2::uuid[])`,
       [userId, transactionIds],
     );
