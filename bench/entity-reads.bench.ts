@@ -1,7 +1,8 @@
 /**
  * What the `_entities` reads of one dashboard cost in CPU, through Prisma (the client engine
  * with @prisma/adapter-pg) and through plain pg (the readers the subgraphs use), for the same
- * rows: the budget subgraph's categories and the ai subgraph's decisions of a 50-row page.
+ * rows: the budget subgraph's categories (every one the user's transactions name, about 26)
+ * and the ai subgraph's decisions of the user's newest 50-row page.
  *   node --import tsx bench/entity-reads.bench.ts [reads=400]
  * Env: DB_NAME_PREFIX (centavo_bench, seeded as bench/gateway.bench.ts does), BENCH_PAGE (50).
  */
@@ -25,7 +26,7 @@ const budgetPool = createPgPool(url('budget'), 4);
 const aiPool = createPgPool(url('ai'), 4);
 const txPool = createPgPool(url('transactions'), 1);
 
-// Each user's newest page, as the dashboard lists it: its transaction ids and their categories.
+// Each user's newest page, as the dashboard lists it (its transaction ids), and the categories the user's rows name.
 const { rows } = await txPool.query<{ user_id: string; ids: string[]; categories: string[] }>(
   `SELECT user_id, (array_agg(id ORDER BY date DESC, created_at DESC, id DESC))[1:$1] AS ids,
           array_remove(array_agg(DISTINCT category_id), NULL) AS categories
