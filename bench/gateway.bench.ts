@@ -19,7 +19,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { closePools, poolsFor } from './lib/pg.js';
+import { closePools, poolFor, poolsFor, SUBGRAPH_NAMES as SUBGRAPHS } from './lib/pg.js';
 import { deletePrefix } from './lib/redis.js';
 import { cpuSeconds, startCentavo, type RunningCentavo } from './lib/system.js';
 import { SEED_EMAIL_LIKE, SEED_PASSWORD } from './seed/credentials.js';
@@ -110,6 +110,7 @@ const stopAll = async () => {
   await stopHive();
   await system.stop();
   await deletePrefix(system.env.REDIS_PREFIX!);
+  await statsPool.end();
   rmSync(logDir, { recursive: true, force: true });
 };
 
@@ -156,6 +157,23 @@ interface Row {
   subgraphCalls: number | null;
   gatewayCpu: number | null;
   subgraphCpu: number | null;
+  sql: number | null;
+}
+
+// Statements of the bench databases, from PostgreSQL's own counters: every statement outside a
+// transaction commits one (Prisma's and pg's alike); pg_stat_clear_snapshot reads fresh values.
+const statsPool = poolFor(PREFIX, 'auth', 1);
+async function sqlTransactions(): Promise<number | null> {
+  try {
+    await statsPool.query('SELECT pg_stat_clear_snapshot()');
+    const { rows } = await statsPool.query<{ n: string }>(
+      'SELECT SUM(xact_commit + xact_rollback)::text AS n FROM pg_stat_database WHERE datname = ANY($1)',
+      [SUBGRAPHS.map((s) => `${PREFIX}_${s}`)],
+    );
+    return Number(rows[0]!.n);
+  } catch {
+    return null;
+  }
 }
 
 /** Operations the subgraphs have answered so far (their Prometheus counter), for calls per request. */
@@ -189,7 +207,7 @@ async function checkAnswers(target: Target, query: string, users: string[]): Pro
 
 const ms = (v: number) => `${Math.round(v)} ms`;
 const formatRow = (row: Row) =>
-  `| ${row.target} | ${row.load} | ${row.rps.toFixed(1)} | ${ms(row.p50)} | ${ms(row.p99)} | ${row.errors} | ${row.subgraphCalls?.toFixed(2) ?? '-'} | ${row.gatewayCpu?.toFixed(2) ?? '-'} | ${row.subgraphCpu?.toFixed(2) ?? '-'} |`;
+  `| ${row.target} | ${row.load} | ${row.rps.toFixed(1)} | ${ms(row.p50)} | ${ms(row.p99)} | ${row.errors} | ${row.subgraphCalls?.toFixed(2) ?? '-'} | ${row.gatewayCpu?.toFixed(2) ?? '-'} | ${row.subgraphCpu?.toFixed(2) ?? '-'} | ${row.sql?.toFixed(2) ?? '-'} |`;
 
 /**
  * Waits until the previous row's requests still in flight (autocannon stops counting at the
@@ -212,9 +230,12 @@ async function load(target: Target, label: string, query: string, users: string[
   const body = JSON.stringify({ query });
   let next = 0;
   let errors = 0;
+  // Requests sent, each answered by the end of settle(): what the SQL statements are divided by.
+  let sent = 0;
   const before = await subgraphOperations();
   const cpuBefore = gatewayPid ? cpuSeconds(gatewayPid) : null;
   const subgraphCpuBefore = subgraphCpu();
+  const sqlBefore = await sqlTransactions();
   const result = await autocannon({
     url: target.url,
     connections: CONNECTIONS,
@@ -223,7 +244,7 @@ async function load(target: Target, label: string, query: string, users: string[
       {
         method: 'POST',
         // Round robin over the users: with as many users as connections no two in flight are alike.
-        setupRequest: (req) => ({ ...req, headers: { 'content-type': 'application/json', authorization: `Bearer ${users[next++ % users.length]}` }, body }),
+        setupRequest: (req) => (sent++, { ...req, headers: { 'content-type': 'application/json', authorization: `Bearer ${users[next++ % users.length]}` }, body }),
         onResponse: (status, resBody) => {
           if (status !== 200 || resBody.includes('"errors"')) errors++;
         },
@@ -233,6 +254,10 @@ async function load(target: Target, label: string, query: string, users: string[
   const after = await subgraphOperations();
   const cpuAfter = gatewayPid ? cpuSeconds(gatewayPid) : null;
   const subgraphCpuAfter = subgraphCpu();
+  // The last in-flight requests finish and PostgreSQL publishes its counters (about once a second).
+  await settle();
+  await new Promise((r) => setTimeout(r, 1_500));
+  const sqlAfter = await sqlTransactions();
   const requests = result.requests.total;
   const row: Row = {
     target: target.name,
@@ -244,6 +269,7 @@ async function load(target: Target, label: string, query: string, users: string[
     subgraphCalls: before !== null && after !== null && requests ? (after - before) / requests : null,
     gatewayCpu: cpuBefore !== null && cpuAfter !== null && requests ? ((cpuAfter - cpuBefore) * 1000) / requests : null,
     subgraphCpu: subgraphCpuBefore !== null && subgraphCpuAfter !== null && requests ? ((subgraphCpuAfter - subgraphCpuBefore) * 1000) / requests : null,
+    sql: sqlBefore !== null && sqlAfter !== null && sent ? (sqlAfter - sqlBefore) / sent : null,
   };
   console.log(`  ${formatRow(row)}`);
   return row;
@@ -343,8 +369,8 @@ try {
 }
 
 console.log(`\nload after: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; layout: ${LAYOUT.map((p) => `[${p}]`).join(' ')}; Hive Gateway in a process of its own`);
-console.log('| gateway | load | RPS | p50 | p99 | errors | subgraph calls / request | gateway CPU ms / request | subgraph CPU ms / request | RPS vs Centavo |');
-console.log('|---|---|---|---|---|---|---|---|---|---|');
+console.log('| gateway | load | RPS | p50 | p99 | errors | subgraph calls / request | gateway CPU ms / request | subgraph CPU ms / request | SQL statements / request | RPS vs Centavo |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const row of rows) {
   const base = rows.find((r) => r.target === "Centavo's gateway" && r.load === row.load);
   console.log(`${formatRow(row)} ${base ? (row.rps / base.rps).toFixed(2) : '-'} |`);

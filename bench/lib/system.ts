@@ -20,7 +20,7 @@ export interface RunningCentavo {
   gatewayUrl: string;
   env: Record<string, string | undefined>;
   processes: CentavoProcess[];
-  /** SIGTERM to every process, then waits for their exit (SIGKILL after 20 s). */
+  /** SIGTERM to every process, then waits for their exit (SIGKILL after 20 s, 45 s with node flags such as --cpu-prof). */
   stop(): Promise<void>;
 }
 
@@ -75,7 +75,8 @@ export async function startCentavo(options: StartOptions): Promise<RunningCentav
         ({ child }) =>
           new Promise<void>((resolve) => {
             if (child.exitCode !== null || child.signalCode !== null) return resolve();
-            const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
+            // A profiled process writes its profile at exit: past centavo's own 30 s shutdown bound.
+            const kill = setTimeout(() => child.kill('SIGKILL'), options.nodeArgs?.length ? 45_000 : 20_000);
             child.once('exit', () => {
               clearTimeout(kill);
               resolve();

@@ -20,15 +20,20 @@ export function callerOf(req: IncomingMessage): { token: string | undefined; use
   return caller;
 }
 
-async function identify(verifier: TokenVerifier, req: IncomingMessage): Promise<Caller> {
+const unauthenticatedCaller = (error: { message: string; code: string }): Caller => ({
+  error: new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 401 } } }),
+});
+
+/** The caller by the token's signature and claims alone (no Redis): the denylist is asked with the counter. */
+async function identifySigned(verifier: TokenVerifier, req: IncomingMessage): Promise<Caller> {
   try {
     const token = bearerToken(req.headers.authorization);
-    const user = token ? await verifier.verify(token) : null;
+    const user = token ? await verifier.verifySigned(token) : null;
     // The verified user's token: a provider's token is forwarded as the Centavo token it was exchanged for.
     return { token: user?.token ?? token, user };
   } catch (error) {
     if (!isDomainError(error)) throw error;
-    return { error: new GraphQLError(error.message, { extensions: { code: error.code, http: { status: 401 } } }) };
+    return unauthenticatedCaller(error);
   }
 }
 
@@ -43,18 +48,25 @@ export interface RequestMeterOptions {
  * Counts every /graphql request exactly once, before its body is read or parsed: per user with
  * a valid token, else per address (no token, or one that fails verification, so a flood of bad
  * tokens is metered too). Over the limit: 429 with Retry-After and extensions.retryAfter.
+ * One Redis round trip per request: a signed token's denylist check and its count go together.
  */
 export function requestMeter({ config, verifier, limiter, logger }: RequestMeterOptions): RequestHandler {
   return async (req, res, next) => {
     let caller: Caller;
     let result;
     try {
-      caller = await identify(verifier, req);
-      callers.set(req, caller);
+      caller = await identifySigned(verifier, req);
       const user = 'user' in caller ? caller.user : null;
-      result = user
-        ? await limiter.hit('user', user.id, config.USER_RATE_LIMIT_PER_MINUTE)
-        : await limiter.hit('ip', req.ip ?? req.socket.remoteAddress ?? 'unknown', config.IP_RATE_LIMIT_PER_MINUTE);
+      const ip = { bucket: 'ip', id: req.ip ?? req.socket.remoteAddress ?? 'unknown', limit: config.IP_RATE_LIMIT_PER_MINUTE };
+      if (user) {
+        const hit = await limiter.hitUnlessRevoked(verifier.denylistKey(user), { bucket: 'user', id: user.id, limit: config.USER_RATE_LIMIT_PER_MINUTE }, ip);
+        // A logged-out token: 401, counted per address like any token that fails verification.
+        if (hit.revoked) caller = unauthenticatedCaller(verifier.revoked(user));
+        result = hit;
+      } else {
+        result = await limiter.hit(ip.bucket, ip.id, ip.limit);
+      }
+      callers.set(req, caller);
     } catch (err) {
       // Redis (denylist or counters) unreachable: the request cannot be served safely.
       logger.error({ err }, 'could not meter a request');

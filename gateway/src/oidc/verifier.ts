@@ -54,6 +54,11 @@ export class ExternalTokenVerifier extends TokenVerifier {
     return super.verify(await this.centavoTokenFor(token));
   }
 
+  override async verifySigned(token: string): Promise<AuthUser> {
+    if (!this.oidc.isIssuedBy(token)) return super.verifySigned(token);
+    return super.verifySigned(await this.centavoTokenFor(token));
+  }
+
   private async centavoTokenFor(token: string): Promise<string> {
     const now = Date.now();
     const entry = this.exchanged.get(token);

@@ -10,7 +10,7 @@ export class Denylist {
     private readonly prefix: string,
   ) {}
 
-  private key(jti: string): string {
+  key(jti: string): string {
     return `${this.prefix}denylist:${jti}`;
   }
 

@@ -129,6 +129,21 @@ describe('access tokens', () => {
     expect(verifier.cachedTokens).toBe(0);
   });
 
+  it('verifySigned checks signature and claims without Redis; the caller asks denylistKey and refuses with revoked()', async () => {
+    const { privateKey, verifier, denylist } = await setup();
+    const signed = await signAccessToken(privateKey, { userId: 'u1', roles: ['USER'] }, 60);
+    await denylist.add(signed.jti, Math.floor(signed.expiresAt.getTime() / 1000));
+    // Listed, yet signed: verifySigned alone does not know (the gateway's meter asks Redis itself).
+    const user = await verifier.verifySigned(signed.token);
+    expect(user).toMatchObject({ id: 'u1', jti: signed.jti, token: signed.token });
+    expect(await redis.exists(verifier.denylistKey(user))).toBe(1);
+    expect(verifier.cachedTokens).toBe(1);
+    const error = verifier.revoked(user);
+    expect(`${error.code}: ${error.message}`).toBe('UNAUTHENTICATED: Access token revoked');
+    expect(verifier.cachedTokens).toBe(0);
+    expect(await code(verifier.verifySigned('a.b.c'))).toBe('UNAUTHENTICATED: Invalid access token');
+  });
+
   it('parses bearer headers', () => {
     expect(bearerToken(undefined)).toBeUndefined();
     expect(bearerToken('Bearer abc.def')).toBe('abc.def');

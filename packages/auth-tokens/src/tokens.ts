@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT, type CryptoKey } from 'jose';
-import { unauthenticated } from '@centavo/errors';
+import { unauthenticated, type DomainError } from '@centavo/errors';
 import { JWT_ALG } from './keys.js';
 import type { Denylist } from './denylist.js';
 
@@ -103,12 +103,30 @@ export class TokenVerifier {
   }
 
   async verify(token: string): Promise<AuthUser> {
+    const user = await this.verifySigned(token);
+    if (await this.denylist.has(user.jti)) throw this.revoked(user);
+    return user;
+  }
+
+  /**
+   * Signature, issuer, audience and expiry only (cached), not the logout denylist: for a caller
+   * that asks Redis about `denylistKey(user)` in a round trip of its own (the gateway's request
+   * meter) and then refuses a listed token with `revoked(user)`.
+   */
+  async verifySigned(token: string): Promise<AuthUser> {
     const claims = this.cached(token) ?? (await this.verifySignature(token));
-    if (await this.denylist.has(claims.jti)) {
-      this.verified.delete(token);
-      throw unauthenticated('Access token revoked');
-    }
     return { ...claims, roles: [...claims.roles], token };
+  }
+
+  /** The Redis key of the denylist entry of a verified user's token. */
+  denylistKey(user: AuthUser): string {
+    return this.denylist.key(user.jti);
+  }
+
+  /** The error of a token found on the denylist; its verification is no longer kept. */
+  revoked(user: AuthUser): DomainError {
+    this.verified.delete(user.token);
+    return unauthenticated('Access token revoked');
   }
 
   /** The claims of a token verified before and not expired since, if any. */

@@ -1,4 +1,5 @@
 import type DataLoader from 'dataloader';
+import type { PgPool } from '@centavo/db';
 import { CategoryDirectory, KnownCategories } from '@centavo/categories';
 import type { JobProcessor, Queue } from '@centavo/jobs';
 import type { Logger } from '@centavo/logger';
@@ -9,6 +10,7 @@ import { categorizeProcessor } from './jobs/categorize.processor.js';
 import { categoryProcessor } from './jobs/category.processor.js';
 import { retrainProcessor } from './jobs/retrain.processor.js';
 import { ModelStore } from './modules/training/model-artifact.js';
+import { CategorizationReader } from './modules/categorization/categorization.reader.js';
 import { CategorizationRepository, type CategorizationRecord } from './modules/categorization/categorization.repository.js';
 import { CategorizationService } from './modules/categorization/categorization.service.js';
 import { createColdCategorizer, type SwappableColdCategorizer } from './modules/categorization/cold-categorizer.js';
@@ -51,6 +53,8 @@ export interface AiDomain {
 
 export interface AiDomainDeps {
   prisma: AiPrisma;
+  /** A plain pg pool for the decisions every dashboard reads (categorization.reader.ts); without it they go through Prisma. */
+  pool?: PgPool;
   config: AiConfig;
   logger: Logger;
   /**
@@ -61,9 +65,10 @@ export interface AiDomainDeps {
 }
 
 /** The composition root of the ai subgraph: repositories, services and processors, built once. */
-export function createAiDomain({ prisma, config, logger, externalModel = false }: AiDomainDeps): AiDomain {
+export function createAiDomain({ prisma, pool, config, logger, externalModel = false }: AiDomainDeps): AiDomain {
   const rulesRepo = new RulesRepository(prisma);
   const decisions = new CategorizationRepository(prisma);
+  const decisionReads = pool ? new CategorizationReader(pool) : decisions;
   const known = new KnownCategories(prisma.knownCategory);
   const matcher = ruleMatcher(config);
   const directory = new CategoryDirectory({ lookup: (id) => known.find(id), waitMs: config.CATEGORY_SYNC_WAIT_MS });
@@ -85,7 +90,7 @@ export function createAiDomain({ prisma, config, logger, externalModel = false }
     external,
     loaders: (userId) => ({
       rule: ownedLoader(userId, (u, ids) => rulesRepo.findManyForUser(u, ids), 'id'),
-      categorization: ownedLoader(userId, (u, ids) => decisions.findForUser(u, ids), 'transactionId'),
+      categorization: ownedLoader(userId, (u, ids) => decisionReads.findForUser(u, ids), 'transactionId'),
     }),
     processors: ({ commands, maintenance }) => [
       categorizeProcessor({ categorization, training, currentVersion: () => cold.version, commands, maintenance }),

@@ -1,4 +1,5 @@
 import { createAuthRuntime } from '@centavo/auth-tokens';
+import { createPgPool, defaultPoolSize } from '@centavo/db';
 import { createLogger, type Logger } from '@centavo/logger';
 import { bootSubgraph, type SubgraphServer } from '@centavo/server';
 import { loadConfig, type AiConfig } from './config.js';
@@ -19,7 +20,9 @@ export async function startAiSubgraph(
   const logger = root.child({ service: 'ai' });
   const runtime = await createAuthRuntime(config, logger);
   const prisma = createPrisma(config.databaseUrl);
-  const domain = createAiDomain({ prisma, config, logger });
+  // Dashboard entity reads only; DATABASE_POOL_SIZE (tests) bounds it as it bounds Prisma's.
+  const pool = createPgPool(config.databaseUrl, Math.min(10, defaultPoolSize()));
+  const domain = createAiDomain({ prisma, pool, config, logger });
   // suggestCategories answers with the newest retrained model, like the worker (trained off the event loop).
   const models = await followModelUpdates(config, domain.training, logger);
   // With no model file at all (a first start from sources), the model trains on a worker thread;
@@ -35,6 +38,9 @@ export async function startAiSubgraph(
     resolvers,
     db: prisma,
     context: aiContext(domain),
-    onStop: () => models.close(),
+    onStop: async () => {
+      await models.close();
+      await pool.end();
+    },
   });
 }

