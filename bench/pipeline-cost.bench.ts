@@ -19,6 +19,7 @@ import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import { ok, registerUser } from '@centavo/testing';
 import { startStatementCounter } from './lib/pg-counter.js';
+import { dropDatabases } from './lib/pg.js';
 import { startCentavo } from './lib/system.js';
 
 const [count = 200, rate = 20, loadRate = 100, loadSeconds = 10] = process.argv.slice(2).map(Number);
@@ -195,5 +196,7 @@ try {
   await redis.quit();
   redisServer.kill('SIGTERM');
   await counter.close();
+  // The run's own databases (a fresh prefix each run) are of no use afterwards.
+  await dropDatabases(dbPrefix);
 }
 process.exit(0);
