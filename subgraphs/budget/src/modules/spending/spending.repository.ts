@@ -141,6 +141,30 @@ const convertedSql = (sum: Prisma.Sql, target: string) => {
 const missingSql = (nonZero: Prisma.Sql, target: string) =>
   Prisma.sql`array_agg(p.currency || ' ' || to_char(p.first_day, 'YYYY-MM-DD')) FILTER (WHERE p.currency <> ${target} AND p.num IS NULL AND ${nonZero}) AS missing`;
 
+/**
+ * The CTEs `own, pieces, tagged` of the tag reports: a user's ledger rows in a range (of one
+ * currency, or all), transfers and deletions left out; an unsplit row counts under its tags, each
+ * part of a split row under the row's tags and its own (a tag on both, once). `tagged` has one row
+ * per piece and tag: transaction_id, ord, currency, day, amount, tag.
+ */
+function taggedPiecesSql(userId: string, from: string, to: string, currency?: string): Prisma.Sql {
+  const ofCurrency = currency === undefined ? Prisma.empty : Prisma.sql`AND currency = ${currency}`;
+  return Prisma.sql`own AS (
+        SELECT transaction_id, currency, day, amount_minor, tags, parts FROM transaction_ledger
+        WHERE user_id = ${userId}::uuid ${ofCurrency} AND day BETWEEN ${from}::date AND ${to}::date AND NOT deleted AND NOT is_transfer
+      ), pieces AS (
+        SELECT transaction_id, currency, day, amount_minor AS amount, tags FROM own WHERE parts IS NULL AND tags <> '[]'::jsonb
+        UNION ALL
+        SELECT o.transaction_id, o.currency, o.day, (p->>'amountMinor')::bigint, o.tags || COALESCE(p->'tags', '[]'::jsonb)
+        FROM own o CROSS JOIN LATERAL jsonb_array_elements(o.parts) p
+        WHERE o.parts IS NOT NULL AND NOT COALESCE((p->>'isTransfer')::boolean, false)
+      ), tagged AS (
+        SELECT DISTINCT x.transaction_id, x.ord, x.currency, x.day, x.amount, t.tag
+        FROM (SELECT pieces.*, row_number() OVER () AS ord FROM pieces) x
+        CROSS JOIN LATERAL jsonb_array_elements_text(x.tags) AS t(tag)
+      )`;
+}
+
 export class SpendingRepository {
   constructor(private readonly prisma: BudgetPrisma) {}
 
@@ -321,20 +345,7 @@ export class SpendingRepository {
   /** spendingByTag converted into `target` in SQL. */
   async tagTotalsConverted(userId: string, target: string, from: string, to: string, rates: RateDays): Promise<Converted<TagTotals>> {
     const rows = await this.prisma.$queryRaw<({ tag: string; expense: string; income: string; count: bigint | string } & MissingColumn)[]>`
-      WITH g AS (${rateDaysSql(rates)}), own AS (
-        SELECT transaction_id, currency, day, amount_minor, tags, parts FROM transaction_ledger
-        WHERE user_id = ${userId}::uuid AND day BETWEEN ${from}::date AND ${to}::date AND NOT deleted AND NOT is_transfer
-      ), pieces AS (
-        SELECT transaction_id, currency, day, amount_minor AS amount, tags FROM own WHERE parts IS NULL AND tags <> '[]'::jsonb
-        UNION ALL
-        SELECT o.transaction_id, o.currency, o.day, (p->>'amountMinor')::bigint, o.tags || COALESCE(p->'tags', '[]'::jsonb)
-        FROM own o CROSS JOIN LATERAL jsonb_array_elements(o.parts) p
-        WHERE o.parts IS NOT NULL AND NOT COALESCE((p->>'isTransfer')::boolean, false)
-      ), tagged AS (
-        SELECT DISTINCT x.transaction_id, x.ord, x.currency, x.day, x.amount, t.tag
-        FROM (SELECT pieces.*, row_number() OVER () AS ord FROM pieces) x
-        CROSS JOIN LATERAL jsonb_array_elements_text(x.tags) AS t(tag)
-      ), p AS (
+      WITH g AS (${rateDaysSql(rates)}), ${taggedPiecesSql(userId, from, to)}, p AS (
         SELECT t.tag, t.currency, g.rate_idx, g.num, g.den, SUM(GREATEST(-t.amount, 0))::numeric AS expense,
           SUM(GREATEST(t.amount, 0))::numeric AS income, COUNT(DISTINCT t.transaction_id) AS count, MIN(t.day) AS first_day
         FROM tagged t LEFT JOIN g ON g.currency = t.currency AND g.day = t.day
@@ -374,20 +385,7 @@ export class SpendingRepository {
   /** spendingByTag's sums per tag, currency and day, every currency (a transaction has one day: counts add up). */
   async tagDays(userId: string, from: string, to: string): Promise<(TagTotals & { currency: string; day: string })[]> {
     const rows = await this.prisma.$queryRaw<{ tag: string; currency: string; day: string; expense: bigint | string; income: bigint | string; count: bigint | string }[]>`
-      WITH own AS (
-        SELECT transaction_id, currency, day, amount_minor, tags, parts FROM transaction_ledger
-        WHERE user_id = ${userId}::uuid AND day BETWEEN ${from}::date AND ${to}::date AND NOT deleted AND NOT is_transfer
-      ), pieces AS (
-        SELECT transaction_id, currency, day, amount_minor AS amount, tags FROM own WHERE parts IS NULL AND tags <> '[]'::jsonb
-        UNION ALL
-        SELECT o.transaction_id, o.currency, o.day, (p->>'amountMinor')::bigint, o.tags || COALESCE(p->'tags', '[]'::jsonb)
-        FROM own o CROSS JOIN LATERAL jsonb_array_elements(o.parts) p
-        WHERE o.parts IS NOT NULL AND NOT COALESCE((p->>'isTransfer')::boolean, false)
-      ), tagged AS (
-        SELECT DISTINCT x.transaction_id, x.ord, x.currency, x.day, x.amount, t.tag
-        FROM (SELECT pieces.*, row_number() OVER () AS ord FROM pieces) x
-        CROSS JOIN LATERAL jsonb_array_elements_text(x.tags) AS t(tag)
-      )
+      WITH ${taggedPiecesSql(userId, from, to)}
       SELECT tag, currency, to_char(day, 'YYYY-MM-DD') AS day, SUM(GREATEST(-amount, 0))::bigint AS expense,
         SUM(GREATEST(amount, 0))::bigint AS income, COUNT(DISTINCT transaction_id)::bigint AS count
       FROM tagged GROUP BY tag, currency, day`;
@@ -400,21 +398,7 @@ export class SpendingRepository {
    */
   async spendingByTag(userId: string, currency: string, from: string, to: string): Promise<TagTotals[]> {
     const rows = await this.prisma.$queryRaw<{ tag: string; expense: bigint | string; income: bigint | string; count: bigint | string }[]>`
-      WITH own AS (
-        SELECT transaction_id, amount_minor, tags, parts FROM transaction_ledger
-        WHERE user_id = ${userId}::uuid AND currency = ${currency} AND day BETWEEN ${from}::date AND ${to}::date
-          AND NOT deleted AND NOT is_transfer
-      ), pieces AS (
-        SELECT transaction_id, amount_minor AS amount, tags FROM own WHERE parts IS NULL AND tags <> '[]'::jsonb
-        UNION ALL
-        SELECT o.transaction_id, (p->>'amountMinor')::bigint, o.tags || COALESCE(p->'tags', '[]'::jsonb)
-        FROM own o CROSS JOIN LATERAL jsonb_array_elements(o.parts) p
-        WHERE o.parts IS NOT NULL AND NOT COALESCE((p->>'isTransfer')::boolean, false)
-      ), tagged AS (
-        SELECT DISTINCT x.transaction_id, x.ord, x.amount, t.tag
-        FROM (SELECT pieces.*, row_number() OVER () AS ord FROM pieces) x
-        CROSS JOIN LATERAL jsonb_array_elements_text(x.tags) AS t(tag)
-      )
+      WITH ${taggedPiecesSql(userId, from, to, currency)}
       SELECT tag, SUM(GREATEST(-amount, 0))::bigint AS expense, SUM(GREATEST(amount, 0))::bigint AS income,
         COUNT(DISTINCT transaction_id)::bigint AS count
       FROM tagged GROUP BY tag
