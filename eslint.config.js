@@ -3,7 +3,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/generated/**', '**/*.generated.ts', '.data/**', 'coverage/**', 'web/dist/**'] },
+  { ignores: ['**/node_modules/**', '**/generated/**', '**/*.generated.ts', '.data/**', 'coverage/**', '**/dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
