@@ -19,7 +19,7 @@ import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import { ok, registerUser } from '@centavo/testing';
 import { startStatementCounter } from './lib/pg-counter.js';
-import { dropDatabases } from './lib/pg.js';
+import { dropDatabases, migrateDatabases } from './lib/pg.js';
 import { startCentavo } from './lib/system.js';
 
 const [count = 200, rate = 20, loadRate = 100, loadSeconds = 10] = process.argv.slice(2).map(Number);
@@ -52,13 +52,7 @@ const redisCalls = async () =>
 const counter = await startStatementCounter({ host: '127.0.0.1', port: 5432 });
 const dbPrefix = `centavo_h11_pipeline_bench_${randomUUID().slice(0, 6)}`;
 // The databases are created and migrated directly, not through the proxy.
-await new Promise<void>((resolve, reject) =>
-  spawn(process.execPath, ['--import', 'tsx', 'bin/centavo.ts', 'migrate'], {
-    cwd: new URL('..', import.meta.url).pathname,
-    env: { ...process.env, DB_NAME_PREFIX: dbPrefix, APOLLO_TELEMETRY_DISABLED: '1', CHECKPOINT_DISABLE: '1' },
-    stdio: 'ignore',
-  }).on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`migrate exited ${code}`)))),
-);
+await migrateDatabases(dbPrefix);
 const system = await startCentavo({
   basePort: 16500,
   dbPrefix,

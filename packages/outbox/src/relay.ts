@@ -200,7 +200,7 @@ export function createOutboxRelay<S extends z.ZodType>(options: OutboxRelayOptio
     if (wakeTimer) return;
     wakeTimer = setTimeout(() => {
       wakeTimer = undefined;
-      if (notifiedBeforeLastPass >= notified && !again) return;
+      if (notifiedBeforeLastPass >= notified) return;
       if (!store.pending || running) return kick();
       // Usually the writer's own relay has published the rows by now: one statement to see.
       store.pending().then(
