@@ -227,4 +227,44 @@ describe('statement imports through the gateway', () => {
     const wrong = await startImport(ana, anaAccount, fixture('statement.qif'), 'QIF', { delimiter: ';' });
     expect(wrong.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'mapping.delimiter' });
   }, 60_000);
+
+  it('reads banks of other languages without a mapping (direction, fee and balance columns), and turns signs when asked', async () => {
+    const euros = (await ok<{ createAccount: { id: string } }>(url, `mutation { createAccount(input: { name: "Euro", type: CHECKING, currency: "EUR" }) { id } }`, {}, bob.accessToken)).createAccount.id;
+    // A Dutch export: unsigned amounts with an "Af Bij" column, compact dates, a decimal comma.
+    const ing = [
+      '"Datum";"Naam / Omschrijving";"Rekening";"Tegenrekening";"Code";"Af Bij";"Bedrag (EUR)";"Mutatiesoort";"Mededelingen"',
+      '"20261101";"Albert Heijn 1234";"NL00INGB0001234567";"";"BA";"Af";"23,45";"Betaalautomaat";""',
+      '"20261102";"ACME BV";"NL00INGB0001234567";"NL01";"OV";"Bij";"2500,00";"Overschrijving";"Salaris"',
+    ].join('\n');
+    const dutch = await ended(bob, (await startImport(bob, euros, ing)).data!.importTransactions.id);
+    expect(dutch).toMatchObject({ status: 'COMPLETED', imported: 2, errors: [] });
+    const columns = await ok<{ importJob: { detected: { columns: unknown } } }>(
+      url,
+      `query ($id: ID!) { importJob(id: $id) { detected { columns { amount { name } direction { index name } fee { name } payee { name } } } } }`,
+      { id: dutch.id },
+      bob.accessToken,
+    );
+    expect(columns.importJob.detected.columns).toEqual({ amount: { name: 'Bedrag (EUR)' }, direction: { index: 5, name: 'Af Bij' }, fee: null, payee: null });
+    // A German export: "Soll"/"Haben" would be columns; here a signed Betrag, a balance-only row, named months.
+    const german = 'Buchungstag;Verwendungszweck;Betrag\n1. Nov. 2026;REWE SAGT DANKE;-12,30\n2. Nov. 2026;Kontostand;\n';
+    expect(await ended(bob, (await startImport(bob, euros, german)).data!.importTransactions.id)).toMatchObject({ status: 'COMPLETED', imported: 1, errors: [] });
+    // A card export that writes charges as positive numbers, read with invertSign.
+    const card = 'date,title,amount\n2026-11-03,Ifood *Ifood,45.90\n2026-11-04,Pagamento recebido,-100.00\n';
+    const inverted = await ended(bob, (await startImport(bob, euros, card, 'CSV', { invertSign: true })).data!.importTransactions.id);
+    expect(inverted).toMatchObject({ status: 'COMPLETED', imported: 2 });
+
+    const { transactions } = await ok<{ transactions: { edges: { node: { description: string; date: string; amount: { amount: string } } }[] } }>(
+      url,
+      `query ($a: ID!) { transactions(filter: { accountId: $a }, first: 50) { edges { node { description date amount { amount } } } } }`,
+      { a: euros },
+      bob.accessToken,
+    );
+    expect(transactions.edges.map((e) => [e.node.date, e.node.amount.amount, e.node.description]).sort()).toEqual([
+      ['2026-11-01', '-12.30', 'REWE SAGT DANKE'],
+      ['2026-11-01', '-23.45', 'Albert Heijn 1234'],
+      ['2026-11-02', '2500.00', 'ACME BV'],
+      ['2026-11-03', '-45.90', 'Ifood *Ifood'],
+      ['2026-11-04', '100.00', 'Pagamento recebido'],
+    ]);
+  }, 60_000);
 });

@@ -377,8 +377,13 @@ export type ImportFormat =
    * 10 rows, bank details above it skipped) or columns guessed from the values; one signed amount
    * column or debit and credit columns; decimal comma or point with thousands separators; dates
    * YYYY-MM-DD, DD/MM/YYYY, MM/DD/YYYY (the order told by a part above 12, else DD/MM but for USD
-   * accounts, or given in `mapping.dateFormat`) or DD MMM YYYY with English or Portuguese month
-   * names; UTF-8, UTF-8 with BOM or Latin-1 (windows-1252). `mapping` overrides any of it.
+   * accounts, or given in `mapping.dateFormat`), DD MMM YYYY or MMM DD, YYYY with month names in
+   * English, Portuguese, Spanish, French, German, Italian, Dutch or Afrikaans; header names in those
+   * languages; amounts with a currency symbol or code, a trailing minus, parentheses or a DR/CR
+   * mark; a debit/credit direction column for unsigned amounts, a fee column, balance-only rows
+   * ("SALDO DO DIA", "Opening balance") skipped; without a header, the amount column is the one
+   * another column is the running balance of; UTF-8, UTF-8 with BOM or Latin-1 (windows-1252).
+   * `mapping` overrides any of it.
    */
   | 'CSV'
   /** OFX 1.x (SGML) or 2.x (XML) bank statement: STMTTRN with DTPOSTED, TRNAMT, NAME/MEMO; FITID is the de-duplication key. */
@@ -406,7 +411,7 @@ export type ImportDateFormat =
   | 'DMY'
   /** MM/DD/YYYY (also with - or . and two-digit years). */
   | 'MDY'
-  /** DD MMM YYYY with English or Portuguese month names (02 Nov 2026, 2 de novembro de 2026). */
+  /** Named months, day first or month first (02 Nov 2026, 2 de novembro de 2026, 2. Okt. 2026, Nov 2, 2026), in the languages listed under CSV. */
   | 'DMON';
 
 export type ImportEncoding =
@@ -435,6 +440,15 @@ export type ImportMappingInput = {
   debit?: InputMaybe<Scalars['String']['input']>;
   /** Money in. */
   credit?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * Which way an unsigned amount went: values DR/CR, D/C, Debit/Credit, Af/Bij, Soll/Haben (money
+   * out / money in); other values keep the amount's own sign.
+   */
+  direction?: InputMaybe<Scalars['String']['input']>;
+  /** A fee the bank charged on the row: money out, added to the row's amount (with or without a minus). */
+  fee?: InputMaybe<Scalars['String']['input']>;
+  /** The other party (payee or payer), put before the description when the description does not name it. */
+  payee?: InputMaybe<Scalars['String']['input']>;
   /** CSV only: `,`, `;` or a tab character. */
   delimiter?: InputMaybe<Scalars['String']['input']>;
   /** `,` or `.`; the other one (and spaces, apostrophes) groups thousands. */
@@ -444,6 +458,11 @@ export type ImportMappingInput = {
   /** CSV only: whether the file has a header row (false: the first row is data). */
   hasHeader?: InputMaybe<Scalars['Boolean']['input']>;
   encoding?: InputMaybe<ImportEncoding>;
+  /**
+   * Turn every amount's sign: for card exports that write charges as positive numbers and payments
+   * as negative ones (Nubank, American Express), so that charges come in as money out. Any format.
+   */
+  invertSign?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 export type ImportTransactionsInput = {
@@ -476,6 +495,12 @@ export type ImportColumns = {
   amount?: Maybe<ImportColumn>;
   debit?: Maybe<ImportColumn>;
   credit?: Maybe<ImportColumn>;
+  /** Debit or credit of an unsigned amount (a header such as "Af Bij", "DR/CR", "Soll/Haben"). */
+  direction?: Maybe<ImportColumn>;
+  /** A fee charged on the row, counted as money out. */
+  fee?: Maybe<ImportColumn>;
+  /** The other party, put before the description. */
+  payee?: Maybe<ImportColumn>;
 };
 
 /** What was used to read the file: given in the mapping or chosen by detection. Fields that do not apply to the format are null. */
@@ -1094,6 +1119,9 @@ export type ImportColumnsResolvers<ContextType = TransactionsContext, ParentType
   amount?: Resolver<Maybe<ResolversTypes['ImportColumn']>, ParentType, ContextType>;
   debit?: Resolver<Maybe<ResolversTypes['ImportColumn']>, ParentType, ContextType>;
   credit?: Resolver<Maybe<ResolversTypes['ImportColumn']>, ParentType, ContextType>;
+  direction?: Resolver<Maybe<ResolversTypes['ImportColumn']>, ParentType, ContextType>;
+  fee?: Resolver<Maybe<ResolversTypes['ImportColumn']>, ParentType, ContextType>;
+  payee?: Resolver<Maybe<ResolversTypes['ImportColumn']>, ParentType, ContextType>;
 };
 
 export type ImportDetectionResolvers<ContextType = TransactionsContext, ParentType extends ResolversParentTypes['ImportDetection'] = ResolversParentTypes['ImportDetection']> = {

@@ -86,7 +86,7 @@ export type CreateTransferInput = {
 
 /** How numeric dates are written. Detection reports the form most dates of the file have. */
 export type ImportDateFormat =
-  /** DD MMM YYYY with English or Portuguese month names (02 Nov 2026, 2 de novembro de 2026). */
+  /** Named months, day first or month first (02 Nov 2026, 2 de novembro de 2026, 2. Okt. 2026, Nov 2, 2026), in the languages listed under CSV. */
   | 'DMON'
   /** DD/MM/YYYY (also with - or . and two-digit years). */
   | 'DMY'
@@ -120,8 +120,13 @@ export type ImportFormat =
    * 10 rows, bank details above it skipped) or columns guessed from the values; one signed amount
    * column or debit and credit columns; decimal comma or point with thousands separators; dates
    * YYYY-MM-DD, DD/MM/YYYY, MM/DD/YYYY (the order told by a part above 12, else DD/MM but for USD
-   * accounts, or given in `mapping.dateFormat`) or DD MMM YYYY with English or Portuguese month
-   * names; UTF-8, UTF-8 with BOM or Latin-1 (windows-1252). `mapping` overrides any of it.
+   * accounts, or given in `mapping.dateFormat`), DD MMM YYYY or MMM DD, YYYY with month names in
+   * English, Portuguese, Spanish, French, German, Italian, Dutch or Afrikaans; header names in those
+   * languages; amounts with a currency symbol or code, a trailing minus, parentheses or a DR/CR
+   * mark; a debit/credit direction column for unsigned amounts, a fee column, balance-only rows
+   * ("SALDO DO DIA", "Opening balance") skipped; without a header, the amount column is the one
+   * another column is the running balance of; UTF-8, UTF-8 with BOM or Latin-1 (windows-1252).
+   * `mapping` overrides any of it.
    */
   | 'CSV'
   /** OFX 1.x (SGML) or 2.x (XML) bank statement: STMTTRN with DTPOSTED, TRNAMT, NAME/MEMO; FITID is the de-duplication key. */
@@ -154,9 +159,23 @@ export type ImportMappingInput = {
   /** CSV only: `,`, `;` or a tab character. */
   delimiter?: string | null | undefined;
   description?: string | null | undefined;
+  /**
+   * Which way an unsigned amount went: values DR/CR, D/C, Debit/Credit, Af/Bij, Soll/Haben (money
+   * out / money in); other values keep the amount's own sign.
+   */
+  direction?: string | null | undefined;
   encoding?: ImportEncoding | null | undefined;
+  /** A fee the bank charged on the row: money out, added to the row's amount (with or without a minus). */
+  fee?: string | null | undefined;
   /** CSV only: whether the file has a header row (false: the first row is data). */
   hasHeader?: boolean | null | undefined;
+  /**
+   * Turn every amount's sign: for card exports that write charges as positive numbers and payments
+   * as negative ones (Nubank, American Express), so that charges come in as money out. Any format.
+   */
+  invertSign?: boolean | null | undefined;
+  /** The other party (payee or payer), put before the description when the description does not name it. */
+  payee?: string | null | undefined;
 };
 
 export type ImportTransactionsInput = {

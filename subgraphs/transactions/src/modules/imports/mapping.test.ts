@@ -17,6 +17,16 @@ describe('toMapping', () => {
     expect(toMapping('QIF', { dateFormat: 'MDY', decimalSeparator: ',' })).toEqual({ dateFormat: 'MDY', decimalSeparator: ',' });
     expect(toMapping('CSV', null)).toBeNull();
     expect(toMapping('CSV', { delimiter: '\t', date: null })).toEqual({ delimiter: '\t' });
+    expect(toMapping('CSV', { date: '0', description: '1', amount: '2', direction: 'Af Bij', fee: '4', payee: 'Naam', invertSign: true })).toEqual({
+      date: 0,
+      description: 1,
+      amount: 2,
+      direction: 'Af Bij',
+      fee: 4,
+      payee: 'Naam',
+      invertSign: true,
+    });
+    expect(toMapping('OFX', { invertSign: true })).toEqual({ invertSign: true });
   });
 
   it('refuses incomplete or contradictory columns, naming the field', () => {
@@ -30,6 +40,8 @@ describe('toMapping', () => {
     refused(() => toMapping('CSV', { date: '99999', description: 'x', amount: 'a' }), 'mapping.date');
     refused(() => toMapping('CSV', { date: 'x'.repeat(101), description: 'x', amount: 'a' }), 'mapping.date');
     refused(() => toMapping('CSV', { date: '0', description: 'Nome', amount: '2', hasHeader: false }), 'mapping.description');
+    refused(() => toMapping('CSV', { date: '0', description: '1', amount: '2', fee: '2' }), 'mapping.fee');
+    refused(() => toMapping('OFX', { payee: 'x' }), 'mapping.payee');
   });
 
   it('refuses bad separators and what does not apply to the format', () => {

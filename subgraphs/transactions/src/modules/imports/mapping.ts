@@ -3,7 +3,7 @@ import type { ImportFormat, ImportMappingInput } from '../../resolvers.generated
 import { hasControl } from './parsers/text.js';
 import type { ColumnRef, Delimiter, ImportMapping } from './parsers/types.js';
 
-const COLUMNS = ['date', 'description', 'amount', 'debit', 'credit'] as const;
+const COLUMNS = ['date', 'description', 'amount', 'debit', 'credit', 'direction', 'fee', 'payee'] as const;
 const DELIMITERS: readonly string[] = [',', ';', '\t'];
 const MAX_COLUMN_NAME = 100;
 const MAX_COLUMN_INDEX = 1000;
@@ -76,6 +76,7 @@ export function toMapping(format: ImportFormat, input: ImportMappingInput | null
     if (format !== 'CSV' && format !== 'QIF') throw badInput('mapping.dateFormat', 'mapping.dateFormat applies to CSV and QIF files only');
     mapping.dateFormat = input.dateFormat;
   }
+  if (input.invertSign) mapping.invertSign = true;
   if (input.encoding) mapping.encoding = input.encoding === 'LATIN1' ? 'LATIN1' : 'UTF8';
   return mapping;
 }

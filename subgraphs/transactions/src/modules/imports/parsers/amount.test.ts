@@ -15,6 +15,13 @@ describe('readAmount', () => {
     ['$1,000', '.', 100000n],
     ['1 234,5', ',', 123450n],
     ['+7', '.', 700n],
+    ['1,500.00 DR', '.', -150000n],
+    ['250.00 Cr', '.', 25000n],
+    ['R 1 234,56', ',', 123456n],
+    ['-R12.50', '.', -1250n],
+    ['₹1,234.50', '.', 123450n],
+    ['A$ 12.00', '.', 1200n],
+    ['12,00 kr', ',', 1200n],
   ] as const)('%s with mark %s is %s', (raw, mark, minor) => {
     expect(readAmount(raw, mark, 'BRL')).toBe(minor);
   });
@@ -45,6 +52,21 @@ describe('readDate', () => {
     expect(readDate('02-Oct-2026', 'MDY')).toBe('2026-10-02');
     expect(readDate('2026-11-02T10:30:00Z', 'DMY')).toBe('2026-11-02');
     expect(readDate('02/11/2026 10:30', 'DMY')).toBe('2026-11-02');
+  });
+
+  it('reads month names of Spanish, French, German, Italian, Dutch and Afrikaans statements, and month-first dates', () => {
+    expect(readDate('3 ene 2026', 'DMY')).toBe('2026-01-03');
+    expect(readDate('15 févr. 2026', 'DMY')).toBe('2026-02-15');
+    expect(readDate('1 juin 2026', 'DMY')).toBe('2026-06-01');
+    expect(readDate('1 juil. 2026', 'DMY')).toBe('2026-07-01');
+    expect(readDate('12. März 2026', 'DMY')).toBe('2026-03-12');
+    expect(readDate('12. Okt. 2026', 'DMY')).toBe('2026-10-12');
+    expect(readDate('5 dic 2026', 'DMY')).toBe('2026-12-05');
+    expect(readDate('5 mrt 2026', 'DMY')).toBe('2026-03-05');
+    expect(readDate('5 Desember 2026', 'DMY')).toBe('2026-12-05');
+    expect(readDate('Mar 15, 2026', 'DMY')).toBe('2026-03-15');
+    expect(readDate('September 2 2026', 'MDY')).toBe('2026-09-02');
+    expect(readDate('2 jui 2026', 'DMY')).toEqual({ error: expect.stringMatching(/not a date/) });
   });
 
   it('refuses dates that do not exist', () => {

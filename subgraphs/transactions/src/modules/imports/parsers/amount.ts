@@ -3,7 +3,10 @@ import { quote } from './text.js';
 
 export type DecimalMark = ',' | '.';
 
-const CURRENCY = /^(?:R\$|US\$|\$|€|£|¥|[A-Z]{3})\s*|\s*(?:R\$|US\$|\$|€|£|¥|[A-Z]{3})$/i;
+// Symbols and codes banks print beside amounts: R$, US$, A$, NZ$..., $, €, £, ¥, ₹, Rs, the
+// rand's R (before a digit), kr, zł and any three-letter code.
+const SYMBOL = String.raw`(?:R\$|[A-Z]{1,2}\$|\$|€|£|¥|₹|Rs\.?|kr\.?|zł|[A-Z]{3})`;
+const CURRENCY = new RegExp(String.raw`^(?:${SYMBOL}|R(?=\s*\d))\s*|\s*${SYMBOL}$`, 'i');
 const DIGITS = /^\d[\d.,' \u00a0]*$/;
 
 interface Cleaned {
@@ -11,7 +14,10 @@ interface Cleaned {
   digits: string;
 }
 
-/** Sign and digits of a bank amount: "-12,50", "(12.50)", "12,50-", "R$ -1.234,56", "12,50 D". */
+/**
+ * Sign and digits of a bank amount: "-12,50", "(12.50)", "12,50-", "R$ -1.234,56", "12,50 D",
+ * "1,500.00 DR", "250.00 Cr", "R 1 234,56", "₹1,234.50".
+ */
 function clean(raw: string): Cleaned | null {
   let s = raw.trim();
   let negative = false;
@@ -24,11 +30,14 @@ function clean(raw: string): Cleaned | null {
   for (let i = 0; i < 2; i++) s = s.replace(CURRENCY, '').trim();
   sign();
   if (s.endsWith('-')) [negative, s] = [true, s.slice(0, -1).trim()];
-  // Some banks mark money out and in with a D or C after the amount.
-  const debitCredit = /^(.*\d)\s*([DC])$/.exec(s);
-  if (debitCredit) [negative, s] = [negative || debitCredit[2] === 'D', debitCredit[1]!];
+  // Some banks mark money out and in with D or C (DR or CR) after the amount.
+  const debitCredit = /^(.*\d)\s*([DC])R?$/i.exec(s);
+  if (debitCredit) [negative, s] = [negative || debitCredit[2]!.toUpperCase() === 'D', debitCredit[1]!];
   return DIGITS.test(s) && /\d$/.test(s) ? { negative, digits: s } : null;
 }
+
+/** Whether a cell reads as an amount (digits with a sign, symbol, grouping or D/C mark at most). */
+export const looksLikeAmount = (raw: string): boolean => raw.length <= 40 && clean(raw) !== null;
 
 /** The decimal mark one value shows by itself, if it shows one ("1,234" does not). */
 function markOf(digits: string): DecimalMark | null {

@@ -1,5 +1,5 @@
 import { decimalMarkOf, readAmount } from './amount.js';
-import { amountTexts, guessColumns, headerColumns, type Columns } from './csv-columns.js';
+import { amountTexts, directionOf, guessColumns, headerColumns, type Columns } from './csv-columns.js';
 import { CsvRecords, type CsvRecord } from './csv-records.js';
 import { dateFormatOf, dateOrderOf, looksLikeDate, readDate, type DateOrder } from './dates.js';
 import { cleanDescription, fold, quote } from './text.js';
@@ -51,8 +51,8 @@ function mostFrequent(values: number[]): number | undefined {
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || b[0] - a[0])[0]?.[0];
 }
 
-type Field = 'date' | 'description' | 'amount' | 'debit' | 'credit';
-const FIELDS: Field[] = ['date', 'description', 'amount', 'debit', 'credit'];
+type Field = 'date' | 'description' | 'amount' | 'debit' | 'credit' | 'direction' | 'fee' | 'payee';
+const FIELDS: Field[] = ['date', 'description', 'amount', 'debit', 'credit', 'direction', 'fee', 'payee'];
 
 const hasColumns = (m: ImportMapping | null | undefined): boolean => FIELDS.some((f) => m?.[f] !== undefined);
 
@@ -121,25 +121,70 @@ interface RowReader {
 }
 
 function amountOf(cells: string[], r: RowReader): bigint | string {
-  const { amount, debit, credit } = r.columns;
-  if (amount !== undefined) return cells[amount] ? readAmount(cells[amount], r.mark, r.currency) : 'amount is empty';
-  const out = debit !== undefined && cells[debit] ? readAmount(cells[debit], r.mark, r.currency) : 0n;
-  const into = credit !== undefined && cells[credit] ? readAmount(cells[credit], r.mark, r.currency) : 0n;
-  if (typeof out === 'string') return out;
-  if (typeof into === 'string') return into;
-  if (out === 0n && into === 0n) return 'no amount in the debit or credit column';
-  // Debits are money out whether the bank writes them with a minus or not.
-  return into - (out < 0n ? -out : out);
+  const { amount, debit, credit, direction, fee } = r.columns;
+  const read = (index: number | undefined) => (index !== undefined && cells[index] ? readAmount(cells[index], r.mark, r.currency) : 0n);
+  const magnitude = (v: bigint) => (v < 0n ? -v : v);
+  let total: bigint;
+  if (amount !== undefined) {
+    if (!cells[amount]) return 'amount is empty';
+    const value = read(amount);
+    if (typeof value === 'string') return value;
+    // Unsigned amounts with a column saying which way the money went ("Af"/"Bij", "DR"/"CR").
+    const way = direction !== undefined ? directionOf(cells[direction] ?? '') : 0;
+    total = way === 0 ? value : BigInt(way) * magnitude(value);
+  } else {
+    const out = read(debit);
+    const into = read(credit);
+    if (typeof out === 'string') return out;
+    if (typeof into === 'string') return into;
+    if (out === 0n && into === 0n && !(fee !== undefined && cells[fee])) return 'no amount in the debit or credit column';
+    // Debits are money out whether the bank writes them with a minus or not.
+    total = into - magnitude(out);
+  }
+  // A fee the bank charged on the row is money out too, with or without its minus.
+  const charged = read(fee);
+  if (typeof charged === 'string') return charged;
+  return total - magnitude(charged);
 }
 
-function readRow({ cells, line }: CsvRecord, r: RowReader): ParsedItem {
+// Rows that only carry a balance ("SALDO DO DIA", "Opening balance"): no transaction, no error.
+const BALANCE_LINE = /^(?:saldo|balance|opening balance|closing balance|balance brought forward|balance carried forward|brought forward|carried forward|kontostand|solde|anfangssaldo|endsaldo)\b/;
+
+const hasAmount = (cells: string[], c: Columns) => [c.amount, c.debit, c.credit, c.fee].some((i) => i !== undefined && (cells[i] ?? '').trim() !== '');
+
+function descriptionOf(cells: string[], columns: Columns): string {
+  const text = cells[columns.description] ?? '';
+  const payee = columns.payee !== undefined ? (cells[columns.payee] ?? '').trim() : '';
+  if (!payee || fold(text).includes(fold(payee))) return text;
+  return text.trim() ? `${payee} - ${text}` : payee;
+}
+
+function readRow({ cells, line }: CsvRecord, r: RowReader): ParsedItem | null {
+  const rawDescription = descriptionOf(cells, r.columns);
+  if (!hasAmount(cells, r.columns) && BALANCE_LINE.test(fold(rawDescription))) return null;
   const date = readDate(cells[r.columns.date] ?? '', r.order, r.only);
   if (typeof date !== 'string') return rowError(line, date.error);
   const amountMinor = amountOf(cells, r);
   if (typeof amountMinor === 'string') return rowError(line, amountMinor);
-  const description = cleanDescription(cells[r.columns.description] ?? '');
+  const description = cleanDescription(rawDescription);
   if (!description) return rowError(line, 'description is empty or has control characters');
   return { ok: true, line, date, amountMinor, description, externalId: null };
+}
+
+/**
+ * A direction column is used only for an amount column without signs, and only when its values
+ * say debit or credit (at least 80% of them): otherwise the signs of the amounts tell.
+ */
+function withUsableDirection(columns: Columns, recs: CsvRecord[]): Columns {
+  const { direction, amount, ...rest } = columns;
+  if (direction === undefined) return columns;
+  const keep = { ...rest, ...(amount !== undefined ? { amount } : {}) };
+  if (amount === undefined) return keep;
+  const amounts = recs.map((r) => (r.cells[amount] ?? '').trim()).filter(Boolean);
+  const ways = recs.map((r) => (r.cells[direction] ?? '').trim()).filter(Boolean);
+  const signed = amounts.some((v) => /^[-(]|-$|\d\s*[DC]R?$/i.test(v));
+  const known = ways.filter((v) => directionOf(v) !== 0).length;
+  return !signed && ways.length > 0 && known >= ways.length * 0.8 ? columns : keep;
 }
 
 /**
@@ -175,6 +220,10 @@ export class CsvParser implements FormatParser {
     this.records.push(text);
   }
 
+  private emit(item: ParsedItem | null): void {
+    if (item) this.out.push(item);
+  }
+
   skipTo(): number | null {
     return this.records?.skipping ? 10 : null;
   }
@@ -205,7 +254,7 @@ export class CsvParser implements FormatParser {
       return;
     }
     if (!('cells' in r)) this.out.push(rowError(r.line, r.error));
-    else if (r.cells.some((c) => c !== '')) this.out.push(readRow(r, this.reader!));
+    else if (r.cells.some((c) => c !== '')) this.emit(readRow(r, this.reader!));
   }
 
   /** Chooses columns, date order and decimal mark from the sample, then reads it. */
@@ -226,9 +275,10 @@ export class CsvParser implements FormatParser {
       this.stopped = true;
       return;
     }
-    const { columns, start, header } = layout;
+    const { start, header } = layout;
     const startLine = recs[start]?.line ?? Infinity;
     const dataRecs = recs.slice(start);
+    const columns = hasColumns(m) ? layout.columns : withUsableDirection(layout.columns, dataRecs);
     const dates = dataRecs.map((r) => r.cells[columns.date] ?? '');
     const given = m?.dateFormat;
     const order: DateOrder = given === 'DMY' || given === 'MDY' ? given : dateOrderOf(dates, this.options.currency.toUpperCase() === 'USD');
@@ -246,13 +296,16 @@ export class CsvParser implements FormatParser {
         ...(columns.amount !== undefined ? { amount: column(columns.amount) } : {}),
         ...(columns.debit !== undefined ? { debit: column(columns.debit) } : {}),
         ...(columns.credit !== undefined ? { credit: column(columns.credit) } : {}),
+        ...(columns.direction !== undefined ? { direction: column(columns.direction) } : {}),
+        ...(columns.fee !== undefined ? { fee: column(columns.fee) } : {}),
+        ...(columns.payee !== undefined ? { payee: column(columns.payee) } : {}),
       },
     };
     this.notes.push(`columns ${JSON.stringify(columns)}${header ? '' : ' (no header)'}`, `dates ${order}`, `decimal mark ${JSON.stringify(mark)}`);
     this.reader = { columns, order, only: given, mark, currency: this.options.currency };
     for (const r of sample) {
       if (!('cells' in r)) this.out.push(rowError(r.line, r.error));
-      else if (r.line >= startLine && r.cells.some((c) => c !== '')) this.out.push(readRow(r, this.reader));
+      else if (r.line >= startLine && r.cells.some((c) => c !== '')) this.emit(readRow(r, this.reader));
     }
   }
 }

@@ -48,8 +48,10 @@ const parserFor = (format: StatementFormat, options: ParseOptions): FormatParser
 export class StatementParser {
   private readonly decoder: StreamDecoder;
   private readonly parser: FormatParser & { notes: string[] };
+  private readonly invert: boolean;
 
   constructor(format: StatementFormat, options: ParseOptions) {
+    this.invert = options.mapping?.invertSign === true;
     this.decoder = new StreamDecoder(options.mapping?.encoding);
     this.parser = parserFor(format, options);
   }
@@ -70,7 +72,17 @@ export class StatementParser {
     return [`encoding ${this.decoder.encoding ?? 'unknown'}`, ...fallbacks, ...this.parser.notes];
   }
 
+  /** Rows with their sign turned when the mapping asks for it (`invertSign`). */
+  private signed(out: ParserOutput[]): ParserOutput[] {
+    if (!this.invert) return out;
+    return out.map((item) => ('ok' in item && item.ok ? { ...item, amountMinor: -item.amountMinor } : item));
+  }
+
   write(bytes: Uint8Array): ParserOutput[] {
+    return this.signed(this.read(bytes));
+  }
+
+  private read(bytes: Uint8Array): ParserOutput[] {
     const out: ParserOutput[] = [];
     const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     let skipped = false;
@@ -102,7 +114,7 @@ export class StatementParser {
     const text = this.decoder.end();
     if (text) this.parser.push(text, out);
     this.parser.end(out);
-    return out;
+    return this.signed(out);
   }
 }
 

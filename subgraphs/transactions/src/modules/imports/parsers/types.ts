@@ -41,7 +41,16 @@ export interface Detection {
   decimalSeparator?: DecimalMark;
   dateFormat?: DateFormat;
   hasHeader?: boolean;
-  columns?: { date: DetectedColumn; description: DetectedColumn; amount?: DetectedColumn; debit?: DetectedColumn; credit?: DetectedColumn };
+  columns?: {
+    date: DetectedColumn;
+    description: DetectedColumn;
+    amount?: DetectedColumn;
+    debit?: DetectedColumn;
+    credit?: DetectedColumn;
+    direction?: DetectedColumn;
+    fee?: DetectedColumn;
+    payee?: DetectedColumn;
+  };
 }
 
 export interface ParseResult {
@@ -64,12 +73,20 @@ export interface ImportMapping {
   amount?: ColumnRef;
   debit?: ColumnRef;
   credit?: ColumnRef;
+  /** Debit or credit of an unsigned amount ("DR"/"CR", "Af"/"Bij", "D"/"C"). */
+  direction?: ColumnRef;
+  /** A fee charged on the row: money out, with or without a minus. */
+  fee?: ColumnRef;
+  /** The other party, put before the description. */
+  payee?: ColumnRef;
   delimiter?: Delimiter;
   decimalSeparator?: DecimalMark;
   /** Given: dates in another form are row errors. Detected: every form is read, this order for numeric ones. */
   dateFormat?: DateFormat;
   hasHeader?: boolean;
   encoding?: 'UTF8' | 'LATIN1';
+  /** Every amount the other way round: card exports that write charges as positive numbers. */
+  invertSign?: boolean;
 }
 
 export interface ParseOptions {
