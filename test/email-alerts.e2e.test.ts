@@ -120,7 +120,7 @@ describe('alerts by email through the gateway', () => {
     const [ana, bob] = await Promise.all([newUser('ana'), newUser('bob')]);
     const fresh = (await ok<{ notificationSettings: Settings }>(url, SETTINGS, {}, ana.session.accessToken)).notificationSettings;
     expect(fresh).toMatchObject({ email: null, digestHour: 8, timeZone: 'UTC', emailDelivery: true });
-    expect(fresh.alertTypes).toHaveLength(6);
+    expect(fresh.alertTypes).toHaveLength(7);
     expect(fresh.alertTypes.every((t) => t.channel === 'OFF')).toBe(true);
 
     const bad = async (input: Record<string, unknown>) => codes(await graphql(url, UPDATE, { i: input }, ana.session.accessToken));

@@ -147,6 +147,13 @@ describe('outbound webhooks through the gateway', () => {
       return e && !e.enabled ? e : undefined;
     }, 10_000, 'the endpoint disabled');
     expect(endpoint.disabledReason).toMatch(/3 deliveries in a row failed/);
+    // The user is told: a WEBHOOK_DISABLED alert naming the URL, once for this disabling.
+    const told = await eventually(async () => {
+      const { alerts } = await ok<{ alerts: { type: string; severity: string; message: string }[] }>(url, `{ alerts { type severity message } }`, {}, ana.accessToken);
+      const notices = alerts.filter((a) => a.type === 'WEBHOOK_DISABLED');
+      return notices.length > 0 ? notices : undefined;
+    }, 10_000, 'the WEBHOOK_DISABLED alert');
+    expect(told).toEqual([{ type: 'WEBHOOK_DISABLED', severity: 'WARNING', message: expect.stringContaining(`Webhook endpoint ${dead.url} was disabled: 3 deliveries in a row failed`) }]);
     // While disabled nothing is sent; its events wait in the dead-letter list.
     const before = dead.received.length;
     const later = await createTransaction(ana, anaAccount, 'Enquanto desligado');

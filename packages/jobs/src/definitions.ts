@@ -228,6 +228,24 @@ export const webhookDrain = defineJob({
   schema: z.object({ endpointId: uuid, userId: uuid }),
 });
 
+/**
+ * transactions → budget: a webhook endpoint was disabled after failing delivery after delivery;
+ * the budget domain raises the user's WEBHOOK_DISABLED alert (alertRaised, email, their other
+ * webhooks). The job id is `webhook-disabled-<endpoint>-<disabledAt ms>`: one alert per disabling.
+ */
+export const webhookDisabledNotice = defineJob({
+  queue: 'budget-notices',
+  name: 'webhook-disabled',
+  schema: z.object({
+    userId: uuid,
+    endpointId: uuid,
+    url: z.string().max(2100),
+    reason: z.string().max(500).nullable(),
+    disabledAt: z.string().datetime(),
+  }),
+});
+export type WebhookDisabledNotice = JobPayload<typeof webhookDisabledNotice>;
+
 /** ai: retrain the global model from the data set and users' corrections (scheduled, and after enough corrections). */
 export const retrainModel = defineJob({
   queue: 'ai-maintenance',

@@ -1,11 +1,12 @@
 import type { PgPool } from '@centavo/db';
-import { CATEGORY_EVENT_CONSUMERS, categoryEvent, type QueueConfig } from '@centavo/jobs';
+import { CATEGORY_EVENT_CONSUMERS, categoryEvent, type JobProcessor, type QueueConfig, type webhookDisabledNotice } from '@centavo/jobs';
 import type { Logger } from '@centavo/logger';
 import { createOutboxRelay, outboxEventsStore, type OutboxRelay } from '@centavo/outbox';
 import type { Publisher } from '@centavo/pubsub';
 import { QUOTA_DEFAULTS, RECURRING_DEFAULTS, type BudgetQuotas } from './config.js';
 import type { BudgetPrisma } from './db.js';
 import { createLiveUpdates, createTransactionChangedProcessor, type TransactionChangedProcessor } from './jobs/transaction-changed.processor.js';
+import { createWebhookDisabledProcessor } from './jobs/webhook-disabled.processor.js';
 import { createLoaders, type BudgetLoaders } from './loaders.js';
 import { AlertsRepository } from './modules/alerts/alerts.repository.js';
 import { AlertsService } from './modules/alerts/alerts.service.js';
@@ -65,7 +66,7 @@ export interface BudgetDomain {
   rates: RatesService;
   loaders(userId: string | undefined): BudgetLoaders;
   /** What the worker runs (runProcessors): transaction events → spending, alerts, live updates. */
-  processors: readonly [TransactionChangedProcessor];
+  processors: readonly [TransactionChangedProcessor, JobProcessor<typeof webhookDisabledNotice.schema>];
   /** Sends category events from the outbox to their consumers; the server starts it (index.ts). */
   categoryRelay: OutboxRelay;
 }
@@ -120,7 +121,7 @@ export function createBudgetDomain(deps: BudgetDomainDeps): BudgetDomain {
     notifications: new NotificationsService(new NotificationsRepository(prisma), deps.emailDelivery ?? false),
     rates,
     loaders: (userId) => createLoaders(userId, loaderRepos, ensureDefaults),
-    processors: [createTransactionChangedProcessor(spending, live)],
+    processors: [createTransactionChangedProcessor(spending, live), createWebhookDisabledProcessor(repos.alerts, live || undefined)],
     categoryRelay,
   };
 }

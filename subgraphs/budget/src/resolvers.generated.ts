@@ -59,13 +59,19 @@ export type AlertType =
   /** A confirmed recurring bill is due: raised once per bill and due date, remindDaysBefore days before it (the alert's bill names it). */
   | 'BILL_DUE'
   /** A new payment of a confirmed recurring bill cost more than the tolerance (10% by default) above its amount; the bill then expects the new amount. */
-  | 'RECURRING_AMOUNT_CHANGED';
+  | 'RECURRING_AMOUNT_CHANGED'
+  /**
+   * One of the caller's webhook endpoints was disabled after WEBHOOK_DISABLE_AFTER deliveries in a
+   * row failed every attempt (raised once per disabling; the message names the URL). Enable it with
+   * enableWebhookEndpoint once it answers, and replay its dead deliveries.
+   */
+  | 'WEBHOOK_DISABLED';
 
 /** How urgent an alert is. */
 export type Severity =
   /** LARGE_TRANSACTION and BILL_DUE */
   | 'INFO'
-  /** BUDGET_WARNING, UNUSUAL_SPENDING and RECURRING_AMOUNT_CHANGED */
+  /** BUDGET_WARNING, UNUSUAL_SPENDING, RECURRING_AMOUNT_CHANGED and WEBHOOK_DISABLED */
   | 'WARNING'
   /** BUDGET_EXCEEDED */
   | 'CRITICAL';

@@ -1,5 +1,5 @@
 import { CategoryDirectory, KnownCategories } from '@centavo/categories';
-import { createQueue, enqueue, processor, runImport, webhookDrain, webhookEvent, webhookTransactionBatch, type JobProcessor, type QueueConfig } from '@centavo/jobs';
+import { createQueue, enqueue, processor, runImport, webhookDisabledNotice, webhookDrain, webhookEvent, webhookTransactionBatch, type JobProcessor, type QueueConfig } from '@centavo/jobs';
 import type { PgPool } from '@centavo/db';
 import type { Logger } from '@centavo/logger';
 import { createPublisher } from '@centavo/pubsub';
@@ -101,6 +101,7 @@ export function createTransactionsDomain({ prisma, background, pool, config, log
   });
   const webhookEvents = lazy(() => createQueue(config, webhookEvent.queue, logger));
   const webhookDrains = lazy(() => createQueue(config, webhookDrain.queue, logger));
+  const budgetNotices = lazy(() => createQueue(config, webhookDisabledNotice.queue, logger));
   const box = new SecretBox(config.webhookSecretKey);
   const policy = policyFor(config.NODE_ENV);
   const webhookDispatcher = new WebhookDispatcher({
@@ -114,6 +115,13 @@ export function createTransactionsDomain({ prisma, background, pool, config, log
     disableAfter: config.WEBHOOK_DISABLE_AFTER,
     sweepMs: config.WEBHOOK_SWEEP_MS,
     invalidate: (userId) => publisher.get().invalidate([userId]),
+    notifyDisabled: (n) =>
+      enqueue(
+        budgetNotices.get(),
+        webhookDisabledNotice,
+        { userId: n.userId, endpointId: n.id, url: n.url, reason: n.disabledReason, disabledAt: n.disabledAt.toISOString() },
+        `webhook-disabled-${n.id}-${n.disabledAt.getTime()}`,
+      ),
     logger,
   });
   const webhooks = new WebhooksService({
@@ -165,7 +173,7 @@ export function createTransactionsDomain({ prisma, background, pool, config, log
     async close() {
       await relay.stop();
       await webhookDispatcher.stop();
-      await Promise.all([importQueue.close(), publisher.close(), webhookEvents.close(), webhookDrains.close()]);
+      await Promise.all([importQueue.close(), publisher.close(), webhookEvents.close(), webhookDrains.close(), budgetNotices.close()]);
     },
   };
 }

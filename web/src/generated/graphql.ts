@@ -26,7 +26,13 @@ export type AlertType =
   /** A new payment of a confirmed recurring bill cost more than the tolerance (10% by default) above its amount; the bill then expects the new amount. */
   | 'RECURRING_AMOUNT_CHANGED'
   /** Money out of at least 50 major units and at least 3× the median of at least 5 other money-out transactions of the same category and currency dated in the 90 days up to it; checked when a transaction is created in a category or first categorized by a rule or the model. */
-  | 'UNUSUAL_SPENDING';
+  | 'UNUSUAL_SPENDING'
+  /**
+   * One of the caller's webhook endpoints was disabled after WEBHOOK_DISABLE_AFTER deliveries in a
+   * row failed every attempt (raised once per disabling; the message names the URL). Enable it with
+   * enableWebhookEndpoint once it answers, and replay its dead deliveries.
+   */
+  | 'WEBHOOK_DISABLED';
 
 /** How much of its limit a budget has used. */
 export type BudgetStatus =
@@ -256,7 +262,7 @@ export type Severity =
   | 'CRITICAL'
   /** LARGE_TRANSACTION and BILL_DUE */
   | 'INFO'
-  /** BUDGET_WARNING, UNUSUAL_SPENDING and RECURRING_AMOUNT_CHANGED */
+  /** BUDGET_WARNING, UNUSUAL_SPENDING, RECURRING_AMOUNT_CHANGED and WEBHOOK_DISABLED */
   | 'WARNING';
 
 /**

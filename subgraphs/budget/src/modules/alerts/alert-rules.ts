@@ -10,6 +10,7 @@ export const SEVERITY: Record<AlertType, Severity> = {
   LARGE_TRANSACTION: 'INFO',
   BILL_DUE: 'INFO',
   RECURRING_AMOUNT_CHANGED: 'WARNING',
+  WEBHOOK_DISABLED: 'WARNING',
 };
 
 /** LARGE_TRANSACTION: money out of at least this many major units, unless the user set their own. */

@@ -28,7 +28,10 @@ export interface NewAlert {
   month: string | null;
   /** The recurring bill of BILL_DUE and RECURRING_AMOUNT_CHANGED. */
   billId?: string | null;
-  /** BILL_DUE: the bill's occurrence (billOccurrenceId); the others derive it from their budget or transaction. */
+  /**
+   * BILL_DUE: the bill's occurrence (billOccurrenceId); WEBHOOK_DISABLED: the endpoint's disabling;
+   * the others derive it from their budget or transaction.
+   */
   subjectId?: string;
 }
 
@@ -43,6 +46,10 @@ const BUDGET_TYPES = new Set<AlertType>(['BUDGET_WARNING', 'BUDGET_EXCEEDED']);
 function subjectOf(alert: NewAlert): string {
   if (alert.type === 'BILL_DUE') {
     if (!alert.subjectId || !alert.billId) throw new Error('BILL_DUE alert without its bill occurrence');
+    return alert.subjectId;
+  }
+  if (alert.type === 'WEBHOOK_DISABLED') {
+    if (!alert.subjectId) throw new Error('WEBHOOK_DISABLED alert without its disabling');
     return alert.subjectId;
   }
   const subject = BUDGET_TYPES.has(alert.type) ? alert.budgetId : alert.transactionId;

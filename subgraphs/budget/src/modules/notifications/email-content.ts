@@ -21,6 +21,7 @@ const LABELS: Record<AlertType, string> = {
   LARGE_TRANSACTION: 'Large transaction',
   BILL_DUE: 'Bill due',
   RECURRING_AMOUNT_CHANGED: 'Recurring amount changed',
+  WEBHOOK_DISABLED: 'Webhook endpoint disabled',
 };
 
 /** HTML-escapes text: alert messages carry user text (category names, descriptions). */

@@ -11,6 +11,7 @@ export const ALERT_TYPES: readonly AlertType[] = [
   'LARGE_TRANSACTION',
   'BILL_DUE',
   'RECURRING_AMOUNT_CHANGED',
+  'WEBHOOK_DISABLED',
 ];
 
 export interface NotificationSettingsView extends Omit<NotificationSettingsRecord, 'channels'> {

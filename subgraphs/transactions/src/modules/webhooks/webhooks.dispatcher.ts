@@ -2,7 +2,7 @@ import { webhookDrain, type JobPayload, type Queue, type TransactionEventBatch, 
 import type { Logger } from '@centavo/logger';
 import type { Sender } from './webhook-sender.js';
 import type { SecretBox } from './webhook-signature.js';
-import type { AttemptOutcome, NewDelivery, WebhookEndpointRecord, WebhooksRepository } from './webhooks.repository.js';
+import type { AttemptOutcome, DisableNotice, NewDelivery, WebhookEndpointRecord, WebhooksRepository } from './webhooks.repository.js';
 
 export interface DispatcherDeps {
   repo: WebhooksRepository;
@@ -21,6 +21,11 @@ export interface DispatcherDeps {
   idleSweepMs?: number;
   /** The user's cached responses go stale after each round of attempts (the delivery log changed). */
   invalidate(userId: string): Promise<void>;
+  /**
+   * Tells the user an endpoint was disabled (hands the notice to the budget domain, which raises a
+   * WEBHOOK_DISABLED alert: alertRaised, email, webhooks). Idempotent per endpoint and disabledAt.
+   */
+  notifyDisabled?(notice: DisableNotice): Promise<void>;
   logger: Logger;
 }
 
@@ -56,6 +61,8 @@ export class WebhookDispatcher {
   private timerAt = Infinity;
   private started = false;
   private sweeping: Promise<void> | undefined;
+  /** Whether notices of disabled endpoints may be waiting: at start (a crash), and after a failed hand-over. */
+  private noticesDue = true;
 
   constructor(private readonly d: DispatcherDeps) {}
 
@@ -158,7 +165,33 @@ export class WebhookDispatcher {
     const reason = `${deadInARow} deliveries in a row failed every attempt; enable the endpoint again once it answers`;
     if (await this.d.repo.disable(endpoint.id, reason)) {
       logger.warn({ endpointId: endpoint.id, userId: endpoint.userId, deadInARow }, 'webhook endpoint disabled');
+      await this.sendDisableNotices(endpoint.id);
     }
+  }
+
+  /**
+   * Hands the waiting notices of disabled endpoints (one endpoint's, or all) to notifyDisabled,
+   * each marked sent after. A failure leaves them waiting for the next sweep: at least once.
+   */
+  async sendDisableNotices(endpointId?: string): Promise<number> {
+    const notify = this.d.notifyDisabled;
+    if (!notify) return 0;
+    let sent = 0;
+    const failed = (err: unknown) => {
+      this.noticesDue = true;
+      this.d.logger.warn({ err }, 'webhook disabled notice not sent yet');
+    };
+    const notices = await this.d.repo.pendingDisableNotices(endpointId).catch((err: unknown) => (failed(err), []));
+    for (const notice of notices) {
+      try {
+        await notify(notice);
+        await this.d.repo.disableNoticeSent(notice.id, notice.disabledAt);
+        sent++;
+      } catch (err) {
+        failed(err);
+      }
+    }
+    return sent;
   }
 
   /**
@@ -201,6 +234,10 @@ export class WebhookDispatcher {
 
   /** Wakes the drains of endpoints due now; returns when the next delivery falls due after them. */
   async sweep(): Promise<Date | null> {
+    if (this.noticesDue && this.d.notifyDisabled) {
+      this.noticesDue = false;
+      await this.sendDisableNotices();
+    }
     const next = await this.d.repo.nextDueAt();
     if (!next || next.getTime() > Date.now()) return next;
     const due = await this.d.repo.dueEndpoints(1000);

@@ -1,6 +1,15 @@
 import type { TransactionsPrisma } from '../../db.js';
 import type { WebhookDeliveryStatus } from '../../generated/prisma/client.js';
 
+/** What the user is told of an endpoint disabled for failing. */
+export interface DisableNotice {
+  id: string;
+  userId: string;
+  url: string;
+  disabledAt: Date;
+  disabledReason: string | null;
+}
+
 export interface WebhookEndpointRecord {
   id: string;
   userId: string;
@@ -84,7 +93,7 @@ export class WebhooksRepository {
   async enableEndpoint(userId: string, id: string): Promise<WebhookEndpointRecord | null> {
     const { count } = await this.db.webhookEndpoint.updateMany({
       where: { id, userId },
-      data: { enabled: true, disabledAt: null, disabledReason: null, consecutiveFailures: 0 },
+      data: { enabled: true, disabledAt: null, disabledReason: null, consecutiveFailures: 0, disableNoticePending: false },
     });
     return count ? this.findEndpoint(userId, id) : null;
   }
@@ -191,14 +200,34 @@ export class WebhooksRepository {
     return endpoint[0]?.n ?? 0;
   }
 
-  /** Disables an endpoint; its pending deliveries go to the dead-letter list. Returns false if it already was. */
+  /**
+   * Disables an endpoint; its pending deliveries go to the dead-letter list, and its user's notice
+   * waits (disable_notice_pending). Returns false if it already was.
+   */
   async disable(endpointId: string, reason: string): Promise<boolean> {
     return this.db.$transaction(async (tx) => {
-      const { count } = await tx.webhookEndpoint.updateMany({ where: { id: endpointId, enabled: true }, data: { enabled: false, disabledAt: new Date(), disabledReason: reason } });
+      const { count } = await tx.webhookEndpoint.updateMany({
+        where: { id: endpointId, enabled: true },
+        data: { enabled: false, disabledAt: new Date(), disabledReason: reason, disableNoticePending: true },
+      });
       if (count === 0) return false;
       await tx.webhookDelivery.updateMany({ where: { endpointId, status: 'PENDING' }, data: { status: 'DEAD', lastError: 'endpoint disabled' } });
       return true;
     });
+  }
+
+  /** Disabled endpoints whose user has not been sent the notice yet (a crash came between). */
+  pendingDisableNotices(endpointId?: string): Promise<DisableNotice[]> {
+    return this.db.webhookEndpoint.findMany({
+      where: { disableNoticePending: true, enabled: false, disabledAt: { not: null }, ...(endpointId ? { id: endpointId } : {}) },
+      select: { id: true, userId: true, url: true, disabledAt: true, disabledReason: true },
+      take: 500,
+    }) as Promise<DisableNotice[]>;
+  }
+
+  /** The notice of this disabling was handed over (or the endpoint was enabled again first). */
+  async disableNoticeSent(endpointId: string, disabledAt: Date): Promise<void> {
+    await this.db.webhookEndpoint.updateMany({ where: { id: endpointId, disabledAt }, data: { disableNoticePending: false } });
   }
 
   /** A disabled endpoint's waiting deliveries go to the dead-letter list (replayable once it is enabled). */
