@@ -15,6 +15,7 @@ describe('CSV exports of real banks, detected without a mapping', () => {
     // South Africa: DR/CR marks, a Fee column beside Money In/Out, the rand's "R", a preamble.
     ['absa.csv', 'ZAR', [['2024-03-01', -150000n, 'DIGITAL PAYMENT DT SETTLEMENT'], ['2024-03-02', 2500000n, 'ACB CREDIT SALARY ACME']]],
     ['capitec.csv', 'ZAR', [['2024-03-01', -15000n, 'Checkers'], ['2024-03-02', -750n, 'Monthly Fee'], ['2024-03-03', 2500000n, 'Salary']]],
+    ['fnb-online.csv', 'ZAR', [['2024-03-01', -15000n, 'POS Purchase Checkers Sixty60 4*1234 28 Feb'], ['2024-03-02', -550n, '#Monthly Account Fee'], ['2024-03-03', -20000n, 'Rtc Express Pmt To J Smith']]],
     ['fnb.csv', 'ZAR', [['2024-03-01', -15000n, 'POS Purchase Checkers Sixty60 4*1234 28 Feb'], ['2024-03-02', -550n, '#Monthly Account Fee'], ['2024-03-03', 2500000n, 'Salary ACME PTY LTD']]],
     ['standardbank.csv', 'ZAR', [['2024-03-01', -25000n, 'WOOLWORTHS SANDTON'], ['2024-03-02', 2500000n, 'SALARY ACME']]],
     // United Kingdom, United States, India, Australia.
@@ -24,7 +25,8 @@ describe('CSV exports of real banks, detected without a mapping', () => {
     ['us-named.csv', 'USD', [['2024-03-01', -2345n, 'AMAZON MKTPLACE PMTS'], ['2024-03-15', 250000n, 'PAYROLL ACME']]],
     ['hdfc.csv', 'INR', [['2024-03-01', -45000n, 'UPI-SWIGGY-SWIGGY@YBL-YESB0000001-123456789-PAYMENT'], ['2024-03-02', 8500000n, 'NEFT CR-ACME INDIA PVT LTD-SALARY']]],
     ['commbank.csv', 'AUD', [['2024-03-01', -4500n, 'WOOLWORTHS 1234 SYDNEY NS AUS Card xx1234 Value Date: 28/02/2024'], ['2024-03-02', 250000n, 'Salary ACME PTY LTD']]],
-    // Brazil: a balance-only row skipped, Pix descriptions.
+    // Brazil: balance-only rows skipped (Banco do Brasil writes the balance in its Valor column), Pix descriptions.
+    ['bb.csv', 'BRL', [['2024-03-01', -5000n, 'Pix - Enviado'], ['2024-03-01', -12035n, 'Compra com Cartão - SUPERMERCADO BOM PRECO']]],
     ['itau.csv', 'BRL', [['2024-03-01', -15000n, 'PIX TRANSF JOAO S01/03'], ['2024-03-05', -8912n, 'DA SABESP 0123']]],
     ['nubank-conta.csv', 'BRL', [['2024-03-01', -5000n, expect.stringMatching(/^Transferência enviada pelo Pix - JOAO DA SILVA/)], ['2024-03-02', 350000n, 'Transferência recebida pelo Pix - EMPRESA LTDA']]],
     // Continental Europe: German (Latin-1, payee column), French, Spanish, Italian, Dutch (Af/Bij).

@@ -16,9 +16,11 @@ export interface Columns {
   direction?: number;
   fee?: number;
   payee?: number;
+  /** Further parts of the description, joined after it (FNB's Description1, Description2, Description3). */
+  moreDescription?: number[];
 }
 
-type Field = keyof Columns;
+type Field = Exclude<keyof Columns, 'moreDescription'>;
 
 // Header names (accents off, lower case, punctuation as spaces) as banks write them, best first
 // for each field: English, Portuguese, Spanish, French, German, Italian, Dutch and Afrikaans.
@@ -58,7 +60,9 @@ const NOT_MONEY = new Set(['date', 'dt', 'data', 'datum', 'fecha', 'valuta', 'sa
 
 /** Columns named by a header row, or null when the record is no header of a statement. */
 export function headerColumns(record: string[]): Columns | null {
+  // A trailing number is no part of the name: FNB's "Description1" is a description.
   const names = record.map(fold);
+  const bases = names.map((n) => n.replace(/\s*\d$/, ''));
   const found: Partial<Columns> = {};
   const taken = new Set<number>();
   const allowed = (field: Field, name: string) => !MONEY_FIELDS.has(field) || !name.split(' ').some((w) => NOT_MONEY.has(w));
@@ -68,7 +72,8 @@ export function headerColumns(record: string[]): Columns | null {
     for (const field of FIELDS) {
       if (found[field] !== undefined) continue;
       for (const alias of NAMES[field]) {
-        const index = names.findIndex((name, i) => !taken.has(i) && allowed(field, name) && match(name, alias));
+        let index = names.findIndex((name, i) => !taken.has(i) && allowed(field, name) && match(name, alias));
+        if (index < 0) index = bases.findIndex((name, i) => !taken.has(i) && allowed(field, name) && match(name, alias));
         if (index < 0) continue;
         found[field] = index;
         taken.add(index);
@@ -78,6 +83,11 @@ export function headerColumns(record: string[]): Columns | null {
   }
   const { date, description, amount, debit, credit, direction, fee, payee } = found;
   if (date === undefined || description === undefined) return null;
+  // "Description 1", "Description 2"...: the numbered siblings of the description column.
+  const numbered = /^(.*?)\s*\d$/.exec(names[description]!);
+  const moreDescription = numbered
+    ? names.flatMap((name, i) => (i !== description && !taken.has(i) && /^(.*?)\s*\d$/.exec(name)?.[1] === numbered[1] ? [i] : []))
+    : [];
   if (amount === undefined && debit === undefined && credit === undefined) return null;
   return {
     date,
@@ -86,6 +96,7 @@ export function headerColumns(record: string[]): Columns | null {
     ...(direction !== undefined ? { direction } : {}),
     ...(fee !== undefined ? { fee } : {}),
     ...(payee !== undefined ? { payee } : {}),
+    ...(moreDescription.length ? { moreDescription } : {}),
   };
 }
 

@@ -148,12 +148,21 @@ function amountOf(cells: string[], r: RowReader): bigint | string {
 }
 
 // Rows that only carry a balance ("SALDO DO DIA", "Opening balance"): no transaction, no error.
+// Without an amount, any description starting so; with one (Banco do Brasil writes the balance
+// in its Valor column), only these whole descriptions.
 const BALANCE_LINE = /^(?:saldo|balance|opening balance|closing balance|balance brought forward|balance carried forward|brought forward|carried forward|kontostand|solde|anfangssaldo|endsaldo)\b/;
+const BALANCE_ONLY = new Set([
+  'saldo', 's a l d o', 'saldo anterior', 'saldo do dia', 'saldo final', 'saldo inicial', 'saldo atual', 'saldo disponivel', 'saldo total',
+  'opening balance', 'closing balance', 'balance brought forward', 'balance carried forward', 'brought forward', 'carried forward',
+  'balance b f', 'balance c f', 'available balance', 'anfangssaldo', 'endsaldo', 'kontostand', 'solde', 'solde initial', 'solde final',
+  'solde precedent', 'saldo inicial del periodo', 'saldo final del periodo',
+]);
 
 const hasAmount = (cells: string[], c: Columns) => [c.amount, c.debit, c.credit, c.fee].some((i) => i !== undefined && (cells[i] ?? '').trim() !== '');
 
 function descriptionOf(cells: string[], columns: Columns): string {
-  const text = cells[columns.description] ?? '';
+  const parts = [columns.description, ...(columns.moreDescription ?? [])].map((i) => (cells[i] ?? '').trim()).filter(Boolean);
+  const text = parts.join(' ');
   const payee = columns.payee !== undefined ? (cells[columns.payee] ?? '').trim() : '';
   if (!payee || fold(text).includes(fold(payee))) return text;
   return text.trim() ? `${payee} - ${text}` : payee;
@@ -161,7 +170,8 @@ function descriptionOf(cells: string[], columns: Columns): string {
 
 function readRow({ cells, line }: CsvRecord, r: RowReader): ParsedItem | null {
   const rawDescription = descriptionOf(cells, r.columns);
-  if (!hasAmount(cells, r.columns) && BALANCE_LINE.test(fold(rawDescription))) return null;
+  const folded = fold(rawDescription);
+  if (BALANCE_ONLY.has(folded) || (!hasAmount(cells, r.columns) && BALANCE_LINE.test(folded))) return null;
   const date = readDate(cells[r.columns.date] ?? '', r.order, r.only);
   if (typeof date !== 'string') return rowError(line, date.error);
   const amountMinor = amountOf(cells, r);
