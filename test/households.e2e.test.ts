@@ -142,6 +142,18 @@ describe('sharing an account by email', () => {
     expect((await listedIds(ana)).totalCount).toBe(2);
   });
 
+  it("shows a member the shared account's owner (id, email, name, no roles), and nobody else any other user", async () => {
+    const { accounts } = await q<{ accounts: { name: string; owner: { id: string; email: string; name: string; roles: string[] } }[] }>(bob, `{ accounts { name owner { id email name roles } } }`);
+    expect(accounts).toEqual([{ name: 'Casa', owner: { id: ana.id, email: ana.email, name: expect.any(String), roles: [] } }]);
+    const { transaction } = await q<{ transaction: { account: { owner: { email: string } } } }>(bob, `query ($id: ID!) { transaction(id: $id) { account { owner { email } } } }`, { id: casaTx });
+    expect(transaction.account.owner.email).toBe(ana.email);
+    // Straight to the auth subgraph: ana's profile is no stranger's to read, grant or not.
+    const entities = `query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { email } } }`;
+    const direct = (s: Session) => graphql<{ _entities: unknown[] }>(system.urls.auth, entities, { r: [{ __typename: 'User', id: ana.id }] }, s.accessToken);
+    expect((await direct(bob)).data?._entities).toEqual([{ email: ana.email }]);
+    expect((await direct(dave)).data?._entities).toEqual([null]);
+  });
+
   it('refuses every write of a VIEWER with FORBIDDEN and changes nothing', async () => {
     const { categories } = await q<{ categories: { id: string; slug: string }[] }>(bob, `{ categories { id slug } }`);
     const groceries = categories.find((c) => c.slug === 'groceries')!.id;
@@ -298,7 +310,13 @@ describe('live events and revoking', () => {
   });
 
   it('lets a member leave, and an invitee decline', async () => {
+    const ownerOf = async () =>
+      (await graphql<{ _entities: unknown[] }>(system.urls.auth, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { email } } }`, { r: [{ __typename: 'User', id: ana.id }] }, carol.accessToken)).data?._entities;
+    await q(carol, `{ accounts { owner { email } } }`);
+    expect(await ownerOf()).toEqual([{ email: ana.email }]);
     expect(await q(carol, `mutation ($id: ID!) { leaveAccountShare(id: $id) }`, { id: carolShare })).toEqual({ leaveAccountShare: true });
+    // Gone with the share: the owner's profile too.
+    expect(await ownerOf()).toEqual([null]);
     expect(codes(await raw(carol, `query ($id: ID!) { account(id: $id) { id } }`, { id: casa }))).toEqual(['NOT_FOUND']);
     expect(codes(await raw(carol, `mutation ($a: ID!) { createTransaction(input: { accountId: $a, amount: "-1", date: "2026-11-21", description: "x" }) { id } }`, { a: casa }))).toEqual(['NOT_FOUND']);
     const invite = await share(ana, casa, dave.email, 'EDITOR');

@@ -3,3 +3,4 @@ export * from './tokens.js';
 export * from './denylist.js';
 export * from './runtime.js';
 export * from './oidc.js';
+export * from './profile-grants.js';

@@ -10,4 +10,4 @@ export interface AuthContext extends BaseContext {
 
 export const authContext =
   (domain: AuthDomain) =>
-  (base: BaseContext): AuthContext => ({ ...base, auth: domain.auth, loaders: domain.loaders() });
+  (base: BaseContext): AuthContext => ({ ...base, auth: domain.auth, loaders: domain.loaders(base.user?.id) });

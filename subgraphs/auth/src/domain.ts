@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { CryptoKey } from 'jose';
-import type { Denylist } from '@centavo/auth-tokens';
+import type { Denylist, ProfileGrants } from '@centavo/auth-tokens';
 import type { Logger } from '@centavo/logger';
 import { isUuid } from '@centavo/server';
 import type { AuthConfig } from './config.js';
@@ -12,18 +12,22 @@ import { UsersRepository, type UserRecord } from './modules/users/users.reposito
 /** Per-request loaders: one batched query per tick for every entity reference of a request. */
 export interface AuthLoaders {
   user: DataLoader<string, UserRecord | null>;
+  /** Whether the caller may see another user's profile (a household member, the owner's): one Redis round trip per request. */
+  profileGrant: DataLoader<string, boolean>;
 }
 
 /** The auth domain, built once per process: its services, and the loaders each request gets. */
 export interface AuthDomain {
   auth: AuthService;
-  loaders(): AuthLoaders;
+  loaders(callerId?: string): AuthLoaders;
 }
 
 export interface AuthDomainDeps {
   prisma: AuthPrisma;
   config: Pick<AuthConfig, 'ACCESS_TOKEN_TTL_SECONDS' | 'REFRESH_TOKEN_TTL_DAYS'>;
   denylist: Denylist;
+  /** Grants the transactions domain gives household members to see an owner's profile; none: nobody sees another's. */
+  profiles?: Pick<ProfileGrants, 'allowed'>;
   privateKey: CryptoKey;
   /** The `kid` of issued access tokens. */
   keyId: string;
@@ -48,7 +52,8 @@ export function createAuthDomain(deps: AuthDomainDeps): AuthDomain {
   });
   return {
     auth,
-    loaders: () => ({
+    loaders: (callerId) => ({
+      profileGrant: new DataLoader(async (ids: readonly string[]) => (callerId && deps.profiles ? deps.profiles.allowed(callerId, ids) : ids.map(() => false))),
       user: new DataLoader(async (ids: readonly string[]) => {
         const rows = await users.findManyByIds(ids.filter(isUuid));
         const byId = new Map(rows.map((u) => [u.id, u]));

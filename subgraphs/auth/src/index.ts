@@ -1,4 +1,4 @@
-import { createAuthRuntime, importPrivateKey, keyIdOf, OidcVerifier } from '@centavo/auth-tokens';
+import { createAuthRuntime, importPrivateKey, keyIdOf, OidcVerifier, ProfileGrants } from '@centavo/auth-tokens';
 import { createLogger, type Logger } from '@centavo/logger';
 import { bootSubgraph, FixedWindowLimiter, type SubgraphServer } from '@centavo/server';
 import { loadConfig, type AuthConfig } from './config.js';
@@ -25,6 +25,7 @@ export async function startAuthSubgraph(
     prisma,
     config,
     denylist: runtime.denylist,
+    profiles: new ProfileGrants(runtime.redis, config.REDIS_PREFIX),
     privateKey: await importPrivateKey(runtime.keys.privateKeyPem),
     keyId: await keyIdOf(runtime.keys.publicKeyPem),
     loginAttempt: (email) => limiter.hit('auth-login-email', email, config.LOGIN_RATE_LIMIT_PER_MINUTE),

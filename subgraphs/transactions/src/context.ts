@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import type { ProfileGrants } from '@centavo/auth-tokens';
 import { ownedLoader, type BaseContext } from '@centavo/server';
 import type { TransactionsDomain } from './domain.js';
 import type { AccountRecord, AccountsRepository } from './modules/accounts/accounts.repository.js';
@@ -27,6 +28,11 @@ export interface TransactionsLoaders {
   accountSum: DataLoader<string, bigint>;
   /** The shares of an account the caller owns (none for any other account). */
   accountShares: DataLoader<string, AccountShareRecord[]>;
+  /**
+   * Lets the caller see the profile (User) of these owners of accounts shared with them: one
+   * Redis round trip per request, however many shared accounts name their owner.
+   */
+  ownerProfile: DataLoader<string, true>;
 }
 
 /**
@@ -38,8 +44,13 @@ export function createLoaders(
   accounts: Pick<AccountsRepository, 'findManyAccessible'>,
   transactions: Pick<TransactionsRepository, 'findManyAccessible' | 'sumsByAccount'>,
   shares: Pick<SharesRepository, 'listForAccounts'>,
+  profiles?: Pick<ProfileGrants, 'grant'>,
 ): TransactionsLoaders {
   return {
+    ownerProfile: new DataLoader(async (owners: readonly string[]) => {
+      if (userId && profiles) await profiles.grant(userId, owners);
+      return owners.map(() => true as const);
+    }),
     account: ownedLoader(userId, (u, ids) => accounts.findManyAccessible(u, ids), 'id'),
     transaction: ownedLoader(userId, (u, ids) => transactions.findManyAccessible(u, ids), 'id'),
     accountShares: new DataLoader(async (ids: readonly string[]) => {

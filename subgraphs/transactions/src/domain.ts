@@ -1,3 +1,4 @@
+import type { ProfileGrants } from '@centavo/auth-tokens';
 import { CategoryDirectory, KnownCategories } from '@centavo/categories';
 import { createQueue, enqueue, processor, runImport, webhookDisabledNotice, webhookDrain, webhookEvent, webhookTransactionBatch, type JobProcessor, type QueueConfig } from '@centavo/jobs';
 import type { PgPool } from '@centavo/db';
@@ -71,6 +72,8 @@ export interface TransactionsDomainDeps {
   /** `databaseUrl`: where the relay LISTENs for outbox writes once started. */
   config: Pick<TransactionsConfig, 'MAX_ACCOUNTS_PER_USER' | 'MAX_SHARES_PER_ACCOUNT' | 'CATEGORY_SYNC_WAIT_MS' | ImportLimits | WebhookSettings> & QueueConfig & { databaseUrl?: string };
   logger: Logger;
+  /** Household members may see the owners of accounts shared with them (the server has them; the worker resolves no owners). */
+  profiles?: Pick<ProfileGrants, 'grant' | 'withdraw'>;
 }
 
 /** A connection opened on first use only: the server never publishes, the worker rarely enqueues. */
@@ -80,7 +83,7 @@ function lazy<T extends { close(): Promise<unknown> }>(open: () => T) {
 }
 
 /** The composition root of the transactions subgraph: repositories, services, relay and processors, once. */
-export function createTransactionsDomain({ prisma, background, pool, config, logger }: TransactionsDomainDeps): TransactionsDomain {
+export function createTransactionsDomain({ prisma, background, pool, config, logger, profiles }: TransactionsDomainDeps): TransactionsDomain {
   // The reads of every dashboard in plain SQL (4x cheaper than Prisma: transactions.reader.ts).
   const accountsReader = new AccountsReader(pool);
   const accountsRepo = new AccountsRepository(prisma, accountsReader);
@@ -97,6 +100,7 @@ export function createTransactionsDomain({ prisma, background, pool, config, log
     shares: sharesRepo,
     accounts: accountsRepo,
     invalidate: (userIds) => publisher.get().invalidate(userIds),
+    ...(profiles ? { profiles } : {}),
     maxShares: config.MAX_SHARES_PER_ACCOUNT,
   });
   const webhookEvents = lazy(() => createQueue(config, webhookEvent.queue, logger));
@@ -159,7 +163,7 @@ export function createTransactionsDomain({ prisma, background, pool, config, log
     webhooks,
     shares,
     webhookDispatcher,
-    loaders: (userId) => createLoaders(userId, accountsRepo, transactionsRepo, sharesRepo),
+    loaders: (userId) => createLoaders(userId, accountsRepo, transactionsRepo, sharesRepo, profiles),
     relay,
     processors: [
       applyCategorizationProcessor(new TransactionsRepository(background), () => relay.kick()),

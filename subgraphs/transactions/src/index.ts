@@ -1,4 +1,4 @@
-import { createAuthRuntime } from '@centavo/auth-tokens';
+import { createAuthRuntime, ProfileGrants } from '@centavo/auth-tokens';
 import { createLogger, type Logger } from '@centavo/logger';
 import { bootSubgraph, type SubgraphServer } from '@centavo/server';
 import { loadConfig, type TransactionsConfig } from './config.js';
@@ -23,7 +23,8 @@ export async function startTransactionsSubgraph(
   const background = createPrisma(config.databaseUrl, false);
   // Uploads: one connection each while a file streams in.
   const pool = createPgPool(config.databaseUrl, 10);
-  const domain = createTransactionsDomain({ prisma, background, pool, config, logger });
+  const profiles = new ProfileGrants(runtime.redis, config.REDIS_PREFIX);
+  const domain = createTransactionsDomain({ prisma, background, pool, config, logger, profiles });
   domain.relay.start();
   return bootSubgraph({
     name: 'transactions',

@@ -15,11 +15,15 @@ const Mutation = {
 } satisfies MutationResolvers;
 
 const UserType = {
-  // Another user's id resolves to null: a user's profile is visible to that user only.
-  __resolveReference: (ref, ctx) => {
+  // Another user's id resolves to null: a user's profile is visible to that user only, to an
+  // ADMIN, and to a household member the owner shared an account with (the transactions domain
+  // grants that while the share lasts), who does not see the owner's roles.
+  __resolveReference: async (ref, ctx) => {
     const caller = requireUser(ctx);
-    if (ref.id !== caller.id && !caller.roles.includes('ADMIN')) return null;
-    return ctx.loaders.user.load(ref.id);
+    if (ref.id === caller.id || caller.roles.includes('ADMIN')) return ctx.loaders.user.load(ref.id);
+    if (!(await ctx.loaders.profileGrant.load(ref.id))) return null;
+    const user = await ctx.loaders.user.load(ref.id);
+    return user && { ...user, roles: [] };
   },
   createdAt: (user) => user.createdAt.toISOString(),
 } satisfies ObjectResolvers<UserResolvers, UserRecord>;

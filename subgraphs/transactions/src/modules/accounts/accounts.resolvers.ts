@@ -32,7 +32,11 @@ const AccountType = {
     requireUser(ctx);
     return isUuid(ref.id) ? ctx.loaders.account.load(ref.id) : null;
   },
-  owner: (account) => ({ __typename: 'User', id: account.userId }),
+  // A member reading a shared account may then see its owner's profile (auth asks for the grant).
+  owner: async (account, _, ctx) => {
+    if (ctx.user && account.userId !== ctx.user.id) await ctx.loaders.ownerProfile.load(account.userId);
+    return { __typename: 'User' as const, id: account.userId };
+  },
   balance: async (a, _, ctx) => money(a.openingBalanceMinor + (await ctx.loaders.accountSum.load(a.id)), a.currency),
   createdAt: (account) => account.createdAt.toISOString(),
 } satisfies ObjectResolvers<Omit<AccountResolvers, 'transactions' | 'role' | 'shares'>, AccountRecord>;
