@@ -157,6 +157,15 @@ describe('categorize', () => {
       }
     });
 
+    it('does not carry a correction over through a first word that names a place, not a chain', () => {
+      // GARDEN R (a restaurant in the Garden Route) and GARDEN ROUTE THEATER share a region, not an owner.
+      const user = taught([['Pos Purchase Ikhokha*Garden R * 18 Jan', -7200, 'restaurants']]);
+      const unsure = spread({ entertainment: 0.65, restaurants: 0.1 });
+      expect(categorize({ description: 'Card Purchase Garden Route Theater Hermanus', amountMinor: -11319, ...user }, unsure).slug).toBe('entertainment');
+      const town = taught([['POS Purchase UMHLANGA ROCKS B * 28 FEB', -34329, 'restaurants']]);
+      expect(categorize({ description: 'Umhlanga Rocks Hos Pretoria Za', amountMinor: -6299, ...town }, spread({ health: 0.6, restaurants: 0.1 })).slug).toBe('health');
+    });
+
     it("does not let money out teach money in", () => {
       const user = taught([['MEGAMART NORTHGATE', -12000, 'groceries']]);
       expect(categorize({ description: 'MEGAMART EASTSIDE', amountMinor: 12000, ...user }, stub('refunds', 0.8)).slug).toBe('refunds');
