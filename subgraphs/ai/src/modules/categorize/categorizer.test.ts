@@ -92,6 +92,17 @@ describe('categorize', () => {
     expect(custom).toMatchObject({ source: 'MEMORY', slug: null, categoryId: 'cat-42' });
   });
 
+  it("applies the model's calibrated threshold of the money's direction, unless the caller gives one", () => {
+    const calibrated = (top: Slug, confidence: number): SlugPredictor => ({ ...stub(top, confidence), acceptAt: 0.5, acceptAtFor: (d) => (d === 'in' ? 0.8 : 0.3) });
+    // Money out at 0.4: above money out's 0.3, though below the pooled 0.5.
+    expect(categorize({ description: 'KOTA KING', amountMinor: -4500 }, calibrated('restaurants', 0.4)).slug).toBe('restaurants');
+    // Money in at 0.7: below money in's 0.8; the suggestion stays.
+    const income = categorize({ description: 'THABO NKOSI', amountMinor: 45000 }, calibrated('transfer', 0.7));
+    expect(income.slug).toBeNull();
+    expect(income.suggestions[0]).toEqual({ slug: 'transfer', confidence: 0.7 });
+    expect(categorize({ description: 'KOTA KING', amountMinor: -4500 }, calibrated('restaurants', 0.4), { threshold: 0.5 }).slug).toBeNull();
+  });
+
   it('runs end to end on the trained model', () => {
     const model = datasetModel();
     const r = categorize({ description: 'FARMACIA SAO JOAO', amountMinor: -4590n }, model);
