@@ -241,27 +241,39 @@ export function generateDataset(): GeneratedDataset {
   for (const r of kept) perSlug.set(r.slug, (perSlug.get(r.slug) ?? 0) + 1);
   // Per word, the distinct training merchants printing it, by slug: a merchant seen 20 times counts once.
   const merchantsOf = new Map<string, Map<string, Set<string>>>();
+  // The same per merchant's first word only: GARDEN (GARDEN ROUTE FIBER, GARDEN ROUTE STEAKHOUSE...)
+  // starts merchants of every kind, so it is a place, not a chain, even where the word is mostly home's.
+  const merchantsLedBy = new Map<string, Map<string, Set<string>>>();
+  const add = (into: Map<string, Map<string, Set<string>>>, word: string, slug: string, merchant: string): void => {
+    const bySlug = into.get(word) ?? new Map<string, Set<string>>();
+    bySlug.set(slug, (bySlug.get(slug) ?? new Set<string>()).add(merchant));
+    into.set(word, bySlug);
+  };
   for (const r of kept) {
     if (r.split !== 'train') continue;
     const n = normalizeDescription(r.description);
     const merchant = n.merchant ?? n.normalized;
-    for (const t of n.tokens) {
-      const bySlug = merchantsOf.get(t) ?? new Map<string, Set<string>>();
-      bySlug.set(r.slug, (bySlug.get(r.slug) ?? new Set<string>()).add(merchant));
-      merchantsOf.set(t, bySlug);
-    }
+    for (const t of n.tokens) add(merchantsOf, t, r.slug, merchant);
+    if (n.merchant) add(merchantsLedBy, n.merchant.split(' ')[0]!.toLowerCase(), r.slug, merchant);
   }
-  const ambiguous = [...merchantsOf]
-    .filter(([, bySlug]) => {
-      const counts = [...bySlug.values()].map((m) => m.size);
-      const total = counts.reduce((a, b) => a + b, 0);
-      return bySlug.size >= AMBIGUOUS_SLUGS && Math.max(...counts) / total <= AMBIGUOUS_TOP_SHARE;
-    })
-    .map(([t]) => t)
-    .sort();
+  const namesNoKind = (by: Map<string, Map<string, Set<string>>>): string[] =>
+    [...by]
+      .filter(([, bySlug]) => {
+        const counts = [...bySlug.values()].map((m) => m.size);
+        const total = counts.reduce((a, b) => a + b, 0);
+        return bySlug.size >= AMBIGUOUS_SLUGS && Math.max(...counts) / total <= AMBIGUOUS_TOP_SHARE;
+      })
+      .map(([t]) => t)
+      .sort();
+  const ambiguous = namesNoKind(merchantsOf);
+  const ambiguousSet = new Set(ambiguous);
+  // Only the words not already in AMBIGUOUS_WORDS (which no chain can start either).
+  const ambiguousLeads = namesNoKind(merchantsLedBy).filter((t) => !ambiguousSet.has(t));
   const ambiguousWordsModule =
     '// Written by subgraphs/ai/data/generate-dataset.ts from the training split; do not edit.\n' +
-    `export const AMBIGUOUS_WORDS = ${JSON.stringify(ambiguous.join(' '))};\n`;
+    `export const AMBIGUOUS_WORDS = ${JSON.stringify(ambiguous.join(' '))};\n` +
+    '// First words of training merchants of three or more categories, none with a majority (and not above).\n' +
+    `export const AMBIGUOUS_LEADS = ${JSON.stringify(ambiguousLeads.join(' '))};\n`;
   return {
     tsv: `${lines.join('\n')}\n`,
     ambiguousWordsModule,

@@ -101,8 +101,9 @@ export class CategorizationService {
     this.matcher = options.matcher ?? new RuleMatcher();
   }
 
-  private get threshold(): number {
-    return this.options.threshold ?? this.cold.acceptAt ?? DEFAULT_THRESHOLD;
+  /** The caller's threshold, else the cold categorizer's calibrated one for the money's direction. */
+  private threshold(direction: Direction): number {
+    return this.options.threshold ?? this.cold.acceptAtFor?.(direction) ?? this.cold.acceptAt ?? DEFAULT_THRESHOLD;
   }
 
   /** The default slug of a user's category id (or null for a custom one): a map per recent user. */
@@ -190,7 +191,7 @@ export class CategorizationService {
     return {
       ...local,
       categoryId: defaultCategoryId(userId, slug),
-      confidence: Math.max(this.threshold, EXTERNAL_CONFIDENCE),
+      confidence: Math.max(this.threshold(direction), EXTERNAL_CONFIDENCE),
       explanation: `external model ${this.options.external.name}: ${slug}`,
       modelVersion: `external:${this.options.external.name}`,
     };
@@ -232,7 +233,7 @@ export class CategorizationService {
     return {
       ...cold,
       suggestions: blend.ranked.slice(0, Math.max(cold.suggestions.length, 1)),
-      categoryId: top.confidence >= this.threshold ? top.categoryId : null,
+      categoryId: top.confidence >= this.threshold(direction) ? top.categoryId : null,
       confidence: top.confidence,
       explanation: words ? explainPriors(words, this.slugOf(userId, top.categoryId) ?? 'your category') : cold.explanation,
     };

@@ -1,6 +1,6 @@
 import { categorize } from '../categorize/categorizer.js';
 import type { CategorizerModel } from '../categorize/model.js';
-import { SLUGS } from '../categorize/slugs.js';
+import { SLUGS, type Direction } from '../categorize/slugs.js';
 import { datasetModel } from '../training/model-artifact.js';
 
 /** What the pipeline needs from the merchant dictionary and the model (no user data involved). */
@@ -19,6 +19,8 @@ export interface ColdCategorizer {
   readonly version: string;
   /** The model's calibrated threshold (below it the top slug is more often wrong than right). */
   readonly acceptAt?: number;
+  /** The same for one direction of the money (money in and money out are calibrated apart). */
+  acceptAtFor?(direction: Direction): number;
   categorize(description: string, cents: bigint): ColdDecision;
 }
 
@@ -50,9 +52,13 @@ export function createColdCategorizer(threshold?: number): SwappableColdCategori
     get acceptAt() {
       return threshold ?? trained().acceptAt;
     },
+    acceptAtFor(direction) {
+      return threshold ?? trained().acceptAtFor(direction);
+    },
     categorize(description, cents) {
       // Every allowed slug: the user's priors re-weigh the whole distribution, callers cut the list.
-      const r = categorize({ description, amountMinor: cents }, trained(), { threshold: threshold ?? trained().acceptAt, suggestions: SLUGS.length });
+      // No threshold given: the model's own for the money's direction.
+      const r = categorize({ description, amountMinor: cents }, trained(), { threshold, suggestions: SLUGS.length });
       return { merchant: r.merchant, slug: r.slug, confidence: r.confidence, source: r.source, explanation: r.explanation, suggestions: r.suggestions };
     },
   };

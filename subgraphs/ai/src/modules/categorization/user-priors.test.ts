@@ -16,6 +16,11 @@ describe('priorTokens', () => {
     expect(priorTokens(['padaria', 'santa', 'graham', 'sea', 'point'])).toEqual(['padaria']);
     expect(chainToken('GRAHAM AQUATICS')).toBeNull();
     expect(chainToken('MEGAMART EASTSIDE')).toBe('^megamart');
+    // A town first (UMHLANGA ROCKS B, a restaurant; UMHLANGA ROCKS HOS, a hospital) names no chain.
+    expect(chainToken('UMHLANGA ROCKS HOS')).toBeNull();
+    expect(chainToken('CAPE TOWN FISH MARKET')).toBeNull();
+    // GARDEN is mostly a garden centre's word, but starts training merchants of every kind (GARDEN ROUTE ...).
+    expect(chainToken('GARDEN ROUTE THEATER')).toBeNull();
   });
 });
 

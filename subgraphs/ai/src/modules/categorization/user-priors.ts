@@ -1,4 +1,5 @@
-import { AMBIGUOUS_WORDS } from './ambiguous-words.generated.js';
+import { startsWithPlace } from '../categorize/normalize.js';
+import { AMBIGUOUS_LEADS, AMBIGUOUS_WORDS } from './ambiguous-words.generated.js';
 
 /**
  * Per-user priors: what the user's corrections say about description words, blended with the
@@ -67,6 +68,7 @@ const NOT_A_CHAIN = new Set([
 ]);
 
 let ambiguous: Set<string> | null = null;
+let ambiguousLeads: Set<string> | null = null;
 
 /**
  * Words that training merchants of three or more categories print, none of them with a majority: surnames and
@@ -81,14 +83,26 @@ export function ambiguousWords(): ReadonlySet<string> {
 }
 
 /**
+ * First words that start training merchants of three or more categories, none with a majority
+ * (GARDEN: GARDEN ROUTE FIBER, GARDEN ROUTE STEAKHOUSE, GARDEN ROUTE CHARITY SHOP): a place or a
+ * name many businesses begin with, though the word alone may mostly mean one thing (a garden centre).
+ */
+export function ambiguousLeadWords(): ReadonlySet<string> {
+  ambiguousLeads ??= new Set(AMBIGUOUS_LEADS.split(' '));
+  return ambiguousLeads;
+}
+
+/**
  * The chain of a merchant: its leading word after normalization, so a correction of
  * "MEGAMART NORTHGATE" reaches "MEGAMART EASTSIDE" and a plain "MEGAMART". Null when the first
- * word is too short or generic to name one.
+ * word is too short or generic to name one, or names a place (UMHLANGA ROCKS B, a restaurant, says
+ * nothing of UMHLANGA ROCKS HOS, a hospital), or starts merchants of every kind in the training data.
  */
 export function chainToken(merchant: string | null): string | null {
   if (!merchant) return null;
   const first = merchant.split(' ')[0]!.toLowerCase();
   if (first.length < 3 || /\d/.test(first) || NOT_A_CHAIN.has(first) || STOP.has(first) || ambiguousWords().has(first)) return null;
+  if (ambiguousLeadWords().has(first) || startsWithPlace(merchant)) return null;
   return `${CHAIN_PREFIX}${first}`;
 }
 

@@ -92,6 +92,17 @@ describe('categorize', () => {
     expect(custom).toMatchObject({ source: 'MEMORY', slug: null, categoryId: 'cat-42' });
   });
 
+  it("applies the model's calibrated threshold of the money's direction, unless the caller gives one", () => {
+    const calibrated = (top: Slug, confidence: number): SlugPredictor => ({ ...stub(top, confidence), acceptAt: 0.5, acceptAtFor: (d) => (d === 'in' ? 0.8 : 0.3) });
+    // Money out at 0.4: above money out's 0.3, though below the pooled 0.5.
+    expect(categorize({ description: 'KOTA KING', amountMinor: -4500 }, calibrated('restaurants', 0.4)).slug).toBe('restaurants');
+    // Money in at 0.7: below money in's 0.8; the suggestion stays.
+    const income = categorize({ description: 'THABO NKOSI', amountMinor: 45000 }, calibrated('transfer', 0.7));
+    expect(income.slug).toBeNull();
+    expect(income.suggestions[0]).toEqual({ slug: 'transfer', confidence: 0.7 });
+    expect(categorize({ description: 'KOTA KING', amountMinor: -4500 }, calibrated('restaurants', 0.4), { threshold: 0.5 }).slug).toBeNull();
+  });
+
   it('runs end to end on the trained model', () => {
     const model = datasetModel();
     const r = categorize({ description: 'FARMACIA SAO JOAO', amountMinor: -4590n }, model);
@@ -155,6 +166,15 @@ describe('categorize', () => {
         const alone = categorize({ description, amountMinor: amount }, stub('restaurants', 0.55));
         expect(categorize({ description, amountMinor: amount, ...user }, stub('restaurants', 0.55)), description).toEqual(alone);
       }
+    });
+
+    it('does not carry a correction over through a first word that names a place, not a chain', () => {
+      // GARDEN R (a restaurant in the Garden Route) and GARDEN ROUTE THEATER share a region, not an owner.
+      const user = taught([['Pos Purchase Ikhokha*Garden R * 18 Jan', -7200, 'restaurants']]);
+      const unsure = spread({ entertainment: 0.65, restaurants: 0.1 });
+      expect(categorize({ description: 'Card Purchase Garden Route Theater Hermanus', amountMinor: -11319, ...user }, unsure).slug).toBe('entertainment');
+      const town = taught([['POS Purchase UMHLANGA ROCKS B * 28 FEB', -34329, 'restaurants']]);
+      expect(categorize({ description: 'Umhlanga Rocks Hos Pretoria Za', amountMinor: -6299, ...town }, spread({ health: 0.6, restaurants: 0.1 })).slug).toBe('health');
     });
 
     it("does not let money out teach money in", () => {

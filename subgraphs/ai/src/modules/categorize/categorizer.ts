@@ -20,6 +20,8 @@ export interface SlugPredictor {
   readonly version: string;
   /** The calibrated expected-cost threshold of the model's confidences, if it has one. */
   readonly acceptAt?: number;
+  /** The same calibrated for one direction of the money (money in and out have different odds). */
+  acceptAtFor?(direction: Direction): number;
   predict(description: string, amountMinor: bigint | number): Suggestion[];
   explain(description: string, amountMinor: bigint | number, slug: Slug): string;
 }
@@ -80,9 +82,9 @@ function withAlternatives(slug: Slug, confidence: number, model: Suggestion[], k
   return [{ slug, confidence }, ...rest.slice(0, k - 1).map((s) => ({ slug: s.slug, confidence: ((1 - confidence) * s.confidence) / mass }))];
 }
 
-/** The threshold `categorize` applies: the caller's, else the model's calibrated one. */
-export function thresholdOf(model: SlugPredictor, options: CategorizeOptions = {}): number {
-  return options.threshold ?? model.acceptAt ?? DEFAULT_THRESHOLD;
+/** The threshold `categorize` applies: the caller's, else the model's calibrated one for the direction. */
+export function thresholdOf(model: SlugPredictor, options: CategorizeOptions = {}, direction?: Direction): number {
+  return options.threshold ?? (direction ? model.acceptAtFor?.(direction) : undefined) ?? model.acceptAt ?? DEFAULT_THRESHOLD;
 }
 
 /**
@@ -107,7 +109,7 @@ export function categorize(input: CategorizeInput, model: SlugPredictor, options
   );
   const top = blend.ranked[0];
   if (blend.weight === 0 || !top) return { ...cold, suggestions: cold.suggestions.slice(0, k) };
-  const threshold = thresholdOf(model, options);
+  const threshold = thresholdOf(model, options, direction);
   const words = blend.evidence.get(top.categoryId);
   return {
     ...cold,
@@ -119,10 +121,10 @@ export function categorize(input: CategorizeInput, model: SlugPredictor, options
 }
 
 function coldCategorize(input: CategorizeInput, model: SlugPredictor, options: CategorizeOptions): CategorizeResult {
-  const threshold = thresholdOf(model, options);
   const k = Math.max(1, options.suggestions ?? 3);
   const amount = typeof input.amountMinor === 'bigint' ? Number(input.amountMinor) : input.amountMinor;
   const direction = directionOf(amount);
+  const threshold = thresholdOf(model, options, direction);
   const n = normalizeCached(input.description);
   const merchant = n.merchant;
   const base = { merchant, modelVersion: model.version };

@@ -46,19 +46,19 @@ const trainMs = Math.round(performance.now() - started);
 const train = loadDataset().filter((r) => r.split === 'train').length;
 console.log(
   `trained ${model.version} on ${train} rows in ${trainMs} ms (temperature ${model.temperature.toFixed(3)}, ` +
-    `calibrated threshold ${model.acceptAt.toFixed(3)}, weights ${(model.toParts().w.byteLength / 2 ** 20).toFixed(1)} MiB)`,
+    `calibrated threshold ${model.acceptAt.toFixed(3)}: money in ${model.acceptAtFor('in').toFixed(3)}, out ${model.acceptAtFor('out').toFixed(3)}; weights ${(model.toParts().w.byteLength / 2 ** 20).toFixed(1)} MiB)`,
 );
 
 const test = loadDataset().filter((r) => r.split === 'test');
 const byCountry = new Map<string, LabelledRow[]>();
 for (const r of test) byCountry.set(r.country || '??', [...(byCountry.get(r.country || '??') ?? []), r]);
 
-console.log('\ncountry   rows   cold top-1  (uncat.)   with corrections  (uncat.)   after 1st correction');
+console.log('\ncountry   rows   cold top-1  (uncat.)   with corrections  (uncat.)   after 1st correction   made worse');
 const line = (name: string, cold: EvalResult, preq: EvalResult): void => {
   const after = preq.afterFirstCorrection;
   console.log(
     `${name.padEnd(7)} ${String(cold.rows).padStart(6)}   ${pct(cold.accuracy).padStart(9)}  (${pct(cold.uncategorizedShare).padStart(5)})   ` +
-      `${pct(preq.answeredAccuracy).padStart(15)}  (${pct(preq.uncategorizedShare).padStart(5)})   ${after ? `${after.correct}/${after.rows}` : '-'}`,
+      `${pct(preq.answeredAccuracy).padStart(15)}  (${pct(preq.uncategorizedShare).padStart(5)})   ${(after ? `${after.correct}/${after.rows}` : '-').padEnd(20)}   ${preq.worseThanCold ?? '-'}`,
   );
 };
 let rows = 0;

@@ -15,6 +15,9 @@ import { directionOf, SLUGS, type Slug } from './slugs.js';
  *   slug, as a user correcting every miss would (a right answer is left alone, as users do).
  *   `afterFirstCorrection` scores only rows whose merchant the memory had already been told
  *   about in that direction; it must be 1: a corrected merchant is never wrong again.
+ *   `worseThanCold` counts rows the corrections made worse: answered right by the row alone (cold)
+ *   but not with the user's memory and priors; it must be 0 (issue 12: a correction must never make
+ *   a later prediction of an unrelated row worse).
  *
  * `accuracy` is top-1 (the best suggestion, whether or not it clears the threshold), as
  * suggestCategories answers; `answeredAccuracy` counts a row left uncategorized as a miss, as the
@@ -55,6 +58,8 @@ export interface EvalResult {
   /** Share of rows left uncategorized (below the threshold). */
   uncategorizedShare: number;
   afterFirstCorrection: { rows: number; correct: number; accuracy: number } | null;
+  /** Prequential only: rows answered right cold but not with the corrections so far (null when cold). */
+  worseThanCold: number | null;
   modelVersion: string;
 }
 
@@ -88,6 +93,7 @@ export function evaluate(mode: EvalMode, options: EvaluateOptions = {}): EvalRes
   const after = { rows: 0, correct: 0 };
   let correct = 0;
   let answered = 0;
+  let worse = 0;
 
   for (const row of rows) {
     const result = categorize({ description: row.description, amountMinor: row.amountMinor, memory: lookup, priors: priorsLookup }, model, { threshold: options.threshold });
@@ -110,6 +116,7 @@ export function evaluate(mode: EvalMode, options: EvaluateOptions = {}): EvalRes
       confusions.set(key, c);
     }
     if (memory && priors) {
+      if (result.slug !== row.slug && categorize({ description: row.description, amountMinor: row.amountMinor }, model, { threshold: options.threshold }).slug === row.slug) worse++;
       const n = normalizeDescription(row.description);
       const direction = directionOf(row.amountMinor);
       if (n.merchant && memory.lookupExact(n.merchant, direction)) {
@@ -147,6 +154,7 @@ export function evaluate(mode: EvalMode, options: EvaluateOptions = {}): EvalRes
     answeredAccuracy: rows.length ? answered / rows.length : 0,
     uncategorizedShare: rows.length ? (rows.length - accepted.rows) / rows.length : 0,
     afterFirstCorrection: memory ? { ...after, accuracy: after.rows ? after.correct / after.rows : 1 } : null,
+    worseThanCold: memory ? worse : null,
     modelVersion: model.version,
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LabelledRow } from './dataset.js';
-import { acceptanceThreshold, CategorizerModel } from './model.js';
+import { acceptanceThreshold, acceptanceThresholds, CategorizerModel, merchantWeights } from './model.js';
 import { isAllowed, slugKind, SLUGS, type Slug } from './slugs.js';
 
 const row = (description: string, amountMinor: number, slug: Slug): LabelledRow => ({ description, amountMinor, slug, date: '2024-01-01', split: 'train', country: 'BR' });
@@ -105,5 +105,38 @@ describe('acceptanceThreshold (expected cost: leave a row empty only where the t
     expect(model.acceptAt).toBeGreaterThanOrEqual(0);
     expect(model.acceptAt).toBeLessThanOrEqual(1);
     expect(CategorizerModel.fromParts(model.toParts()).acceptAt).toBe(model.acceptAt);
+  });
+
+  it('counts each held-out merchant once: one merchant repeated 16 times wrong does not close a band that other merchants show mostly right', () => {
+    // Band 0.7: four merchants right once each, one merchant wrong 16 times.
+    const merchants = ['A', 'B', 'C', 'D', ...Array.from({ length: 16 }, () => 'PAYONEER'), 'E', 'F', 'G'];
+    const correct = [true, true, true, true, ...Array.from({ length: 16 }, () => false), false, false, false];
+    const confidence = [0.7, 0.7, 0.7, 0.7, ...Array.from({ length: 16 }, () => 0.7), 0.2, 0.2, 0.2];
+    const weights = merchantWeights(merchants);
+    expect(weights.slice(4, 20).reduce((a, b) => a + b, 0)).toBeCloseTo(1);
+    const points = merchants.map((_, i) => ({ confidence: confidence[i]!, correct: correct[i]! }));
+    expect(acceptanceThreshold(points)).toBe(1);
+    // Weighted: band 0.7 is 4 of 5 merchants right.
+    expect(acceptanceThreshold(points.map((p, i) => ({ ...p, weight: weights[i] })))).toBeLessThan(0.7);
+  });
+
+  it('calibrates money in and money out apart when each has enough held-out merchants, else shares the pooled threshold', () => {
+    const band = (dir: 'in' | 'out', confidence: number, right: number, wrong: number) => [
+      ...Array.from({ length: right }, () => ({ confidence, correct: true, dir })),
+      ...Array.from({ length: wrong }, () => ({ confidence, correct: false, dir })),
+    ];
+    // Money out is mostly right from 0.4; money in is mostly wrong until 0.8.
+    const points = [...band('out', 0.3, 40, 60), ...band('out', 0.4, 70, 30), ...band('out', 0.9, 95, 5), ...band('in', 0.5, 30, 70), ...band('in', 0.7, 40, 60), ...band('in', 0.8, 90, 10)];
+    const { acceptAt, byDirection } = acceptanceThresholds(points);
+    expect(byDirection.out).toBeLessThan(0.4);
+    expect(byDirection.in).toBeGreaterThan(0.7);
+    expect(acceptAt).toBeGreaterThan(byDirection.out!);
+    const few = acceptanceThresholds([...band('out', 0.3, 40, 60), ...band('out', 0.4, 70, 30), ...band('out', 0.9, 95, 5), ...band('in', 0.5, 3, 7)]);
+    expect(few.byDirection.in).toBeUndefined();
+
+    const model = CategorizerModel.fromParts({ ...CategorizerModel.train(TINY, { epochs: 2 }).toParts(), acceptAt: 0.5, acceptAtByDirection: { in: 0.7 } });
+    expect(model.acceptAtFor('in')).toBe(0.7);
+    expect(model.acceptAtFor('out')).toBe(0.5);
+    expect(CategorizerModel.fromParts(model.toParts()).acceptAtFor('in')).toBe(0.7);
   });
 });

@@ -75,9 +75,22 @@ export interface ModelParts extends Weights {
   temperature: number;
   /** Lowest top confidence at which the top slug is right at least as often as wrong (0.5 when unknown). */
   acceptAt?: number;
+  /** The same per direction of the money, where the held-out rows of that direction sufficed. */
+  acceptAtByDirection?: AcceptByDirection;
   version: string;
   featureWeights: FeatureWeights;
 }
+
+/** Calibrated thresholds of money in and money out (a direction missing uses `acceptAt`). */
+export type AcceptByDirection = Partial<Record<'in' | 'out', number>>;
+
+/**
+ * Held-out merchants of one direction needed to calibrate its own threshold. Money in has 5 allowed slugs
+ * and money out 24, so the same top confidence means different odds: on the held-out training
+ * merchants the top slug of money in at 0.7-0.8 was wrong 16 times out of 16, while money out
+ * crossed 50% right near 0.43. Fewer rows than this and the direction shares the pooled threshold.
+ */
+const MIN_DIRECTION_POINTS = 200;
 
 const toNumber = (amount: bigint | number): number => (typeof amount === 'bigint' ? Number(amount) : amount);
 
@@ -202,14 +215,23 @@ function fitTemperature(m: Weights, examples: readonly Example[]): number {
  * right. Accuracy as a function of the top confidence is fitted monotone (pool adjacent violators
  * over rows sorted by confidence: calibration per confidence band, the bands chosen by the data)
  * and read between the bands' mean confidences; the answer is where it crosses `minShare`.
+ * A point's `weight` (default 1) is how much of a held-out merchant it is (see `merchantWeights`).
  */
-export function acceptanceThreshold(points: readonly { confidence: number; correct: boolean }[], minShare = 0.5): number {
+export interface CalibrationPoint {
+  confidence: number;
+  correct: boolean;
+  weight?: number;
+}
+
+export function acceptanceThreshold(points: readonly CalibrationPoint[], minShare = 0.5): number {
   if (points.length === 0) return 0.5;
   const sorted = [...points].sort((a, b) => a.confidence - b.confidence);
-  // Blocks of [correct rows, rows, sum of confidences], merged while one is less accurate than the one before.
+  // Blocks of [correct weight, weight, weighted sum of confidences], merged while one is less accurate than the one before.
   const blocks: { hits: number; n: number; conf: number }[] = [];
   for (const p of sorted) {
-    blocks.push({ hits: p.correct ? 1 : 0, n: 1, conf: p.confidence });
+    const w = p.weight ?? 1;
+    if (!(w > 0)) continue;
+    blocks.push({ hits: p.correct ? w : 0, n: w, conf: w * p.confidence });
     while (blocks.length > 1) {
       const last = blocks[blocks.length - 1]!;
       const prev = blocks[blocks.length - 2]!;
@@ -222,7 +244,7 @@ export function acceptanceThreshold(points: readonly { confidence: number; corre
   }
   const at = blocks.findIndex((b) => b.hits / b.n >= minShare);
   if (at < 0) return 1;
-  if (at === 0) return sorted[0]!.confidence;
+  if (at === 0) return sorted.find((p) => (p.weight ?? 1) > 0)!.confidence;
   // Linear between the mean confidences of the last band below and the first band above.
   const lo = blocks[at - 1]!;
   const hi = blocks[at]!;
@@ -230,7 +252,29 @@ export function acceptanceThreshold(points: readonly { confidence: number; corre
   return x0 + ((minShare - y0) / (y1 - y0)) * (x1 - x0);
 }
 
-function topPoints(m: Weights, examples: readonly Example[], t: number): { confidence: number; correct: boolean }[] {
+/**
+ * Calibration weights of held-out rows: each merchant's rows share a weight of 1. The model alone
+ * decides a merchant's first line; after a correction its repeats are the user's memory's. Counted
+ * per row, one held-out merchant seen 16 times (PAYONEER salary, read as a refund at 0.76) made
+ * money in look wrong at every confidence below 0.8.
+ */
+export function merchantWeights(merchants: readonly string[]): number[] {
+  const counts = new Map<string, number>();
+  for (const m of merchants) counts.set(m, (counts.get(m) ?? 0) + 1);
+  return merchants.map((m) => 1 / (counts.get(m) ?? 1));
+}
+
+/** The pooled threshold and, for each direction with enough held-out merchants, its own. */
+export function acceptanceThresholds(points: readonly (CalibrationPoint & { dir: Direction })[]): { acceptAt: number; byDirection: AcceptByDirection } {
+  const byDirection: AcceptByDirection = {};
+  for (const dir of ['in', 'out'] as const) {
+    const own = points.filter((p) => p.dir === dir);
+    if (own.reduce((sum, p) => sum + (p.weight ?? 1), 0) >= MIN_DIRECTION_POINTS) byDirection[dir] = acceptanceThreshold(own);
+  }
+  return { acceptAt: acceptanceThreshold(points), byDirection };
+}
+
+function topPoints(m: Weights, examples: readonly Example[], t: number): (CalibrationPoint & { dir: Direction })[] {
   const z = new Float64Array(C);
   const p = new Float64Array(C);
   return examples.map((ex) => {
@@ -238,7 +282,7 @@ function topPoints(m: Weights, examples: readonly Example[], t: number): { confi
     softmax(z, allowed, t, p);
     let best = allowed[0]!;
     for (let a = 1; a < allowed.length; a++) if (p[allowed[a]!]! > p[best]!) best = allowed[a]!;
-    return { confidence: p[best]!, correct: best === ex.y };
+    return { confidence: p[best]!, correct: best === ex.y, dir: ex.dir };
   });
 }
 
@@ -261,7 +305,14 @@ export class CategorizerModel {
     private readonly featureWeights: FeatureWeights,
     /** Calibrated on held-out merchants: below this top confidence a row is more often wrong than right. */
     readonly acceptAt = 0.5,
+    /** The same calibrated per direction of the money (`acceptAtFor`). */
+    readonly acceptAtByDirection: AcceptByDirection = {},
   ) {}
+
+  /** The calibrated threshold of a line whose money goes this way (the pooled one when a direction has none). */
+  acceptAtFor(direction: Direction): number {
+    return (direction === 'in' || direction === 'out' ? this.acceptAtByDirection[direction] : undefined) ?? this.acceptAt;
+  }
 
   static train(rows: readonly TrainingRow[], options: TrainOptions = {}): CategorizerModel {
     const o: Required<TrainOptions> = { ...DEFAULTS, ...options };
@@ -272,6 +323,7 @@ export class CategorizerModel {
     const all = examplesOf(rows, o.features, o.merchantDamping);
     let temperature = 1;
     let acceptAt = 0.5;
+    let byDirection: AcceptByDirection = {};
     if (o.validationShare > 0) {
       // Hold out whole merchants, as the test split does, so the temperature reflects unseen names.
       const cut = Math.round(o.validationShare * 1000);
@@ -281,20 +333,29 @@ export class CategorizerModel {
       if (train.length > 0 && val.length > 0) {
         const held = fit(train, o);
         temperature = fitTemperature(held, val);
-        acceptAt = acceptanceThreshold(topPoints(held, val, temperature));
+        const weights = merchantWeights(rows.flatMap((r, i) => (isVal[i] ? [`${merchantOf(r.description)}|${directionOf(toNumber(r.amountMinor))}`] : [])));
+        ({ acceptAt, byDirection } = acceptanceThresholds(topPoints(held, val, temperature).map((p, i) => ({ ...p, weight: weights[i] }))));
       }
     }
-    return new CategorizerModel(fit(all, o), temperature, version, o.features, acceptAt);
+    return new CategorizerModel(fit(all, o), temperature, version, o.features, acceptAt, byDirection);
   }
 
   /** The model as data (shares the weights' memory: transfer or copy them, do not write to them). */
   toParts(): ModelParts {
-    return { w: this.m.w, b: this.m.b, temperature: this.temperature, acceptAt: this.acceptAt, version: this.version, featureWeights: this.featureWeights };
+    return {
+      w: this.m.w,
+      b: this.m.b,
+      temperature: this.temperature,
+      acceptAt: this.acceptAt,
+      acceptAtByDirection: this.acceptAtByDirection,
+      version: this.version,
+      featureWeights: this.featureWeights,
+    };
   }
 
   static fromParts(p: ModelParts): CategorizerModel {
     if (p.w.length !== FEATURE_COUNT * C || p.b.length !== C) throw new Error(`model ${p.version}: weights of the wrong shape`);
-    return new CategorizerModel({ w: p.w, b: p.b }, p.temperature, p.version, p.featureWeights, p.acceptAt ?? 0.5);
+    return new CategorizerModel({ w: p.w, b: p.b }, p.temperature, p.version, p.featureWeights, p.acceptAt ?? 0.5, p.acceptAtByDirection ?? {});
   }
 
   /** Trains on the committed dataset's train split; one model per process. */

@@ -238,6 +238,18 @@ const CITIES: ReadonlySet<string> = new Set(
 );
 const MAX_CITY_WORDS = 5;
 
+/**
+ * True when a merchant name begins with a city or town the normalizer knows ("UMHLANGA ROCKS HOS",
+ * "CAPE TOWN FISH MARKET"): the leading words then say where the business is, not whose chain it is.
+ */
+export function startsWithPlace(merchant: string): boolean {
+  const words = merchant.split(' ');
+  for (let n = Math.min(MAX_CITY_WORDS, words.length); n >= 1; n--) {
+    if (CITIES.has(words.slice(0, n).join(' '))) return true;
+  }
+  return false;
+}
+
 function fold(raw: string): string {
   return raw
     .normalize('NFD')

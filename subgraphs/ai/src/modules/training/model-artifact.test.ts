@@ -32,6 +32,9 @@ describe('model files', () => {
     const loaded = decodeModel(encodeModel(model));
     expect(loaded.version).toBe(model.version);
     expect(loaded.acceptAt).toBe(model.acceptAt);
+    expect(loaded.acceptAtFor('in')).toBe(model.acceptAtFor('in'));
+    const calibrated = CategorizerModel.fromParts({ ...model.toParts(), acceptAtByDirection: { in: 0.62, out: 0.41 } });
+    expect(decodeModel(encodeModel(calibrated)).acceptAtByDirection).toEqual({ in: 0.62, out: 0.41 });
     expect(loaded.temperature).toBe(model.temperature);
     for (const [description, amount] of LINES) {
       expect(loaded.predict(description, amount)).toEqual(model.predict(description, amount));

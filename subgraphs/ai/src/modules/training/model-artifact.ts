@@ -26,6 +26,7 @@ interface Header {
   fingerprint: string;
   temperature: number;
   acceptAt: number | undefined;
+  acceptAtByDirection?: ModelParts['acceptAtByDirection'];
   featureWeights: ModelParts['featureWeights'];
   slugs: readonly string[];
   w: number;
@@ -62,6 +63,7 @@ export function encodeModel(model: CategorizerModel): Buffer {
     fingerprint: modelFingerprint(),
     temperature: p.temperature,
     acceptAt: p.acceptAt,
+    acceptAtByDirection: p.acceptAtByDirection,
     featureWeights: p.featureWeights,
     slugs: SLUGS,
     w: p.w.length,
@@ -98,6 +100,7 @@ export function decodeModel(bytes: Buffer): CategorizerModel {
     b: floats(start + header.w * 4, header.b),
     temperature: header.temperature,
     acceptAt: header.acceptAt,
+    acceptAtByDirection: header.acceptAtByDirection,
     version: header.version,
     featureWeights: header.featureWeights,
   });
