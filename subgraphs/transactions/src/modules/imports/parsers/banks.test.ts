@@ -20,7 +20,8 @@ describe('CSV exports of real banks, detected without a mapping', () => {
     ['standardbank.csv', 'ZAR', [['2024-03-01', -25000n, 'WOOLWORTHS SANDTON'], ['2024-03-02', 2500000n, 'SALARY ACME']]],
     // United Kingdom, United States, India, Australia.
     ['barclays.csv', 'GBP', [['2024-03-01', -1250n, 'TESCO STORES 3456 ON 29 FEB BCC'], ['2024-03-02', 250000n, 'ACME LTD SALARY']]],
-    ['monzo.csv', 'GBP', [['2024-03-01', -450n, 'PRET A MANGER LONDON GBR'], ['2024-03-02', 250000n, 'ACME LTD SALARY']]],
+    // Monzo's Name (the merchant, left of its raw Description) is the description, as before.
+    ['monzo.csv', 'GBP', [['2024-03-01', -450n, 'Pret A Manger'], ['2024-03-02', 250000n, 'ACME Ltd']]],
     ['chase.csv', 'USD', [['2024-03-01', -575n, 'STARBUCKS STORE 12345 SEATTLE WA'], ['2024-03-15', 250000n, 'ACME CORP PAYROLL PPD ID: 123']]],
     ['us-named.csv', 'USD', [['2024-03-01', -2345n, 'AMAZON MKTPLACE PMTS'], ['2024-03-15', 250000n, 'PAYROLL ACME']]],
     ['hdfc.csv', 'INR', [['2024-03-01', -45000n, 'UPI-SWIGGY-SWIGGY@YBL-YESB0000001-123456789-PAYMENT'], ['2024-03-02', 8500000n, 'NEFT CR-ACME INDIA PVT LTD-SALARY']]],

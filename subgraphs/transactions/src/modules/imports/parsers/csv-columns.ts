@@ -22,8 +22,8 @@ export interface Columns {
 
 type Field = Exclude<keyof Columns, 'moreDescription'>;
 
-// Header names (accents off, lower case, punctuation as spaces) as banks write them, best first
-// for each field: English, Portuguese, Spanish, French, German, Italian, Dutch and Afrikaans.
+// Header names (accents off, lower case, punctuation as spaces) as banks write them: English,
+// Portuguese, Spanish, French, German, Italian, Dutch and Afrikaans.
 const NAMES: Record<Field, string[]> = {
   date: [
     'date', 'transaction date', 'data', 'fecha', 'datum', 'data da transacao', 'data lancamento', 'data do lancamento', 'data movimento',
@@ -54,6 +54,11 @@ const NAMES: Record<Field, string[]> = {
   payee: ['beguenstigter zahlungspflichtiger', 'auftraggeber empfanger', 'name zahlungsbeteiligter', 'zahlungsbeteiligter', 'counterparty', 'counterparty name'],
 };
 const FIELDS: Field[] = ['date', 'description', 'amount', 'direction', 'fee', 'payee', 'debit', 'credit'];
+// Names a column has only where no better one is: the kind of a row, a value date, a short text
+// beside a longer one (Intesa's "Descrizione" beside its "Descrizione estesa").
+const WEAK = new Set([
+  'details', 'transaction', 'memo', 'particulars', 'descrizione', 'value date', 'valutadatum', 'date valeur', 'fecha valor', 'data valuta', 'dt',
+]);
 const MONEY_FIELDS = new Set<Field>(['amount', 'debit', 'credit', 'fee']);
 // A money column's name never has these words: "Value Date" is no amount, "Saldo" no credit.
 const NOT_MONEY = new Set(['date', 'dt', 'data', 'datum', 'fecha', 'valuta', 'saldo', 'balance', 'currency', 'waehrung', 'wahrung', 'moneda']);
@@ -67,13 +72,17 @@ export function headerColumns(record: string[]): Columns | null {
   const taken = new Set<number>();
   const allowed = (field: Field, name: string) => !MONEY_FIELDS.has(field) || !name.split(' ').some((w) => NOT_MONEY.has(w));
   // Exact names first, then a first word ("valor (r$)", "data lançamento") for the fields still
-  // missing; each field takes the column of its best-ranked name ("Description" over "Details").
+  // missing. A field takes its leftmost column with a name of NAMES, before any with a WEAK one
+  // (Chase's "Details", DEBIT or CREDIT, loses to its "Description"; a value date to a booking date).
+  const strength = (alias: string) => (WEAK.has(alias) ? 1 : 0);
   for (const match of [(n: string, alias: string) => n === alias, (n: string, alias: string) => n.split(' ')[0] === alias]) {
     for (const field of FIELDS) {
       if (found[field] !== undefined) continue;
-      for (const alias of NAMES[field]) {
-        let index = names.findIndex((name, i) => !taken.has(i) && allowed(field, name) && match(name, alias));
-        if (index < 0) index = bases.findIndex((name, i) => !taken.has(i) && allowed(field, name) && match(name, alias));
+      for (const tier of [0, 1]) {
+        const aliases = NAMES[field].filter((a) => strength(a) === tier);
+        const fits = (name: string, i: number) => !taken.has(i) && allowed(field, name) && aliases.some((alias) => match(name, alias));
+        let index = names.findIndex(fits);
+        if (index < 0) index = bases.findIndex(fits);
         if (index < 0) continue;
         found[field] = index;
         taken.add(index);
