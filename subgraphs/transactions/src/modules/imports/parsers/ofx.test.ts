@@ -19,6 +19,15 @@ describe('parseOfx', () => {
     ]);
   });
 
+  it('reads a Brazilian bank\'s OFX 1.02: Latin-1, MEMO only, time zones, decimal commas with grouping points', () => {
+    const result = parseOfx(fixture('banks/itau-latin1.ofx'), { currency: 'BRL' });
+    expect(result.fatal).toBeUndefined();
+    expect(rows(result.items)).toEqual([
+      [15, '2024-03-01', -5000n, 'PIX TRANSF JOAO 01/03', '20240301001'],
+      [23, '2024-03-02', 350000n, 'Salário Empresa', '20240302001'],
+    ]);
+  });
+
   it('reads OFX 2.x (XML)', () => {
     const result = parseOfx(fixture('statement-2x.ofx'), { currency: 'USD' });
     expect(rows(result.items)).toEqual([

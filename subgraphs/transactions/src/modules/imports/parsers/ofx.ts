@@ -47,7 +47,8 @@ function readTransaction(t: Transaction, currency: string): ParsedItem {
   if (!date) return rowError(t.line, `DTPOSTED ${quote(f.get('DTPOSTED') ?? '')} is not a date YYYYMMDD`);
   const rawAmount = f.get('TRNAMT') ?? '';
   // OFX amounts use a decimal point; some Brazilian banks write a comma instead.
-  const amountMinor = readAmount(rawAmount, rawAmount.includes('.') || !rawAmount.includes(',') ? '.' : ',', currency);
+  // OFX writes a decimal point; some banks write a comma, with points grouping thousands ("-1.234,56").
+  const amountMinor = readAmount(rawAmount, rawAmount.lastIndexOf(',') > rawAmount.lastIndexOf('.') ? ',' : '.', currency);
   if (typeof amountMinor === 'string') return rowError(t.line, `TRNAMT: ${amountMinor}`);
   const name = f.get('NAME') ?? '';
   const memo = f.get('MEMO') ?? '';
