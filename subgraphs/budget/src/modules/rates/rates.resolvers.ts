@@ -4,8 +4,8 @@ import { isUuid, requireUser } from '@centavo/server';
 import type { BudgetContext } from '../../context.js';
 import type { MutationResolvers, QueryResolvers } from '../../resolvers.generated.js';
 import { requireCurrency } from '../common/inputs.js';
-import type { ConversionPart } from '../spending/conversion.js';
-import type { ConversionView } from '../spending/spending.service.js';
+import { sumsByCurrency, type ConversionPart, type CurrencySums } from '../spending/conversion.js';
+import type { ConversionView, CurrencyConversionView } from '../spending/spending.service.js';
 import { netWorthRef, type NetWorthRef } from './net-worth.js';
 import { formatRate, formatRatio } from './rate-math.js';
 import type { StoredRate } from './rate-table.js';
@@ -26,6 +26,19 @@ export function conversionView(part: ConversionPart, combine: (sums: readonly bi
       rates: part.rate.rates.map(rateView),
     },
   };
+}
+
+/** A figure's conversions summed per currency as the API shows them (only currencies some rate converted). */
+export function currencyConversionViews(sums: readonly CurrencySums[], target: string, combine: (sums: readonly bigint[]) => bigint): CurrencyConversionView[] {
+  return sums
+    .filter((s) => s.rates > 0)
+    .map((s) => ({
+      original: money(combine(s.original), s.currency),
+      converted: money(combine(s.converted), target),
+      rateCount: s.rates,
+      firstRateDate: s.firstRateDay!,
+      lastRateDate: s.lastRateDay!,
+    }));
 }
 
 const Query = {
@@ -52,6 +65,7 @@ const NetWorthMonthType = {
     return {
       amount: money(figure.amounts[0]!, target),
       conversions: figure.conversions.map((c) => conversionView(c, ([amount]) => amount!)),
+      conversionTotals: currencyConversionViews(sumsByCurrency(figure.conversions), target, ([amount]) => amount!),
     };
   },
 };
