@@ -96,6 +96,9 @@ const cases: [string, string, Record<string, unknown>][] = [
   ['spendingByTag → BRL, a year', `query ($f: Date!, $t: Date!) { spendingByTag(from: $f, to: $t, currency: "BRL", convert: true) { tag total { amount } expenses { amount } income { amount } count conversions { converted { amount } rate { date } } } }`, year],
   ['cashFlow MONTH → BRL, a year', `query ($f: Date!, $t: Date!) { cashFlow(from: $f, to: $t, currency: "BRL", convert: true) { periodStart income { amount } expenses { amount } net { amount } conversions { converted { amount } rate { date } } } }`, year],
   ['cashFlow DAY → BRL, a year', `query ($f: Date!, $t: Date!) { cashFlow(from: $f, to: $t, currency: "BRL", interval: DAY, convert: true) { periodStart net { amount } } }`, year],
+  ['spendingByCategory → BRL, a year, conversionTotals', `query ($f: Date!, $t: Date!) { spendingByCategory(from: $f, to: $t, currency: "BRL", convert: true) { category { id } total { amount } count conversionTotals { original { amount } converted { amount } rateCount firstRateDate lastRateDate } } }`, year],
+  ['spendingByTag → BRL, a year, conversionTotals', `query ($f: Date!, $t: Date!) { spendingByTag(from: $f, to: $t, currency: "BRL", convert: true) { tag total { amount } expenses { amount } income { amount } count conversionTotals { original { amount } converted { amount } rateCount } } }`, year],
+  ['cashFlow MONTH → BRL, a year, conversionTotals', `query ($f: Date!, $t: Date!) { cashFlow(from: $f, to: $t, currency: "BRL", convert: true) { periodStart income { amount } expenses { amount } net { amount } conversionTotals { original { amount } converted { amount } rateCount } } }`, year],
   ['netWorthByMonth 12 months → BRL', `query { netWorthByMonth(from: "2025-01", to: "2025-12") { month balances { amount currency } total(currency: "BRL") { amount { amount } conversions { converted { amount } rate { date method } } } } }`, {}],
 ];
 

@@ -181,6 +181,36 @@ describe('reports in one currency', () => {
     expect(usd.data!.spendingByCategory[0]!.conversions[0]).toMatchObject({ original: { amount: '50.00', currency: 'BRL' }, converted: { amount: '10.00' }, rate: { method: 'INVERSE', rate: '0.2' } });
   });
 
+  it('sums each currency\'s conversions in conversionTotals, one entry per currency', async () => {
+    const TOTALS = `conversionTotals { original { amount currency } converted { amount currency } rateCount firstRateDate lastRateDate }`;
+    interface Totals { original: { amount: string; currency: string }; converted: { amount: string; currency: string }; rateCount: number; firstRateDate: string; lastRateDate: string }
+    const res = await ok<{ spendingByCategory: { category: { slug: string }; total: { amount: string }; conversions: Conversion[]; conversionTotals: Totals[] }[] }>(
+      url, `{ spendingByCategory(from: "2026-03-01", to: "2026-03-31", currency: "BRL", convert: true) { category { slug } total { amount } conversions { ${CONVERSION} } ${TOTALS} } }`, {}, ana.accessToken);
+    const [groceries, restaurants] = res.spendingByCategory;
+    // Two USD rates (5 on 03-01, 5.5 on 03-15): 10.00 → 50.00 and 20.00 → 110.00, in one entry.
+    expect(groceries!.conversionTotals).toEqual([
+      { original: { amount: '30.00', currency: 'USD' }, converted: { amount: '160.00', currency: 'BRL' }, rateCount: 2, firstRateDate: '2026-03-01', lastRateDate: '2026-03-15' },
+    ]);
+    expect(restaurants!.conversionTotals).toEqual([
+      { original: { amount: '30.00', currency: 'EUR' }, converted: { amount: '180.00', currency: 'BRL' }, rateCount: 1, firstRateDate: '2026-03-09', lastRateDate: '2026-03-09' },
+    ]);
+    // The same money as conversions, whatever a figure holds.
+    for (const figure of res.spendingByCategory) {
+      const converted = figure.conversions.reduce((sum, c) => sum + Number(c.converted.amount), 0);
+      expect(figure.conversionTotals.reduce((sum, c) => sum + Number(c.converted.amount), 0)).toBeCloseTo(converted, 2);
+      expect(figure.conversionTotals.reduce((sum, c) => sum + c.rateCount, 0)).toBe(figure.conversions.length);
+    }
+    const flow = await ok<{ cashFlow: { conversionTotals: Totals[] }[] }>(
+      url, `{ cashFlow(from: "2026-03-01", to: "2026-03-31", currency: "BRL", convert: true) { ${TOTALS} } }`, {}, ana.accessToken);
+    expect(flow.cashFlow[0]!.conversionTotals.map((c) => `${c.original.amount} ${c.original.currency} → ${c.converted.amount} (${c.rateCount})`)).toEqual(['-30.00 EUR → -180.00 (1)', '-30.00 USD → -160.00 (2)']);
+    const tags = await ok<{ spendingByTag: { tag: string; conversionTotals: Totals[] }[] }>(
+      url, `{ spendingByTag(from: "2026-03-01", to: "2026-03-31", currency: "BRL", convert: true) { tag ${TOTALS} } }`, {}, ana.accessToken);
+    expect(tags.spendingByTag[0]!.conversionTotals.map((c) => `${c.original.amount} ${c.original.currency} → ${c.converted.amount}`)).toEqual(['30.00 EUR → 180.00', '20.00 USD → 110.00']);
+    const plain = await ok<{ spendingByCategory: { conversionTotals: Totals[] }[] }>(
+      url, `{ spendingByCategory(from: "2026-03-01", to: "2026-03-31", currency: "BRL") { ${TOTALS} } }`, {}, ana.accessToken);
+    expect(plain.spendingByCategory.map((f) => f.conversionTotals)).toEqual([[]]);
+  });
+
   it('crosses through a common base, and names every currency and day without a rate', async () => {
     const missing = await byCategory(ana, '2026-03-01', '2026-03-31', 'JPY', true);
     expect(codes(missing)).toEqual(['BAD_USER_INPUT']);
@@ -225,6 +255,9 @@ describe('net worth by month', () => {
     expect(feb).toMatchObject({ month: '2026-02', monthEnd: '2026-02-28', balances: [{ amount: '1000.00', currency: 'BRL' }, { amount: '0.00', currency: 'EUR' }, { amount: '100.00', currency: 'USD' }] });
     expect(feb!.total.amount).toEqual({ amount: '1490.00', currency: 'BRL' });
     expect(feb!.total.conversions.map((c) => [c.original.amount, c.converted.amount, c.rate.date])).toEqual([['100.00', '490.00', '2026-02-01']]);
+    const totals = await ok<{ netWorthByMonth: { total: { conversionTotals: { original: { amount: string }; converted: { amount: string }; rateCount: number; firstRateDate: string }[] } }[] }>(
+      url, `{ netWorthByMonth(from: "2026-02", to: "2026-02") { total(currency: "BRL") { conversionTotals { original { amount } converted { amount } rateCount firstRateDate } } } }`, {}, ana.accessToken);
+    expect(totals.netWorthByMonth[0]!.total.conversionTotals).toEqual([{ original: { amount: '100.00' }, converted: { amount: '490.00' }, rateCount: 1, firstRateDate: '2026-02-01' }]);
     expect(mar).toMatchObject({ balances: [{ amount: '2950.00' }, { amount: '-30.00' }, { amount: '70.00' }], total: { amount: { amount: '3155.00' } } });
   });
 

@@ -497,6 +497,26 @@ export type Conversion = {
   rate: AppliedRate;
 };
 
+/**
+ * A converted report figure's money of one currency, summed over its rates: what that currency's
+ * `conversions` entries add up to, in one entry (a year of daily rates is some 260 entries per
+ * currency in `conversions`). The figure is the sum of its own-currency amounts and of its
+ * conversionTotals' `converted` amounts, as with `conversions`.
+ */
+export type CurrencyConversion = {
+  __typename?: 'CurrencyConversion';
+  /** The part of the figure in this currency: the sum of its conversions' `original`. */
+  original: Money;
+  /** The sum of its conversions' `converted` (each rate's sums rounded on their own, half-even, to the report currency's minor units). */
+  converted: Money;
+  /** How many rates converted it: the number of its entries in `conversions`. */
+  rateCount: Scalars['Int']['output'];
+  /** The date of the oldest of those rates (AppliedRate.date). */
+  firstRateDate: Scalars['Date']['output'];
+  /** The date of the newest of those rates. */
+  lastRateDate: Scalars['Date']['output'];
+};
+
 export type ExchangeRateFormat =
   /** Header row naming the columns date, base, quote and rate (any order, others ignored); `,` or `;` separated (with `;` a decimal comma is accepted). */
   | 'CSV'
@@ -534,6 +554,8 @@ export type ConvertedAmount = {
   amount: Money;
   /** One per currency other than amount's, with the rate used. */
   conversions: Array<Conversion>;
+  /** `conversions` summed per currency (one rate per currency here, so the same amounts without the rate). */
+  conversionTotals: Array<CurrencyConversion>;
 };
 
 /** A month of the caller's net worth (the transactions subgraph's); the budget subgraph converts it. */
@@ -645,9 +667,12 @@ export type CategorySpending = {
   count: Scalars['Int']['output'];
   /**
    * With `convert`, the parts of `total` that were converted from other currencies, one per currency
-   * and rate used; empty otherwise.
+   * and rate used; empty otherwise. A year of daily rates makes hundreds per currency: select
+   * conversionTotals for one entry per currency.
    */
   conversions: Array<Conversion>;
+  /** With `convert`, `conversions` summed per currency (one entry per currency converted); empty otherwise. */
+  conversionTotals: Array<CurrencyConversion>;
 };
 
 /**
@@ -667,9 +692,12 @@ export type TagSpending = {
   count: Scalars['Int']['output'];
   /**
    * With `convert`, the parts of `total` (and of expenses and income) that were converted from other currencies, one per currency
-   * and rate used; empty otherwise.
+   * and rate used; empty otherwise. A year of daily rates makes hundreds per currency: select
+   * conversionTotals for one entry per currency.
    */
   conversions: Array<Conversion>;
+  /** With `convert`, `conversions` summed per currency (one entry per currency converted); empty otherwise. */
+  conversionTotals: Array<CurrencyConversion>;
 };
 
 export type Interval =
@@ -690,9 +718,12 @@ export type CashFlowPoint = {
   net: Money;
   /**
    * With `convert`, the parts of `net` (and of income and expenses) that were converted from other currencies, one per currency
-   * and rate used; empty otherwise.
+   * and rate used; empty otherwise. A year of daily rates makes hundreds per currency: select
+   * conversionTotals for one entry per currency.
    */
   conversions: Array<Conversion>;
+  /** With `convert`, `conversions` summed per currency (one entry per currency converted); empty otherwise. */
+  conversionTotals: Array<CurrencyConversion>;
 };
 
 
@@ -832,6 +863,7 @@ export type ResolversTypes = {
   RateMethod: RateMethod;
   AppliedRate: ResolverTypeWrapper<AppliedRate>;
   Conversion: ResolverTypeWrapper<Conversion>;
+  CurrencyConversion: ResolverTypeWrapper<CurrencyConversion>;
   ExchangeRateFormat: ExchangeRateFormat;
   SetExchangeRateInput: SetExchangeRateInput;
   ImportExchangeRatesInput: ImportExchangeRatesInput;
@@ -877,6 +909,7 @@ export type ResolversParentTypes = {
   ExchangeRate: ExchangeRate;
   AppliedRate: AppliedRate;
   Conversion: Conversion;
+  CurrencyConversion: CurrencyConversion;
   SetExchangeRateInput: SetExchangeRateInput;
   ImportExchangeRatesInput: ImportExchangeRatesInput;
   ExchangeRateImport: ExchangeRateImport;
@@ -1041,6 +1074,14 @@ export type ConversionResolvers<ContextType = BudgetContext, ParentType extends 
   rate?: Resolver<ResolversTypes['AppliedRate'], ParentType, ContextType>;
 };
 
+export type CurrencyConversionResolvers<ContextType = BudgetContext, ParentType extends ResolversParentTypes['CurrencyConversion'] = ResolversParentTypes['CurrencyConversion']> = {
+  original?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  converted?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  rateCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  firstRateDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  lastRateDate?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+};
+
 export type ExchangeRateImportResolvers<ContextType = BudgetContext, ParentType extends ResolversParentTypes['ExchangeRateImport'] = ResolversParentTypes['ExchangeRateImport']> = {
   imported?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   skipped?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1051,6 +1092,7 @@ export type ExchangeRateImportResolvers<ContextType = BudgetContext, ParentType 
 export type ConvertedAmountResolvers<ContextType = BudgetContext, ParentType extends ResolversParentTypes['ConvertedAmount'] = ResolversParentTypes['ConvertedAmount']> = {
   amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   conversions?: Resolver<Array<ResolversTypes['Conversion']>, ParentType, ContextType>;
+  conversionTotals?: Resolver<Array<ResolversTypes['CurrencyConversion']>, ParentType, ContextType>;
 };
 
 export type NetWorthMonthResolvers<ContextType = BudgetContext, ParentType extends ResolversParentTypes['NetWorthMonth'] = ResolversParentTypes['NetWorthMonth'], FederationReferenceType extends FederationReferenceTypes['NetWorthMonth'] = FederationReferenceTypes['NetWorthMonth']> = {
@@ -1078,6 +1120,7 @@ export type CategorySpendingResolvers<ContextType = BudgetContext, ParentType ex
   total?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   conversions?: Resolver<Array<ResolversTypes['Conversion']>, ParentType, ContextType>;
+  conversionTotals?: Resolver<Array<ResolversTypes['CurrencyConversion']>, ParentType, ContextType>;
 };
 
 export type TagSpendingResolvers<ContextType = BudgetContext, ParentType extends ResolversParentTypes['TagSpending'] = ResolversParentTypes['TagSpending']> = {
@@ -1087,6 +1130,7 @@ export type TagSpendingResolvers<ContextType = BudgetContext, ParentType extends
   income?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   conversions?: Resolver<Array<ResolversTypes['Conversion']>, ParentType, ContextType>;
+  conversionTotals?: Resolver<Array<ResolversTypes['CurrencyConversion']>, ParentType, ContextType>;
 };
 
 export type CashFlowPointResolvers<ContextType = BudgetContext, ParentType extends ResolversParentTypes['CashFlowPoint'] = ResolversParentTypes['CashFlowPoint']> = {
@@ -1095,6 +1139,7 @@ export type CashFlowPointResolvers<ContextType = BudgetContext, ParentType exten
   expenses?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   net?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   conversions?: Resolver<Array<ResolversTypes['Conversion']>, ParentType, ContextType>;
+  conversionTotals?: Resolver<Array<ResolversTypes['CurrencyConversion']>, ParentType, ContextType>;
 };
 
 export type Resolvers<ContextType = BudgetContext> = {
@@ -1114,6 +1159,7 @@ export type Resolvers<ContextType = BudgetContext> = {
   ExchangeRate?: ExchangeRateResolvers<ContextType>;
   AppliedRate?: AppliedRateResolvers<ContextType>;
   Conversion?: ConversionResolvers<ContextType>;
+  CurrencyConversion?: CurrencyConversionResolvers<ContextType>;
   ExchangeRateImport?: ExchangeRateImportResolvers<ContextType>;
   ConvertedAmount?: ConvertedAmountResolvers<ContextType>;
   NetWorthMonth?: NetWorthMonthResolvers<ContextType>;

@@ -4,11 +4,11 @@ import { isUuid, requireUser } from '@centavo/server';
 import type { BudgetContext } from '../../context.js';
 import type { MutationResolvers, QueryResolvers } from '../../resolvers.generated.js';
 import { requireCurrency } from '../common/inputs.js';
-import type { ConversionPart } from '../spending/conversion.js';
-import type { ConversionView } from '../spending/spending.service.js';
+import { sumsByCurrency, type ConversionPart, type CurrencySums } from '../spending/conversion.js';
+import type { ConversionView, CurrencyConversionView } from '../spending/spending.service.js';
 import { netWorthRef, type NetWorthRef } from './net-worth.js';
 import { formatRate, formatRatio } from './rate-math.js';
-import type { StoredRate } from './rate-table.js';
+import type { AppliedRate, StoredRate } from './rate-table.js';
 
 export const rateView = (rate: StoredRate) => ({ id: rate.id, base: rate.base, quote: rate.quote, date: rate.day, rate: formatRate(rate.units) });
 
@@ -17,15 +17,33 @@ export function conversionView(part: ConversionPart, combine: (sums: readonly bi
   return {
     original: money(combine(part.original), part.currency),
     converted: money(combine(part.converted), part.rate.target),
-    rate: {
-      source: part.rate.source,
-      target: part.rate.target,
-      method: part.rate.method,
-      date: part.rate.day,
-      rate: formatRatio(part.rate.ratio),
-      rates: part.rate.rates.map(rateView),
-    },
+    rate: appliedRateView(part.rate),
   };
+}
+
+// A year of daily rates is some 260 rates shared by every figure's conversions: each is shown once.
+const appliedRateViews = new WeakMap<AppliedRate, ConversionView['rate']>();
+
+function appliedRateView(rate: AppliedRate): ConversionView['rate'] {
+  let view = appliedRateViews.get(rate);
+  if (!view) {
+    view = { source: rate.source, target: rate.target, method: rate.method, date: rate.day, rate: formatRatio(rate.ratio), rates: rate.rates.map(rateView) };
+    appliedRateViews.set(rate, view);
+  }
+  return view;
+}
+
+/** A figure's conversions summed per currency as the API shows them (only currencies some rate converted). */
+export function currencyConversionViews(sums: readonly CurrencySums[], target: string, combine: (sums: readonly bigint[]) => bigint): CurrencyConversionView[] {
+  return sums
+    .filter((s) => s.rates > 0)
+    .map((s) => ({
+      original: money(combine(s.original), s.currency),
+      converted: money(combine(s.converted), target),
+      rateCount: s.rates,
+      firstRateDate: s.firstRateDay!,
+      lastRateDate: s.lastRateDay!,
+    }));
 }
 
 const Query = {
@@ -52,6 +70,7 @@ const NetWorthMonthType = {
     return {
       amount: money(figure.amounts[0]!, target),
       conversions: figure.conversions.map((c) => conversionView(c, ([amount]) => amount!)),
+      conversionTotals: currencyConversionViews(sumsByCurrency(figure.conversions), target, ([amount]) => amount!),
     };
   },
 };

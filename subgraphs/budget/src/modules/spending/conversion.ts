@@ -28,6 +28,39 @@ export interface ConvertedFigure {
 }
 
 /**
+ * One figure's money of one currency in a converted report: `original` in that currency, and
+ * `converted` into the target, the sum of its conversions' converted amounts (each rate's sum
+ * rounded on its own). `rates` counts those conversions (the rates that converted some money),
+ * dated firstRateDay..lastRateDay (null when none did).
+ */
+export interface CurrencySums {
+  currency: string;
+  original: bigint[];
+  converted: bigint[];
+  rates: number;
+  firstRateDay: string | null;
+  lastRateDay: string | null;
+}
+
+/** A figure's conversions summed per currency (in currency order). */
+export function sumsByCurrency(conversions: readonly ConversionPart[]): CurrencySums[] {
+  const sums = new Map<string, CurrencySums>();
+  for (const part of conversions) {
+    let s = sums.get(part.currency);
+    if (!s) {
+      s = { currency: part.currency, original: part.original.map(() => 0n), converted: part.converted.map(() => 0n), rates: 0, firstRateDay: part.rate.day, lastRateDay: part.rate.day };
+      sums.set(part.currency, s);
+    }
+    part.original.forEach((a, i) => (s.original[i]! += a));
+    part.converted.forEach((a, i) => (s.converted[i]! += a));
+    s.rates++;
+    if (part.rate.day < s.firstRateDay!) s.firstRateDay = part.rate.day;
+    if (part.rate.day > s.lastRateDay!) s.lastRateDay = part.rate.day;
+  }
+  return [...sums.values()].sort((a, b) => (a.currency < b.currency ? -1 : 1));
+}
+
+/**
  * Converts daily sums into `rates.target` at the rate of their day. Sums of one figure, currency
  * and rate are added first, then converted and rounded once (half-even, target minor units), so a
  * figure equals its own-currency sums plus its conversions' converted amounts, to the unit.

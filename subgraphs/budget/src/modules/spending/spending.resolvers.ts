@@ -1,7 +1,7 @@
 import { money } from '@centavo/money';
 import { requireUser, type ObjectResolvers } from '@centavo/server';
 import type { CashFlowPointResolvers, CategorySpendingResolvers, QueryResolvers, TagSpendingResolvers } from '../../resolvers.generated.js';
-import { conversionView } from '../rates/rates.resolvers.js';
+import { conversionView, currencyConversionViews } from '../rates/rates.resolvers.js';
 import type { CashFlowPointView, CategorySpendingView, TagSpendingView } from './spending.service.js';
 
 const Query = {
@@ -12,6 +12,7 @@ const Query = {
       total: money(t.netMinor, currency),
       count: t.count,
       conversions: async () => (await t.conversions()).map((c) => conversionView(c, ([net]) => net!)),
+      conversionTotals: currencyConversionViews(t.conversionTotals, currency, ([net]) => net!),
     }));
   },
   spendingByTag: async (_, args, ctx) => {
@@ -23,6 +24,7 @@ const Query = {
       income: money(t.incomeMinor, currency),
       count: t.count,
       conversions: async () => (await t.conversions()).map((c) => conversionView(c, ([expense, income]) => expense! - income!)),
+      conversionTotals: currencyConversionViews(t.conversionTotals, currency, ([expense, income]) => expense! - income!),
     }));
   },
   cashFlow: async (_, args, ctx) => {
@@ -33,6 +35,7 @@ const Query = {
       expenses: money(p.expenseMinor, currency),
       net: money(p.incomeMinor - p.expenseMinor, currency),
       conversions: async () => (await p.conversions()).map((c) => conversionView(c, ([income, expense]) => income! - expense!)),
+      conversionTotals: currencyConversionViews(p.conversionTotals, currency, ([income, expense]) => income! - expense!),
     }));
   },
 } satisfies QueryResolvers;

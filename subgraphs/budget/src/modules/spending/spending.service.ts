@@ -6,7 +6,7 @@ import type { CategoriesRepository } from '../categories/categories.repository.j
 import { UNCATEGORIZED_KEY, type AggregateDelta, type LedgerEntry } from './ledger.js';
 import { currencyExponent } from '@centavo/money';
 import { missingRates, type RatesService } from '../rates/rates.service.js';
-import { convertDays, type ConversionPart, type DayAmounts } from './conversion.js';
+import { convertDays, sumsByCurrency, type ConversionPart, type CurrencySums, type DayAmounts } from './conversion.js';
 import { bucket, formatDay, parseDay, periodStart, periodStarts, requireRange, type Interval, type PeriodTotals } from './periods.js';
 import type { CategoryTotals, RateDays, SpendingRepository, TagTotals } from './spending.repository.js';
 
@@ -17,6 +17,7 @@ export interface CategorySpendingView {
   count: number;
   /** Resolved only when selected: listing the rates behind a year of daily sums costs more than the totals. */
   conversions: () => Promise<ConversionView[]>;
+  conversionTotals: CurrencyConversionView[];
 }
 
 export interface TagSpendingView {
@@ -26,6 +27,7 @@ export interface TagSpendingView {
   income: Money;
   count: number;
   conversions: () => Promise<ConversionView[]>;
+  conversionTotals: CurrencyConversionView[];
 }
 
 export interface CashFlowPointView {
@@ -34,6 +36,16 @@ export interface CashFlowPointView {
   expenses: Money;
   net: Money;
   conversions: () => Promise<ConversionView[]>;
+  conversionTotals: CurrencyConversionView[];
+}
+
+/** A CurrencyConversion as the API shows it. */
+export interface CurrencyConversionView {
+  original: Money;
+  converted: Money;
+  rateCount: number;
+  firstRateDate: string;
+  lastRateDate: string;
 }
 
 /** A Conversion as the API shows it (resolved eagerly: no loader needed). */
@@ -76,6 +88,15 @@ export interface LedgerChange {
 export type ApplyEffects = (tx: BudgetTx, changes: LedgerChange[], moveAggregates: () => Promise<void>) => Promise<void>;
 
 const noConversions = async (): Promise<ConversionPart[]> => [];
+
+/** What a converted figure's rows add up to: conversions (lazily), and per currency sums. */
+export interface ConvertedParts {
+  conversions: () => Promise<ConversionPart[]>;
+  /** One per currency some rate converted (CurrencySums.rates > 0), in currency order. */
+  conversionTotals: CurrencySums[];
+}
+
+const converted = (sums: readonly CurrencySums[]) => sums.filter((c) => c.rates > 0).sort((a, b) => (a.currency < b.currency ? -1 : 1));
 
 /** A function that runs `work` once, on its first call. */
 function once<T>(work: () => Promise<T>): () => Promise<T> {
@@ -189,25 +210,38 @@ export class SpendingService {
   async spendingByCategory(
     userId: string,
     args: { from: unknown; to: unknown; currency: string; convert?: boolean | null },
-  ): Promise<{ currency: string; totals: (CategoryTotals & { conversions: () => Promise<ConversionPart[]> })[] }> {
+  ): Promise<{ currency: string; totals: (CategoryTotals & ConvertedParts)[] }> {
     const range = requireRange(args.from, args.to);
     const currency = requireCurrency(args.currency);
     const [from, to] = [formatDay(range.from), formatDay(range.to)];
     if (!args.convert) {
       const totals = await this.spending.spendingByCategory(userId, currency, from, to);
-      return { currency, totals: totals.map((t) => ({ ...t, conversions: noConversions })) };
+      return { currency, totals: totals.map((t) => ({ ...t, conversions: noConversions, conversionTotals: [] })) };
     }
     const { rows, missing } = await this.spending.categoryTotalsConverted(userId, currency, from, to, await this.rateDays(userId, currency, range));
     if (missing.length > 0) throw missingRatesOf(currency, missing);
+    const byCategory = new Map<string, CategoryTotals & { sums: CurrencySums[] }>();
+    for (const row of rows) {
+      const key = row.categoryId ?? UNCATEGORIZED_KEY;
+      let total = byCategory.get(key);
+      if (!total) byCategory.set(key, (total = { categoryId: row.categoryId, netMinor: 0n, count: 0, sums: [] }));
+      total.netMinor += row.sums.converted[0]!;
+      total.count += row.count;
+      total.sums.push(row.sums);
+    }
     // Which rates made each total: computed only when a client selects `conversions`.
     const details = once(async () => {
       const days = await this.spending.categoryDays(userId, from, to);
       return this.convert(userId, currency, from, to, days.map((d) => ({ key: d.categoryKey, currency: d.currency, day: d.day, amounts: [d.netMinor], count: d.count })), 1);
     });
-    const totals = rows
+    const totals = [...byCategory.values()]
       .filter((t) => t.netMinor > 0n)
       .sort((a, b) => (a.netMinor !== b.netMinor ? (a.netMinor > b.netMinor ? -1 : 1) : (a.categoryId ?? UNCATEGORIZED_KEY) < (b.categoryId ?? UNCATEGORIZED_KEY) ? -1 : 1))
-      .map((t) => ({ ...t, conversions: async () => (await details()).get(t.categoryId ?? UNCATEGORIZED_KEY)?.conversions ?? [] }));
+      .map(({ sums, ...t }) => ({
+        ...t,
+        conversions: async () => (await details()).get(t.categoryId ?? UNCATEGORIZED_KEY)?.conversions ?? [],
+        conversionTotals: converted(sums),
+      }));
     return { currency, totals };
   }
 
@@ -215,26 +249,23 @@ export class SpendingService {
   async spendingByTag(
     userId: string,
     args: { from: unknown; to: unknown; currency: string; convert?: boolean | null },
-  ): Promise<{ currency: string; totals: (TagTotals & { conversions: () => Promise<ConversionPart[]> })[] }> {
+  ): Promise<{ currency: string; totals: (TagTotals & ConvertedParts)[] }> {
     const range = requireRange(args.from, args.to);
     const currency = requireCurrency(args.currency);
     const [from, to] = [formatDay(range.from), formatDay(range.to)];
     if (!args.convert) {
       const totals = await this.spending.spendingByTag(userId, currency, from, to);
-      return { currency, totals: totals.map((t) => ({ ...t, conversions: noConversions })) };
+      return { currency, totals: totals.map((t) => ({ ...t, conversions: noConversions, conversionTotals: [] })) };
     }
-    const { rows, missing } = await this.spending.tagTotalsConverted(userId, currency, from, to, await this.rateDays(userId, currency, range));
-    if (missing.length > 0) throw missingRatesOf(currency, missing);
-    const details = once(async () => {
-      const days = await this.spending.tagDays(userId, from, to);
-      return this.convert(userId, currency, from, to, days.map((d) => ({ key: d.tag, currency: d.currency, day: d.day, amounts: [d.expenseMinor, d.incomeMinor], count: d.count })), 2);
-    });
-    const totals = rows
+    // One read of the tags' daily sums gives the totals and their conversions (convertDays rounds as the SQL of the other reports).
+    const days = await this.spending.tagDays(userId, from, to);
+    const figures = await this.convert(userId, currency, from, to, days.map((d) => ({ key: d.tag, currency: d.currency, day: d.day, amounts: [d.expenseMinor, d.incomeMinor], count: d.count })), 2);
+    const totals = [...figures.entries()]
+      .map(([tag, f]) => ({ tag, expenseMinor: f.amounts[0]!, incomeMinor: f.amounts[1]!, count: f.count, conversions: async () => f.conversions, conversionTotals: sumsByCurrency(f.conversions) }))
       .sort((a, b) => {
         const [na, nb] = [a.expenseMinor - a.incomeMinor, b.expenseMinor - b.incomeMinor];
         return na !== nb ? (na > nb ? -1 : 1) : a.tag < b.tag ? -1 : 1;
-      })
-      .map((t) => ({ ...t, conversions: async () => (await details()).get(t.tag)?.conversions ?? [] }));
+      });
     return { currency, totals };
   }
 
@@ -242,7 +273,7 @@ export class SpendingService {
   async cashFlow(
     userId: string,
     args: { from: unknown; to: unknown; currency: string; interval: Interval; convert?: boolean | null },
-  ): Promise<{ currency: string; points: (PeriodTotals & { conversions: () => Promise<ConversionPart[]> })[] }> {
+  ): Promise<{ currency: string; points: (PeriodTotals & ConvertedParts)[] }> {
     const range = requireRange(args.from, args.to);
     const currency = requireCurrency(args.currency);
     // Validates the number of periods before touching the database.
@@ -250,7 +281,7 @@ export class SpendingService {
     const [from, to] = [formatDay(range.from), formatDay(range.to)];
     if (!args.convert) {
       const days = await this.spending.dailyTotals(userId, currency, from, to);
-      return { currency, points: bucket(range.from, range.to, args.interval, days).map((p) => ({ ...p, conversions: noConversions })) };
+      return { currency, points: bucket(range.from, range.to, args.interval, days).map((p) => ({ ...p, conversions: noConversions, conversionTotals: [] })) };
     }
     const { rows, missing } = await this.spending.periodTotalsConverted(userId, currency, from, to, args.interval, await this.rateDays(userId, currency, range));
     if (missing.length > 0) throw missingRatesOf(currency, missing);
@@ -260,7 +291,14 @@ export class SpendingService {
         key: formatDay(periodStart(parseDay(d.day)!, args.interval)), currency: d.currency, day: d.day, amounts: [d.incomeMinor, d.expenseMinor], count: 0,
       })), 2);
     });
-    const byStart = new Map(rows.map((r) => [r.periodStart, r]));
+    const byStart = new Map<string, PeriodTotals & { sums: CurrencySums[] }>();
+    for (const row of rows) {
+      let point = byStart.get(row.periodStart);
+      if (!point) byStart.set(row.periodStart, (point = { periodStart: row.periodStart, incomeMinor: 0n, expenseMinor: 0n, sums: [] }));
+      point.incomeMinor += row.sums.converted[0]!;
+      point.expenseMinor += row.sums.converted[1]!;
+      point.sums.push(row.sums);
+    }
     const points = periodStarts(range.from, range.to, args.interval).map((start) => {
       const periodStartDay = formatDay(start);
       const row = byStart.get(periodStartDay);
@@ -269,6 +307,7 @@ export class SpendingService {
         incomeMinor: row?.incomeMinor ?? 0n,
         expenseMinor: row?.expenseMinor ?? 0n,
         conversions: async () => (await details()).get(periodStartDay)?.conversions ?? [],
+        conversionTotals: converted(row?.sums ?? []),
       };
     });
     return { currency, points };
@@ -279,7 +318,7 @@ export class SpendingService {
     if (!this.rates) throw new Error('SpendingService was built without exchange rates');
     const [from, to] = [formatDay(range.from), formatDay(range.to)];
     const sources = (await this.spending.currencies(userId, from, to)).filter((c) => c !== target);
-    const columns: RateDays = { currency: [], day: [], num: [], den: [], rate: [] };
+    const columns: RateDays = { currency: [], day: [], rate: [], num: [], den: [], rateDay: [] };
     if (sources.length === 0) return columns;
     const table = await this.rates.tableFor(userId, sources, target, from, to);
     const numbers = new Map<string, number>();
@@ -291,11 +330,14 @@ export class SpendingService {
         const rate = table.find(source, target, day);
         if (!rate) continue;
         let number = numbers.get(rate.key);
-        if (number === undefined) numbers.set(rate.key, (number = numbers.size));
+        if (number === undefined) {
+          numbers.set(rate.key, (number = numbers.size));
+          columns.num.push((rate.ratio.num * targetScale).toString());
+          columns.den.push((rate.ratio.den * sourceScale).toString());
+          columns.rateDay.push(rate.day);
+        }
         columns.currency.push(source);
         columns.day.push(day);
-        columns.num.push((rate.ratio.num * targetScale).toString());
-        columns.den.push((rate.ratio.den * sourceScale).toString());
         columns.rate.push(number);
       }
     }
