@@ -14,7 +14,7 @@
  * Usage: node --import tsx scripts/build.ts [--no-model]   (the model artifact: `centavo train`)
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { build, type Plugin } from 'esbuild';
@@ -265,6 +265,9 @@ async function bundleBin(workspace: Map<string, WorkspacePackage>): Promise<numb
     },
     define: { __dirname: '__centavoDirname', __filename: '__centavoFilename' },
   });
+  // What went where (esbuild's analyzer, https://esbuild.github.io/analyze/, reads it).
+  mkdirSync(path.join(ROOT, '.data'), { recursive: true });
+  writeFileSync(path.join(ROOT, '.data', 'bundle-meta.json'), JSON.stringify(result.metafile));
   return Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js')).length;
 }
 
