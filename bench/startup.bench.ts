@@ -3,11 +3,12 @@
  * and RSS once idle. Variants run interleaved in one run (the machine is shared and noisy: read
  * ratios), median of n runs each.
  *
- *   pnpm build && node --import tsx bench/startup.bench.ts [--runs=5] [--base-port=5200] [--variants=dist,dist-compose,tsx]
+ *   pnpm build && node --import tsx bench/startup.bench.ts [--runs=5] [--base-port=5200] [--variants=dist,dist-compose,tsx] [--base=DIR]
  *
- * dist          node dist/bin/centavo.js, SUPERGRAPH_PATH=supergraph.graphql (as the image runs)
+ * dist          node dist/bin/centavo.js with the image's environment (SUPERGRAPH_PATH=supergraph.graphql, MALLOC_*)
  * dist-compose  the same, composing supergraph.yaml at start
  * tsx           node --import tsx bin/centavo.ts, composing at start (development, and before the build)
+ * base          `dist` of another checkout, built there (--base=DIR, e.g. a worktree of main), the same environment
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -22,16 +23,23 @@ const IDLE_MS = 3_000;
 // --trace: info logs of each start, with milliseconds since spawn (where the time goes).
 const trace = process.argv.includes('--trace');
 
-const VARIANTS: Record<string, { args: string[]; env: Record<string, string> }> = {
-  dist: { args: ['dist/bin/centavo.js'], env: { SUPERGRAPH_PATH: 'supergraph.graphql' } },
+const baseDir = arg('base', '');
+// The image's environment (Dockerfile): the served supergraph file and glibc's allocation thresholds.
+const IMAGE_ENV = { SUPERGRAPH_PATH: 'supergraph.graphql', MALLOC_MMAP_THRESHOLD_: '131072', MALLOC_TRIM_THRESHOLD_: '131072' };
+const VARIANTS: Record<string, { args: string[]; env: Record<string, string>; cwd?: string }> = {
+  dist: { args: ['dist/bin/centavo.js'], env: IMAGE_ENV },
   'dist-compose': { args: ['dist/bin/centavo.js'], env: {} },
   tsx: { args: ['--import', 'tsx', 'bin/centavo.ts'], env: {} },
   // Not in the default set: a CPU profile of a start, written to .data/startup-profiles/.
-  'dist-profile': { args: ['--cpu-prof', '--cpu-prof-dir=.data/startup-profiles', 'dist/bin/centavo.js'], env: { SUPERGRAPH_PATH: 'supergraph.graphql' } },
+  base: { args: ['dist/bin/centavo.js'], env: IMAGE_ENV, cwd: baseDir },
+  // Not in the default set: `dist` with glibc's default allocation thresholds (what MALLOC_* saves).
+  'dist-default-malloc': { args: ['dist/bin/centavo.js'], env: { SUPERGRAPH_PATH: 'supergraph.graphql' } },
+  'dist-profile': { args: ['--cpu-prof', '--cpu-prof-dir=.data/startup-profiles', 'dist/bin/centavo.js'], env: IMAGE_ENV },
 };
 const chosen = arg('variants', 'dist,dist-compose,tsx').split(',');
 for (const v of chosen) if (!VARIANTS[v]) throw new Error(`unknown variant ${v}; expected ${Object.keys(VARIANTS).join(', ')}`);
 if (!existsSync(path.join(ROOT, 'dist/bin/centavo.js'))) throw new Error('no dist/bin/centavo.js: run `pnpm build` first');
+if (chosen.includes('base') && !existsSync(path.join(baseDir, 'dist/bin/centavo.js'))) throw new Error('variant base: --base=DIR names a checkout with a build (dist/bin/centavo.js)');
 
 // CPU the process used (user + system, all its threads): on a shared, loaded machine a steadier
 // measure of start-up work than wall time, which on an idle machine it about equals.
@@ -60,7 +68,7 @@ async function once(variant: string, migrate = false): Promise<Run> {
     ...VARIANTS[variant]!.env,
   });
   const started = performance.now();
-  const child = spawn(process.execPath, [...VARIANTS[variant]!.args, '--module=all', ...(migrate ? ['--migrate'] : [])], { cwd: ROOT, env, stdio: ['ignore', trace ? 'pipe' : 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...VARIANTS[variant]!.args, '--module=all', ...(migrate ? ['--migrate'] : [])], { cwd: VARIANTS[variant]!.cwd || ROOT, env, stdio: ['ignore', trace ? 'pipe' : 'ignore', 'inherit'] });
   const wallStart = Date.now();
   child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
     for (const line of chunk.split('\n').filter(Boolean)) {

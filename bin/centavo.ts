@@ -77,7 +77,7 @@ function parseArgs(argv: string[]): { command: Command; modules: Module[]; migra
       for (const name of names) {
         if (!MODULES.includes(name as Module)) throw new Error(`unknown module "${name}"; expected all or ${MODULES.join(', ')}`);
       }
-      // In MODULES order: subgraphs first, so the gateway finds them up.
+      // In MODULES order: shutdown stops them in reverse (the gateway first).
       modules = MODULES.filter((m) => names.includes(m));
     } else throw new Error(`unknown argument "${arg}"`);
   }
@@ -189,9 +189,11 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
-  const subgraphs = modules.filter((m) => m !== 'gateway' && m !== 'worker');
-  running.push(...(await Promise.all(subgraphs.map(startModule))));
-  for (const m of ['worker', 'gateway'] as const) if (modules.includes(m)) running.push(await startModule(m));
+  // All at once: while one waits on PostgreSQL, Redis or a file, another loads or builds its
+  // schema. Nothing needs another module up to start (the gateway reads or composes the supergraph
+  // from files; its /ready asks every subgraph's). In MODULES order, so shutdown stops the gateway
+  // first and the subgraphs last.
+  running.push(...(await Promise.all(modules.map(startModule))));
   logger.info({ modules }, 'centavo is up');
 }
 

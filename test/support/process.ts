@@ -26,9 +26,13 @@ export function processEnv(basePort: number, overrides: Record<string, string> =
   };
 }
 
-/** `centavo --module=<modules>` as a child process, exactly as the start command runs it. */
+/**
+ * `centavo --module=<modules>` as a child process, exactly as the start command runs it; with
+ * CENTAVO_TEST_BUILD=dist, the compiled build as the image runs it (`pnpm build` first).
+ */
 export function spawnCentavo(modules: string, env: Record<string, string | undefined>, stdio: 'ignore' | 'inherit' = 'ignore'): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'bin/centavo.ts', `--module=${modules}`], {
+  const entry = process.env.CENTAVO_TEST_BUILD === 'dist' ? ['dist/bin/centavo.js'] : ['--import', 'tsx', 'bin/centavo.ts'];
+  return spawn(process.execPath, [...entry, `--module=${modules}`], {
     cwd: ROOT,
     env,
     stdio: ['ignore', stdio, 'inherit'],

@@ -1,6 +1,3 @@
-import { createBullBoard } from '@bull-board/api';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { ExpressAdapter } from '@bull-board/express';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { GraphQLError } from 'graphql';
 import type { AuthUser, TokenVerifier } from '@centavo/auth-tokens';
@@ -68,16 +65,42 @@ async function adminOf(verifier: TokenVerifier, req: Request, allowCookie: boole
 
 const isFailure = (value: object): value is Failure => 'status' in value;
 
-/**
- * Bull Board at /admin/queues for ADMIN users, over every queue of Centavo, and
- * POST /admin/session, which trades a bearer token for an HttpOnly cookie a browser sends
- * when it opens the dashboard (DELETE /admin/session drops it).
- */
-export function mountQueueDashboard(app: Express, { config, verifier, logger }: QueueDashboardOptions): QueueDashboard {
+interface Board {
+  router: express.Router;
+  queues: Queue[];
+}
+
+/** Bull Board over every queue of Centavo, each queue with a Redis connection of its own. */
+async function createBoard({ config, logger }: Pick<QueueDashboardOptions, 'config' | 'logger'>): Promise<Board> {
+  const [{ createBullBoard }, { BullMQAdapter }, { ExpressAdapter }] = await Promise.all([
+    import('@bull-board/api'),
+    import('@bull-board/api/bullMQAdapter'),
+    import('@bull-board/express'),
+  ]);
   const queues: Queue[] = ALL_QUEUES.map((name) => createQueue(config, name));
   for (const queue of queues) queue.on('error', (err) => logger.warn({ err, queue: queue.name }, 'queue dashboard: redis error'));
   const serverAdapter = new ExpressAdapter().setBasePath(DASHBOARD_PATH);
   createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q)), serverAdapter, options: { uiConfig: { boardTitle: 'Centavo queues' } } });
+  return { router: serverAdapter.getRouter() as express.Router, queues };
+}
+
+/**
+ * Bull Board at /admin/queues for ADMIN users, over every queue of Centavo, and
+ * POST /admin/session, which trades a bearer token for an HttpOnly cookie a browser sends
+ * when it opens the dashboard (DELETE /admin/session drops it).
+ *
+ * The board (its packages and a Redis connection per queue) is made when an ADMIN first opens
+ * it, not at start: a start loaded ~70 more files and opened a connection for each queue.
+ */
+export function mountQueueDashboard(app: Express, { config, verifier, logger }: QueueDashboardOptions): QueueDashboard {
+  let board: Promise<Board> | undefined;
+  const boardOnce = () => {
+    board ??= createBoard({ config, logger }).catch((error: unknown) => {
+      board = undefined; // the next request tries again
+      throw error;
+    });
+    return board;
+  };
 
   const guard = (allowCookie: boolean) => async (req: Request, res: Response, next: NextFunction) => {
     try {
@@ -104,12 +127,15 @@ export function mountQueueDashboard(app: Express, { config, verifier, logger }: 
     res.clearCookie(ADMIN_COOKIE, cookieOptions).status(204).end();
   });
   app.use(`${ADMIN_PATH}/session`, session);
-  app.use(DASHBOARD_PATH, guard(true), serverAdapter.getRouter() as express.Router);
+  app.use(DASHBOARD_PATH, guard(true), (req: Request, res: Response, next: NextFunction) => {
+    boardOnce().then(({ router }) => router(req, res, next), next);
+  });
   logger.info({ path: DASHBOARD_PATH, queues: ALL_QUEUES }, 'queue dashboard mounted');
 
   return {
     async close() {
-      await Promise.all(queues.map((q) => q.close()));
+      const made = await board?.catch(() => undefined);
+      if (made) await Promise.all(made.queues.map((q) => q.close()));
     },
   };
 }

@@ -1,6 +1,6 @@
 import { createQueue, enqueue, processor, sendAlertEmail, type JobProcessor, type QueueConfig } from '@centavo/jobs';
 import type { Logger } from '@centavo/logger';
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { BudgetPrisma, BudgetTx } from '../../db.js';
 import { alertEmail, digestEmail, type EmailContent } from './email-content.js';
 import { NotificationsRepository } from './notifications.repository.js';
@@ -19,20 +19,27 @@ export interface Mailer {
   close(): void;
 }
 
-/** Sends through the SMTP server of `url` (smtp://host:port, smtps:// for TLS, user:password@ for auth). */
+/**
+ * Sends through the SMTP server of `url` (smtp://host:port, smtps:// for TLS, user:password@ for auth).
+ * nodemailer (~300 KB of code) loads with the first email, not at every start of the worker.
+ */
 export function smtpMailer(url: string, from: string): Mailer {
-  const transport = nodemailer.createTransport({
-    url,
-    // A server that hangs fails the attempt, which BullMQ retries, instead of holding the job.
-    connectionTimeout: 10_000,
-    greetingTimeout: 10_000,
-    socketTimeout: 30_000,
-  } as Parameters<typeof nodemailer.createTransport>[0]);
+  let transport: Promise<Transporter> | undefined;
+  const transportOnce = () =>
+    (transport ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport({
+        url,
+        // A server that hangs fails the attempt, which BullMQ retries, instead of holding the job.
+        connectionTimeout: 10_000,
+        greetingTimeout: 10_000,
+        socketTimeout: 30_000,
+      } as Parameters<typeof nodemailer.createTransport>[0]),
+    ));
   return {
     async send(m) {
-      await transport.sendMail({ from, to: m.to, subject: m.subject, text: m.text, html: m.html, messageId: m.messageId });
+      await (await transportOnce()).sendMail({ from, to: m.to, subject: m.subject, text: m.text, html: m.html, messageId: m.messageId });
     },
-    close: () => transport.close(),
+    close: () => void transport?.then((t) => t.close()),
   };
 }
 
