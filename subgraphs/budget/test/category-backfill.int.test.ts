@@ -18,26 +18,32 @@ afterAll(() => prisma?.$disconnect());
 class Rollback extends Error {}
 
 describe('the category events backfill migration', () => {
-  it('writes one valid category.created event per custom category that has none, and none for defaults', async () => {
+  it('writes one valid category.created event, with an id of its own, per custom category that has none, and none for defaults', async () => {
     const userId = randomUUID();
     const seen = await prisma
       .$transaction(async (tx) => {
         // As before the upgrade: categories with no event (one default, two custom).
         const old = await tx.category.create({ data: { userId, slug: 'kids', name: 'Kids', kind: 'EXPENSE' } });
+        // Two of them: each gets an event of its own (the ids were once drawn once for all rows).
+        const older = await tx.category.create({ data: { userId, slug: 'pets', name: 'Pets', kind: 'EXPENSE' } });
         const announced = await tx.category.create({ data: { userId, slug: 'side_gig', name: 'Side gig', kind: 'INCOME' } });
         await tx.category.create({ data: { userId, slug: 'fuel', name: 'Fuel', kind: 'EXPENSE', isDefault: true } });
         await tx.outboxEvent.create({ data: { id: randomUUID(), type: 'category.created', aggregateId: announced.id, payload: {} } });
         await tx.$executeRawUnsafe(BACKFILL);
         await tx.$executeRawUnsafe(BACKFILL); // a second run adds nothing
         const rows = await tx.outboxEvent.findMany({ where: { payload: { path: ['category', 'userId'], equals: userId } } });
-        throw new Rollback(JSON.stringify({ rows, old }));
+        throw new Rollback(JSON.stringify({ rows, old, older }));
       })
       .catch((error: unknown) => {
-        if (error instanceof Rollback) return JSON.parse(error.message) as { rows: { id: string; payload: unknown }[]; old: { id: string } };
+        if (error instanceof Rollback) return JSON.parse(error.message) as { rows: { id: string; payload: unknown }[]; old: { id: string }; older: { id: string } };
         throw error;
       });
-    expect(seen.rows).toHaveLength(1);
-    const event = categoryEvent.parse(seen.rows[0]!.payload);
-    expect(event).toMatchObject({ eventId: seen.rows[0]!.id, type: 'category.created', category: { id: seen.old.id, userId, slug: 'kids', kind: 'EXPENSE' } });
+    expect(seen.rows).toHaveLength(2);
+    const events = seen.rows.map((r) => ({ id: r.id, event: categoryEvent.parse(r.payload) }));
+    for (const { id, event } of events) expect(event.eventId).toBe(id);
+    expect(events.map((e) => e.event.category).sort((a, b) => a.slug.localeCompare(b.slug))).toEqual([
+      { id: seen.old.id, userId, slug: 'kids', kind: 'EXPENSE' },
+      { id: seen.older.id, userId, slug: 'pets', kind: 'EXPENSE' },
+    ]);
   });
 });

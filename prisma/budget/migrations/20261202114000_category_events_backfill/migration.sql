@@ -9,7 +9,9 @@ SELECT e.id, 'category.created', c.id,
          'occurredAt', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
          'category', jsonb_build_object('id', c.id, 'userId', c.user_id, 'slug', c.slug, 'kind', c.kind::text)
        )
-FROM "categories" c
-CROSS JOIN LATERAL (SELECT gen_random_uuid() AS id) e
+-- The event id is drawn per row in a subquery's select list: an uncorrelated LATERAL subquery is
+-- evaluated once, so every category got the same id and a second one failed the primary key.
+FROM (SELECT cat.*, gen_random_uuid() AS event_id FROM "categories" cat) c
+CROSS JOIN LATERAL (SELECT c.event_id AS id) e
 WHERE NOT c.is_default
   AND NOT EXISTS (SELECT 1 FROM "outbox_events" o WHERE o.aggregate_id = c.id AND o.type = 'category.created');
