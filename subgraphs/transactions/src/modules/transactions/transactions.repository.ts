@@ -214,6 +214,13 @@ export class TransactionsRepository {
     return retryOnConflict(() => this.prisma.$transaction(async (tx) => {
       // The changed rows come back whole from the UPDATE: a findMany of an import batch's 2,000 ids
       // after it cost a round trip and Prisma's compilation of a 2,000-parameter query.
+      // Each decision finds its row by a primary-key probe (LATERAL, OFFSET 0 so it stays a probe)
+      // and the UPDATE reaches the row by its ctid: right after an import the statistics still
+      // say the user has a few hundred rows, and the join the planner chose from them scanned the
+      // decisions once per row of the user (2,000 x 20,000 comparisons: 84 s for one batch, past
+      // the transaction's 15 s timeout, so half an import's decisions failed and waited for retries).
+      // The owner is checked in the probe (user_id never changes), so the target's estimate is not
+      // cut to one row by the user's stale count.
       const changed = await tx.$queryRaw<TransactionRecord[]>`
         UPDATE transactions t SET category_id = d.category_id, category_source = d.source::"CategorySource", merchant = d.merchant,
           -- A rule's tags join the row's, up to MAX_TAGS (the first in order when the row is full).
@@ -221,11 +228,13 @@ export class TransactionsRepository {
           tags = (ARRAY(SELECT DISTINCT x FROM unnest(COALESCE(t.tags, '{}') || d.add_tags) x ORDER BY x))[1:${MAX_TAGS}::int],
           tag_index = (ARRAY(SELECT DISTINCT x FROM unnest(COALESCE(t.tags, '{}') || d.add_tags) x ORDER BY x))[1:${MAX_TAGS}::int],
           version = t.version + 1, updated_at = now()
-        FROM (SELECT DISTINCT ON (id) id, based_on, category_id, source, merchant,
-                ARRAY(SELECT jsonb_array_elements_text(add_tags)) AS add_tags
+        FROM (SELECT DISTINCT ON (x.id) x.id, cur.ctid AS at, x.based_on, x.category_id, x.source, x.merchant,
+                ARRAY(SELECT jsonb_array_elements_text(x.add_tags)) AS add_tags
               FROM jsonb_to_recordset(${json}::jsonb)
-              AS x(id uuid, based_on int, category_id uuid, source text, merchant text, add_tags jsonb) ORDER BY id, based_on DESC) d
-        WHERE t.id = d.id AND t.user_id = ${userId}::uuid AND t.version = d.based_on
+              AS x(id uuid, based_on int, category_id uuid, source text, merchant text, add_tags jsonb)
+              CROSS JOIN LATERAL (SELECT ctid FROM transactions WHERE id = x.id AND user_id = ${userId}::uuid OFFSET 0) cur
+              ORDER BY x.id, x.based_on DESC) d
+        WHERE t.ctid = d.at AND t.id = d.id AND t.version = d.based_on
           AND t.category_source IS DISTINCT FROM 'USER' AND t.splits IS NULL
           AND NOT (t.category_id IS NOT DISTINCT FROM d.category_id AND t.category_source IS NOT DISTINCT FROM d.source::"CategorySource"
                    AND t.merchant IS NOT DISTINCT FROM d.merchant AND COALESCE(t.tags, '{}') @> d.add_tags)
