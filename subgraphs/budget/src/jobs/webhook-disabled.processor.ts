@@ -1,14 +1,11 @@
-import { createHash } from 'node:crypto';
 import { processor, webhookDisabledNotice, type JobProcessor, type WebhookDisabledNotice } from '@centavo/jobs';
 import { SEVERITY } from '../modules/alerts/alert-rules.js';
 import type { AlertsRepository } from '../modules/alerts/alerts.repository.js';
+import { md5Uuid } from '../modules/recurring/detection.js';
 import type { LiveUpdates } from './transaction-changed.processor.js';
 
-/** The alert's subject: one UUID per endpoint and disabling (an MD5 read as a UUID, like billOccurrenceId). */
-export function disablingId(endpointId: string, disabledAt: string): string {
-  const hex = createHash('md5').update(`webhook-disabled:${endpointId}:${disabledAt}`).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
+/** The alert's subject: one UUID per endpoint and disabling. */
+export const disablingId = (endpointId: string, disabledAt: string): string => md5Uuid(`webhook-disabled:${endpointId}:${disabledAt}`);
 
 export const webhookDisabledMessage = (notice: WebhookDisabledNotice): string =>
   `Webhook endpoint ${notice.url} was disabled: ${notice.reason ?? 'its deliveries kept failing'}. ` +

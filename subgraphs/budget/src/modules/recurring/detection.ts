@@ -136,14 +136,17 @@ export function rollForward(nextDate: string, period: RecurringPeriod, today: st
   return next;
 }
 
-/**
- * The subject of a BILL_DUE alert: one UUID per bill and due date (an MD5 read as a UUID, as
- * PostgreSQL's md5(...)::uuid does), so the unique (subject, type) raises each reminder once.
- */
-export function billOccurrenceId(billId: string, dueDate: string): string {
-  const hex = createHash('md5').update(`${billId}:${dueDate}`).digest('hex');
+/** The MD5 of `text` read as a UUID, as PostgreSQL's md5(...)::uuid does: an alert subject derived from what raised it. */
+export function md5Uuid(text: string): string {
+  const hex = createHash('md5').update(text).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+/**
+ * The subject of a BILL_DUE alert: one UUID per bill and due date, so the unique (subject, type)
+ * raises each reminder once.
+ */
+export const billOccurrenceId = (billId: string, dueDate: string): string => md5Uuid(`${billId}:${dueDate}`);
 
 /** The UTC calendar day of an instant. */
 export const dayOf = (at: Date): string => at.toISOString().slice(0, 10);

@@ -20,7 +20,10 @@ export interface SharesDeps {
   accounts: Pick<AccountsRepository, 'findManyAccessible'>;
   /** Strands the users' cached responses (the gateway's response cache) before the change is answered. */
   invalidate(userIds: string[]): Promise<void>;
-  /** The member no longer sees the owner's profile once a share ends. */
+  /**
+   * The member no longer sees the owner's profile once a share ends (if another account of the
+   * owner's is still shared with them, their next read of it grants the profile again).
+   */
   profiles?: Pick<ProfileGrants, 'withdraw'>;
   /** MAX_SHARES_PER_ACCOUNT */
   maxShares: number;
@@ -64,7 +67,7 @@ export class SharesService {
   async revoke(user: AuthUser, id: string): Promise<boolean> {
     const share = await this.d.shares.deleteOwned(id, user.id);
     if (!share) throw notFound('AccountShare');
-    if (share.memberId) await this.withdrawProfile(share.memberId, share.ownerId);
+    if (share.memberId) await this.d.profiles?.withdraw(share.memberId, share.ownerId);
     // The member's cached reads of the account go before the revoke is answered.
     if (share.memberId) await this.d.invalidate([share.memberId]);
     return true;
@@ -73,17 +76,9 @@ export class SharesService {
   async leave(user: AuthUser, id: string): Promise<boolean> {
     const share = await this.d.shares.deleteReceived(id, user.id, user.email);
     if (!share) throw notFound('AccountShare');
-    if (share.memberId) await this.withdrawProfile(share.memberId, share.ownerId);
+    if (share.memberId) await this.d.profiles?.withdraw(share.memberId, share.ownerId);
     await this.d.invalidate([share.ownerId]);
     return true;
-  }
-
-  /**
-   * Unless another account of the owner's is still shared with the member (their next read of it
-   * grants the profile again anyway), the member stops seeing the owner's profile.
-   */
-  private async withdrawProfile(memberId: string, ownerId: string): Promise<void> {
-    await this.d.profiles?.withdraw(memberId, ownerId);
   }
 
   sent(user: AuthUser): Promise<AccountShareRecord[]> {
