@@ -45,12 +45,16 @@ export class CategoryDirectory {
     if (builtIn) return builtIn;
     const deadline = Date.now() + this.options.waitMs;
     // An id that never arrives (a typo, another user's id) costs about log2(wait / poll) lookups.
+    // The lookup after the sleep that reaches the deadline is the last: a timer may fire a
+    // millisecond before Date.now() says the deadline came, which asked once more for nothing.
+    let last = false;
     for (let pause = this.options.pollMs ?? 25; ; pause *= 2) {
       const found = await this.options.lookup(id);
       // Another user's category answers at once: ids are unique, it will never be this user's.
       if (found) return found.userId === userId ? { id: found.id, slug: found.slug, kind: found.kind } : null;
       const left = deadline - Date.now();
-      if (left <= 0) return null;
+      if (left <= 0 || last) return null;
+      last = pause >= left;
       await sleep(Math.min(pause, left));
     }
   }
