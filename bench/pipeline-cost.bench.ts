@@ -11,7 +11,9 @@
  *   through the gateway at `rate` per second over 20 users (few events per relay pass: the
  *   per-row worst case), then `loadRate` per second for `loadSeconds`, each measured from the
  *   first write until the whole pipeline is quiet again (every transaction categorized and
- *   counted), the idle Redis rate subtracted.
+ *   counted), the idle Redis rate subtracted; of those, the commands clients sent (MONITOR: an
+ *   EVALSHA is one, the commands its script runs are not), which is what costs round trips.
+ * With PIPELINE_TRACE=1, also every statement and every client-sent Redis command of one write.
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -27,8 +29,13 @@ const USERS = 20;
 const MERCHANTS = ['NETFLIX.COM', 'UBER *TRIP HELP.UBER.COM', 'IFOOD *RESTAURANTE', 'POSTO IPIRANGA', 'DROGASIL 1234', 'CARREFOUR HIPER', 'SPOTIFY', 'SHELL SELECT'];
 
 const requireFromTesting = createRequire(new URL('../packages/testing/package.json', import.meta.url));
+interface RedisMonitor {
+  on(event: 'monitor', listener: (time: string, args: string[], source: string) => void): void;
+  disconnect(): void;
+}
 interface RedisClient {
   info(section: string): Promise<string>;
+  monitor(): Promise<RedisMonitor>;
   quit(): Promise<unknown>;
 }
 const { Redis } = requireFromTesting('ioredis') as { Redis: new (url: string) => RedisClient };
@@ -48,6 +55,25 @@ await new Promise((r) => setTimeout(r, 500)); // redis-server listening
 const redis = new Redis(redisUrl);
 const redisCalls = async () =>
   (await redis.info('commandstats')).split('\n').reduce((sum, line) => sum + Number(/calls=(\d+)/.exec(line)?.[1] ?? 0), 0);
+/**
+ * Counts the commands clients send (round trips' worth: an EVALSHA is one, however many commands
+ * its script runs; those come with source "lua" and are counted apart) until stop().
+ */
+async function countClientCommands(): Promise<{ stop(): { sent: number; inScripts: number } }> {
+  const monitor = await redis.monitor();
+  let sent = 0;
+  let inScripts = 0;
+  monitor.on('monitor', (_time, _args, source) => {
+    if (source === 'lua') inScripts += 1;
+    else sent += 1;
+  });
+  return {
+    stop() {
+      monitor.disconnect();
+      return { sent, inScripts };
+    },
+  };
+}
 
 const counter = await startStatementCounter({ host: '127.0.0.1', port: 5432 });
 const dbPrefix = `centavo_h11_pipeline_bench_${randomUUID().slice(0, 6)}`;
@@ -139,12 +165,36 @@ try {
     await quiet();
     const texts = counter.recent().slice(-(counter.total() - before));
     console.log(`one write, statement by statement (${texts.length}):\n${texts.map((t) => `  ${t.replace(`${dbPrefix}_`, '').replace(/\s+/g, ' ')}`).join('\n')}`);
+    // The same for Redis: every command of one more write, grouped by command and the shape
+    // of its first key (ids and numbers masked), the workers' blocking waits included.
+    const monitor = await redis.monitor();
+    const seen = new Map<string, number>();
+    let inScripts = 0;
+    monitor.on('monitor', (_time, args, source) => {
+      // Commands a Lua script ran (BullMQ's) come with source "lua": counted apart.
+      if (source === 'lua') {
+        inScripts += 1;
+        return;
+      }
+      const [command = '', first = ''] = args;
+      const key = /^(eval|evalsha)$/i.test(command) ? String(args[3] ?? '') : first;
+      const shape = `${command.toLowerCase()} ${key.replace(/[0-9a-f]{8}-[0-9a-f-]{27}/gi, '<id>').replace(/\d+/g, '<n>')}`;
+      seen.set(shape, (seen.get(shape) ?? 0) + 1);
+    });
+    await write(users.length + 1);
+    await quiet();
+    monitor.disconnect();
+    const commands = [...seen].sort((a, b) => b[1] - a[1]);
+    const sum = commands.reduce((n, [, c]) => n + c, 0);
+    console.log(`one write, Redis commands sent by clients, by shape (${sum}; and ${inScripts} run inside scripts):\n${commands.map(([shape, c]) => `  ${c}x ${shape}`).join('\n')}`);
   }
 
   const idleSeconds = 10;
+  const idleClients = await countClientCommands();
   const idle0 = { sql: counter.total(), redis: await redisCalls() };
   await sleep(idleSeconds * 1000);
   const idle1 = { sql: counter.total(), redis: await redisCalls() };
+  const idleSentPerMs = idleClients.stop().sent / (idleSeconds * 1000);
   const idleRedisPerMs = (idle1.redis - idle0.redis - 1) / (idleSeconds * 1000);
   console.log(`idle: ${((idle1.sql - idle0.sql) / idleSeconds).toFixed(2)} statements/s, ${(idleRedisPerMs * 1000).toFixed(1)} Redis commands/s (the workers' blocking waits)`);
 
@@ -153,6 +203,7 @@ try {
     const created0 = Number((await stored()).total);
     const byDb0 = counter.counts();
     const sql0 = counter.total();
+    const clients = await countClientCommands();
     const redis0 = await redisCalls();
     const t0 = Date.now();
     const sends: Promise<unknown>[] = [];
@@ -169,6 +220,7 @@ try {
     const doneAt = await quiet();
     n = Number((await stored()).total) - created0;
     const redis1 = await redisCalls();
+    const { sent: clientSent } = clients.stop();
     const sql = counter.total() - sql0;
     const byDb = [...counter.counts()].map(([db, c]) => [db.replace(`${dbPrefix}_`, ''), (c - (byDb0.get(db) ?? 0)) / n] as const).filter(([, c]) => c > 0);
     const redisRaw = redis1 - redis0 - 1;
@@ -176,7 +228,8 @@ try {
     console.log(
       `${label}: ${sent} createTransaction at ${perSecond}/s (${failed} failed at the gateway), ${n} stored, done ${((doneAt - t0) / 1000).toFixed(1)} s after the first write; ` +
         `${(sql / n).toFixed(1)} statements/tx (${byDb.map(([db, c]) => `${db} ${c.toFixed(1)}`).join(', ')}); ` +
-        `${((redisRaw - redisIdle) / n).toFixed(1)} Redis commands/tx (${(redisRaw / n).toFixed(1)} with the idle waits)`,
+        `${((redisRaw - redisIdle) / n).toFixed(1)} Redis commands/tx (${(redisRaw / n).toFixed(1)} with the idle waits), ` +
+        `of which ${((clientSent - idleSentPerMs * (Date.now() - t0)) / n).toFixed(1)} sent by clients (${(clientSent / n).toFixed(1)} with the idle waits; the rest run inside BullMQ's scripts)`,
     );
   }
   await measure('single writes', count, rate);

@@ -11,7 +11,7 @@ export interface EventGroup<E> {
   events: E[];
 }
 
-export interface GroupedConsumers<E> {
+export interface GroupedConsumers<E, P = undefined> {
   /** One queue each; a job's payload is an EventGroup, validated by the definition's schema. */
   definitions: readonly JobDefinition<z.ZodType>[];
   /** The group (user) of an event: its events stay in order within a job. */
@@ -25,22 +25,32 @@ export interface GroupedConsumers<E> {
    * behind every job without one: one user's bulk never delays another's live events. Default 20.
    */
   bulkFrom?: number;
+  /**
+   * Whether a consumer takes a group's job at all (default: every job): a job its consumer
+   * would find nothing to do in is not enqueued. `prepared` is the pass's `prepare` result.
+   */
+  takes?: (definition: JobDefinition<z.ZodType>, job: EventGroup<E>, prepared: P) => boolean;
 }
 
-export interface OutboxRelayOptions<S extends z.ZodType> {
+export interface OutboxRelayOptions<S extends z.ZodType, P = undefined> {
   store: OutboxStore;
   /** Every row's payload is parsed with it before anything is sent; one bad row fails the pass. */
   schema: S;
   /** Consumers that take one job per event, under the event id. */
   consumers?: readonly JobDefinition<S>[];
   /** Consumers that take one job per group and pass (see GroupedConsumers). */
-  grouped?: GroupedConsumers<z.infer<S>>;
+  grouped?: GroupedConsumers<z.infer<S>, P>;
   queue: QueueConfig;
   logger: Logger;
   /** More sends of one event (e.g. a pub/sub notice), awaited with the enqueues, before the commit. */
   alsoSend?: (event: z.infer<S>) => Promise<unknown>[];
-  /** Like alsoSend, once for all the events of a pass (one lookup for many events). */
-  alsoSendAll?: (events: z.infer<S>[]) => Promise<unknown>[];
+  /**
+   * Once a pass, before anything is sent: what `alsoSendAll` and `grouped.takes` need to know of
+   * the pass's events (one lookup for many events). A failure fails the pass.
+   */
+  prepare?: (events: z.infer<S>[]) => Promise<P>;
+  /** Like alsoSend, once for all the events of a pass, with the pass's `prepare` result. */
+  alsoSendAll?: (events: z.infer<S>[], prepared: P) => Promise<unknown>[];
   /**
    * The database whose `outbox_events` trigger NOTIFYs: start() LISTENs on it and runs a pass per
    * wake-up (and a sweep per reconnect). Without it only kick() and `sweepMs` run passes.
@@ -125,7 +135,7 @@ function roundRobin<T>(lists: readonly T[][]): T[] {
  * rows again: the same pass's job ids are ignored by BullMQ, a different grouping reaches
  * consumers that apply each event (transaction version) once.
  */
-export function createOutboxRelay<S extends z.ZodType>(options: OutboxRelayOptions<S>): OutboxRelay {
+export function createOutboxRelay<S extends z.ZodType, P = undefined>(options: OutboxRelayOptions<S, P>): OutboxRelay {
   const { store, logger, grouped } = options;
   const consumers = options.consumers ?? [];
   const batch = options.batch ?? 500;
@@ -155,6 +165,8 @@ export function createOutboxRelay<S extends z.ZodType>(options: OutboxRelayOptio
     notifiedBeforeLastPass = notified;
     return store.claim(batch, async (rows) => {
       const events = rows.map((row) => ({ id: row.id, event: options.schema.parse(row.payload) as z.infer<S> }));
+      const all = events.map(({ event }) => event);
+      const prepared = (options.prepare ? await options.prepare(all) : undefined) as P;
       const sends: Promise<unknown>[] = consumers.map((def) =>
         queueOf(def.queue).addBulk(events.map(({ id, event }) => ({ name: def.name, data: def.schema.parse(event), opts: { jobId: id } }))),
       );
@@ -168,12 +180,14 @@ export function createOutboxRelay<S extends z.ZodType>(options: OutboxRelayOptio
           opts: { jobId: groupJobId(job.ids), ...(job.rows >= bulkFrom ? { priority: BULK_PRIORITY } : {}) },
         }));
         for (const def of grouped.definitions) {
-          const bulk: BulkJob[] = payloads.map(({ data, opts }) => ({ name: def.name, data, opts }));
+          const taken = grouped.takes ? payloads.filter(({ data }) => grouped.takes!(def, data, prepared)) : payloads;
+          if (taken.length === 0) continue;
+          const bulk: BulkJob[] = taken.map(({ data, opts }) => ({ name: def.name, data, opts }));
           sends.push(queueOf(def.queue).addBulk(bulk));
         }
       }
       if (options.alsoSend) for (const { event } of events) sends.push(...options.alsoSend(event));
-      if (options.alsoSendAll) sends.push(...options.alsoSendAll(events.map(({ event }) => event)));
+      if (options.alsoSendAll) sends.push(...options.alsoSendAll(all, prepared));
       await Promise.all(sends);
     });
   };

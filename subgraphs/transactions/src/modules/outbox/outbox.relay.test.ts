@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createQueue, TRANSACTION_EVENT_CONSUMERS, type TransactionEvent, type TransactionEventBatch } from '@centavo/jobs';
+import { createQueue, TRANSACTION_EVENT_CONSUMERS, webhookTransactionBatch, type TransactionEvent, type TransactionEventBatch } from '@centavo/jobs';
 import { createLogger } from '@centavo/logger';
 import { createSubscriber, type UserEvent } from '@centavo/pubsub';
 import { testEnv } from '@centavo/testing';
@@ -11,6 +11,9 @@ import { OutboxRelay } from './outbox.relay.js';
 // Real PostgreSQL and Redis; a Redis prefix of its own keeps these queues and channels apart.
 const config = loadConfig(testEnv({ TRANSACTIONS_PORT: '0', REDIS_PREFIX: `centavo-test-relay-${randomUUID().slice(0, 8)}:` }));
 const queues = TRANSACTION_EVENT_CONSUMERS.map((def) => createQueue(config, def.queue));
+/** Budget and ai take every user's events; webhooks only those of users with an endpoint for them. */
+const always = TRANSACTION_EVENT_CONSUMERS.flatMap((def, i) => (def === webhookTransactionBatch ? [] : [queues[i]!]));
+const webhooks = queues[TRANSACTION_EVENT_CONSUMERS.indexOf(webhookTransactionBatch)]!;
 const subscriber = createSubscriber(config);
 let prisma: TransactionsPrisma;
 let relay: OutboxRelay;
@@ -51,9 +54,9 @@ function event(type: TransactionEvent['type'], userId: string, categorySource: '
   };
 }
 
-/** The batch job of each consumer queue holding this event, if any. */
-const batchesWith = (eventId: string) =>
-  Promise.all(queues.map(async (q) => (await q.getJobs(['waiting', 'prioritized'])).find((j) => (j.data as TransactionEventBatch).events.some((e) => e.eventId === eventId))));
+/** The batch job of each of these consumer queues (default: budget and ai) holding this event, if any. */
+const batchesWith = (eventId: string, of = always) =>
+  Promise.all(of.map(async (q) => (await q.getJobs(['waiting', 'prioritized'])).find((j) => (j.data as TransactionEventBatch).events.some((e) => e.eventId === eventId))));
 
 async function until(check: () => Promise<boolean>, what: string): Promise<void> {
   const deadline = Date.now() + 5_000;
@@ -88,6 +91,31 @@ describe('transactions outbox relay', () => {
     await new Promise((r) => setTimeout(r, 100)); // time for a notice that should not come
     // Only the category chosen by a rule is news to live clients; the user chose theirs.
     expect(heard).toMatchObject([{ __typename: 'Transaction', id: byRule.transaction.id, field: 'transactionCategorized' }]);
+  });
+
+  it('sends a user\'s one-row events to the webhooks consumer only when the user has an endpoint (enabled or not) taking their type', async () => {
+    const endpoint = (userId: string, events: string[], enabled = true) =>
+      prisma.webhookEndpoint.create({ data: { userId, url: 'https://example.test/hook', events, secretCiphertext: 'x', enabled } });
+    const none = event('transaction.created', randomUUID(), null);
+    const otherType = event('transaction.created', randomUUID(), null);
+    await endpoint(otherType.transaction.userId, ['alert.raised']);
+    const hooked = event('transaction.created', randomUUID(), null);
+    await endpoint(hooked.transaction.userId, ['transaction.updated', 'transaction.created']);
+    // A disabled endpoint still records its deliveries (dead-lettered, replayable once enabled).
+    const disabled = event('transaction.created', randomUUID(), null);
+    await endpoint(disabled.transaction.userId, ['transaction.created'], false);
+    for (const e of [none, otherType, hooked, disabled]) await write(e);
+
+    expect(await relay.pass()).toBeGreaterThanOrEqual(4);
+    for (const e of [none, otherType, hooked, disabled]) expect((await batchesWith(e.eventId)).every(Boolean)).toBe(true);
+    const [noneJob] = await batchesWith(none.eventId, [webhooks]);
+    const [otherJob] = await batchesWith(otherType.eventId, [webhooks]);
+    const [hookedJob] = await batchesWith(hooked.eventId, [webhooks]);
+    const [disabledJob] = await batchesWith(disabled.eventId, [webhooks]);
+    expect(noneJob).toBeUndefined();
+    expect(otherJob).toBeUndefined();
+    expect(hookedJob?.data).toEqual({ userId: hooked.transaction.userId, events: [hooked] });
+    expect(disabledJob?.data).toEqual({ userId: disabled.transaction.userId, events: [disabled] });
   });
 
   it('sends an event written after a commit at once when kicked, without waiting for a poll', async () => {

@@ -1,9 +1,24 @@
-import { rowsOfEvent, TRANSACTION_EVENT_CONSUMERS, transactionsOutboxEvent, userOfEvent, type QueueConfig, type TransactionsOutboxEvent } from '@centavo/jobs';
+import {
+  rowsOfEvent,
+  TRANSACTION_EVENT_CONSUMERS,
+  transactionsOutboxEvent,
+  userOfEvent,
+  webhookTransactionBatch,
+  type QueueConfig,
+  type TransactionsOutboxEvent,
+} from '@centavo/jobs';
 import type { Logger } from '@centavo/logger';
 import { createOutboxRelay, outboxEventsStore, type OutboxRelay as Relay } from '@centavo/outbox';
 import { createPublisher, type Publisher } from '@centavo/pubsub';
 import type { TransactionsPrisma } from '../../db.js';
-import type { SharesRepository } from '../shares/shares.repository.js';
+
+/** What a pass needs to know of its events, read in one statement. */
+interface PassLookup {
+  /** The accepted members of each shared account among the events' accounts. */
+  members: Map<string, string[]>;
+  /** The users with a webhook endpoint (enabled or not) that takes a type of their one-row events. */
+  hooked: Set<string>;
+}
 
 /** The accounts whose rows an event carries. */
 const accountsOf = (event: TransactionsOutboxEvent): string[] =>
@@ -22,20 +37,30 @@ export class OutboxRelay {
   /** `databaseUrl`: where start() LISTENs for outbox writes; without it only kick() runs passes. */
   /** `shares`: the members of shared accounts, who hear of their rows too; without it only owners do. */
   constructor(
-    prisma: TransactionsPrisma,
+    private readonly prisma: TransactionsPrisma,
     config: QueueConfig & { databaseUrl?: string },
     logger: Logger,
-    private readonly shares?: Pick<SharesRepository, 'membersOf'>,
   ) {
     this.publisher = createPublisher(config, logger);
     this.relay = createOutboxRelay({
       store: outboxEventsStore(prisma),
       schema: transactionsOutboxEvent,
-      grouped: { definitions: TRANSACTION_EVENT_CONSUMERS, groupOf: userOfEvent, weightOf: rowsOfEvent },
+      prepare: (events) => this.lookup(events),
+      grouped: {
+        definitions: TRANSACTION_EVENT_CONSUMERS,
+        groupOf: userOfEvent,
+        weightOf: rowsOfEvent,
+        // The webhooks consumer records one-row events for the user's endpoints that take their
+        // type (an import's rows are told by its import.finished): a user without such an
+        // endpoint, or a job of bulk events only, is no job (a job, its Redis round trips, a
+        // statement and a cache invalidation saved per event).
+        takes: (definition, job, { hooked }) =>
+          definition !== webhookTransactionBatch || (hooked.has(job.userId) && job.events.some((e) => 'transaction' in e)),
+      },
       queue: config,
       logger,
       // The user's cached responses go stale before any consumer or live client hears of the change.
-      alsoSendAll: (events) => [this.notify(events)],
+      alsoSendAll: (events, { members }) => [this.notify(events, members)],
       ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
     });
   }
@@ -65,12 +90,34 @@ export class OutboxRelay {
   }
 
   /**
-   * The owner's cached responses and those of the members of the event's shared accounts are
-   * stranded, then they are told. Members are read once per pass: a member revoked before this pass hears nothing.
+   * One statement a pass: the members of the events' shared accounts (read once per pass: a
+   * member revoked before this pass hears nothing) and which users have a webhook endpoint for
+   * their one-row events (one created before this pass gets them).
    */
-  private async notify(events: TransactionsOutboxEvent[]): Promise<void> {
+  private async lookup(events: TransactionsOutboxEvent[]): Promise<PassLookup> {
     const accounts = [...new Set(events.flatMap(accountsOf))];
-    const members = this.shares ? await this.shares.membersOf(accounts) : new Map<string, string[]>();
+    const single = events.filter((e) => 'transaction' in e);
+    const users = [...new Set(single.map(userOfEvent))];
+    const types = [...new Set(single.map((e) => e.type as string))];
+    const rows = await this.prisma.$queryRaw<{ kind: 'member' | 'hook'; key: string; member: string | null }[]>`
+      SELECT 'member' AS kind, account_id::text AS key, member_id::text AS member
+      FROM account_shares
+      WHERE account_id = ANY(${accounts}::uuid[]) AND status = 'ACCEPTED' AND member_id IS NOT NULL
+      UNION ALL
+      SELECT DISTINCT 'hook', user_id::text, NULL
+      FROM webhook_endpoints
+      WHERE user_id = ANY(${users}::uuid[]) AND events && ${types}::text[]`;
+    const members = new Map<string, string[]>();
+    const hooked = new Set<string>();
+    for (const row of rows) {
+      if (row.kind === 'hook') hooked.add(row.key);
+      else members.set(row.key, [...(members.get(row.key) ?? []), row.member!]);
+    }
+    return { members, hooked };
+  }
+
+  /** The owner's cached responses and those of the members of the event's shared accounts are stranded, then they are told. */
+  private async notify(events: TransactionsOutboxEvent[], members: Map<string, string[]>): Promise<void> {
     await Promise.all(
       events.map(async (event) => {
         const everyone = new Set([userOfEvent(event), ...accountsOf(event).flatMap((a) => members.get(a) ?? [])]);
