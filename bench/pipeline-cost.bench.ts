@@ -216,7 +216,9 @@ try {
     }
     // Under a shared, loaded machine the gateway's 5 s timeout can fail a write that still
     // commits: the figures divide by the transactions stored, not by the writes sent.
-    const failed = (await Promise.allSettled(sends)).filter((r) => r.status === 'rejected').length;
+    const failures = (await Promise.allSettled(sends)).flatMap((r) => (r.status === 'rejected' ? [String((r.reason as Error)?.message ?? r.reason).slice(0, 200)] : []));
+    const failed = failures.length;
+    if (failed > 0) console.log(`${label}: the gateway's errors: ${[...new Set(failures)].slice(0, 5).join(' | ')}`);
     const doneAt = await quiet();
     n = Number((await stored()).total) - created0;
     const redis1 = await redisCalls();
