@@ -6,7 +6,7 @@ import type { AccountsReader } from '../accounts/accounts.reader.js';
 import type { AccountRole } from '../accounts/accounts.repository.js';
 import { SHARED_WITH } from '../shares/shares.sql.js';
 import type { TransactionsReader } from './transactions.reader.js';
-import { bulkOutboxRow, outboxRow, type OutboxRow, type TransactionEventType } from '../outbox/outbox.events.js';
+import { bulkOutboxRow, isoDay, outboxRow, type OutboxRow, type TransactionEventType } from '../outbox/outbox.events.js';
 import type { SplitPart } from './splits.js';
 
 /** Outbox rows in one INSERT from a JSON array (Prisma's createMany is slow with many payloads). */
@@ -111,6 +111,7 @@ export class TransactionsRepository {
    */
   async createWithEvents(rows: NewTransaction[], requestId?: string, editor?: string): Promise<TransactionRecord[]> {
     try {
+      if (!editor && rows.length === 1 && !rows[0]!.transferPeerId) return [await retryOnConflict(() => this.createOne(rows[0]!, requestId))];
       return await retryOnConflict(() => this.prisma.$transaction(async (tx) => {
         if (editor) await holdEditorShares(tx, editor, rows.map((r) => r.accountId));
         // Peers reference each other: insert without the link, then set it.
@@ -128,6 +129,35 @@ export class TransactionsRepository {
       if (isUniqueViolation(error)) throw new IdempotencyKeyTaken();
       throw error;
     }
+  }
+
+  /**
+   * The common write (one row, the owner's, no transfer) in one statement: the row and its
+   * `created` event are inserted together, atomically, without BEGIN and COMMIT around them (three
+   * round trips fewer than the interactive transaction). The event is built before the insert,
+   * from what the row will hold (a new row is version 1, without tags or parts).
+   */
+  private async createOne(row: NewTransaction, requestId?: string): Promise<TransactionRecord> {
+    const merchant = row.merchant ?? null;
+    const event = outboxRow('transaction.created', { ...row, merchant, tags: [], splits: null, version: 1, createdAt: new Date(0), updatedAt: new Date(0) }, requestId);
+    const [created] = await this.prisma.$queryRaw<TransactionRecord[]>`
+      WITH t AS (
+        INSERT INTO transactions (id, user_id, account_id, amount_minor, currency, date, description, merchant, notes,
+                                  category_id, category_source, idempotency_key, updated_at)
+        VALUES (${row.id}::uuid, ${row.userId}::uuid, ${row.accountId}::uuid, ${row.amountMinor.toString()}::bigint, ${row.currency},
+                ${isoDay(row.date)}::date, ${row.description}, ${merchant}, ${row.notes}, ${row.categoryId}::uuid,
+                ${row.categorySource}::"CategorySource", ${row.idempotencyKey}, now())
+        RETURNING *
+      ), e AS (
+        INSERT INTO outbox_events (id, type, aggregate_id, payload)
+        SELECT ${event.id}::uuid, ${event.type}, t.id, ${JSON.stringify(event.payload)}::jsonb FROM t
+      )
+      SELECT t.id::text AS "id", t.user_id::text AS "userId", t.account_id::text AS "accountId", t.amount_minor AS "amountMinor",
+        t.currency, t.date, t.description, t.merchant, t.notes, t.category_id::text AS "categoryId",
+        t.category_source::text AS "categorySource", t.transfer_peer_id::text AS "transferPeerId",
+        t.idempotency_key AS "idempotencyKey", t.tags, t.splits, t.version, t.created_at AS "createdAt", t.updated_at AS "updatedAt"
+      FROM t`;
+    return { ...created!, amountMinor: BigInt(created!.amountMinor) };
   }
 
   findByIdempotencyKey(userId: string, idempotencyKey: string): Promise<TransactionRecord | null> {
