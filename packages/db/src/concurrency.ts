@@ -15,12 +15,14 @@ interface AdapterCause {
  * the pg driver adapter surfaces them (seen against PostgreSQL 15):
  * - a raw query: PrismaClientKnownRequestError P2010 with meta.driverAdapterError.cause.originalCode;
  * - a model query: P2034 with the same meta, or (inside an interactive transaction, for a
- *   deadlock) the bare DriverAdapterError whose cause.originalCode is the SQLSTATE.
+ *   deadlock) the bare DriverAdapterError whose cause.originalCode is the SQLSTATE;
+ * - plain pg (pgTransaction): the DatabaseError's code is the SQLSTATE.
  */
 export function isRetryableConflict(error: unknown): boolean {
   if (!error || typeof error !== 'object') return false;
   const e = error as { name?: unknown; code?: unknown; cause?: AdapterCause; meta?: { driverAdapterError?: { cause?: AdapterCause } } };
   if (e.code === 'P2034') return true;
+  if (typeof e.code === 'string' && RETRYABLE_SQLSTATES.has(e.code)) return true;
   const sqlState = e.name === 'DriverAdapterError' ? e.cause?.originalCode : e.meta?.driverAdapterError?.cause?.originalCode;
   return typeof sqlState === 'string' && RETRYABLE_SQLSTATES.has(sqlState);
 }

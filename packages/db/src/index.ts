@@ -61,3 +61,24 @@ export function createPgPool(databaseUrl: string, max = 10): pg.Pool {
   pool.on('error', () => undefined);
   return pool;
 }
+
+/**
+ * Runs `work` in one database transaction on a client of `pool`: COMMIT when it resolves,
+ * ROLLBACK when it throws (a client whose ROLLBACK failed is discarded, not reused). One whole
+ * transaction per call, so retryOnConflict can run it again.
+ */
+export async function pgTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch((err: Error) => (broken = err));
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}

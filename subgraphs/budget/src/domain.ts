@@ -31,7 +31,10 @@ import { SpendingService } from './modules/spending/spending.service.js';
 
 export interface BudgetDomainDeps {
   prisma: BudgetPrisma;
-  /** A plain pg pool for the entity reads of every dashboard (categories.reader.ts); without it they go through Prisma. */
+  /**
+   * Plain pg: the batches of transaction events (SpendingRepository.applyBatch, with their alerts
+   * and payee payments) need it; with it the dashboard's category reads use it too (categories.reader.ts).
+   */
   pool?: PgPool;
   /** Redis of the job queues (the relay's consumers). */
   queue: QueueConfig;
@@ -77,7 +80,7 @@ export function createBudgetDomain(deps: BudgetDomainDeps): BudgetDomain {
   const repos = {
     categories: new CategoriesRepository(prisma),
     budgets: new BudgetsRepository(prisma),
-    spending: new SpendingRepository(prisma),
+    spending: new SpendingRepository(prisma, deps.pool),
     alerts: new AlertsRepository(prisma),
     recurring: new RecurringRepository(prisma),
   };

@@ -1,4 +1,5 @@
 import { budgetTransactionBatch, createQueue, enqueue, runProcessors, webhookEvent, type RunningProcessors } from '@centavo/jobs';
+import { createPgPool } from '@centavo/db';
 import { createLogger, type Logger } from '@centavo/logger';
 import { createPublisher } from '@centavo/pubsub';
 import { loadConfig, type BudgetConfig } from './config.js';
@@ -25,6 +26,8 @@ export async function startBudgetWorker(
 ): Promise<BudgetWorker> {
   const logger = root.child({ service: 'budget-worker' });
   const prisma = createPrisma(config.databaseUrl, false);
+  // Each batch of transaction events is one transaction on this pool (one client per job run at once).
+  const pool = createPgPool(config.databaseUrl, config.WORKER_CONCURRENCY + 1);
   const publisher = createPublisher(config, logger);
   // Alerts by email only with an SMTP server: without one, nothing is queued or sent.
   const emails: EmailChannel | undefined = config.SMTP_URL
@@ -41,6 +44,7 @@ export async function startBudgetWorker(
     );
   const domain = createBudgetDomain({
     prisma,
+    pool,
     queue: config,
     logger,
     quotas: config,
@@ -62,6 +66,7 @@ export async function startBudgetWorker(
     await webhookQueue.close();
     await publisher.close();
     await prisma.$disconnect();
+    await pool.end();
     throw error;
   }
   const reminders = startBillReminders({ prisma, publisher, webhooks: alertWebhooks, logger, intervalMs: config.BILL_REMINDER_INTERVAL_MS, ...(emails ? { emails: emails.hook } : {}) });
@@ -76,6 +81,7 @@ export async function startBudgetWorker(
         await webhookQueue.close();
         await publisher.close();
         await prisma.$disconnect();
+        await pool.end();
       })();
       return stopping;
     },

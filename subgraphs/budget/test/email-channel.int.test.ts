@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBudgetDomain, type BudgetDomain } from '../src/domain.js';
 import { createEmailChannel, type EmailChannel, type Mailer } from '../src/modules/notifications/email-channel.js';
-import { event, newUser, snapshot, testRun, type TestUser } from './factories.js';
+import { event, newUser, snapshot, testPool, testRun, type TestUser } from './factories.js';
 import { startLive, type LiveHarness } from './live.js';
 
 /** A mailer that keeps what it sent, and fails the next `failures` sends. */
@@ -30,7 +30,7 @@ beforeAll(async () => {
   // Its own queue prefix: nothing runs these jobs but the test, which calls the processor itself.
   const queue = { REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_PREFIX: `centavo-test-${randomUUID()}:` };
   channel = createEmailChannel({ prisma: h.prisma, queue, logger: testRun.logger, mailer });
-  domain = createBudgetDomain({ prisma: h.prisma, queue, logger: testRun.logger, publisher: quiet, emails: channel.hook });
+  domain = createBudgetDomain({ prisma: h.prisma, pool: testPool(), queue, logger: testRun.logger, publisher: quiet, emails: channel.hook });
   ana = await newUser(h.server.url);
 });
 afterAll(async () => {

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { JobRun, TransactionEvent, TransactionSnapshot } from '@centavo/jobs';
+import { createPgPool, type PgPool } from '@centavo/db';
 import { createLogger } from '@centavo/logger';
 import type { Publisher } from '@centavo/pubsub';
-import { graphql, mintToken, ok } from '@centavo/testing';
+import { graphql, mintToken, ok, testEnv } from '@centavo/testing';
+import { loadConfig } from '../src/config.js';
 import type { BudgetPrisma } from '../src/db.js';
 import { createBudgetDomain, type BudgetDomain } from '../src/domain.js';
 
@@ -15,7 +17,13 @@ export const testRun: JobRun = { logger: createLogger({ level: 'silent' }), job:
  */
 export function testDomain(prisma: BudgetPrisma, publisher?: Pick<Publisher, 'publish'>): BudgetDomain {
   const queue = { REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_PREFIX: 'centavo-test-unused:' };
-  return createBudgetDomain({ prisma, queue, logger: testRun.logger, ...(publisher ? { publisher } : {}) });
+  return createBudgetDomain({ prisma, pool: testPool(), queue, logger: testRun.logger, ...(publisher ? { publisher } : {}) });
+}
+
+let pool: PgPool | undefined;
+/** The pg pool of this test process's budget database (the worker's batches run on it), made once. */
+export function testPool(): PgPool {
+  return (pool ??= createPgPool(loadConfig(testEnv({ BUDGET_PORT: '0' })).databaseUrl, 4));
 }
 
 /** A transaction's full state as the transactions domain publishes it. */

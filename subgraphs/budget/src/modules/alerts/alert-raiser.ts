@@ -1,7 +1,8 @@
-import type { BudgetTx } from '../../db.js';
+import type { BudgetBatchTx } from '../../db.js';
 import { spentOf } from '../budgets/budget-status.js';
-import { BudgetsRepository, type CoveringBudget, type SpendingKey } from '../budgets/budgets.repository.js';
-import { CategoriesRepository } from '../categories/categories.repository.js';
+import { BudgetsBatchRepository } from '../budgets/budgets.batch-repository.js';
+import type { CoveringBudget, SpendingKey } from '../budgets/budgets.repository.js';
+import { readCategories } from '../categories/categories.reader.js';
 import { UNCATEGORIZED_KEY } from '../spending/ledger.js';
 import { formatDay, parseDay } from '../spending/periods.js';
 import type { ApplyEffects, LedgerChange } from '../spending/spending.service.js';
@@ -16,7 +17,8 @@ import {
   unusualByMedian,
   unusualMessage,
 } from './alert-rules.js';
-import { AlertsRepository, type NewAlert } from './alerts.repository.js';
+import { AlertsBatchRepository, type ExpenseDay } from './alerts.batch-repository.js';
+import type { NewAlert } from './alerts.repository.js';
 import { ExpenseWindow } from './expense-window.js';
 
 /**
@@ -31,7 +33,7 @@ export const raiseAlerts: ApplyEffects = async (tx, changes, moveAggregates) => 
   await moveAggregates();
   const transaction = await transactionAlerts(tx, userId, changes);
   const names = await categoryNames(tx, userId, [...budget.map((a) => a.categoryId), ...transaction.map((a) => a.categoryId)].filter((id): id is string => id !== null));
-  await new AlertsRepository(tx).raise([...budget, ...transaction].map((a) => a.alert(names)));
+  await new AlertsBatchRepository(tx).raise([...budget, ...transaction].map((a) => a.alert(names)));
 };
 
 type Pending = { categoryId: string | null; alert: (names: Map<string, string>) => NewAlert };
@@ -42,20 +44,20 @@ type Pending = { categoryId: string | null; alert: (names: Map<string, string>) 
  * read once before the batch, and each change's deltas are added in event order, so the alert
  * names the transaction that really crossed the threshold, once (the unique (budget, type)).
  */
-async function budgetAlerts(tx: BudgetTx, userId: string, changes: LedgerChange[], moveAggregates: () => Promise<void>): Promise<Pending[]> {
+async function budgetAlerts(tx: BudgetBatchTx, userId: string, changes: LedgerChange[], moveAggregates: () => Promise<void>): Promise<Pending[]> {
   const keyed = new Map<string, SpendingKey>();
   for (const d of changes.flatMap((c) => c.deltas)) {
     if (d.categoryKey === UNCATEGORIZED_KEY) continue;
     const key = { categoryId: d.categoryKey, month: d.day.slice(0, 7), currency: d.currency };
     keyed.set(`${key.categoryId}|${key.month}|${key.currency}`, key);
   }
-  const repo = new BudgetsRepository(tx);
-  const budgets = await repo.covering(userId, [...keyed.values()], { lock: true });
+  const repo = new BudgetsBatchRepository(tx);
+  const budgets = await repo.coveringLocked(userId, [...keyed.values()]);
   if (budgets.length === 0) return [];
   const running = await repo.netSpentFor(userId, budgets.map((b) => b.id));
   await moveAggregates();
   // A budget counts its category's spending and its subcategories'.
-  const categories = await new CategoriesRepository(tx).findManyForUser(userId, [...new Set([...keyed.values()].map((k) => k.categoryId!))]);
+  const categories = await readCategories(tx, userId, [...new Set([...keyed.values()].map((k) => k.categoryId!))]);
   const parentOf = new Map(categories.map((c) => [c.id, c.parentId]));
   const covers = (budget: CoveringBudget, d: LedgerChange['deltas'][number]) =>
     d.categoryKey !== UNCATEGORIZED_KEY && d.day.slice(0, 7) === budget.month && d.currency === budget.currency &&
@@ -102,8 +104,8 @@ async function budgetAlerts(tx: BudgetTx, userId: string, changes: LedgerChange[
  * The user's thresholds are read once, and the history of every candidate's category in one
  * query (the ledger after the batch, each candidate itself left out).
  */
-async function transactionAlerts(tx: BudgetTx, userId: string, changes: LedgerChange[]): Promise<Pending[]> {
-  const repo = new AlertsRepository(tx);
+async function transactionAlerts(tx: BudgetBatchTx, userId: string, changes: LedgerChange[]): Promise<Pending[]> {
+  const repo = new AlertsBatchRepository(tx);
   const candidates = changes.filter(({ next }) => !next.deleted && !next.isTransfer && next.amountMinor < 0n);
   if (candidates.length === 0) return [];
   const pending: Pending[] = [];
@@ -163,13 +165,12 @@ async function transactionAlerts(tx: BudgetTx, userId: string, changes: LedgerCh
   return pending;
 }
 
-async function categoryNames(tx: BudgetTx, userId: string, ids: readonly string[]): Promise<Map<string, string>> {
+async function categoryNames(tx: BudgetBatchTx, userId: string, ids: readonly string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
-  const categories = await new CategoriesRepository(tx).findManyForUser(userId, [...new Set(ids)]);
+  const categories = await readCategories(tx, userId, [...new Set(ids)]);
   return new Map(categories.map((c) => [c.id, c.name]));
 }
 
-type ExpenseDay = Awaited<ReturnType<AlertsRepository['expenseDays']>>[number];
 type Candidate = LedgerChange['next'];
 
 /**

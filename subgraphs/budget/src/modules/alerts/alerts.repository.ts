@@ -43,7 +43,7 @@ export interface ThresholdRecord {
 const BUDGET_TYPES = new Set<AlertType>(['BUDGET_WARNING', 'BUDGET_EXCEEDED']);
 
 /** What makes an alert unique with its type: its budget, its transaction, or its bill's due date. */
-function subjectOf(alert: NewAlert): string {
+export function subjectOf(alert: NewAlert): string {
   if (alert.type === 'BILL_DUE') {
     if (!alert.subjectId || !alert.billId) throw new Error('BILL_DUE alert without its bill occurrence');
     return alert.subjectId;

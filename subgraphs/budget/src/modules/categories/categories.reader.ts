@@ -1,4 +1,4 @@
-import { countSqlStatement, type PgPool } from '@centavo/db';
+import { countSqlStatement, type PgPool, type PgPoolClient } from '@centavo/db';
 import type { CategoryKind } from '../../generated/prisma/client.js';
 import type { CategoryRecord } from './categories.repository.js';
 
@@ -24,6 +24,15 @@ const toRecord = (r: Row): CategoryRecord => ({
   createdAt: r.created_at,
 });
 
+/** The user's categories of these ids, through plain pg: a pool, or a batch's transaction (alerts). */
+export async function readCategories(db: Pick<PgPool | PgPoolClient, 'query'>, userId: string, ids: readonly string[]): Promise<CategoryRecord[]> {
+  const { rows } = await db.query<Row>(
+    'SELECT id, user_id, slug, name, kind, parent_id, is_default, created_at FROM categories WHERE user_id = $1 AND id = ANY($2::uuid[])',
+    [userId, ids],
+  );
+  return rows.map(toRecord);
+}
+
 /**
  * The category reads of every dashboard (the `_entities` of each listed transaction's category)
  * in plain SQL: Prisma's client engine compiled and ran this query at about a quarter of the
@@ -34,11 +43,8 @@ export class CategoriesReader {
   constructor(private readonly pool: PgPool) {}
 
   async findManyForUser(userId: string, ids: readonly string[]): Promise<CategoryRecord[]> {
-    const { rows } = await this.pool.query<Row>(
-      'SELECT id, user_id, slug, name, kind, parent_id, is_default, created_at FROM categories WHERE user_id = $1 AND id = ANY($2::uuid[])',
-      [userId, ids],
-    );
+    const categories = await readCategories(this.pool, userId, ids);
     countSqlStatement();
-    return rows.map(toRecord);
+    return categories;
   }
 }

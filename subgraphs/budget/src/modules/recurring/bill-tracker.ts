@@ -1,11 +1,13 @@
 import type { TransactionSnapshot } from '@centavo/jobs';
 import { formatAmount } from '@centavo/money';
-import type { BudgetPrisma, BudgetTx } from '../../db.js';
+import type { BudgetBatchTx, BudgetPrisma } from '../../db.js';
 import { SEVERITY } from '../alerts/alert-rules.js';
-import { AlertsRepository, type NewAlert } from '../alerts/alerts.repository.js';
+import { AlertsBatchRepository } from '../alerts/alerts.batch-repository.js';
+import type { NewAlert } from '../alerts/alerts.repository.js';
 import type { LedgerChange } from '../spending/spending.service.js';
 import { addPeriod, dayOf, dearer, payeeKey, payeeMatches, withinTolerance } from './detection.js';
-import { RecurringRepository, type BillChange, type BillRecord, type PayeePaymentRecord } from './recurring.repository.js';
+import { RecurringBatchRepository } from './recurring.batch-repository.js';
+import type { BillChange, BillRecord, PayeePaymentRecord } from './recurring.repository.js';
 import { refreshSuggestions, type PayeeKey } from './suggestions.js';
 
 export interface RecurringSettings {
@@ -48,7 +50,7 @@ export interface BillTracker {
    * raises RECURRING_AMOUNT_CHANGED once per payment costing more than the tolerance above the
    * bill's amount (the bill then expects the new amount).
    */
-  inBatch(tx: BudgetTx, changes: readonly LedgerChange[]): Promise<void>;
+  inBatch(tx: BudgetBatchTx, changes: readonly LedgerChange[]): Promise<void>;
   /**
    * After the commit, also on replays: re-detects the suggestions of the batch's payees. After
    * the commit, so of two batches running at once the later sees the other's payments too.
@@ -62,7 +64,7 @@ export function createBillTracker(db: BudgetPrisma, settings: RecurringSettings)
     async inBatch(tx, changes) {
       const userId = changes[0]?.next.userId;
       if (!userId) return;
-      const repo = new RecurringRepository(tx);
+      const repo = new RecurringBatchRepository(tx);
       const finalOf = new Map<string, LedgerChange>();
       const seenBefore = new Set<string>();
       for (const change of changes) {
@@ -104,14 +106,14 @@ export function createBillTracker(db: BudgetPrisma, settings: RecurringSettings)
  * New payments (in day order) against the user's confirmed bills. The matched bills are locked,
  * so two batches paying one bill at once apply in turn; other bills are not held up.
  */
-async function advanceBills(tx: BudgetTx, userId: string, created: readonly PayeePaymentRecord[], tolerancePercent: number): Promise<void> {
-  const repo = new RecurringRepository(tx);
+async function advanceBills(tx: BudgetBatchTx, userId: string, created: readonly PayeePaymentRecord[], tolerancePercent: number): Promise<void> {
+  const repo = new RecurringBatchRepository(tx);
   const matchOf = (bills: readonly BillRecord[], payment: PayeePaymentRecord) =>
     // The longest matching payee wins ("NETFLIX COM" over "NETFLIX").
     bills
       .filter((b) => b.currency === payment.currency && payeeMatches(b.payee, payment.payee))
       .sort((a, b) => b.payee.length - a.payee.length)[0];
-  const confirmed = await repo.list(userId, { status: 'CONFIRMED' });
+  const confirmed = await repo.listConfirmed(userId);
   const matched = [...new Set(created.map((p) => matchOf(confirmed, p)?.id).filter((id): id is string => id !== undefined))];
   if (matched.length === 0) return;
   const state = new Map((await repo.lockForUser(userId, matched)).filter((b) => b.status === 'CONFIRMED').map((b) => [b.id, b]));
@@ -137,6 +139,6 @@ async function advanceBills(tx: BudgetTx, userId: string, created: readonly Paye
     Object.assign(bill, update);
     changed.set(bill.id, { ...changed.get(bill.id), ...update });
   }
-  for (const [id, change] of changed) await repo.update(userId, id, change);
-  await new AlertsRepository(tx).raise(alerts);
+  for (const [id, change] of changed) await repo.advance(userId, id, change);
+  await new AlertsBatchRepository(tx).raise(alerts);
 }

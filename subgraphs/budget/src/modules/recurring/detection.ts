@@ -126,6 +126,22 @@ export function detectPattern(payments: readonly Occurrence[], options: { tolera
 }
 
 /**
+ * Whether detectPattern of a longer history could differ from that of its latest `sorted`
+ * payments (in day order): only when the run of gaps of one period that ends the list reaches
+ * its first payment. detectPattern reads nothing before that run's start and the gap that stops it.
+ */
+export function runReachesFirst(sorted: readonly Occurrence[]): boolean {
+  if (sorted.length < 2) return true;
+  const days = sorted.map((p) => parseDay(p.day)!);
+  const end = sorted.length - 1;
+  const period = periodOfGap(days[end]! - days[end - 1]!);
+  if (!period) return false;
+  let start = end - 1;
+  while (start > 0 && periodOfGap(days[start]! - days[start - 1]!) === period) start--;
+  return start === 0;
+}
+
+/**
  * The next due date of a bill whose `nextDate` went by without a payment for longer than its
  * grace days: the first occurrence that is not that late on `today` (itself when it is not late).
  */

@@ -95,6 +95,29 @@ export class RecurringRepository {
     return rows.map((r) => ({ ...r, day: asDay(r.day) }));
   }
 
+  /**
+   * As payments for these (payee, currency) pairs, but at most the latest `limit` of each pair
+   * (in the same order): a payee paid daily has thousands of rows, and detection after every
+   * batch of an import read them all again (quadratic in the import's size).
+   */
+  async latestPayments(userId: string, keys: readonly { payee: string; currency: string }[], since: string, limit: number): Promise<PayeePaymentRecord[]> {
+    if (keys.length === 0) return [];
+    const rows = await this.db.$queryRaw<{ transaction_id: string; user_id: string; payee: string; description: string; category_id: string | null; day: string; currency: string; amount_minor: bigint }[]>`
+      SELECT p.transaction_id::text, p.user_id::text, p.payee, p.description, p.category_id::text, to_char(p.day, 'YYYY-MM-DD') AS day,
+        p.currency, p.amount_minor
+      FROM unnest(${keys.map((k) => k.payee)}::text[], ${keys.map((k) => k.currency)}::text[]) AS k(payee, currency)
+      CROSS JOIN LATERAL (
+        SELECT * FROM payee_payments
+        WHERE user_id = ${userId}::uuid AND payee = k.payee AND currency = k.currency AND day >= ${since}::date
+        ORDER BY day DESC, transaction_id DESC LIMIT ${limit}
+      ) p
+      ORDER BY p.day, p.transaction_id`;
+    return rows.map((r) => ({
+      transactionId: r.transaction_id, userId: r.user_id, payee: r.payee, description: r.description, categoryId: r.category_id,
+      day: r.day, currency: r.currency, amountMinor: BigInt(r.amount_minor),
+    }));
+  }
+
   async list(userId: string, filter: { status?: RecurringBillStatus; dueBy?: string } = {}): Promise<BillRecord[]> {
     const rows = await this.db.recurringBill.findMany({
       where: { userId, ...(filter.status ? { status: filter.status } : {}), ...(filter.dueBy ? { nextDate: { lte: asDate(filter.dueBy) } } : {}) },

@@ -1,7 +1,7 @@
 import type { BudgetDb } from '../../db.js';
 import { CategoriesRepository } from '../categories/categories.repository.js';
 import { formatDay, parseDay } from '../spending/periods.js';
-import { DEFAULT_REMIND_DAYS, detectPattern, HISTORY_DAYS, payeeMatches, type DetectedPattern } from './detection.js';
+import { DEFAULT_REMIND_DAYS, detectPattern, HISTORY_DAYS, payeeMatches, runReachesFirst, type DetectedPattern } from './detection.js';
 import { RecurringRepository, type BillRecord, type NewBill, type PayeePaymentRecord } from './recurring.repository.js';
 
 export interface PayeeKey {
@@ -15,6 +15,32 @@ const MAX_NAME = 100;
 /** A bill the user decided about (confirmed, dismissed or made by hand) owns its payee: detection leaves it alone. */
 export const decidedBillFor = (bills: readonly BillRecord[], key: PayeeKey): BillRecord | undefined =>
   bills.find((b) => b.status !== 'SUGGESTED' && b.currency === key.currency && payeeMatches(b.payee, key.payee));
+
+/** Payments read per payee for detection at first; a payee whose pattern may reach further back is read whole. */
+const LATEST_PAYMENTS = 64;
+
+/**
+ * The payments detection needs for these payees: the latest LATEST_PAYMENTS of each, and all of
+ * a payee's when its pattern could begin before them (runReachesFirst). detectPattern gives the
+ * same answer as over every payment.
+ */
+async function latestPayments(repo: RecurringRepository, userId: string, keys: readonly PayeeKey[], since: string): Promise<PayeePaymentRecord[]> {
+  const latest = await repo.latestPayments(userId, keys, since, LATEST_PAYMENTS);
+  const byKey = new Map<string, PayeePaymentRecord[]>();
+  for (const p of latest) {
+    const group = byKey.get(keyOf(p));
+    if (group) group.push(p);
+    else byKey.set(keyOf(p), [p]);
+  }
+  const whole = keys.filter((k) => {
+    const group = byKey.get(keyOf(k));
+    return group !== undefined && group.length === LATEST_PAYMENTS && runReachesFirst(group);
+  });
+  if (whole.length === 0) return latest;
+  const all = await repo.payments(userId, whole, since);
+  const wholeKeys = new Set(whole.map(keyOf));
+  return [...latest.filter((p) => !wholeKeys.has(keyOf(p))), ...all];
+}
 
 /**
  * Brings the user's suggestions for these payees (every payee when `keys` is null) in line with
@@ -31,7 +57,8 @@ export async function refreshSuggestions(
   const bills = await repo.list(userId);
   const open = keys?.filter((k) => !decidedBillFor(bills, k)) ?? null;
   if (open && open.length === 0) return [];
-  const payments = await repo.payments(userId, open, formatDay(parseDay(options.today)! - HISTORY_DAYS));
+  const since = formatDay(parseDay(options.today)! - HISTORY_DAYS);
+  const payments = open ? await latestPayments(repo, userId, open, since) : await repo.payments(userId, null, since);
   const groups = new Map<string, PayeePaymentRecord[]>();
   // Every payee asked about, and on a full pass every suggestion: one without a pattern now goes.
   for (const key of open ?? bills.filter((b) => b.status === 'SUGGESTED')) groups.set(keyOf(key), []);

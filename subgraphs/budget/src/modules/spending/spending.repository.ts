@@ -1,6 +1,6 @@
-import { retryOnConflict } from '@centavo/db';
+import { pgTransaction, retryOnConflict, type PgPool } from '@centavo/db';
 import { Prisma } from '../../generated/prisma/client.js';
-import type { BudgetPrisma, BudgetTx } from '../../db.js';
+import type { BudgetBatchTx, BudgetPrisma } from '../../db.js';
 import type { DayTotals } from './periods.js';
 import type { CurrencySums } from './conversion.js';
 import { planDeltas, UNCATEGORIZED_KEY, type AggregateDelta, type LedgerEntry } from './ledger.js';
@@ -51,9 +51,6 @@ export interface CategoryTotals {
   count: number;
 }
 
-// Lock waits under a burst of events for one (user, category, day) can exceed Prisma's 5 s default.
-const TX_OPTIONS = { maxWait: 10_000, timeout: 30_000 };
-
 const toEntry = (row: LedgerRow): LedgerEntry => ({
   transactionId: row.transaction_id,
   userId: row.user_id,
@@ -81,20 +78,23 @@ export interface BatchChange {
 }
 
 /** Work that commits with a batch (alerts): runs in its transaction, calls `moveAggregates` once. */
-export type AroundBatch = (tx: BudgetTx, changes: BatchChange[], moveAggregates: () => Promise<void>) => Promise<void>;
+export type AroundBatch = (tx: BudgetBatchTx, changes: BatchChange[], moveAggregates: () => Promise<void>) => Promise<void>;
 
-const LEDGER_COLUMNS = Prisma.sql`transaction_id::text, user_id::text, category_id::text, to_char(day, 'YYYY-MM-DD') AS day, currency,
+const LEDGER_SELECT = `transaction_id::text, user_id::text, category_id::text, to_char(day, 'YYYY-MM-DD') AS day, currency,
   amount_minor, is_transfer, version, deleted, parts, tags`;
+const LEDGER_COLUMNS = Prisma.raw(LEDGER_SELECT);
 
-/** The entries as the columns of an unnest(...) of arrays, one statement for any number of rows. */
-function ledgerArrays(entries: readonly LedgerEntry[]) {
-  return Prisma.sql`unnest(
-    ${entries.map((e) => e.transactionId)}::uuid[], ${entries.map((e) => e.userId)}::uuid[], ${entries.map((e) => e.categoryId)}::uuid[],
-    ${entries.map((e) => e.day)}::date[], ${entries.map((e) => e.currency)}::text[], ${entries.map((e) => e.amountMinor.toString())}::bigint[],
-    ${entries.map((e) => e.isTransfer)}::boolean[], ${entries.map((e) => e.version)}::int[], ${entries.map((e) => e.deleted)}::boolean[],
-    ${entries.map(partsJson)}::jsonb[], ${entries.map((e) => JSON.stringify(e.tags ?? []))}::jsonb[])
-    AS n(transaction_id, user_id, category_id, day, currency, amount_minor, is_transfer, version, deleted, parts, tags)`;
-}
+/** The entries as the columns of an unnest(...) of arrays ($1-$11): one statement for any number of rows. */
+const LEDGER_UNNEST = `unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::date[], $5::text[], $6::bigint[], $7::boolean[], $8::int[],
+    $9::boolean[], $10::jsonb[], $11::jsonb[])
+  AS n(transaction_id, user_id, category_id, day, currency, amount_minor, is_transfer, version, deleted, parts, tags)`;
+
+const ledgerArrays = (entries: readonly LedgerEntry[]): unknown[] => [
+  entries.map((e) => e.transactionId), entries.map((e) => e.userId), entries.map((e) => e.categoryId),
+  entries.map((e) => e.day), entries.map((e) => e.currency), entries.map((e) => e.amountMinor.toString()),
+  entries.map((e) => e.isTransfer), entries.map((e) => e.version), entries.map((e) => e.deleted),
+  entries.map(partsJson), entries.map((e) => JSON.stringify(e.tags ?? [])),
+];
 
 const sameEntry = (a: LedgerEntry, b: LedgerEntry) =>
   a.userId === b.userId && a.categoryId === b.categoryId && a.day === b.day && a.currency === b.currency &&
@@ -195,7 +195,11 @@ function taggedPiecesSql(userId: string, from: string, to: string, currency?: st
 }
 
 export class SpendingRepository {
-  constructor(private readonly prisma: BudgetPrisma) {}
+  constructor(
+    private readonly prisma: BudgetPrisma,
+    /** Plain pg for applyBatch (the worker's batches of transaction events). */
+    private readonly pool?: PgPool,
+  ) {}
 
   /**
    * A query run with JIT compilation off. The tag reports' set-returning JSON functions are
@@ -217,26 +221,31 @@ export class SpendingRepository {
    */
   async applyBatch(entries: readonly LedgerEntry[], around?: AroundBatch): Promise<BatchChange[]> {
     if (entries.length === 0) return [];
+    const pool = this.pool;
+    if (!pool) throw new Error('SpendingRepository.applyBatch needs the pg pool');
     const first = new Map<string, LedgerEntry>();
     for (const e of entries) if (!first.has(e.transactionId)) first.set(e.transactionId, e);
     const ids = [...first.keys()].sort();
-    return retryOnConflict(() => this.prisma.$transaction(async (tx) => {
+    return retryOnConflict(() => pgTransaction(pool, async (tx) => {
       // New rows are inserted as their first entry of the batch; a concurrent insert of the same
       // row waits for the other transaction and then counts as existing.
-      const inserted = await tx.$queryRaw<{ transaction_id: string }[]>`
-        INSERT INTO transaction_ledger
+      const { rows: inserted } = await tx.query<{ transaction_id: string }>(
+        `INSERT INTO transaction_ledger
           (transaction_id, user_id, category_id, day, currency, amount_minor, is_transfer, version, deleted, parts, tags, updated_at)
-        SELECT n.*, now() FROM ${ledgerArrays(ids.map((id) => first.get(id)!))}
+        SELECT n.*, now() FROM ${LEDGER_UNNEST}
         ORDER BY n.transaction_id
         ON CONFLICT (transaction_id) DO NOTHING
-        RETURNING transaction_id::text`;
+        RETURNING transaction_id::text`,
+        ledgerArrays(ids.map((id) => first.get(id)!)),
+      );
       const isNew = new Set(inserted.map((r) => r.transaction_id));
       const existingIds = ids.filter((id) => !isNew.has(id));
       const stored = new Map<string, LedgerEntry>();
       if (existingIds.length > 0) {
-        const rows = await tx.$queryRaw<LedgerRow[]>`
-          SELECT ${LEDGER_COLUMNS} FROM transaction_ledger
-          WHERE transaction_id = ANY(${existingIds}::uuid[]) ORDER BY transaction_id FOR UPDATE`;
+        const { rows } = await tx.query<LedgerRow>(
+          `SELECT ${LEDGER_SELECT} FROM transaction_ledger WHERE transaction_id = ANY($1::uuid[]) ORDER BY transaction_id FOR UPDATE`,
+          [existingIds],
+        );
         for (const row of rows) stored.set(row.transaction_id, toEntry(row));
       }
       const current = new Map<string, LedgerEntry | null>();
@@ -262,12 +271,14 @@ export class SpendingRepository {
           .map((id) => current.get(id)!)
           .filter((entry) => !sameEntry(entry, isNew.has(entry.transactionId) ? first.get(entry.transactionId)! : stored.get(entry.transactionId)!));
         if (changed.length > 0) {
-          await tx.$executeRaw`
-            UPDATE transaction_ledger l SET user_id = n.user_id, category_id = n.category_id, day = n.day, currency = n.currency,
+          await tx.query(
+            `UPDATE transaction_ledger l SET user_id = n.user_id, category_id = n.category_id, day = n.day, currency = n.currency,
               amount_minor = n.amount_minor, is_transfer = n.is_transfer, version = n.version, deleted = n.deleted,
               parts = n.parts, tags = n.tags, updated_at = now()
-            FROM ${ledgerArrays(changed)}
-            WHERE l.transaction_id = n.transaction_id`;
+            FROM ${LEDGER_UNNEST}
+            WHERE l.transaction_id = n.transaction_id`,
+            ledgerArrays(changed),
+          );
         }
         // Last: an aggregate row is the lock concurrent batches of a user meet on; held the shortest.
         await this.moveBatch(tx, changes);
@@ -275,11 +286,11 @@ export class SpendingRepository {
       if (changes.length > 0 && around) await around(tx, changes, moveAggregates);
       await moveAggregates();
       return changes;
-    }, TX_OPTIONS));
+    }));
   }
 
   /** Every change's deltas, merged per aggregate row, in one upsert (rows in key order: no deadlock). */
-  private async moveBatch(tx: BudgetTx, changes: readonly BatchChange[]): Promise<void> {
+  private async moveBatch(tx: BudgetBatchTx, changes: readonly BatchChange[]): Promise<void> {
     const merged = new Map<string, AggregateDelta>();
     for (const d of changes.flatMap((c) => c.deltas)) {
       const key = `${d.userId}|${d.categoryKey}|${d.currency}|${d.day}`;
@@ -296,15 +307,18 @@ export class SpendingRepository {
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([, d]) => d);
     if (rows.length === 0) return;
-    await tx.$executeRaw`
-      INSERT INTO daily_spending AS s (user_id, category_key, currency, day, expense_minor, income_minor, tx_count)
-      SELECT * FROM unnest(${rows.map((d) => d.userId)}::uuid[], ${rows.map((d) => d.categoryKey)}::uuid[], ${rows.map((d) => d.currency)}::text[],
-        ${rows.map((d) => d.day)}::date[], ${rows.map((d) => d.expenseMinor.toString())}::bigint[],
-        ${rows.map((d) => d.incomeMinor.toString())}::bigint[], ${rows.map((d) => d.count)}::int[])
+    await tx.query(
+      `INSERT INTO daily_spending AS s (user_id, category_key, currency, day, expense_minor, income_minor, tx_count)
+      SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::date[], $5::bigint[], $6::bigint[], $7::int[])
       ON CONFLICT (user_id, category_key, currency, day) DO UPDATE SET
         expense_minor = s.expense_minor + excluded.expense_minor,
         income_minor = s.income_minor + excluded.income_minor,
-        tx_count = s.tx_count + excluded.tx_count`;
+        tx_count = s.tx_count + excluded.tx_count`,
+      [
+        rows.map((d) => d.userId), rows.map((d) => d.categoryKey), rows.map((d) => d.currency), rows.map((d) => d.day),
+        rows.map((d) => d.expenseMinor.toString()), rows.map((d) => d.incomeMinor.toString()), rows.map((d) => d.count),
+      ],
+    );
   }
 
   /** The current entries of these transactions (absent ones left out). */

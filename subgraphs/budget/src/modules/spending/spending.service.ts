@@ -1,6 +1,6 @@
 import type { TransactionSnapshot } from '@centavo/jobs';
 import type { Money } from '@centavo/money';
-import type { BudgetTx } from '../../db.js';
+import type { BudgetBatchTx } from '../../db.js';
 import { requireCurrency } from '../common/inputs.js';
 import type { CategoriesRepository } from '../categories/categories.repository.js';
 import { UNCATEGORIZED_KEY, type AggregateDelta, type LedgerEntry } from './ledger.js';
@@ -85,7 +85,7 @@ export interface LedgerChange {
  * transaction, only when some change applies, with the applied changes in event order, and calls
  * `moveAggregates` when it wants the sums moved (to read them before and after).
  */
-export type ApplyEffects = (tx: BudgetTx, changes: LedgerChange[], moveAggregates: () => Promise<void>) => Promise<void>;
+export type ApplyEffects = (tx: BudgetBatchTx, changes: LedgerChange[], moveAggregates: () => Promise<void>) => Promise<void>;
 
 const noConversions = async (): Promise<ConversionPart[]> => [];
 
