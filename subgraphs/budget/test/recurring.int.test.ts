@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Publisher } from '@centavo/pubsub';
 import { remindDueBills } from '../src/modules/recurring/bill-reminders.js';
-import { newUser, snapshot, testRun, type TestUser } from './factories.js';
+import { formatDay, parseDay } from '../src/modules/spending/periods.js';
+import { event, newUser, snapshot, testDomain, testRun, type TestUser } from './factories.js';
 import { startLive, type LiveHarness } from './live.js';
 
 let h: LiveHarness;
@@ -92,5 +93,24 @@ describe('payments of confirmed bills (the transaction processor)', () => {
     await h.apply(snapshot(u.id, { description: 'SPOTIFY', amountMinor: '2790', date: '2027-05-20' }));
     expect(await bill(u, music.id)).toMatchObject({ lastDate: '2027-05-09', amount: { amount: '27.90' } });
     expect(await alertsOf(u, 'RECURRING_AMOUNT_CHANGED')).toHaveLength(1);
+  });
+});
+
+describe('suggestions after each batch (detection reads each payee\'s latest payments)', () => {
+  it('reads as far back as a pattern goes: 100 weekly payments, the older 60 cheaper, suggest the median of all 100', async () => {
+    const u = await newUser(h.server.url);
+    const [processor] = testDomain(h.prisma, quiet).processors;
+    const last = parseDay(new Date().toISOString().slice(0, 10))! - 3;
+    const payments = Array.from({ length: 100 }, (_, i) =>
+      snapshot(u.id, { description: `FEIRA LIVRE ${i}`, amountMinor: i < 60 ? '-2900' : '-3100', date: formatDay(last - 7 * (99 - i)) }),
+    );
+    // Two batches: the second sees the first's payments only through payee_payments.
+    await processor.handle({ userId: u.id, events: payments.slice(0, 90).map((p) => event(p, 'transaction.created')) }, testRun);
+    await processor.handle({ userId: u.id, events: payments.slice(90).map((p) => event(p, 'transaction.created')) }, testRun);
+    const { recurringBills } = await u.query<{ recurringBills: { payee: string; period: string; amount: { amount: string }; lastDate: string }[] }>(
+      `{ recurringBills(status: SUGGESTED) { payee period amount { amount } lastDate } }`,
+    );
+    // The latest 64 alone have the median 31.00; all 100 (the run reaches back to the first), 29.00.
+    expect(recurringBills).toEqual([{ payee: 'FEIRA LIVRE', period: 'WEEKLY', amount: { amount: '29.00' }, lastDate: formatDay(last) }]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addPeriod, billOccurrenceId, dearer, detectPattern, payeeKey, payeeMatches, rollForward, withinTolerance, type Occurrence } from './detection.js';
+import { addPeriod, billOccurrenceId, dearer, detectPattern, payeeKey, payeeMatches, rollForward, runReachesFirst, withinTolerance, type Occurrence } from './detection.js';
 
 const pay = (day: string, amount: number): Occurrence => ({ day, amountMinor: BigInt(amount) });
 const detect = (payments: Occurrence[], today = '2026-12-03', tolerancePercent = 10) => detectPattern(payments, { tolerancePercent, today });
@@ -107,5 +107,16 @@ describe('billOccurrenceId', () => {
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(billOccurrenceId('8a1d6f5e-2c3b-4d5e-8f90-123456789abc', '2026-12-05')).toBe(id);
     expect(billOccurrenceId('8a1d6f5e-2c3b-4d5e-8f90-123456789abc', '2027-01-05')).not.toBe(id);
+  });
+});
+
+describe('runReachesFirst', () => {
+  it('says when the run of one period that ends the payments starts at the first of them (older payments could change the pattern)', () => {
+    expect(runReachesFirst([pay('2026-09-01', 100), pay('2026-10-01', 100), pay('2026-11-01', 100)])).toBe(true);
+    // A weekly gap before the monthly run stops it: nothing older matters.
+    expect(runReachesFirst([pay('2026-08-25', 100), pay('2026-09-01', 100), pay('2026-10-01', 100), pay('2026-11-01', 100)])).toBe(false);
+    // The last gap is no period (two the same day): no pattern, whatever came before.
+    expect(runReachesFirst([pay('2026-10-01', 100), pay('2026-11-01', 100), pay('2026-11-01', 200)])).toBe(false);
+    expect(runReachesFirst([pay('2026-11-01', 100)])).toBe(true);
   });
 });
