@@ -166,7 +166,7 @@ export function createTransactionsDomain({ prisma, background, pool, config, log
     loaders: (userId) => createLoaders(userId, accountsRepo, transactionsRepo, sharesRepo, profiles),
     relay,
     processors: [
-      applyCategorizationProcessor(new TransactionsRepository(background), () => relay.kick()),
+      applyCategorizationProcessor(new TransactionsRepository(background, undefined, undefined, pool), () => relay.kick()),
       categoryChangedProcessor(new KnownCategories(background.knownCategory)),
       importProcessor(importRunner),
       processor(webhookTransactionBatch, (batch) => webhookDispatcher.onTransactionBatch(batch)),

@@ -1,4 +1,4 @@
-import { isUniqueViolation, retryOnConflict } from '@centavo/db';
+import { isUniqueViolation, pgTransaction, retryOnConflict, type PgPool } from '@centavo/db';
 import { MAX_TAGS } from '@centavo/server';
 import type { TransactionsPrisma } from '../../db.js';
 import { Prisma, type CategorySource } from '../../generated/prisma/client.js';
@@ -12,11 +12,52 @@ import type { SplitPart } from './splits.js';
 /** Outbox rows in one INSERT from a JSON array (Prisma's createMany is slow with many payloads). */
 export async function insertOutboxRows(tx: Prisma.TransactionClient, events: OutboxRow[]): Promise<void> {
   if (events.length === 0) return;
-  const json = JSON.stringify(events.map((e) => ({ id: e.id, type: e.type, aggregate_id: e.aggregateId, payload: e.payload })));
-  await tx.$executeRaw`
-    INSERT INTO outbox_events (id, type, aggregate_id, payload)
-    SELECT e.id, e.type, e.aggregate_id, e.payload FROM jsonb_to_recordset(${json}::jsonb) AS e(id uuid, type text, aggregate_id uuid, payload jsonb)`;
+  await tx.$executeRawUnsafe(INSERT_OUTBOX_SQL, outboxJson(events));
 }
+
+/** insertOutboxRows's statement: $1 the events as outboxJson gives them. */
+const INSERT_OUTBOX_SQL = `
+  INSERT INTO outbox_events (id, type, aggregate_id, payload)
+  SELECT e.id, e.type, e.aggregate_id, e.payload FROM jsonb_to_recordset($1::jsonb) AS e(id uuid, type text, aggregate_id uuid, payload jsonb)`;
+
+const outboxJson = (events: readonly OutboxRow[]) =>
+  JSON.stringify(events.map((e) => ({ id: e.id, type: e.type, aggregate_id: e.aggregateId, payload: e.payload })));
+
+/** A row applyCategorizations changed, as its UPDATE returns it (the day as text: pg and Prisma read a date differently). */
+type CategorizedRow = Omit<TransactionRecord, 'date' | 'amountMinor'> & { date: string; amountMinor: string | bigint };
+
+/**
+ * The UPDATE of applyCategorizations: $1 the decisions as JSON, $2 the user, $3 MAX_TAGS.
+ * Each decision finds its row by a primary-key probe (LATERAL, OFFSET 0 so it stays a probe)
+ * and the UPDATE reaches the row by its ctid: right after an import the statistics still say the
+ * user has a few hundred rows, and the join the planner chose from them scanned the decisions
+ * once per row of the user (2,000 x 20,000 comparisons: 84 s for one batch, past the
+ * transaction's 15 s timeout, so half an import's decisions failed and waited for retries). The
+ * owner is checked in the probe (user_id never changes), so the target's estimate is not cut to
+ * one row by the user's stale count. The changed rows come back whole: a findMany of an import
+ * batch's 2,000 ids after it cost a round trip and the compilation of a 2,000-parameter query.
+ */
+const APPLY_CATEGORIZATIONS_SQL = `
+  UPDATE transactions t SET category_id = d.category_id, category_source = d.source::"CategorySource", merchant = d.merchant,
+    -- A rule's tags join the row's, up to MAX_TAGS (the first in order when the row is full).
+    -- Split rows are left alone, so a row's tag index is its tags.
+    tags = (ARRAY(SELECT DISTINCT x FROM unnest(COALESCE(t.tags, '{}') || d.add_tags) x ORDER BY x))[1:$3::int],
+    tag_index = (ARRAY(SELECT DISTINCT x FROM unnest(COALESCE(t.tags, '{}') || d.add_tags) x ORDER BY x))[1:$3::int],
+    version = t.version + 1, updated_at = now()
+  FROM (SELECT DISTINCT ON (x.id) x.id, cur.ctid AS at, x.based_on, x.category_id, x.source, x.merchant,
+          ARRAY(SELECT jsonb_array_elements_text(x.add_tags)) AS add_tags
+        FROM jsonb_to_recordset($1::jsonb)
+        AS x(id uuid, based_on int, category_id uuid, source text, merchant text, add_tags jsonb)
+        CROSS JOIN LATERAL (SELECT ctid FROM transactions WHERE id = x.id AND user_id = $2::uuid OFFSET 0) cur
+        ORDER BY x.id, x.based_on DESC) d
+  WHERE t.ctid = d.at AND t.id = d.id AND t.version = d.based_on
+    AND t.category_source IS DISTINCT FROM 'USER' AND t.splits IS NULL
+    AND NOT (t.category_id IS NOT DISTINCT FROM d.category_id AND t.category_source IS NOT DISTINCT FROM d.source::"CategorySource"
+             AND t.merchant IS NOT DISTINCT FROM d.merchant AND COALESCE(t.tags, '{}') @> d.add_tags)
+  RETURNING t.id::text AS "id", t.user_id::text AS "userId", t.account_id::text AS "accountId", t.amount_minor AS "amountMinor",
+    t.currency, to_char(t.date, 'YYYY-MM-DD') AS "date", t.description, t.merchant, t.notes, t.category_id::text AS "categoryId",
+    t.category_source::text AS "categorySource", t.transfer_peer_id::text AS "transferPeerId",
+    t.idempotency_key AS "idempotencyKey", t.tags, t.splits, t.version, t.created_at AS "createdAt", t.updated_at AS "updatedAt"`;
 
 export interface TransactionRecord {
   id: string;
@@ -103,6 +144,8 @@ export class TransactionsRepository {
     private readonly prisma: TransactionsPrisma,
     private readonly reader?: TransactionsReader,
     private readonly accountsReader?: AccountsReader,
+    /** Plain pg for applyCategorizations (the worker's); without it, through Prisma. */
+    private readonly pool?: PgPool,
   ) {}
 
   /**
@@ -241,47 +284,23 @@ export class TransactionsRepository {
     const json = JSON.stringify(
       decisions.map((d) => ({ id: d.transactionId, based_on: d.basedOnVersion, category_id: d.categoryId, source: d.source, merchant: d.merchant, add_tags: d.addTags ?? [] })),
     );
-    return retryOnConflict(() => this.prisma.$transaction(async (tx) => {
-      // The changed rows come back whole from the UPDATE: a findMany of an import batch's 2,000 ids
-      // after it cost a round trip and Prisma's compilation of a 2,000-parameter query.
-      // Each decision finds its row by a primary-key probe (LATERAL, OFFSET 0 so it stays a probe)
-      // and the UPDATE reaches the row by its ctid: right after an import the statistics still
-      // say the user has a few hundred rows, and the join the planner chose from them scanned the
-      // decisions once per row of the user (2,000 x 20,000 comparisons: 84 s for one batch, past
-      // the transaction's 15 s timeout, so half an import's decisions failed and waited for retries).
-      // The owner is checked in the probe (user_id never changes), so the target's estimate is not
-      // cut to one row by the user's stale count.
-      const changed = await tx.$queryRaw<TransactionRecord[]>`
-        UPDATE transactions t SET category_id = d.category_id, category_source = d.source::"CategorySource", merchant = d.merchant,
-          -- A rule's tags join the row's, up to MAX_TAGS (the first in order when the row is full).
-          -- Split rows are left alone, so a row's tag index is its tags.
-          tags = (ARRAY(SELECT DISTINCT x FROM unnest(COALESCE(t.tags, '{}') || d.add_tags) x ORDER BY x))[1:${MAX_TAGS}::int],
-          tag_index = (ARRAY(SELECT DISTINCT x FROM unnest(COALESCE(t.tags, '{}') || d.add_tags) x ORDER BY x))[1:${MAX_TAGS}::int],
-          version = t.version + 1, updated_at = now()
-        FROM (SELECT DISTINCT ON (x.id) x.id, cur.ctid AS at, x.based_on, x.category_id, x.source, x.merchant,
-                ARRAY(SELECT jsonb_array_elements_text(x.add_tags)) AS add_tags
-              FROM jsonb_to_recordset(${json}::jsonb)
-              AS x(id uuid, based_on int, category_id uuid, source text, merchant text, add_tags jsonb)
-              CROSS JOIN LATERAL (SELECT ctid FROM transactions WHERE id = x.id AND user_id = ${userId}::uuid OFFSET 0) cur
-              ORDER BY x.id, x.based_on DESC) d
-        WHERE t.ctid = d.at AND t.id = d.id AND t.version = d.based_on
-          AND t.category_source IS DISTINCT FROM 'USER' AND t.splits IS NULL
-          AND NOT (t.category_id IS NOT DISTINCT FROM d.category_id AND t.category_source IS NOT DISTINCT FROM d.source::"CategorySource"
-                   AND t.merchant IS NOT DISTINCT FROM d.merchant AND COALESCE(t.tags, '{}') @> d.add_tags)
-        RETURNING t.id::text AS "id", t.user_id::text AS "userId", t.account_id::text AS "accountId", t.amount_minor AS "amountMinor",
-          t.currency, t.date, t.description, t.merchant, t.notes, t.category_id::text AS "categoryId",
-          t.category_source::text AS "categorySource", t.transfer_peer_id::text AS "transferPeerId",
-          t.idempotency_key AS "idempotencyKey", t.tags, t.splits, t.version, t.created_at AS "createdAt", t.updated_at AS "updatedAt"`;
+    const apply = async (query: <T>(sql: string, params: unknown[]) => Promise<T[]>): Promise<TransactionRecord[]> => {
+      const changed = await query<CategorizedRow>(APPLY_CATEGORIZATIONS_SQL, [json, userId, MAX_TAGS]);
       if (changed.length === 0) return [];
-      const rows = changed
-        .map((r) => ({ ...r, amountMinor: BigInt(r.amountMinor) }))
+      const rows: TransactionRecord[] = changed
+        .map(({ date, ...r }) => ({ ...r, date: new Date(`${date}T00:00:00.000Z`), amountMinor: BigInt(r.amountMinor) }))
         .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       const events = options.import
         ? [bulkOutboxRow('transactions.categorized', userId, options.import, rows, requestId)]
         : rows.map((r) => outboxRow('transaction.categorized', r, requestId));
-      await insertOutboxRows(tx, events);
+      await query(INSERT_OUTBOX_SQL, [outboxJson(events)]);
       return rows;
-    }));
+    };
+    // Plain pg where the worker has it: an import batch's 2,000 rows come back through Prisma's
+    // result conversion at several times the CPU. One SQL text either way.
+    const pool = this.pool;
+    if (pool) return retryOnConflict(() => pgTransaction(pool, (client) => apply(async (sql, params) => (await client.query(sql, params)).rows)));
+    return retryOnConflict(() => this.prisma.$transaction((tx) => apply((sql, params) => tx.$queryRawUnsafe(sql, ...params))));
   }
 
   /** Deletes a transaction of this user, and its transfer peer; false when there is none. */
