@@ -91,7 +91,7 @@ export function createTransactionsDomain({ prisma, background, pool, config, log
   const knownCategories = new KnownCategories(prisma.knownCategory);
   const sharesRepo = new SharesRepository(prisma);
   // Live notices of a shared account's transactions reach its members too (read when relayed).
-  const relay = new OutboxRelay(background, config, logger);
+  const relay = new OutboxRelay(background, config, logger, pool);
   const categories = new CategoryDirectory({ lookup: (id) => knownCategories.find(id), waitMs: config.CATEGORY_SYNC_WAIT_MS });
   const transactions = new TransactionsService({ transactions: transactionsRepo, accounts: accountsRepo, categories, onEvents: () => relay.kick() });
   const importQueue = lazy(() => createQueue(config, runImport.queue, logger));

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createQueue, TRANSACTION_EVENT_CONSUMERS, webhookTransactionBatch, type TransactionEvent, type TransactionEventBatch } from '@centavo/jobs';
+import { createPgPool, type PgPool } from '@centavo/db';
 import { createLogger } from '@centavo/logger';
 import { createSubscriber, type UserEvent } from '@centavo/pubsub';
 import { testEnv } from '@centavo/testing';
 import { loadConfig } from '../../config.js';
 import { createPrisma, type TransactionsPrisma } from '../../db.js';
+import { outboxEventsPgStore, type OutboxRow } from '@centavo/outbox';
 import { OutboxRelay } from './outbox.relay.js';
 
 // Real PostgreSQL and Redis; a Redis prefix of its own keeps these queues and channels apart.
@@ -16,11 +18,14 @@ const always = TRANSACTION_EVENT_CONSUMERS.flatMap((def, i) => (def === webhookT
 const webhooks = queues[TRANSACTION_EVENT_CONSUMERS.indexOf(webhookTransactionBatch)]!;
 const subscriber = createSubscriber(config);
 let prisma: TransactionsPrisma;
+let pool: PgPool;
 let relay: OutboxRelay;
 let listening: OutboxRelay;
 beforeAll(() => {
   prisma = createPrisma(config.databaseUrl, false);
-  relay = new OutboxRelay(prisma, config, createLogger({ level: 'silent' }));
+  // The workers' relay claims through plain pg (outboxEventsPgStore), as domain.ts builds it.
+  pool = createPgPool(config.databaseUrl, 2);
+  relay = new OutboxRelay(prisma, config, createLogger({ level: 'silent' }), pool);
 });
 afterAll(async () => {
   await relay?.stop();
@@ -29,6 +34,7 @@ afterAll(async () => {
   await Promise.all(queues.map((q) => q.close()));
   await subscriber.close();
   await prisma?.$disconnect();
+  await pool?.end();
 });
 
 function event(type: TransactionEvent['type'], userId: string, categorySource: 'USER' | 'RULE' | 'AI' | null): TransactionEvent {
@@ -70,6 +76,19 @@ const write = (e: TransactionEvent) =>
   prisma.outboxEvent.create({ data: { id: e.eventId, type: e.type, aggregateId: e.transaction.id, payload: e } });
 
 describe('transactions outbox relay', () => {
+  it('claims through plain pg: a failed publish leaves the rows unpublished, the next claim sends them once, payload intact', async () => {
+    const store = outboxEventsPgStore(pool);
+    const e = event('transaction.created', randomUUID(), null);
+    await write(e);
+    await expect(store.claim(500, async () => { throw new Error('Redis is down'); })).rejects.toThrow('Redis is down');
+    const sent: OutboxRow[] = [];
+    await store.claim(500, async (rows) => void sent.push(...rows));
+    expect(sent.find((r) => r.id === e.eventId)?.payload).toEqual(e);
+    const again: OutboxRow[] = [];
+    await store.claim(500, async (rows) => void again.push(...rows));
+    expect(again.map((r) => r.id)).not.toContain(e.eventId);
+  });
+
   it('sends a user\'s events to budget and ai in one batch job each, in order, marks them published, and tells live clients of a rule or model category', async () => {
     const userId = randomUUID();
     const heard: UserEvent[] = [];
@@ -128,7 +147,7 @@ describe('transactions outbox relay', () => {
   it('is woken by the outbox trigger\'s NOTIFY (no kick, no poll), and sweeps what was written while it was not listening', async () => {
     const before = event('transaction.created', randomUUID(), null);
     await write(before);
-    listening = new OutboxRelay(prisma, { ...config, databaseUrl: config.databaseUrl }, createLogger({ level: 'silent' }));
+    listening = new OutboxRelay(prisma, { ...config, databaseUrl: config.databaseUrl }, createLogger({ level: 'silent' }), pool);
     listening.start();
     await listening.listening();
     await until(async () => (await batchesWith(before.eventId)).every(Boolean), 'the sweep on connect');

@@ -8,7 +8,8 @@ import {
   type TransactionsOutboxEvent,
 } from '@centavo/jobs';
 import type { Logger } from '@centavo/logger';
-import { createOutboxRelay, outboxEventsStore, type OutboxRelay as Relay } from '@centavo/outbox';
+import type { PgPool } from '@centavo/db';
+import { createOutboxRelay, outboxEventsPgStore, outboxEventsStore, type OutboxRelay as Relay } from '@centavo/outbox';
 import { createPublisher, type Publisher } from '@centavo/pubsub';
 import type { TransactionsPrisma } from '../../db.js';
 
@@ -40,10 +41,12 @@ export class OutboxRelay {
     private readonly prisma: TransactionsPrisma,
     config: QueueConfig & { databaseUrl?: string },
     logger: Logger,
+    /** Plain pg for the claims (an import's events are hundreds of KiB of JSON each); without it, through Prisma. */
+    pool?: PgPool,
   ) {
     this.publisher = createPublisher(config, logger);
     this.relay = createOutboxRelay({
-      store: outboxEventsStore(prisma),
+      store: pool ? outboxEventsPgStore(pool) : outboxEventsStore(prisma),
       schema: transactionsOutboxEvent,
       prepare: (events) => this.lookup(events),
       grouped: {
