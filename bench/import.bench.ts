@@ -7,10 +7,16 @@
  * second (upload answered → COMPLETED), how long until every row is categorized and counted in
  * the cash flow (capped at downstreamSeconds), a re-import (adds 0) and the peak RSS (VmHWM)
  * of this process, which runs every role.
+ * BENCH_WORKER_PROCESS=1: the workers run as `centavo --module=worker` in a process of their own,
+ * as production runs them (the two processes can use both cores); its peak RSS and CPU are
+ * reported too. The import starts once that worker categorizes a warm-up transaction.
+ * BENCH_WORKER_CPU_PROF=<dir>: that worker writes a V8 CPU profile there when it stops.
  */
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { ok, registerUser } from '@centavo/testing';
+import path from 'node:path';
+import { ok, registerUser, testEnv } from '@centavo/testing';
 import { startSystem } from '@centavo/e2e/support/system';
 import { upload } from '@centavo/e2e/support/uploads';
 import { Random } from './lib/random.js';
@@ -58,10 +64,31 @@ async function poll<T>(query: string, variables: Record<string, unknown>, token:
   }
 }
 
-const system = await startSystem({ REDIS_PREFIX: `centavo-bench-${randomUUID().slice(0, 8)}:`, MAX_ACTIVE_IMPORTS_PER_USER: '5' });
+const env = { REDIS_PREFIX: `centavo-bench-${randomUUID().slice(0, 8)}:`, MAX_ACTIVE_IMPORTS_PER_USER: '5' };
+const separateWorker = process.env.BENCH_WORKER_PROCESS === '1';
+const system = await startSystem(env, { workers: !separateWorker });
+const worker = separateWorker
+  ? spawn(process.execPath, [...(process.env.BENCH_WORKER_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_WORKER_CPU_PROF}`] : []), '--import', 'tsx', 'bin/centavo.ts', '--module=worker'], {
+      cwd: path.resolve(import.meta.dirname, '..'),
+      env: { ...testEnv(env), LOG_LEVEL: 'silent' },
+      stdio: 'ignore',
+    })
+  : undefined;
 const url = system.gatewayUrl;
 const user = await registerUser(url, 'bench');
-const { createAccount } = await ok<{ createAccount: { id: string } }>(url, `mutation { createAccount(input: { name: "Bench", type: CHECKING, currency: "BRL" }) { id } }`, {}, user.accessToken);
+const newAccount = async (name: string) =>
+  (await ok<{ createAccount: { id: string } }>(url, `mutation { createAccount(input: { name: "${name}", type: CHECKING, currency: "BRL" }) { id } }`, {}, user.accessToken)).createAccount;
+if (worker) {
+  // The worker process is ready once it has categorized a transaction (relay, ai, transactions).
+  const warm = await newAccount('Warm-up');
+  await ok(url, `mutation ($i: CreateTransactionInput!) { createTransaction(input: $i) { id } }`, { i: { accountId: warm.id, amount: '-10.00', date: '2026-01-02', description: 'PADARIA' } }, user.accessToken);
+  for (;;) {
+    const { transactions } = await ok<{ transactions: { totalCount: number } }>(url, `query ($a: ID!) { transactions(filter: { accountId: $a, uncategorized: true }, first: 0) { totalCount } }`, { a: warm.id }, user.accessToken);
+    if (transactions.totalCount === 0) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+const createAccount = await newAccount('Bench');
 const file = statement(rowCount);
 console.log(`${rowCount} rows, ${(Buffer.byteLength(file.csv) / 1024).toFixed(0)} KiB`);
 
@@ -118,7 +145,18 @@ if (!(categorized && counted)) console.log(`after ${downstreamSeconds} s: catego
 
 const again = await importOnce();
 console.log(`re-import: ${again.job.imported} imported, ${again.job.duplicates} duplicates in ${again.seconds.toFixed(2)} s (upload ${again.uploadSeconds.toFixed(2)} s)`);
-console.log(`peak RSS (VmHWM) of this process, every role in it: ${hwm().toFixed(0)} MiB`);
+console.log(`peak RSS (VmHWM) of this process, ${worker ? 'subgraphs and gateway' : 'every role'} in it: ${hwm().toFixed(0)} MiB`);
+if (worker?.pid) {
+  const status = readFileSync(`/proc/${worker.pid}/status`, 'utf8');
+  // utime and stime: fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 a second here).
+  const statText = readFileSync(`/proc/${worker.pid}/stat`, 'utf8');
+  const stat = statText.slice(statText.lastIndexOf(')') + 2).split(' ');
+  const cpu = (Number(stat[11]) + Number(stat[12])) / 100;
+  console.log(`worker process: peak RSS ${(Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024).toFixed(0)} MiB, CPU ${cpu.toFixed(1)} s; this process: CPU ${(process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6).toFixed(1)} s`);
+  const exited = new Promise((resolve) => worker.once('exit', resolve));
+  worker.kill('SIGTERM');
+  await exited;
+}
 console.log(`polls unanswered within 5 s (a subgraph's event loop blocked): ${stalls}`);
 await system.stop();
 process.exit(0);
