@@ -62,16 +62,24 @@ export function createPgPool(databaseUrl: string, max = 10): pg.Pool {
   return pool;
 }
 
+/** How long a pgTransaction statement may wait for a lock, and may run, before it fails (the transaction rolls back). */
+export const PG_TRANSACTION_LIMITS = { lockTimeoutMs: 10_000, statementTimeoutMs: 30_000 };
+
 /**
  * Runs `work` in one database transaction on a client of `pool`: COMMIT when it resolves,
  * ROLLBACK when it throws (a client whose ROLLBACK failed is discarded, not reused). One whole
- * transaction per call, so retryOnConflict can run it again.
+ * transaction per call, so retryOnConflict can run it again. A statement waiting on a lock longer
+ * than `lockTimeoutMs`, or running longer than `statementTimeoutMs`, fails, as Prisma's
+ * interactive transactions are bounded by their timeout: a stuck batch fails and is retried
+ * instead of holding its locks and a connection for ever. The limits are set in BEGIN's round trip.
  */
-export async function pgTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function pgTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>, limits = PG_TRANSACTION_LIMITS): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   try {
-    await client.query('BEGIN');
+    await client.query(
+      `BEGIN; SET LOCAL lock_timeout = ${Math.trunc(limits.lockTimeoutMs)}; SET LOCAL statement_timeout = ${Math.trunc(limits.statementTimeoutMs)}`,
+    );
     const result = await work(client);
     await client.query('COMMIT');
     return result;
