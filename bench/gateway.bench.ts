@@ -247,7 +247,11 @@ async function load(target: Target, label: string, query: string, users: string[
         // Round robin over the users: with as many users as connections no two in flight are alike.
         setupRequest: (req) => (sent++, { ...req, headers: { 'content-type': 'application/json', authorization: `Bearer ${users[next++ % users.length]}` }, body }),
         onResponse: (status, resBody) => {
-          if (status !== 200 || resBody.includes('"errors"')) errors++;
+          if (status !== 200 || resBody.includes('"errors"')) {
+            errors++;
+            // The first few, so a row with errors says which.
+            if (errors <= 3) console.log(`  error (HTTP ${status}): ${resBody.slice(0, 300)}`);
+          }
         },
       },
     ],
