@@ -11,7 +11,8 @@
  * BENCH_LAYOUT ("auth,transactions,budget,ai gateway": one process per word),
  * BENCH_ONLY (comma-separated gateways: centavo,hive,hive-nodedupe,hive-router,direct),
  * BENCH_CPU_PROF (a folder: every Centavo process runs with --cpu-prof into it),
- * BENCH_ENV ("NAME=value ..." for Centavo's processes).
+ * BENCH_ENV ("NAME=value ..." for Centavo's processes), BENCH_NODE_FLAGS (node flags of Centavo's processes:
+ * the image's, --max-semi-space-size=32, by default; "" for node's defaults).
  */
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -246,7 +247,11 @@ async function load(target: Target, label: string, query: string, users: string[
         // Round robin over the users: with as many users as connections no two in flight are alike.
         setupRequest: (req) => (sent++, { ...req, headers: { 'content-type': 'application/json', authorization: `Bearer ${users[next++ % users.length]}` }, body }),
         onResponse: (status, resBody) => {
-          if (status !== 200 || resBody.includes('"errors"')) errors++;
+          if (status !== 200 || resBody.includes('"errors"')) {
+            errors++;
+            // The first few, so a row with errors says which.
+            if (errors <= 3) console.log(`  error (HTTP ${status}): ${resBody.slice(0, 300)}`);
+          }
         },
       },
     ],

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { processEnv } from '@centavo/e2e/support/process';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
+/** What the image runs node with (Dockerfile ENTRYPOINT); BENCH_NODE_FLAGS replaces it ("" for none). */
+const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '--max-semi-space-size=32').split(/\s+/).filter(Boolean);
 
 export interface CentavoProcess {
   /** "api" for the process with the gateway, else its modules. */
@@ -60,7 +62,8 @@ export async function startCentavo(options: StartOptions): Promise<RunningCentav
   const processes = options.processes.map((modules): CentavoProcess => {
     const logFile = path.join(options.logDir, `${modules.replace(/,/g, '+')}.log`);
     const fd = openSync(logFile, 'a');
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', 'bin/centavo.ts', `--module=${modules}`], {
+    // The image's node flags (Dockerfile ENTRYPOINT), then the caller's.
+    const child = spawn(process.execPath, [...NODE_FLAGS, ...(options.nodeArgs ?? []), '--import', 'tsx', 'bin/centavo.ts', `--module=${modules}`], {
       cwd: ROOT,
       env,
       stdio: ['ignore', fd, fd],

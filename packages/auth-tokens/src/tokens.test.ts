@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DomainError } from '@centavo/errors';
-import { Denylist } from './denylist.js';
+import { Denylist, DenylistWatch } from './denylist.js';
 import { importPrivateKey, importPublicKey, keyIdOf, publicJwk, resolveKeyPems } from './keys.js';
 import { bearerToken, signAccessToken, TokenVerifier } from './tokens.js';
 
@@ -142,6 +142,78 @@ describe('access tokens', () => {
     expect(`${error.code}: ${error.message}`).toBe('UNAUTHENTICATED: Access token revoked');
     expect(verifier.cachedTokens).toBe(0);
     expect(await code(verifier.verifySigned('a.b.c'))).toBe('UNAUTHENTICATED: Invalid access token');
+  });
+
+  describe('with a DenylistWatch', () => {
+    async function watched() {
+      const keys = pair();
+      const calls = { has: 0 };
+      const prefix = `centavo-test:${Math.random()}:`;
+      const denylist = new (class extends Denylist {
+        override async has(jti: string) {
+          calls.has++;
+          return super.has(jti);
+        }
+      })(redis, prefix);
+      const subscriber = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+      const watch = new DenylistWatch(subscriber, denylist.channel, 2);
+      await watch.start();
+      const verifier = new TokenVerifier(await importPublicKey(keys.publicKey), denylist).watch(watch);
+      const privateKey = await importPrivateKey(keys.privateKey);
+      const sign = (userId: string) => signAccessToken(privateKey, { userId, roles: ['USER'] }, 60);
+      // Another process's view of the same denylist: its logout reaches this watch through Redis only.
+      const elsewhere = new Denylist(redis, prefix);
+      const stop = async () => {
+        watch.close();
+        await subscriber.quit();
+      };
+      return { verifier, watch, subscriber, calls, sign, elsewhere, stop };
+    }
+
+    it('asks Redis once per token, and refuses the token on the request right after its logout anywhere', async () => {
+      const { verifier, watch, calls, sign, elsewhere, stop } = await watched();
+      try {
+        const a = await sign('u1');
+        for (let i = 0; i < 3; i++) expect(await code(verifier.verify(a.token))).toBe('ok');
+        expect(calls.has).toBe(1);
+        expect(watch.size).toBe(1);
+        await elsewhere.add(a.jti, Math.floor(a.expiresAt.getTime() / 1000));
+        // No wait: the message is in the socket before add() returned.
+        expect(await code(verifier.verify(a.token))).toBe('UNAUTHENTICATED: Access token revoked');
+        expect(await code(verifier.verify(a.token))).toBe('UNAUTHENTICATED: Access token revoked');
+        expect(calls.has).toBe(3);
+        expect(watch.size).toBe(0);
+      } finally {
+        await stop();
+      }
+    });
+
+    it('keeps at most its bound, and remembers nothing while its subscription is down', async () => {
+      const { verifier, watch, subscriber, calls, sign, stop } = await watched();
+      try {
+        const [a, b, c] = await Promise.all(['u1', 'u2', 'u3'].map(sign));
+        for (const t of [a!, b!, c!]) await verifier.verify(t.token);
+        expect(watch.size).toBe(2);
+        subscriber.disconnect(true);
+        await new Promise((resolve) => subscriber.once('close', resolve));
+        expect(watch.size).toBe(0);
+        calls.has = 0;
+        // Redis answers (the command connection is up), but the answer is not kept.
+        if (subscriber.status !== 'ready') {
+          await verifier.verify(c!.token);
+          await verifier.verify(c!.token);
+          expect(calls.has).toBe(2);
+        }
+        // Subscribed again: tokens are remembered again.
+        await new Promise((resolve) => (subscriber.status === 'ready' ? resolve(undefined) : subscriber.once('ready', resolve)));
+        for (let i = 0; i < 50 && watch.ticket() < 0; i++) await new Promise((r) => setTimeout(r, 20));
+        calls.has = 0;
+        for (let i = 0; i < 3; i++) await verifier.verify(c!.token);
+        expect(calls.has).toBe(1);
+      } finally {
+        await stop();
+      }
+    });
   });
 
   it('parses bearer headers', () => {

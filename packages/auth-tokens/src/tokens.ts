@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT, type CryptoKey } from 'jose';
 import { unauthenticated, type DomainError } from '@centavo/errors';
 import { JWT_ALG } from './keys.js';
-import type { Denylist } from './denylist.js';
+import type { Denylist, DenylistWatch } from './denylist.js';
 
 export const ISSUER = 'centavo-auth';
 export const AUDIENCE = 'centavo';
@@ -80,13 +80,16 @@ type VerifiedClaims = Omit<AuthUser, 'token'>;
  *
  * The signature and claims of a token that verified are kept (by the exact token string, at
  * most `cacheSize` tokens, each only until it expires), so a client's next requests cost no
- * signature check. The denylist is not cached: every call asks Redis once, so a logged-out
- * token is refused on the very next request, in every process.
+ * signature check. The denylist is asked once per call, so a logged-out token is refused on the
+ * very next request, in every process; with a DenylistWatch (`watch`) a token found not revoked
+ * is asked about again only after its logout is published or the watch lost its subscription.
  */
 export class TokenVerifier {
   private readonly verified = new Map<string, VerifiedClaims>();
 
   private readonly publicKeys: readonly CryptoKey[];
+
+  private denylistWatch: DenylistWatch | undefined;
 
   constructor(
     /** The current key, or the current one first and then a rotation's previous ones. */
@@ -102,9 +105,23 @@ export class TokenVerifier {
     return this.verified.size;
   }
 
+  /** Remembers tokens found not revoked through `watch` (subgraphs: no Redis round trip for a known token). */
+  watch(watch: DenylistWatch): this {
+    this.denylistWatch = watch;
+    return this;
+  }
+
   async verify(token: string): Promise<AuthUser> {
     const user = await this.verifySigned(token);
+    const watch = this.denylistWatch;
+    if (!watch) {
+      if (await this.denylist.has(user.jti)) throw this.revoked(user);
+      return user;
+    }
+    if (await watch.cleared(user.jti)) return user;
+    const ticket = watch.ticket();
     if (await this.denylist.has(user.jti)) throw this.revoked(user);
+    watch.remember(ticket, user.jti, user.exp);
     return user;
   }
 

@@ -157,6 +157,8 @@ export class RedisLoad {
         if (e.expiresAt === null) pipe.set(key, e.value);
         else pipe.set(key, e.value, 'PXAT', e.expiresAt);
       }
+      // Running subgraphs forget every token they found not revoked (DenylistWatch): some are listed now.
+      pipe.publish(`${this.config.REDIS_PREFIX}denylist`, '*');
       await pipe.exec();
       this.restored.denylist += live.length;
     } finally {

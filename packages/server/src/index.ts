@@ -11,6 +11,7 @@ export * from './rate-limit.js';
 export * from './limits/index.js';
 export * from './input-text.js';
 export * from './tags.js';
+export * from './selection.js';
 export * from './http-errors.js';
 // Domains that count their own events without depending on the metrics package themselves.
 export { metrics } from '@centavo/metrics';

@@ -18,7 +18,7 @@ export async function startAiSubgraph(
   root: Logger = createLogger({ level: config.LOG_LEVEL }),
 ): Promise<SubgraphServer> {
   const logger = root.child({ service: 'ai' });
-  const runtime = await createAuthRuntime(config, logger);
+  const runtime = await createAuthRuntime(config, logger, { watchDenylist: true });
   const prisma = createPrisma(config.databaseUrl);
   // Dashboard entity reads only; DATABASE_POOL_SIZE (tests) bounds it as it bounds Prisma's.
   const pool = createPgPool(config.databaseUrl, Math.min(10, defaultPoolSize()));

@@ -16,7 +16,7 @@ export async function startAuthSubgraph(
   root: Logger = createLogger({ level: config.LOG_LEVEL }),
 ): Promise<SubgraphServer> {
   const logger = root.child({ service: 'auth' });
-  const runtime = await createAuthRuntime(config, logger);
+  const runtime = await createAuthRuntime(config, logger, { watchDenylist: true });
   if (!runtime.keys.privateKeyPem) throw new Error('JWT_PRIVATE_KEY is required by the auth subgraph');
   const prisma = createPrisma(config.databaseUrl);
   // Its own bucket: through the gateway an attempt is counted there too, under another name.

@@ -20,7 +20,7 @@ export async function startBudgetSubgraph(
   root: Logger = createLogger({ level: config.LOG_LEVEL }),
 ): Promise<SubgraphServer> {
   const logger = root.child({ service: 'budget' });
-  const runtime = await createAuthRuntime(config, logger);
+  const runtime = await createAuthRuntime(config, logger, { watchDenylist: true });
   const prisma = createPrisma(config.databaseUrl);
   const relayPrisma = createPrisma(config.databaseUrl, false);
   // Dashboard entity reads only; DATABASE_POOL_SIZE (tests) bounds it as it bounds Prisma's.

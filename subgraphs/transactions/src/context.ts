@@ -33,6 +33,12 @@ export interface TransactionsLoaders {
    * Redis round trip per request, however many shared accounts name their owner.
    */
   ownerProfile: DataLoader<string, true>;
+  /**
+   * Hands the account loader this request's listing of the caller's accounts (Query.accounts):
+   * ids it lists load from it instead of a statement of their own (the dashboard's
+   * `transactions { edges { node { account { name } } } }`).
+   */
+  listedAccounts(listing: Promise<AccountRecord[]>): void;
 }
 
 /**
@@ -46,12 +52,25 @@ export function createLoaders(
   shares: Pick<SharesRepository, 'listForAccounts'>,
   profiles?: Pick<ProfileGrants, 'grant'>,
 ): TransactionsLoaders {
+  const listings: Promise<AccountRecord[]>[] = [];
   return {
+    listedAccounts: (listing) => {
+      listings.push(listing.catch(() => []));
+    },
     ownerProfile: new DataLoader(async (owners: readonly string[]) => {
       if (userId && profiles) await profiles.grant(userId, owners);
       return owners.map(() => true as const);
     }),
-    account: ownedLoader(userId, (u, ids) => accounts.findManyAccessible(u, ids), 'id'),
+    // A listing holds the same rows as findManyAccessible (own and accepted shared accounts, with the role).
+    account: ownedLoader(
+      userId,
+      async (u, ids) => {
+        const listed = (await Promise.all(listings)).flat().filter((a) => ids.includes(a.id));
+        const missing = ids.filter((id) => !listed.some((a) => a.id === id));
+        return missing.length ? [...listed, ...(await accounts.findManyAccessible(u, missing))] : listed;
+      },
+      'id',
+    ),
     transaction: ownedLoader(userId, (u, ids) => transactions.findManyAccessible(u, ids), 'id'),
     accountShares: new DataLoader(async (ids: readonly string[]) => {
       const rows = userId ? await shares.listForAccounts(userId, ids) : [];

@@ -18,7 +18,7 @@ export async function startTransactionsSubgraph(
   root: Logger = createLogger({ level: config.LOG_LEVEL }),
 ): Promise<SubgraphServer> {
   const logger = root.child({ service: 'transactions' });
-  const runtime = await createAuthRuntime(config, logger);
+  const runtime = await createAuthRuntime(config, logger, { watchDenylist: true });
   const prisma = createPrisma(config.databaseUrl);
   const background = createPrisma(config.databaseUrl, false);
   // Uploads: one connection each while a file streams in.

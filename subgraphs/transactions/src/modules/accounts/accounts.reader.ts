@@ -42,17 +42,33 @@ export class AccountsReader {
 
   /** The user's accounts, then those shared with the user (accepted), merged oldest first; each with the user's role. */
   async listByUser(userId: string, includeArchived: boolean): Promise<AccountRecord[]> {
+    return (await this.list(userId, includeArchived, false)).accounts;
+  }
+
+  /**
+   * listByUser and the sum of each account's transactions (sumsByAccount's, 0 for none) in the
+   * same statement: the dashboard asks for every listed account's balance, which was a round
+   * trip of its own.
+   */
+  async listWithSums(userId: string, includeArchived: boolean): Promise<{ accounts: AccountRecord[]; sums: Map<string, bigint> }> {
+    return this.list(userId, includeArchived, true);
+  }
+
+  private async list(userId: string, includeArchived: boolean, withSums: boolean): Promise<{ accounts: AccountRecord[]; sums: Map<string, bigint> }> {
     const live = includeArchived ? '' : ' AND NOT a.archived';
-    const { rows } = await this.pool.query<Row>(
-      `SELECT ${SHARED_COLUMNS}, 'OWNER' AS role FROM accounts a WHERE a.user_id = $1${live}
+    const sum = withSums ? ', (SELECT COALESCE(SUM(t.amount_minor), 0) FROM transactions t WHERE t.account_id = a.id)::text AS sum_minor' : '';
+    const { rows } = await this.pool.query<Row & { sum_minor?: string }>(
+      `SELECT ${SHARED_COLUMNS}, 'OWNER' AS role${sum} FROM accounts a WHERE a.user_id = $1${live}
        UNION ALL
-       SELECT ${SHARED_COLUMNS}, s.role::text AS role FROM account_shares s JOIN accounts a ON a.id = s.account_id
+       SELECT ${SHARED_COLUMNS}, s.role::text AS role${sum} FROM account_shares s JOIN accounts a ON a.id = s.account_id
         WHERE s.member_id = $1 AND s.status = 'ACCEPTED'${live}
        ORDER BY created_at ASC, id ASC`,
       [userId],
     );
     countSqlStatement();
-    return rows.map(toRecord);
+    const sums = new Map<string, bigint>();
+    if (withSums) for (const r of rows) sums.set(r.id, BigInt(r.sum_minor!));
+    return { accounts: rows.map(toRecord), sums };
   }
 
   /** Accounts by id the user owns or is an accepted member of, with the user's role; any other id is absent. */

@@ -45,6 +45,15 @@ export class AccountsRepository {
   }
 
   /** The user's own accounts and those shared with the user (accepted shares), oldest first, each with the user's role. */
+  /**
+   * listByUser and each listed account's sum of transactions, in one statement with the
+   * plain-SQL reader; through Prisma the sums are null (the balance loader reads them).
+   */
+  async listWithSums(userId: string, includeArchived: boolean): Promise<{ accounts: AccountRecord[]; sums: Map<string, bigint> | null }> {
+    if (this.reader) return this.reader.listWithSums(userId, includeArchived);
+    return { accounts: await this.listByUser(userId, includeArchived), sums: null };
+  }
+
   async listByUser(userId: string, includeArchived: boolean): Promise<AccountRecord[]> {
     if (this.reader) return this.reader.listByUser(userId, includeArchived);
     const rows = await this.prisma.account.findMany({

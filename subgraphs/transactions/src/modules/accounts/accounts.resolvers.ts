@@ -1,6 +1,6 @@
 import { notFound } from '@centavo/errors';
 import { money } from '@centavo/money';
-import { isUuid, requireUser, type ObjectResolvers } from '@centavo/server';
+import { isUuid, requireUser, selectsField, type ObjectResolvers } from '@centavo/server';
 import type { AccountResolvers, MutationResolvers, NetWorthMonthResolvers, QueryResolvers } from '../../resolvers.generated.js';
 import type { AccountRecord } from './accounts.repository.js';
 import type { NetWorthMonthRecord } from './net-worth.js';
@@ -11,7 +11,19 @@ const uuidOrNotFound = (id: string) => {
 };
 
 const Query = {
-  accounts: (_, { includeArchived }, ctx) => ctx.accounts.list(requireUser(ctx).id, includeArchived ?? false),
+  accounts: (_, { includeArchived }, ctx, info) => {
+    const userId = requireUser(ctx).id;
+    const archived = includeArchived ?? false;
+    // The balances with the listing (one statement); the account loader serves the listed rows too.
+    const listing = selectsField(info, 'balance')
+      ? ctx.accounts.listWithSums(userId, archived).then(({ accounts, sums }) => {
+          for (const [id, sum] of sums ?? []) ctx.loaders.accountSum.prime(id, sum);
+          return accounts;
+        })
+      : ctx.accounts.list(userId, archived);
+    ctx.loaders.listedAccounts(listing);
+    return listing;
+  },
   netWorthByMonth: (_, { from, to }, ctx) => ctx.accounts.netWorthByMonth(requireUser(ctx).id, from, to),
   account: async (_, { id }, ctx) => {
     requireUser(ctx);

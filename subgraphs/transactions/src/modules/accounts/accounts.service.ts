@@ -25,6 +25,11 @@ export class AccountsService {
     return this.accounts.listByUser(userId, includeArchived);
   }
 
+  /** `list` with each account's sum of transactions when read in the same statement (else null). */
+  listWithSums(userId: string, includeArchived: boolean): Promise<{ accounts: AccountRecord[]; sums: Map<string, bigint> | null }> {
+    return this.accounts.listWithSums(userId, includeArchived);
+  }
+
   /** Every account's balance at each month end from..to, summed per currency (no conversion here: rates are the budget domain's). */
   async netWorthByMonth(userId: string, from: unknown, to: unknown): Promise<NetWorthMonthRecord[]> {
     const months = requireMonths(from, to);

@@ -79,6 +79,9 @@ export class MemoryStore implements TransactionsStore {
     return Promise.resolve(rest.slice(0, first + 1));
   };
 
+  /** The page; the total is left to `count`, as the Prisma path does. */
+  pageAndCount: TransactionsStore['pageAndCount'] = async (userId, filter, first, after) => ({ rows: await this.page(userId, filter, first, after), total: null });
+
   // No shares in memory: a user reads and writes only their own rows.
   findManyAccessible: TransactionsStore['findManyAccessible'] = (userId, ids) =>
     Promise.resolve([...this.rows.values()].filter((r) => r.userId === userId && ids.includes(r.id)));

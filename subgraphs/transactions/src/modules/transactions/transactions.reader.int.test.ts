@@ -80,6 +80,11 @@ describe('transactions listing in plain SQL', () => {
       for (let pages = 0; pages < 10; pages++) {
         const a: TransactionRecord[] = await viaPrisma.page(userId, filter, 4, after);
         expect(await viaSql.page(userId, filter, 4, after)).toEqual(a);
+        // The page with its count in one statement: the same rows, and the count of every page (none past the end).
+        const both = await viaSql.pageAndCount(userId, filter, 4, after, true);
+        expect(both.rows).toEqual(a);
+        expect(both.total).toBe(a.length ? await viaPrisma.count(userId, filter) : null);
+        expect(await viaSql.pageAndCount(userId, filter, 4, after, false)).toEqual({ rows: a, total: null });
         if (a.length <= 4) break;
         const last: TransactionRecord = a[3]!;
         after = { date: last.date, createdAt: last.createdAt, id: last.id };
@@ -94,6 +99,17 @@ describe('transactions listing in plain SQL', () => {
     const accountsReader = new AccountsReader(pool);
     const accountsViaSql = new AccountsRepository(prisma, accountsReader);
     for (const archived of [true, false]) expect(await accountsViaSql.listByUser(userId, archived)).toEqual(await accountsViaPrisma.listByUser(userId, archived));
+    // The listing with its sums in one statement: the same rows, and sumsByAccount's sums (0 for an account without rows).
+    const emptyAccount = await prisma.account.create({ data: { userId, name: 'Empty', type: 'CHECKING', currency: 'BRL' } });
+    for (const archived of [true, false]) {
+      const { accounts: listed, sums } = await accountsViaSql.listWithSums(userId, archived);
+      expect(listed).toEqual(await accountsViaPrisma.listByUser(userId, archived));
+      const found = await viaSql.sumsByAccount(listed.map((a) => a.id));
+      expect(sums).toEqual(new Map(listed.map((a) => [a.id, found.get(a.id) ?? 0n])));
+      expect(sums!.get(emptyAccount.id)).toBe(0n);
+    }
+    expect((await accountsViaPrisma.listWithSums(userId, false)).sums).toBeNull();
+    await prisma.account.delete({ where: { id: emptyAccount.id } });
     const ids = [...accounts.map((a) => a.id), randomUUID()];
     const byId = (rows: { id: string }[]) => [...rows].sort((a, b) => a.id.localeCompare(b.id));
     expect(byId(await accountsViaSql.findManyForUser(userId, ids))).toEqual(byId(await accountsViaPrisma.findManyForUser(userId, ids)));

@@ -105,6 +105,23 @@ export class TransactionsReader {
    * the date column (sort_date), not on the `date` text alias, so the index gives it without a sort.
    */
   async page(userId: string, filter: TransactionFilter, limit: number, after: Cursor | null): Promise<TransactionRecord[]> {
+    return (await this.pageAndCount(userId, filter, limit, after, false)).rows;
+  }
+
+  /**
+   * The page and, when `withCount`, the number of rows the filter matches (all pages), in one
+   * statement: the count is an uncorrelated subquery PostgreSQL evaluates once, on the page's
+   * snapshot. The dashboard asks for both; a second statement was a round trip of its own
+   * (pool, socket, a PostgreSQL transaction). `total` is null without rows (a page past the
+   * end): the caller counts then.
+   */
+  async pageAndCount(
+    userId: string,
+    filter: TransactionFilter,
+    limit: number,
+    after: Cursor | null,
+    withCount: boolean,
+  ): Promise<{ rows: TransactionRecord[]; total: number | null }> {
     const params: unknown[] = [];
     const branch = (scope: Scope) => {
       let where = this.where(scope, userId, filter, params);
@@ -124,23 +141,27 @@ export class TransactionsReader {
     // The user's shares, each joined with its account's first rows.
     const shared = `(SELECT t.* FROM (${sharedAccountIds(`$${params.length}`)}) AS shared CROSS JOIN LATERAL (${perAccount}) AS t)`;
     params.push(limit);
-    const { rows } = await this.pool.query<Row>(
-      `SELECT * FROM (${own} UNION ALL ${shared}) AS page ORDER BY sort_date DESC, created_at DESC, id DESC LIMIT $${params.length}`,
+    const limitParam = `$${params.length}`;
+    const total = withCount ? `, ${this.countExpression(userId, filter, params)} AS total_count` : '';
+    const { rows } = await this.pool.query<Row & { total_count?: string }>(
+      `SELECT *${total} FROM (${own} UNION ALL ${shared}) AS page ORDER BY sort_date DESC, created_at DESC, id DESC LIMIT ${limitParam}`,
       params,
     );
     countSqlStatement();
-    return rows.map(toRecord);
+    return { rows: rows.map(toRecord), total: withCount && rows.length > 0 ? Number(rows[0]!.total_count) : null };
   }
 
   async count(userId: string, filter: TransactionFilter): Promise<number> {
     const params: unknown[] = [];
-    const own = this.where('own', userId, filter, params);
-    const shared = this.where('shared-all', userId, filter, params);
-    const { rows } = await this.pool.query<{ n: number }>(
-      `SELECT (SELECT COUNT(*) FROM transactions WHERE ${own}) + (SELECT COUNT(*) FROM transactions WHERE ${shared}) AS n`,
-      params,
-    );
+    const { rows } = await this.pool.query<{ n: string }>(`SELECT ${this.countExpression(userId, filter, params)} AS n`, params);
     countSqlStatement();
     return Number(rows[0]!.n);
+  }
+
+  /** The rows the filter matches, own and shared, as one bigint expression (its parameters appended to `params`). */
+  private countExpression(userId: string, filter: TransactionFilter, params: unknown[]): string {
+    const own = this.where('own', userId, filter, params);
+    const shared = this.where('shared-all', userId, filter, params);
+    return `((SELECT COUNT(*) FROM transactions WHERE ${own}) + (SELECT COUNT(*) FROM transactions WHERE ${shared}))`;
   }
 }

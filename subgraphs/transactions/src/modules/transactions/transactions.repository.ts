@@ -377,6 +377,21 @@ export class TransactionsRepository {
     });
   }
 
+  /**
+   * A page and the filter's total when `withCount`, in one statement with the plain-SQL reader
+   * (total null: count with `count`); through Prisma the total is left to `count`.
+   */
+  async pageAndCount(
+    userId: string,
+    filter: TransactionFilter,
+    first: number,
+    after: Cursor | null,
+    withCount: boolean,
+  ): Promise<{ rows: TransactionRecord[]; total: number | null }> {
+    if (this.reader) return this.reader.pageAndCount(userId, filter, first + 1, after, withCount);
+    return { rows: await this.page(userId, filter, first, after), total: null };
+  }
+
   count(userId: string, filter: TransactionFilter): Promise<number> {
     if (this.reader) return this.reader.count(userId, filter);
     return this.prisma.transaction.count({ where: this.where(userId, filter) });

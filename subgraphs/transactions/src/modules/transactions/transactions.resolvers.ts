@@ -1,6 +1,6 @@
 import { notFound } from '@centavo/errors';
 import { money } from '@centavo/money';
-import { isUuid, requireUser, type ObjectResolvers } from '@centavo/server';
+import { isUuid, requireUser, selectsField, type ObjectResolvers } from '@centavo/server';
 import type {
   AccountResolvers,
   MutationResolvers,
@@ -26,7 +26,8 @@ const Query = {
     if (!row) throw notFound('Transaction');
     return row;
   },
-  transactions: (_, { filter, first, after }, ctx) => ctx.transactions.list(requireUser(ctx), toFilter(filter), first, after),
+  transactions: (_, { filter, first, after }, ctx, info) =>
+    ctx.transactions.list(requireUser(ctx), toFilter(filter), first, after, selectsField(info, 'totalCount')),
 } satisfies QueryResolvers;
 
 const Mutation = {
@@ -76,7 +77,7 @@ const TransactionConnectionType = {
 
 /** The field of Account this module adds (transactions.graphql extends the type). */
 const AccountType = {
-  transactions: (a, { first, after }, ctx) => ctx.transactions.list(requireUser(ctx), { accountId: a.id }, first, after),
+  transactions: (a, { first, after }, ctx, info) => ctx.transactions.list(requireUser(ctx), { accountId: a.id }, first, after, selectsField(info, 'totalCount')),
 } satisfies Required<Pick<AccountResolvers, 'transactions'>>;
 
 export const transactionsResolvers = {

@@ -19,7 +19,7 @@ import { transferLegs, updateChange } from './transfer.js';
 /** What the service needs of the transactions table (the repository, or a fake in unit tests). */
 export type TransactionsStore = Pick<
   TransactionsRepository,
-  'createWithEvents' | 'findByIdempotencyKey' | 'updateWithEvents' | 'deleteWithEvents' | 'page' | 'count' | 'accessOf' | 'findManyAccessible'
+  'createWithEvents' | 'findByIdempotencyKey' | 'updateWithEvents' | 'deleteWithEvents' | 'page' | 'pageAndCount' | 'count' | 'accessOf' | 'findManyAccessible'
 >;
 
 const VIEWER_CANNOT_WRITE = 'You are a VIEWER of this shared account: only its owner and EDITORs can change it';
@@ -82,10 +82,13 @@ export class TransactionsService {
   }
 
   /** A page of the user's transactions, newest first, after an opaque cursor. */
-  async list(user: AuthUser, where: TransactionFilter, first?: number | null, after?: string | null): Promise<TransactionPage> {
+  /** `withCount`: the client selected totalCount, read with the page when the store can (one statement). */
+  async list(user: AuthUser, where: TransactionFilter, first?: number | null, after?: string | null, withCount = false): Promise<TransactionPage> {
     const size = pageSize(first);
-    const rows = size === 0 ? [] : await this.d.transactions.page(user.id, where, size, decodeCursor(after));
-    return connection(rows, size, () => this.d.transactions.count(user.id, where));
+    const count = () => this.d.transactions.count(user.id, where);
+    if (size === 0) return connection([], size, count);
+    const { rows, total } = await this.d.transactions.pageAndCount(user.id, where, size, decodeCursor(after), withCount);
+    return connection(rows, size, total === null ? count : () => Promise.resolve(total));
   }
 
   /**
