@@ -1,6 +1,7 @@
 /**
  * Writes transactions.labelled.tsv: a deterministic, synthetic but realistic set of Brazilian,
- * US, UK, South African, Australian, Irish and Indian bank lines labelled with the 29 category
+ * US, UK, South African, Australian, Irish, Indian, German, French, Spanish, Italian and Dutch bank
+ * lines labelled with the 29 category
  * slugs, each with the country its statement comes from.
  *
  *   npx tsx subgraphs/ai/data/generate-dataset.ts
@@ -18,8 +19,9 @@ import { lookupMerchant } from '../src/modules/categorize/merchant-dictionary.js
 import { normalizeDescription } from '../src/modules/categorize/normalize.js';
 import { isAllowed, SLUGS, type Slug } from '../src/modules/categorize/slugs.js';
 import { chance, fill, pick, planPrint, renderRow, type PrintPlan, type Rng } from './render.js';
-import { COUNTRY, REGION_AMOUNT, REGION_WEIGHT, REGIONS, type Region } from './vocab-names.js';
+import { COUNTRY, EU_REGIONS, REGION_AMOUNT, REGION_WEIGHT, REGIONS, type Region } from './vocab-names.js';
 import { EXTRA_CHAINS, EXTRA_PATTERNS } from './vocab-regions.js';
+import { EU_CHAINS, EU_PATTERNS } from './vocab-europe.js';
 import { INCOME } from './vocab-income.js';
 import { SPEND_1 } from './vocab-spend-1.js';
 import { SPEND_2 } from './vocab-spend-2.js';
@@ -35,6 +37,13 @@ const TEST_PERCENT = 25;
  * at 3.0 it is 98%.
  */
 const INVENTED_SCALE = 3.0;
+/**
+ * The European regions are drawn in a pass of their own, with a random stream of their own, after
+ * the first seven: the rows of Brazil and the English-speaking countries stay what they were
+ * (same merchants, same split), so their scores compare before and after the European data came.
+ */
+const EU_SEED = 0x5eed2026;
+const BASE_REGIONS: readonly Region[] = REGIONS.filter((r) => !(EU_REGIONS as readonly Region[]).includes(r));
 /** Share of the listed chains used (the rest stay unknown to the data, as most of the world is). */
 const CHAIN_SHARE = 0.3;
 /** Scales the mean number of repeat visits per merchant. */
@@ -61,6 +70,9 @@ const SPECS: readonly SlugSpec[] = [...SPEND_1, ...SPEND_2, ...SPEND_3, ...INCOM
   for (const [region, text] of Object.entries(EXTRA_PATTERNS[spec.slug] ?? {}) as [Region, string][]) {
     patterns[region] = join(patterns[region] ?? (region === 'br' ? undefined : patterns.en), text);
   }
+  for (const [region, text] of Object.entries(EU_CHAINS[spec.slug] ?? {}) as [Region, string][]) chains[region] = join(chains[region], text);
+  // The European regions print their own language only: no fallback to the English patterns.
+  for (const region of EU_REGIONS) patterns[region] = EU_PATTERNS[spec.slug]?.[region] ?? '';
   return { ...spec, chains, patterns };
 });
 
@@ -85,17 +97,22 @@ interface Row {
 const list = (s: string | undefined): string[] => (s ? s.trim().split(/\s*\|\s*/).filter(Boolean) : []);
 
 export function merchantKey(description: string): string {
-  const n = normalizeDescription(description);
+  // A month placeholder ({O}) is filled per row; the normalizer drops month names, so the key does too.
+  const n = normalizeDescription(description.replace(/\{O\}/g, ' '));
   return n.merchant ?? n.normalized;
 }
 
-function weightedRegion(rng: Rng): Region {
-  let u = rng();
-  for (const r of REGIONS) {
+/** The regions' weights sum (REGION_WEIGHT is relative: the first seven sum to 1). */
+const weightOf = (regions: readonly Region[]): number => regions.reduce((a, r) => a + REGION_WEIGHT[r], 0);
+
+function weightedRegion(rng: Rng, regions: readonly Region[], total: number): Region {
+  // The first seven sum to 1: u stays rng() for them, as before the European regions came.
+  let u = total === 1 ? rng() : rng() * total;
+  for (const r of regions) {
     u -= REGION_WEIGHT[r];
     if (u <= 0) return r;
   }
-  return 'br';
+  return regions[0]!;
 }
 
 function logUniform(rng: Rng, lo: number, hi: number): number {
@@ -118,7 +135,8 @@ function makeMerchant(spec: SlugSpec, region: Region, raw: string, small: boolea
   return { spec, plan, sign, key, split, base };
 }
 
-function buildMerchants(rng: Rng): Merchant[] {
+function buildMerchants(rng: Rng, regions: readonly Region[]): Merchant[] {
+  const total = Math.abs(weightOf(regions) - 1) < 1e-9 ? 1 : weightOf(regions);
   const out: Merchant[] = [];
   const seen = new Set<string>();
   const add = (m: Merchant): void => {
@@ -128,7 +146,7 @@ function buildMerchants(rng: Rng): Merchant[] {
   };
   for (const spec of SPECS) {
     if (spec.slug === 'refunds') continue;
-    for (const region of REGIONS) {
+    for (const region of regions) {
       for (const chain of list(spec.chains[region])) {
         // Slugs without invented merchants (fees, cash, taxes...) need every listed line.
         if (spec.invented > 0 && !chance(rng, CHAIN_SHARE)) continue;
@@ -137,8 +155,8 @@ function buildMerchants(rng: Rng): Merchant[] {
         for (let i = 0; i < copies; i++) add(makeMerchant(spec, region, fill(chain, region, rng), false, rng));
       }
     }
-    for (let i = 0; i < Math.round(spec.invented * INVENTED_SCALE); i++) {
-      const region = weightedRegion(rng);
+    for (let i = 0; i < Math.round(spec.invented * INVENTED_SCALE * total); i++) {
+      const region = weightedRegion(rng, regions, total);
       const patterns = list(spec.patterns[region] ?? (region === 'br' ? undefined : spec.patterns.en));
       if (patterns.length === 0) continue;
       add(makeMerchant(spec, region, fill(pick(rng, patterns), region, rng), true, rng));
@@ -148,10 +166,10 @@ function buildMerchants(rng: Rng): Merchant[] {
   const refunds = SPECS.find((s) => s.slug === 'refunds');
   if (refunds) {
     const payable = out.filter((m) => m.sign < 0 && m.plan.channel === 'card' && m.spec.slug !== 'gambling');
-    for (const region of REGIONS) {
+    for (const region of regions) {
       for (const chain of list(refunds.chains[region])) add(makeMerchant(refunds, region, fill(chain, region, rng), false, rng));
     }
-    for (let i = 0; i < Math.round(refunds.invented * INVENTED_SCALE); i++) {
+    for (let i = 0; i < Math.round(refunds.invented * INVENTED_SCALE * total); i++) {
       const target = pick(rng, payable);
       const region = target.plan.region;
       const patterns = list(refunds.patterns[region] ?? (region === 'br' ? undefined : refunds.patterns.en));
@@ -205,8 +223,12 @@ export interface GeneratedDataset {
 /** Builds the dataset in memory; deterministic (same seed, same bytes). */
 export function generateDataset(): GeneratedDataset {
   const rng = mulberry32(SEED);
-  const merchants = buildMerchants(rng);
-  const all = merchants.flatMap((m) => rowsOf(m, rng));
+  const base = buildMerchants(rng, BASE_REGIONS);
+  const baseRows = base.flatMap((m) => rowsOf(m, rng));
+  const euRng = mulberry32(EU_SEED);
+  const eu = buildMerchants(euRng, EU_REGIONS);
+  const merchants = [...base, ...eu];
+  const all = [...baseRows, ...eu.flatMap((m) => rowsOf(m, euRng))];
 
   // Printed merchant + direction must mean one label and one split.
   const owner = new Map<string, string>();

@@ -20,6 +20,7 @@ import {
   IFSC,
   type Region,
 } from './vocab-names.js';
+import { EU_MONTHS } from './vocab-names-eu.js';
 
 export type Rng = () => number;
 
@@ -50,6 +51,7 @@ export function employer(rng: Rng, region: Region): string {
 
 /** Fills the placeholders of a pattern; {M} is the merchant a refund refers to. */
 export function fill(pattern: string, region: Region, rng: Rng, m = ''): string {
+  // {O}, a month name, stays for renderRow: each row of "GEHALT {O} ACME" names its own month.
   return pattern.replace(/\{([NPEBCTYM])\}/g, (_, key: string) => {
     switch (key) {
       case 'N':
@@ -85,9 +87,43 @@ const ACCENTS: Readonly<Record<string, string>> = {
   PROPRIO: 'PRÓPRIO', BENEFICIO: 'BENEFÍCIO', ALIMENTOS: 'ALIMENTOS', MUSICA: 'MÚSICA', OTICA: 'ÓTICA',
 };
 
-function accent(text: string): string {
-  return text.replace(/[A-Z]+/g, (w) => ACCENTS[w] ?? w);
+// The same for the European languages: SEPA exports print ASCII (UE, AE, OE, SS), card terminals
+// and apps the letters themselves; the normalizer folds both to one form.
+const ACCENTS_EU: Readonly<Record<string, string>> = {
+  UEBERWEISUNG: 'ÜBERWEISUNG', KONTOFUEHRUNGSGEBUEHR: 'KONTOFÜHRUNGSGEBÜHR', KONTOFUEHRUNG: 'KONTOFÜHRUNG',
+  MUENCHEN: 'MÜNCHEN', KOELN: 'KÖLN', DUESSELDORF: 'DÜSSELDORF', NUERNBERG: 'NÜRNBERG', MUENSTER: 'MÜNSTER',
+  BAECKEREI: 'BÄCKEREI', BAECKER: 'BÄCKER', GEMUESE: 'GEMÜSE', MOEBEL: 'MÖBEL', MOEBELHAUS: 'MÖBELHAUS',
+  GEBUEHR: 'GEBÜHR', KARTENGEBUEHR: 'KARTENGEBÜHR', JAHRESGEBUEHR: 'JAHRESGEBÜHR', RUECKERSTATTUNG: 'RÜCKERSTATTUNG',
+  RUECKZAHLUNG: 'RÜCKZAHLUNG', RUECKLASTSCHRIFTGEBUEHR: 'RÜCKLASTSCHRIFTGEBÜHR', ZAHNAERZTE: 'ZAHNÄRZTE',
+  SCHLUESSELDIENST: 'SCHLÜSSELDIENST', UEBERZIEHUNGSZINSEN: 'ÜBERZIEHUNGSZINSEN', GETRAENKEMARKT: 'GETRÄNKEMARKT',
+  GASTSTAETTE: 'GASTSTÄTTE', DOENER: 'DÖNER', FOERDERVEREIN: 'FÖRDERVEREIN', MUELLER: 'MÜLLER', SCHROEDER: 'SCHRÖDER',
+  KRUEGER: 'KRÜGER', SCHAEFER: 'SCHÄFER', GUENTHER: 'GÜNTHER', JUERGEN: 'JÜRGEN', MAERZ: 'MÄRZ', STRASSE: 'STRAßE',
+  HAUPTSTRASSE: 'HAUPTSTRAßE', BEZUEGE: 'BEZÜGE', AUSSCHUETTUNG: 'AUSSCHÜTTUNG', SUEDSTERN: 'SÜDSTERN',
+  KUECHENSTUDIO: 'KÜCHENSTUDIO', REISEBUERO: 'REISEBÜRO', GLUECKSKLEE: 'GLÜCKSKLEE', SANITAETSHAUS: 'SANITÄTSHAUS',
+  HOERAKUSTIK: 'HÖRAKUSTIK', FREMDWAEHRUNGSENTGELT: 'FREMDWÄHRUNGSENTGELT', UNIVERSITAET: 'UNIVERSITÄT',
+  DECEMBRE: 'DÉCEMBRE', FEVRIER: 'FÉVRIER', AOUT: 'AOÛT', PRELEVEMENT: 'PRÉLÈVEMENT', RECU: 'REÇU', INTERETS: 'INTÉRÊTS',
+  DEBITEURS: 'DÉBITEURS', CREDITEURS: 'CRÉDITEURS', ECHEANCE: 'ÉCHÉANCE', IMPOT: 'IMPÔT', IMPOTS: 'IMPÔTS',
+  ELECTRICITE: 'ÉLECTRICITÉ', PRET: 'PRÊT', ESPECES: 'ESPÈCES', EPICERIE: 'ÉPICERIE', VETERINAIRE: 'VÉTÉRINAIRE',
+  THEATRE: 'THÉÂTRE', MUSEE: 'MUSÉE', CREPERIE: 'CRÊPERIE', ECOLE: 'ÉCOLE', LYCEE: 'LYCÉE', GITE: 'GÎTE', CINEMA: 'CINÉMA',
+  REMUNERATION: 'RÉMUNÉRATION', SOCIETE: 'SOCIÉTÉ', GENERALE: 'GÉNÉRALE', PRESTATIONS: 'PRESTATIONS', EMIS: 'ÉMIS',
+  BOUCHERIE: 'BOUCHERIE', COTISATION: 'COTISATION', INDEMNITES: 'INDEMNITÉS', REGIE: 'RÉGIE', DEMENAGEMENT: 'DÉMÉNAGEMENT',
+  NOMINA: 'NÓMINA', COMISION: 'COMISIÓN', DEVOLUCION: 'DEVOLUCIÓN', PANADERIA: 'PANADERÍA', CARNICERIA: 'CARNICERÍA',
+  FRUTERIA: 'FRUTERÍA', PESCADERIA: 'PESCADERÍA', CAFETERIA: 'CAFETERÍA', MESON: 'MESÓN', CLINICA: 'CLÍNICA',
+  OPTICA: 'ÓPTICA', PELUQUERIA: 'PELUQUERÍA', ESTETICA: 'ESTÉTICA', MUNOZ: 'MUÑOZ', NUNEZ: 'NÚÑEZ', ESPANA: 'ESPAÑA',
+  CORUNA: 'CORUÑA', DISPOSICION: 'DISPOSICIÓN', ADMINISTRACION: 'ADMINISTRACIÓN', CIRCULACION: 'CIRCULACIÓN',
+  AMORTIZACION: 'AMORTIZACIÓN', PRESTACION: 'PRESTACIÓN', INDEMNIZACION: 'INDEMNIZACIÓN', SUSCRIPCION: 'SUSCRIPCIÓN',
+  FERRETERIA: 'FERRETERÍA', LIBRERIA: 'LIBRERÍA', PAPELERIA: 'PAPELERÍA', ZAPATERIA: 'ZAPATERÍA', ALIMENTACION: 'ALIMENTACIÓN',
+  ESTACION: 'ESTACIÓN', MALAGA: 'MÁLAGA', CORDOBA: 'CÓRDOBA', CADIZ: 'CÁDIZ', ANULACION: 'ANULACIÓN', LIQUIDACION: 'LIQUIDACIÓN',
+  CAFFE: 'CAFFÈ', UNIVERSITA: 'UNIVERSITÀ', CITTA: 'CITTÀ', PIU: 'PIÙ', ATTIVITA: 'ATTIVITÀ',
+  CAFE: 'CAFÉ', IJSSALON: 'IJSSALON', CREDITO: 'CRÉDITO', DEBITO: 'DÉBITO',
+};
+
+function accent(text: string, region: Region = 'br'): string {
+  const table = region === 'br' ? ACCENTS : ACCENTS_EU;
+  return text.replace(/[A-Z]+/g, (w) => table[w] ?? w);
 }
+
+const EU_REGION_SET: ReadonlySet<Region> = new Set<Region>(['de', 'fr', 'es', 'it', 'nl']);
 
 function titleCase(text: string): string {
   return text.toLowerCase().replace(/(^|[\s*\-/.])([a-zà-ÿ])/g, (_, sep: string, c: string) => sep + c.toUpperCase());
@@ -96,7 +132,8 @@ function titleCase(text: string): string {
 function casing(text: string, rng: Rng, region: Region): string {
   const u = rng();
   // Nubank, Capitec and most apps title-case merchant names; older core banks print upper case.
-  const title = region === 'br' ? 0.3 : region === 'za' ? 0.5 : region === 'au' || region === 'in' ? 0.25 : 0.15;
+  const title =
+    region === 'br' ? 0.3 : region === 'za' ? 0.5 : region === 'au' || region === 'in' ? 0.25 : region === 'de' ? 0.4 : region === 'nl' ? 0.35 : 0.15;
   if (u < title) return titleCase(text);
   if (u < title + 0.04) return text.toLowerCase();
   return text;
@@ -131,6 +168,11 @@ const ACQUIRERS: Readonly<Record<Region, readonly string[]>> = {
   au: ['SQ *', 'SQ *', 'ZLR*', 'PAYPAL *', 'TYRO*'],
   ie: ['SUMUP *', 'SQ *', 'ZETTLE_*', 'PAYPAL *'],
   in: ['PAYTM*', 'RAZORPAY*', 'PAYU*', 'PINELABS*'],
+  de: ['SUMUP *', 'SQ *', 'PAYPAL *', 'ZETTLE_*'],
+  fr: ['SUMUP *', 'PAYPAL *', 'ZETTLE_*', 'SQ *'],
+  es: ['SUMUP *', 'PAYPAL *', 'SQ *'],
+  it: ['SUMUP *', 'PAYPAL *', 'SATISPAY*'],
+  nl: ['SUMUP *', 'CCV*', 'ZETTLE_*', 'SQ *', 'PAYPAL *'],
 };
 
 /** Chooses once per merchant how its terminal prints the name, so a merchant's rows look alike. */
@@ -206,6 +248,54 @@ function cardLine(name: string, p: PrintPlan, rng: Rng, date: string): string {
       if (u < 0.66) return `UPI-${name}-${name.toLowerCase().replace(/[^a-z0-9]+/g, '').slice(0, 12)}@${pick(rng, UPI_HANDLES)}-${pick(rng, IFSC)}-${digits(rng, 12)}-UPI`;
       if (u < 0.8) return `${name} ${city} IN`;
       return name;
+    case 'de': {
+      const cityDe = titleCase(city);
+      if (u < 0.2) return `${name}//${cityDe}/DE ${y}-${pad2(m)}-${pad2(d)}T${pad2(int(rng, 7, 21))}:${pad2(int(rng, 0, 59))}:${pad2(int(rng, 0, 59))} KFN ${int(rng, 1, 3)} VJ ${int(rng, 25, 29)}${pad2(int(rng, 1, 12))} Kartenzahlung`;
+      if (u < 0.35) return `Kartenzahlung girocard ${name} ${cityDe}`;
+      if (u < 0.45) return `KARTENZAHLUNG ${name} ${city}`;
+      if (u < 0.58) return `VISA ${name}`;
+      if (u < 0.66) return `${name} ${cityDe} DE Karte ${digits(rng, 4)}`;
+      if (u < 0.74) return `Debitk.${int(rng, 1, 9)} ${name} ${pad2(d)}.${pad2(m)}.${y}`;
+      if (u < 0.8) return `${name}/${cityDe} ${pad2(d)}.${pad2(m)}`;
+      return name;
+    }
+    case 'fr':
+      if (u < 0.25) return `CB ${name} ${pad2(d)}/${pad2(m)}`;
+      if (u < 0.4) return `PAIEMENT PAR CARTE ${name} ${city}`;
+      if (u < 0.5) return `PAIEMENT PAR CARTE X${digits(rng, 4)} ${name} ${pad2(d)}/${pad2(m)}`;
+      if (u < 0.6) return `CARTE X${digits(rng, 4)} ${pad2(d)}/${pad2(m)} ${name}`;
+      if (u < 0.68) return `FACTURE CARTE DU ${pad2(d)}${pad2(m)}${String(y).slice(2)} ${name} CARTE ${digits(rng, 4)}XXXXXXXX${digits(rng, 4)}`;
+      if (u < 0.76) return `PAIEMENT CB ${pad2(d)}${pad2(m)} ${city} ${name}`;
+      if (u < 0.82) return `ACHAT CB ${name} ${pad2(d)}.${pad2(m)}.${String(y).slice(2)}`;
+      return name;
+    case 'es':
+      if (u < 0.22) return `COMPRA TARJ. ${digits(rng, 4)}XXXXXXXX${digits(rng, 4)} ${name}-${city}`;
+      if (u < 0.36) return `COMPRA TARJ. ${name}`;
+      if (u < 0.48) return `PAGO CON TARJETA EN ${name}`;
+      if (u < 0.58) return `COMPRA EN ${name}, CON LA TARJETA : ${digits(rng, 4)} EL ${y}-${pad2(m)}-${pad2(d)}`;
+      if (u < 0.66) return `TARJ. :*${digits(rng, 6)} ${name}`;
+      if (u < 0.74) return `PAGO MOVIL EN ${name}`;
+      if (u < 0.8) return `${name} ${city} ES`;
+      return name;
+    case 'it':
+      if (u < 0.25) return `PAGAMENTO POS ${name} ${city}`;
+      if (u < 0.38) return `PAGAMENTO POS ${pad2(d)}/${pad2(m)}/${y} ${pad2(int(rng, 7, 21))}.${pad2(int(rng, 0, 59))} ${name} ${city} CARTA N. *${digits(rng, 4)}`;
+      if (u < 0.5) return `PAGAMENTO CARTA ${name}`;
+      if (u < 0.58) return `PAGAMENTO TRAMITE POS ${name}`;
+      if (u < 0.66) return `OPERAZIONE POS ${name} ${city}`;
+      if (u < 0.72) return `PAG. POS ${name}`;
+      if (u < 0.78) return `ACQUISTO CARTA ${name} ${pad2(d)}/${pad2(m)}`;
+      return name;
+    case 'nl': {
+      const cityNl = titleCase(city);
+      if (u < 0.22) return `BEA, Betaalpas ${name},PAS${digits(rng, 3)} NR:${digits(rng, 6)}, ${pad2(d)}.${pad2(m)}.${String(y).slice(2)}/${pad2(int(rng, 7, 21))}:${pad2(int(rng, 0, 59))} ${cityNl}`;
+      if (u < 0.34) return `BEA, Apple Pay ${name},PAS${digits(rng, 3)}`;
+      if (u < 0.46) return `Betaalautomaat ${pad2(int(rng, 7, 21))}:${pad2(int(rng, 0, 59))} pasnr. ${digits(rng, 3)} ${name} ${cityNl}`;
+      if (u < 0.56) return `${name} ${cityNl} NLD`;
+      if (u < 0.64) return `Pinbetaling ${name} ${cityNl}`;
+      if (u < 0.7) return `iDEAL ${name} ${digits(rng, 10)}`;
+      return name;
+    }
     default: {
       const cut = name.slice(0, 16).trim();
       if (u < 0.22) return `POS Purchase ${cut} * ${pad2(d)} ${mon}`;
@@ -258,6 +348,39 @@ function billLine(name: string, p: PrintPlan, rng: Rng): string {
       if (u < 0.6) return `NACH DR ${name}`;
       if (u < 0.75) return `BILLPAY ${name}`;
       return name;
+    case 'de':
+      if (u < 0.3) return `SEPA-Lastschrift ${name}`;
+      if (u < 0.45) return `Lastschrift ${name}`;
+      if (u < 0.55) return `SEPA-BASISLASTSCHRIFT ${name} Mandat ${digits(rng, 8)}`;
+      if (u < 0.62) return `FOLGELASTSCHRIFT ${name}`;
+      if (u < 0.7) return `ABBUCHUNG ${name}`;
+      return name;
+    case 'fr':
+      if (u < 0.4) return `PRLV SEPA ${name}`;
+      if (u < 0.52) return `PRLV SEPA ${name} ECH/${digits(rng, 6)} ID EMETTEUR/FR${digits(rng, 2)}ZZZ${digits(rng, 6)}`;
+      if (u < 0.64) return `PRELEVEMENT ${name}`;
+      if (u < 0.72) return `PRLV ${name}`;
+      return name;
+    case 'es':
+      if (u < 0.35) return `RECIBO ${name}`;
+      if (u < 0.47) return `RECIBO /${name} N. RECIBO ${digits(rng, 10)}`;
+      if (u < 0.57) return `ADEUDO RECIBO ${name}`;
+      if (u < 0.65) return `ADEUDO DOMICILIADO ${name}`;
+      if (u < 0.72) return `DOMICILIACION ${name}`;
+      return name;
+    case 'it':
+      if (u < 0.3) return `ADDEBITO SDD ${name}`;
+      if (u < 0.42) return `ADDEBITO DIRETTO SDD ${name} CID.${digits(rng, 8)}`;
+      if (u < 0.55) return `ADDEBITO DIRETTO ${name}`;
+      if (u < 0.63) return `ADDEBITO ${name}`;
+      if (u < 0.7) return `PAGAMENTO UTENZE ${name}`;
+      return name;
+    case 'nl':
+      if (u < 0.3) return `SEPA Incasso algemeen doorlopend ${name}`;
+      if (u < 0.45) return `Incasso ${name}`;
+      if (u < 0.55) return `SEPA Incasso ${name} Machtiging ${digits(rng, 8)}`;
+      if (u < 0.65) return `INCASSO ${name} Incassant NL${digits(rng, 2)}ZZZ${digits(rng, 9)}`;
+      return name;
     default:
       if (u < 0.35) return `DEBIT ORDER ${name}`;
       if (u < 0.45) return `Debit Order ${name} ${digits(rng, 8)}`;
@@ -284,6 +407,13 @@ function rawLine(text: string, p: PrintPlan, rng: Rng, date: string): string {
     line = `${line} - ***.${digits(rng, 3)}.${digits(rng, 3)}-** - ${pick(rng, BANKS.br)}`;
   }
   const u = rng();
+  if (EU_REGION_SET.has(p.region)) {
+    const { y } = dateParts(date);
+    if (u < 0.1) return `${line} ${pad2(d)}.${pad2(m)}.${y}`;
+    if (u < 0.18) return `${pad2(d)}/${pad2(m)} ${line}`;
+    if (u < 0.24) return `${line} DATUM ${pad2(d)}.${pad2(m)}.${y}`.replace('DATUM', p.region === 'de' ? 'Datum' : p.region === 'fr' ? 'DU' : p.region === 'es' ? 'FECHA' : p.region === 'it' ? 'DEL' : 'datum');
+    return line;
+  }
   if (u < 0.12) line = `${pad2(d)}/${pad2(m)} ${line}`;
   else if (u < 0.2) line = `${line} ${pad2(d)}/${pad2(m)}`;
   else if (u < 0.25 && p.region !== 'br') line = `${line} ${pad2(d)} ${MONTHS_EN[m - 1] ?? 'JAN'}`;
@@ -300,6 +430,11 @@ export interface RowDraw {
 
 export function renderRow(p: PrintPlan, rng: Rng, date: string): RowDraw {
   let name = chance(rng, 0.8) ? p.terminal : p.text;
+  if (name.includes('{O}')) {
+    const month = dateParts(date).m;
+    const months = EU_MONTHS[p.region as keyof typeof EU_MONTHS] ?? MONTHS_EN;
+    name = name.replace(/\{O\}/g, months[month - 1] ?? '');
+  }
   if (p.channel !== 'raw' && chance(rng, 0.03)) name = typo(name, rng);
   let line: string;
   let instalmentOf = 1;
@@ -319,5 +454,6 @@ export function renderRow(p: PrintPlan, rng: Rng, date: string): RowDraw {
     }
   }
   if (p.region === 'br' && chance(rng, 0.25)) line = accent(line);
+  else if (EU_REGION_SET.has(p.region) && chance(rng, 0.35)) line = accent(line, p.region);
   return { description: casing(line, rng, p.region).replace(/\s+/g, ' ').trim(), instalmentOf };
 }

@@ -4,18 +4,30 @@
  * pet shop. Brand names of real chains are deliberately absent (EXTRA, DIA, BIG... are
  * supermarkets), so a made-up "{N} BAKERY" never collides with a dictionary entry.
  */
-export type Region = 'br' | 'us' | 'uk' | 'za' | 'au' | 'ie' | 'in';
+import { EU_BANKS, EU_BIZ, EU_CITIES, EU_FIRST, EU_INDUSTRY, EU_LEGAL, EU_SURNAMES, EU_TICKERS } from './vocab-names-eu.js';
 
-export const REGIONS: readonly Region[] = ['br', 'us', 'uk', 'za', 'au', 'ie', 'in'];
+export type Region = 'br' | 'us' | 'uk' | 'za' | 'au' | 'ie' | 'in' | EuRegion;
+/** Regions whose statements are in a language of their own (not Portuguese, not English). */
+export type EuRegion = 'de' | 'fr' | 'es' | 'it' | 'nl';
+export const EU_REGIONS: readonly EuRegion[] = ['de', 'fr', 'es', 'it', 'nl'];
+
+export const REGIONS: readonly Region[] = ['br', 'us', 'uk', 'za', 'au', 'ie', 'in', ...EU_REGIONS];
 
 /** The country each region's statements come from (ISO 3166 alpha-2), for per-country scores. */
-export const COUNTRY: Readonly<Record<Region, string>> = { br: 'BR', us: 'US', uk: 'GB', za: 'ZA', au: 'AU', ie: 'IE', in: 'IN' };
+export const COUNTRY: Readonly<Record<Region, string>> = { br: 'BR', us: 'US', uk: 'GB', za: 'ZA', au: 'AU', ie: 'IE', in: 'IN', de: 'DE', fr: 'FR', es: 'ES', it: 'IT', nl: 'NL' };
 
-/** Share of merchants per region: Brazil and South Africa first, then the other English-speaking markets. */
-export const REGION_WEIGHT: Readonly<Record<Region, number>> = { br: 0.36, us: 0.11, uk: 0.1, za: 0.18, au: 0.08, ie: 0.08, in: 0.09 };
+/**
+ * Share of invented merchants per region: Brazil and South Africa first, then the other English-speaking
+ * markets, then the continental European ones. Relative weights: the first seven sum to 1, as they did
+ * before the European regions came, and generate-dataset.ts scales the invented merchants by the total,
+ * so adding regions does not thin the others.
+ */
+export const REGION_WEIGHT: Readonly<Record<Region, number>> = {
+  br: 0.36, us: 0.11, uk: 0.1, za: 0.18, au: 0.08, ie: 0.08, in: 0.09, de: 0.16, fr: 0.16, es: 0.15, it: 0.15, nl: 0.15,
+};
 
 /** Rough conversion of a BRL amount into the region's currency, so magnitudes look local. */
-export const REGION_AMOUNT: Readonly<Record<Region, number>> = { br: 1, us: 0.2, uk: 0.16, za: 3.4, au: 0.3, ie: 0.18, in: 15 };
+export const REGION_AMOUNT: Readonly<Record<Region, number>> = { br: 1, us: 0.2, uk: 0.16, za: 3.4, au: 0.3, ie: 0.18, in: 15, de: 0.18, fr: 0.18, es: 0.18, it: 0.18, nl: 0.18 };
 
 const split = (s: string): readonly string[] => s.trim().split(/\s*\|\s*/);
 
@@ -113,6 +125,11 @@ export const BIZ_WORDS: Readonly<Record<Region, readonly string[]>> = {
   au: [...AU_BIZ, ...EN_SURNAMES.slice(10, 80)],
   ie: [...IE_BIZ, ...IE_SURNAMES],
   in: [...IN_BIZ],
+  de: EU_BIZ.de,
+  fr: EU_BIZ.fr,
+  es: EU_BIZ.es,
+  it: EU_BIZ.it,
+  nl: EU_BIZ.nl,
 };
 
 export const FIRST_NAMES: Readonly<Record<Region, readonly string[]>> = {
@@ -123,6 +140,7 @@ export const FIRST_NAMES: Readonly<Record<Region, readonly string[]>> = {
   au: EN_FIRST.slice(10, 70),
   ie: EN_FIRST.slice(5, 65),
   in: IN_FIRST,
+  ...EU_FIRST,
 };
 
 export const SURNAMES: Readonly<Record<Region, readonly string[]>> = {
@@ -133,6 +151,7 @@ export const SURNAMES: Readonly<Record<Region, readonly string[]>> = {
   au: EN_SURNAMES.slice(0, 80),
   ie: IE_SURNAMES,
   in: IN_SURNAMES,
+  ...EU_SURNAMES,
 };
 
 export const CITIES: Readonly<Record<Region, readonly string[]>> = {
@@ -151,6 +170,7 @@ PARRAMATTA|CHATSWOOD|BONDI JUNCTION|FREMANTLE|TOOWOOMBA|CAIRNS|WOLLONGONG`),
 DUN LAOGHAIRE|TRALEE|ENNIS|LETTERKENNY|DUBLIN 2|DUBLIN 4`),
   in: split(`MUMBAI|DELHI|NEW DELHI|BANGALORE|BENGALURU|CHENNAI|HYDERABAD|PUNE|KOLKATA|AHMEDABAD|JAIPUR|GURGAON|
 GURUGRAM|NOIDA|KOCHI|LUCKNOW|CHANDIGARH|INDORE`),
+  ...EU_CITIES,
 };
 
 export const US_STATES = split('NY|CA|WA|IL|TX|MA|FL|CO|GA|AZ|OR|TN|OK|NJ|PA|OH|MI|NC|VA|MN');
@@ -166,6 +186,7 @@ export const BANKS: Readonly<Record<Region, readonly string[]>> = {
   au: split('COMMBANK|CBA|WESTPAC|ANZ|NAB|ING|BENDIGO BANK|MACQUARIE|ST GEORGE|UBANK'),
   ie: split('AIB|BANK OF IRELAND|BOI|PERMANENT TSB|PTSB|ULSTER BANK|REVOLUT|N26|AN POST MONEY|CREDIT UNION'),
   in: split('HDFC BANK|ICICI BANK|SBI|AXIS BANK|KOTAK|YES BANK|IDFC FIRST|PNB|BANK OF BARODA|INDUSIND'),
+  ...EU_BANKS,
 };
 
 export const TICKERS: Readonly<Record<Region, readonly string[]>> = {
@@ -177,6 +198,7 @@ XPML11|VISC11|BTLG11|CSMG3|ABEV3|WEGE3|ITSA4|BBSE3|CXSE3`),
   au: split('CBA|BHP|CSL|NAB|WBC|ANZ|WES|MQG|TLS|WOW|VAS|A200|VDHG'),
   ie: split('CRH|RYA|KRZ|GL9|BIRG|AIBG|SK3|DHG|IRES'),
   in: split('RELIANCE|TCS|INFY|HDFCBANK|ICICIBANK|ITC|SBIN|LT|HINDUNILVR|NIFTYBEES'),
+  ...EU_TICKERS,
 };
 
 const BR_INDUSTRY = split('TECNOLOGIA|CONSULTORIA|SERVICOS|ENGENHARIA|COMERCIO|INDUSTRIA|LOGISTICA|SISTEMAS|SOLUCOES|PARTICIPACOES|ADVOGADOS|CONTABILIDADE');
@@ -190,6 +212,7 @@ export const INDUSTRY: Readonly<Record<Region, readonly string[]>> = {
   au: EN_INDUSTRY,
   ie: EN_INDUSTRY,
   in: EN_INDUSTRY,
+  ...EU_INDUSTRY,
 };
 
 export const LEGAL_SUFFIX: Readonly<Record<Region, readonly string[]>> = {
@@ -200,6 +223,7 @@ export const LEGAL_SUFFIX: Readonly<Record<Region, readonly string[]>> = {
   au: split('PTY LTD|PTY|LTD'),
   ie: split('LTD|LIMITED|DAC|TEORANTA'),
   in: split('PVT LTD|PRIVATE LIMITED|LTD|LLP'),
+  ...EU_LEGAL,
 };
 
 export const MONTHS_BR = split('JAN|FEV|MAR|ABR|MAI|JUN|JUL|AGO|SET|OUT|NOV|DEZ');

@@ -16,9 +16,10 @@ describe('the committed dataset', () => {
   });
 
   it('is small enough to commit and large enough to learn from', () => {
-    expect(statSync(DATASET_PATH).size).toBeLessThan(2_000_000);
+    // Twelve countries' statements since German, French, Spanish, Italian and Dutch ones came (~2.7 MB).
+    expect(statSync(DATASET_PATH).size).toBeLessThan(3_000_000);
     expect(rows.length).toBeGreaterThanOrEqual(15_000);
-    expect(rows.length).toBeLessThanOrEqual(25_000);
+    expect(rows.length).toBeLessThanOrEqual(40_000);
   });
 
   it('covers every slug in both splits', () => {

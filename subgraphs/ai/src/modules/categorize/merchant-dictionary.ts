@@ -1,4 +1,5 @@
 import { DICTIONARY_ENTRIES } from './dictionary-entries.js';
+import { EUROPE_ENTRIES } from './dictionary-entries-europe.js';
 import { WORLD_ENTRIES } from './dictionary-entries-world.js';
 import { normalizeDescription } from './normalize.js';
 import { SLUGS, type Slug } from './slugs.js';
@@ -27,7 +28,7 @@ const MIN_COMPACT = 6;
 function build(): Built {
   const b: Built = { exact: new Map(), prefix: new Map(), compact: new Map(), conflicts: [] };
   for (const slug of SLUGS) {
-    const text = [DICTIONARY_ENTRIES[slug], WORLD_ENTRIES[slug]].filter(Boolean).join('|');
+    const text = [DICTIONARY_ENTRIES[slug], WORLD_ENTRIES[slug], EUROPE_ENTRIES[slug]].filter(Boolean).join('|');
     if (!text) continue;
     for (const raw of text.split('|')) {
       const name = raw.trim();

@@ -3,7 +3,8 @@ import { cloneFeatures, DEFAULT_FEATURE_WEIGHTS, FEATURE_COUNT, featurize, type 
 import { fnv1a, fnvMix, mulberry32 } from './hash.js';
 import { normalizeCached } from './normalized-cache.js';
 import { normalizeDescription } from './normalize.js';
-import { directionOf, isAllowedForDirection, SLUGS, type Direction, type Slug } from './slugs.js';
+import { lookupMerchant } from './merchant-dictionary.js';
+import { directionOf, isAllowed, isAllowedForDirection, SLUGS, type Direction, type Slug } from './slugs.js';
 
 /**
  * Multinomial logistic regression over hashed features, trained by SGD at start-up (about two
@@ -286,6 +287,11 @@ function topPoints(m: Weights, examples: readonly Example[], t: number): (Calibr
   });
 }
 
+function answeredByDictionary(r: TrainingRow): boolean {
+  const known = lookupMerchant(normalizeCached(r.description).merchant);
+  return known !== null && isAllowed(known, toNumber(r.amountMinor));
+}
+
 function merchantOf(description: string): string {
   const n = normalizeDescription(description);
   return n.merchant ?? n.normalized;
@@ -333,8 +339,12 @@ export class CategorizerModel {
       if (train.length > 0 && val.length > 0) {
         const held = fit(train, o);
         temperature = fitTemperature(held, val);
-        const weights = merchantWeights(rows.flatMap((r, i) => (isVal[i] ? [`${merchantOf(r.description)}|${directionOf(toNumber(r.amountMinor))}`] : [])));
-        ({ acceptAt, byDirection } = acceptanceThresholds(topPoints(held, val, temperature).map((p, i) => ({ ...p, weight: weights[i] }))));
+        const valRows = rows.filter((_, i) => isVal[i]);
+        const weights = merchantWeights(valRows.map((r) => `${merchantOf(r.description)}|${directionOf(toNumber(r.amountMinor))}`));
+        // The threshold decides only the rows the model answers: a line the dictionary knows (a chain's
+        // bare name, which no model could read) never reaches it, so it says nothing of where to stop.
+        const points = topPoints(held, val, temperature).map((p, i) => ({ ...p, weight: answeredByDictionary(valRows[i]!) ? 0 : weights[i] }));
+        ({ acceptAt, byDirection } = acceptanceThresholds(points));
       }
     }
     return new CategorizerModel(fit(all, o), temperature, version, o.features, acceptAt, byDirection);

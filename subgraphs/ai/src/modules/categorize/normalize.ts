@@ -30,11 +30,32 @@ interface ProcessorRule {
   readonly merchant?: (rest: string) => string | null;
   /** Counterparty channels (Pix, TED, Zelle...) put the name first and bank details after " - ". */
   readonly counterparty?: boolean;
+  /** A continental European channel: tried only when the line starts with one of EUROPEAN_LEAD's words. */
+  readonly european?: boolean;
 }
+
+/** First words of the continental European channel prefixes: most lines are spared trying those rules. */
+const EUROPEAN_LEAD =
+  /^(?:KARTENZAHLUNG|GIROCARD|DEBITK|VISA|PAIEMENT|ACHAT|CB|CARTE|FACTURE|COMPRA|PAGO|TARJ|PAGAMENTO|OPERAZIONE|PAG|ACQUISTO|BEA|BETAALAUTOMAAT|PINBETALING|IDEAL|SEPA|FOLGELASTSCHRIFT|ERSTLASTSCHRIFT|LASTSCHRIFT|ABBUCHUNG|PRLV|PRELEVEMENT|ADEUDO|RECIBO|DOMICILIACION|ADDEBITO|INCASSO|ECHTZEIT-?UEBERWEISUNG|ECHTZEITGUTSCHRIFT|ONLINE-?UEBERWEISUNG|UEBERWEISUNG|DAUERAUFTRAG|GUTSCHRIFT|VIR|VIREMENT|TRANSFERENCIA|TRANSF|BIZUM|BONIFICO|DISPOSIZIONE|ACCREDITO|OVERBOEKING|TIKKIE|BETAALVERZOEK|BIJSCHRIJVING)(?![A-Z])/;
 
 const SEP = String.raw`[\s*\-:–]*`;
 
 const MONTHS = 'JAN|FEB|FEV|MAR|APR|ABR|MAY|MAI|JUN|JUL|AUG|AGO|SEP|SEPT|SET|OCT|OUT|NOV|DEC|DEZ';
+
+/**
+ * Month names of the European exports ("GEHALT NOVEMBER", "LOYER DECEMBRE 2024"): words, dropped
+ * like dates (the year goes with the other digit runs). Short or ambiguous ones (MAI, MEI, MARS,
+ * MAYO, APRIL, AUGUST, JULIO) stay: brands, places and first names too.
+ */
+const LONG_MONTHS: ReadonlySet<string> = new Set(
+  (
+    'JANUAR FEBRUAR MAERZ MARZ JUNI JULI SEPTEMBER OKTOBER NOVEMBER DEZEMBER ' +
+    'JANVIER FEVRIER AVRIL JUIN JUILLET AOUT SEPTEMBRE OCTOBRE NOVEMBRE DECEMBRE ' +
+    'ENERO FEBRERO MARZO ABRIL JUNIO AGOSTO SEPTIEMBRE OCTUBRE NOVIEMBRE DICIEMBRE ' +
+    'GENNAIO FEBBRAIO APRILE MAGGIO GIUGNO LUGLIO SETTEMBRE OTTOBRE DICEMBRE ' +
+    'JANUARI FEBRUARI MAART AUGUSTUS DECEMBER'
+  ).split(' '),
+);
 
 function rule(name: string, pattern: string, extra: Omit<ProcessorRule, 'name' | 're'> = {}): ProcessorRule {
   // A prefix ends at a star/space or a word boundary, so POS never eats POSTO and TED never eats TEDDY.
@@ -107,6 +128,30 @@ const PROCESSOR_RULES: readonly ProcessorRule[] = [
     counterparty: true,
   }),
 
+  // Continental European exports (German, French, Spanish, Italian, Dutch), after folding (Ü -> UE).
+  // Each language's channel gets words of its own: COMPRA, PAGAMENTO and DE are Brazilian channel words too,
+  // and a Spanish card line must not teach what COMPRA means on a Brazilian one.
+  rule('KARTENZAHLUNG', String.raw`KARTENZAHLUNG(?:\s+GIROCARD)?|GIROCARD|DEBITK\.?\s*\d?|VISA(?=\s)(?!\s+(?:DEBIT|PURCHASE))`, { european: true, words: ['kartenzahlung'] }),
+  rule('CB', String.raw`PAIEMENT\s+PAR\s+CARTE(?:\s+X\d{4})?|PAIEMENT\s+CB(?:\s+\d{4})?|ACHAT\s+CB|CB|CARTE\s+X\d{4}|FACTURE\s+CARTE(?:\s+DU\s+\d{6})?`, { european: true, words: ['cb'] }),
+  rule('TARJETA', String.raw`COMPRA\s+TARJ\.?|PAGO\s+CON\s+TARJETA(?:\s+EN)?|PAGO\s+MOVIL\s+EN|COMPRA\s+EN|TARJ\.?\s*:?\s*\*?\d*`, { european: true, words: ['tarjeta'] }),
+  rule('PAGAMENTOPOS', String.raw`PAGAMENTO\s+(?:TRAMITE\s+)?POS|PAGAMENTO\s+CARTA|OPERAZIONE\s+POS|PAG\.?\s+POS|ACQUISTO\s+CARTA`, { european: true, words: ['pagamentopos'] }),
+  rule('BETAALPAS', String.raw`BEA,?(?:\s+(?:BETAALPAS|APPLE\s+PAY|GOOGLE\s+PAY))?,?|BETAALAUTOMAAT|PINBETALING|IDEAL`, { european: true, words: ['betaalpas'] }),
+  rule('LASTSCHRIFT', String.raw`SEPA[\s-]BASISLASTSCHRIFT|SEPA[\s-]LASTSCHRIFT|FOLGELASTSCHRIFT|ERSTLASTSCHRIFT|LASTSCHRIFT|ABBUCHUNG`, { european: true, words: ['lastschrift'] }),
+  rule('PRLV', String.raw`PRLV\s+SEPA|PRLV|PRELEVEMENT\s+SEPA`, { european: true, words: ['prlv'] }),
+  rule('RECIBO', String.raw`ADEUDO\s+(?:RECIBO|DOMICILIADO)|RECIBO\s*\/?|DOMICILIACION`, { european: true, words: ['recibo'] }),
+  rule('SDD', String.raw`ADDEBITO\s+DIRETTO(?:\s+SDD)?|ADDEBITO\s+SDD|PAGAMENTO\s+UTENZE`, { european: true, words: ['sdd'] }),
+  rule('INCASSO', String.raw`SEPA\s+INCASSO(?:\s+ALGEMEEN\s+DOORLOPEND)?|INCASSO`, { european: true, words: ['incasso'] }),
+  rule('SEPA', String.raw`(?:SEPA[\s-])?(?:ECHTZEIT-?|ONLINE-?)?UEBERWEISUNG(?:\s+(?:AN|VON))?|DAUERAUFTRAG|(?:SEPA[\s-])?GUTSCHRIFT\s+UEBERWEISUNG|ECHTZEITGUTSCHRIFT`, {
+    european: true,
+    words: ['ueberweisung'],
+    counterparty: true,
+  }),
+  rule('SEPA', String.raw`VIR(?:EMENT)?\s+SEPA(?:\s+RECU)?(?:\s*\/DE)?|VIR\s+INST(?:\s+RECU)?|VIR(?:EMENT)?\s+(?:PERMANENT|EMIS|RECU|DE|A)`, { european: true, words: ['virement'], counterparty: true }),
+  rule('SEPA', String.raw`TRANSFERENCIA\s+(?:A|DE|EMITIDA|RECIBIDA|INMEDIATA)|TRANSF\s+INMEDIATA`, { european: true, words: ['transferencia'], counterparty: true }),
+  rule('SEPA', String.raw`BIZUM\s+(?:ENVIADO|RECIBIDO|A|DE)(?:\s+A)?|BIZUM`, { european: true, words: ['bizum'], counterparty: true }),
+  rule('SEPA', String.raw`BONIFICO\s+A\s+VOSTRO\s+FAVORE|(?:DISPOSIZIONE\s+|ACCREDITO\s+)?BONIFICO(?:\s+(?:SEPA|ISTANTANEO|DA|A))?`, { european: true, words: ['bonifico'], counterparty: true }),
+  rule('SEPA', String.raw`(?:SEPA\s+)?OVERBOEKING(?:\s+(?:VAN|NAAR))?|TIKKIE|BETAALVERZOEK|BIJSCHRIJVING`, { european: true, counterparty: true }),
+
   // Card acquirers and wallets: the real merchant follows the star.
   rule('PAGSEGURO', String.raw`PAGSEGURO\s*\*|PAGSEG\s*\*|PAG\s*\*`, { words: ['pag'] }),
   rule('PAGSEGURO', String.raw`PG\s*\*\s*(?:TON\s+)?`, { words: ['pg'] }),
@@ -151,6 +196,7 @@ const CLEANERS: readonly RegExp[] = [
   /\b\d{3}\.\d{3}\.\d{3}-\d{2}\b/g,
   /\b\d{2}\.\d{3}\.\d{3}\/\d{4}-\d{2}\b/g,
   // Dates and times (before account numbers: 2024-03-12 is not an account).
+  /\b\d{1,2}\/\d{1,2}\/\d{4}\s+\d{1,2}\.\d{2}\b/g,
   /\b\d{4}-\d{2}-\d{2}(?:T[\d:.]+Z?)?\b/g,
   /\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b/g,
   /\b(?:ON\s+)?\d{1,2}\/\d{1,2}\b/g,
@@ -159,6 +205,10 @@ const CLEANERS: readonly RegExp[] = [
   new RegExp(String.raw`\b(?:ON\s+)?\d{1,2}\s?(?:${MONTHS})(?:\s?\d{2,4})?\b`, 'g'),
   /\b\d{1,2}:\d{2}(?::\d{2})?\b/g,
   /\b\d{1,2}H\d{2}\b/g,
+  // MM/YYYY, German terminal ids and Dutch pass numbers ("KFN 1 VJ 2812", "PAS123", "PASNR. 001",
+  // "NR:123456"), Italian and German card numbers, and the trailers of French direct debits and
+  // Spanish card lines, which describe the mandate or the card, not the payee: one pass for all.
+  /\b\d{1,2}\/\d{4}\b|\bKFN\s+\d+\s+VJ\s+\d+\b|\bPAS(?:\s?\d{3}|NR\.?\s*\d+)\b|\bNR:\s*[A-Z0-9]+\b|\bCARTA\s+N\.?\s*\*?\d{4}\b|\bKARTE(?:\s+NR\.?)?\s+\d{4}\b|\bECH\/\d+.*$|,?\s*CON LA TARJETA.*$/g,
   // Card masks: ****1234, XXXX 1234, 450512*1234, "CARTAO FINAL 1234", "CARD ENDING IN 1234".
   /\b(?:CARTAO|CARD|CRD)?\s*(?<![A-Z])[*X]{2,}\s*\d{2,4}\b/g,
   /\b\d{4,6}\s*[*X]{1,}\s*\d{0,4}\b/g,
@@ -184,7 +234,10 @@ const LEADING_NOISE = new RegExp(
 const DOMAIN =
   /\b(?:WWW\.)?(?:[A-Z0-9-]+\.)*?([A-Z0-9-]+)\.(?:COM|NET|ORG|IO|CO|TV|APP|GOV|EU|ME|US|AI)(?:\.[A-Z]{2})?(?:\/[A-Z0-9/._-]*)?(?![A-Z0-9])/g;
 
-const LEGAL = new Set(['LTDA', 'ME', 'EPP', 'EIRELI', 'MEI', 'SA', 'INC', 'LLC', 'LTD', 'PLC', 'CORP', 'PTY', 'CC', 'CIA', 'LIMITED']);
+const LEGAL = new Set([
+  'LTDA', 'ME', 'EPP', 'EIRELI', 'MEI', 'SA', 'INC', 'LLC', 'LTD', 'PLC', 'CORP', 'PTY', 'CC', 'CIA', 'LIMITED',
+  'GMBH', 'KG', 'UG', 'SARL', 'SAS', 'SASU', 'EURL', 'SRL', 'SRLS', 'SLU', 'BV', 'NV',
+]);
 
 const COUNTRY3 = new Set(['AUS', 'IND', 'BRA', 'USA', 'GBR', 'ZAF', 'PRT', 'IRL', 'CAN', 'ARG', 'FRA', 'DEU', 'ESP', 'NLD', 'ITA', 'MEX']);
 
@@ -234,6 +287,15 @@ const CITIES: ReadonlySet<string> = new Set(
     // India
     'MUMBAI', 'DELHI', 'NEW DELHI', 'BANGALORE', 'BENGALURU', 'CHENNAI', 'HYDERABAD', 'PUNE', 'KOLKATA', 'AHMEDABAD',
     'JAIPUR', 'GURGAON', 'GURUGRAM', 'NOIDA', 'KOCHI', 'LUCKNOW', 'CHANDIGARH', 'INDORE',
+    // Germany, France, Spain, Italy, the Netherlands
+    'BERLIN', 'HAMBURG', 'MUENCHEN', 'KOELN', 'FRANKFURT', 'STUTTGART', 'DUESSELDORF', 'LEIPZIG', 'DORTMUND', 'BREMEN',
+    'DRESDEN', 'HANNOVER', 'NUERNBERG', 'BONN', 'MUENSTER', 'MANNHEIM', 'KARLSRUHE', 'AUGSBURG', 'FREIBURG', 'MAINZ', 'KIEL',
+    'PARIS', 'MARSEILLE', 'LYON', 'TOULOUSE', 'NANTES', 'STRASBOURG', 'MONTPELLIER', 'BORDEAUX', 'LILLE', 'RENNES',
+    'GRENOBLE', 'DIJON', 'ROUEN', 'MADRID', 'BARCELONA', 'VALENCIA', 'SEVILLA', 'ZARAGOZA', 'MALAGA', 'MURCIA',
+    'BILBAO', 'ALICANTE', 'GRANADA', 'OVIEDO', 'PAMPLONA', 'SALAMANCA', 'ROMA', 'MILANO', 'NAPOLI', 'TORINO', 'PALERMO',
+    'GENOVA', 'BOLOGNA', 'FIRENZE', 'VENEZIA', 'VERONA', 'PADOVA', 'TRIESTE', 'BRESCIA', 'BERGAMO', 'PISA', 'AMSTERDAM',
+    'ROTTERDAM', 'DEN HAAG', 'UTRECHT', 'EINDHOVEN', 'GRONINGEN', 'TILBURG', 'ALMERE', 'BREDA', 'NIJMEGEN', 'HAARLEM',
+    'ARNHEM', 'ZWOLLE', 'LEIDEN', 'MAASTRICHT', 'DELFT',
   ],
 );
 const MAX_CITY_WORDS = 5;
@@ -250,8 +312,16 @@ export function startsWithPlace(merchant: string): boolean {
   return false;
 }
 
+// German umlauts fold to the two letters SEPA exports print (MÜNCHEN and MUENCHEN both read MUENCHEN);
+// ligatures and ß, which NFD leaves alone, to their letters.
+const LETTERS: Readonly<Record<string, string>> = { Ä: 'AE', Ö: 'OE', Ü: 'UE', ä: 'ae', ö: 'oe', ü: 'ue', ß: 'ss', ẞ: 'SS', Œ: 'OE', œ: 'oe', Æ: 'AE', æ: 'ae', Ø: 'O', ø: 'o', Ł: 'L', ł: 'l' };
+
+const FOLDED_LETTERS = /[ÄÖÜäöüßẞŒœÆæØøŁł]/g;
+
 function fold(raw: string): string {
-  return raw
+  // Most lines are ASCII: only those with other letters pay for the replacement.
+  const letters = /[^ -~]/.test(raw) ? raw.replace(FOLDED_LETTERS, (c) => LETTERS[c] ?? c) : raw;
+  return letters
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
     .toUpperCase()
@@ -313,7 +383,7 @@ function toWords(text: string): string[] {
     .trim();
   if (!cleaned) return [];
   return cleaned.split(' ').filter((w) => {
-    if (w === '&') return false;
+    if (w === '&' || LONG_MONTHS.has(w)) return false;
     // Reference codes: digits-only runs of 3+, or letter/digit mixes with 3+ digits; but a word
     // followed or led by a short number is a brand (BET365, 123MILHAS), not a reference.
     if (/^\d{3,}$/.test(w)) return false;
@@ -324,7 +394,9 @@ function toWords(text: string): string[] {
 }
 
 function clean(text: string): string {
-  let s = text.replace(/([A-Z])(\d{1,2}\/\d{1,2})\b/g, '$1 $2');
+  // German card lines put the town, country and time after "//": "REWE SAGT DANKE//BERLIN/DE 2024-...".
+  let s = text.replace(/\/\/.*$/, ' ');
+  s = s.replace(/([A-Z])(\d{1,2}\/\d{1,2})\b/g, '$1 $2');
   // "APPLE STORE #0503": the number goes, the word stays (it is part of the name).
   s = s.replace(/\bSTORE\s*#\s*\d+\b/g, 'STORE ');
   s = s.replace(DOMAIN, ' $1 ');
@@ -411,7 +483,9 @@ export function normalizeDescription(raw: string): NormalizedDescription {
     s = s.replace(/^[\s*\-:–]+/, '');
     let hit: ProcessorRule | null = null;
     let matched = '';
+    const european = EUROPEAN_LEAD.test(s);
     for (const r of PROCESSOR_RULES) {
+      if (r.european && !european) continue;
       const m = r.re.exec(s);
       if (m && m[0].length > 0) {
         hit = r;
