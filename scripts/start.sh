@@ -8,4 +8,4 @@ export APOLLO_TELEMETRY_DISABLED=1 CHECKPOINT_DISABLE=1
 bash scripts/pnpm.sh install --frozen-lockfile
 # The gateway serves web/dist; built each start so it always matches the sources (a few seconds).
 (cd web && node_modules/.bin/vite build --logLevel warn)
-exec node --import tsx bin/centavo.ts --module=all --migrate "$@"
+exec node --max-semi-space-size=32 --import tsx bin/centavo.ts --module=all --migrate "$@"
