@@ -11,13 +11,28 @@ import { inputTextPlugin, loggedErrorFormatter, type FixedWindowLimiter } from '
 import type { GatewayConfig } from './config.js';
 import type { GatewayContext } from './context.js';
 import { limitsPlugin } from './limits/plugin.js';
+import { distinctRepresentations, spreadEntities } from './resilience/entity-dedupe.js';
 import { resilientFetcher } from './resilience/resilient-fetcher.js';
 
-/** Forwards the caller's token and request id to every subgraph, which verify the token again. */
+type ProcessOptions = Parameters<RemoteGraphQLDataSource<GatewayContext>['process']>[0];
+
+/**
+ * Forwards the caller's token and request id to every subgraph, which verify the token again,
+ * and sends each entity representation of a fetch once (resilience/entity-dedupe.ts).
+ */
 class AuthenticatedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  override willSendRequest({ request, context }: Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['willSendRequest']>>[0]) {
+  override willSendRequest({ request, context }: ProcessOptions) {
     if (context.token) request.http?.headers.set('authorization', `Bearer ${context.token}`);
     if (context.requestId) request.http?.headers.set('x-request-id', context.requestId);
+  }
+
+  override async process(options: ProcessOptions) {
+    const representations: unknown = options.request.variables?.representations;
+    if (!Array.isArray(representations) || representations.length < 2) return super.process(options);
+    const { distinct, positions } = distinctRepresentations(representations);
+    if (distinct.length === representations.length) return super.process(options);
+    const request = { ...options.request, variables: { ...options.request.variables, representations: distinct } };
+    return spreadEntities(await super.process({ ...options, request }), positions, distinct.length);
   }
 }
 
