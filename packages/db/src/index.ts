@@ -59,6 +59,9 @@ export function createPgPool(databaseUrl: string, max = 10): pg.Pool {
   const pool = new pg.Pool({ connectionString: databaseUrl, max });
   // An idle client that loses its connection (a restart of PostgreSQL) must not crash the process.
   pool.on('error', () => undefined);
+  // Nor one that is checked out (the pool listens to idle clients only): its queries fail, and
+  // its holder releases it broken, or the pool finds it not queryable on release.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 
@@ -76,6 +79,10 @@ export const PG_TRANSACTION_LIMITS = { lockTimeoutMs: 10_000, statementTimeoutMs
 export async function pgTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>, limits = PG_TRANSACTION_LIMITS): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  // A checked-out client has no listener of the pool's: a connection lost mid-transaction (a
+  // PostgreSQL restart) would be an uncaught 'error' event. Its queries fail, which is enough.
+  const lost = (err: Error) => (broken = err);
+  client.on('error', lost);
   try {
     await client.query(
       `BEGIN; SET LOCAL lock_timeout = ${Math.trunc(limits.lockTimeoutMs)}; SET LOCAL statement_timeout = ${Math.trunc(limits.statementTimeoutMs)}`,
@@ -87,6 +94,7 @@ export async function pgTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClie
     await client.query('ROLLBACK').catch((err: Error) => (broken = err));
     throw error;
   } finally {
+    client.removeListener('error', lost);
     client.release(broken);
   }
 }

@@ -30,6 +30,23 @@ describe('pgTransaction', () => {
     }
   });
 
+  it('survives the connection dying mid-transaction (a PostgreSQL restart): the call fails, nothing is uncaught, the pool goes on', async () => {
+    const killer = await pool.connect();
+    try {
+      const attempt = pgTransaction(pool, async (client) => {
+        const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+        await killer.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+        await new Promise((r) => setTimeout(r, 200)); // the 'error' event arrives while the client is checked out
+        await client.query('SELECT 1');
+      });
+      await expect(attempt).rejects.toThrow();
+    } finally {
+      killer.release();
+    }
+    const { rows } = await pool.query<{ one: number }>('SELECT 1 AS one');
+    expect(rows[0]!.one).toBe(1);
+  });
+
   it('fails a statement that runs past statementTimeoutMs', async () => {
     await expect(pgTransaction(pool, (client) => client.query('SELECT pg_sleep(5)'), { lockTimeoutMs: 10_000, statementTimeoutMs: 200 })).rejects.toMatchObject({ code: '57014' });
   });

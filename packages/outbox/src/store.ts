@@ -93,6 +93,10 @@ export function outboxEventsPgStore(pool: pg.Pool): OutboxStore {
     async claim(limit, publish) {
       const client = await pool.connect();
       let broken: Error | undefined;
+      // Checked out, the client has no listener of the pool's: a connection lost mid-claim would
+      // be an uncaught 'error' event (its queries fail, which is enough).
+      const lost = (err: Error) => (broken = err);
+      client.on('error', lost);
       try {
         await client.query('BEGIN');
         const { rows } = await client.query<OutboxRow>(
@@ -109,6 +113,7 @@ export function outboxEventsPgStore(pool: pg.Pool): OutboxStore {
         await client.query('ROLLBACK').catch((err: Error) => (broken = err));
         throw error;
       } finally {
+        client.removeListener('error', lost);
         client.release(broken);
       }
     },

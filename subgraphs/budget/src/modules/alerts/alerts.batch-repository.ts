@@ -37,7 +37,12 @@ export class AlertsBatchRepository {
     return rows.map((r) => ({ currency: r.currency, minMinor: BigInt(r.min_minor) }));
   }
 
-  /** As AlertsRepository.expenseDays: a category's money out per day, and which of it is these transactions'. */
+  /**
+   * The user's expenses (positive minor units) in these categories and days, one row per
+   * category, currency and day with its amounts, so a batch spanning a year reads a few thousand
+   * rows, not every expense. `mine` lists which of `transactionIds` are among them (and their
+   * amounts, in the same order), so each can leave itself out of its own history.
+   */
   async expenseDays(userId: string, filter: { categoryIds: readonly string[]; from: string; to: string; transactionIds: readonly string[] }): Promise<ExpenseDay[]> {
     const { rows } = await this.tx.query<{ category_id: string; currency: string; day: string; amounts: string; mine: string | null }>(
       `SELECT category_id::text, currency, to_char(day, 'YYYY-MM-DD') AS day,

@@ -147,36 +147,6 @@ export class AlertsRepository {
    * The user's money-out transactions (amounts in positive minor units) of these categories dated
    * from..to, transfers and deletions left out, from the budget domain's ledger.
    */
-  /**
-   * The user's expenses (positive minor units) in these categories and days, one row per
-   * category, currency and day with its amounts, so a batch spanning a year reads a few thousand
-   * rows, not every expense. `mine` lists which of `transactionIds` are among them (and their
-   * amounts, in the same order), so each can leave itself out of its own history.
-   */
-  async expenseDays(
-    userId: string,
-    filter: { categoryIds: readonly string[]; from: string; to: string; transactionIds: readonly string[] },
-  ): Promise<{ categoryId: string; currency: string; day: string; amounts: bigint[]; mine: { transactionId: string; amountMinor: bigint }[] }[]> {
-    const rows = await this.db.$queryRaw<{ category_id: string; currency: string; day: string; amounts: string; mine: string | null }[]>`
-      SELECT category_id::text, currency, to_char(day, 'YYYY-MM-DD') AS day,
-        string_agg((-amount_minor)::text, ',') AS amounts,
-        string_agg(transaction_id::text || ':' || (-amount_minor)::text, ',') FILTER (WHERE transaction_id = ANY(${[...filter.transactionIds]}::uuid[])) AS mine
-      FROM transaction_ledger
-      WHERE user_id = ${userId}::uuid AND category_id = ANY(${[...filter.categoryIds]}::uuid[])
-        AND day BETWEEN ${filter.from}::date AND ${filter.to}::date AND amount_minor < 0 AND NOT deleted AND NOT is_transfer
-      GROUP BY category_id, currency, day`;
-    return rows.map((r) => ({
-      categoryId: r.category_id,
-      currency: r.currency,
-      day: r.day,
-      amounts: r.amounts.split(',').map(BigInt),
-      mine: (r.mine?.split(',') ?? []).map((pair) => {
-        const [transactionId, amount] = pair.split(':');
-        return { transactionId: transactionId!, amountMinor: BigInt(amount!) };
-      }),
-    }));
-  }
-
   async threshold(userId: string, currency: string): Promise<bigint | null> {
     const row = await this.db.largeTransactionThreshold.findUnique({ where: { userId_currency: { userId, currency } } });
     return row?.minMinor ?? null;
