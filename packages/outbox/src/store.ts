@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { pgTransaction } from '@centavo/db';
 /** One unpublished event: its id (the job id in every consumer queue) and its payload as stored. */
 export interface OutboxRow {
   id: string;
@@ -90,15 +91,8 @@ async function withinClaimTimeout(work: Promise<void>): Promise<void> {
  */
 export function outboxEventsPgStore(pool: pg.Pool): OutboxStore {
   return {
-    async claim(limit, publish) {
-      const client = await pool.connect();
-      let broken: Error | undefined;
-      // Checked out, the client has no listener of the pool's: a connection lost mid-claim would
-      // be an uncaught 'error' event (its queries fail, which is enough).
-      const lost = (err: Error) => (broken = err);
-      client.on('error', lost);
-      try {
-        await client.query('BEGIN');
+    claim: (limit, publish) =>
+      pgTransaction(pool, async (client) => {
         const { rows } = await client.query<OutboxRow>(
           `SELECT id, payload FROM outbox_events WHERE published_at IS NULL ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
           [limit],
@@ -107,16 +101,8 @@ export function outboxEventsPgStore(pool: pg.Pool): OutboxStore {
           await withinClaimTimeout(publish(rows));
           await client.query('UPDATE outbox_events SET published_at = now() WHERE id = ANY($1::uuid[])', [rows.map((r) => r.id)]);
         }
-        await client.query('COMMIT');
         return rows.length;
-      } catch (error) {
-        await client.query('ROLLBACK').catch((err: Error) => (broken = err));
-        throw error;
-      } finally {
-        client.removeListener('error', lost);
-        client.release(broken);
-      }
-    },
+      }),
     async pending() {
       const { rows } = await pool.query<{ pending: boolean }>('SELECT EXISTS (SELECT 1 FROM outbox_events WHERE published_at IS NULL) AS pending');
       return rows[0]?.pending ?? true;
