@@ -53,6 +53,7 @@ export function createApolloGateway(
     breakerCooldownMs: config.SUBGRAPH_BREAKER_COOLDOWN_MS,
     dedupe: config.SUBGRAPH_DEDUPE,
     connections: config.SUBGRAPH_CONNECTIONS,
+    inProcess: config.SUBGRAPH_IN_PROCESS,
   };
   return new ApolloGateway({
     supergraphSdl,

@@ -33,6 +33,11 @@ const schema = z.object({
    * share one call; 0 sends each. Mutations are never shared.
    */
   SUBGRAPH_DEDUPE: envBoolean(true),
+  /**
+   * A subgraph running in the gateway's process (`--module=all`) is called in process, without a
+   * socket; 0 sends every call over HTTP.
+   */
+  SUBGRAPH_IN_PROCESS: envBoolean(true),
   /** Keep-alive connections from this process to each subgraph at most. */
   SUBGRAPH_CONNECTIONS: z.coerce.number().int().min(1).max(1_024).default(64),
   /** Size of the query-plan cache (an LRU by approximate size), in MiB; Apollo Gateway's default is 30. */

@@ -3,6 +3,7 @@ import { STATUS_CODES } from 'node:http';
 import { Pool } from 'undici';
 import type { Logger } from '@centavo/logger';
 import { metrics } from '@centavo/metrics';
+import { inProcessSubgraph } from '@centavo/server';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { InflightRequests } from './inflight.js';
 
@@ -23,6 +24,12 @@ export interface ResilienceOptions {
   dedupe?: boolean;
   /** Keep-alive connections to this subgraph at most; further calls wait for a free one. */
   connections?: number;
+  /**
+   * A subgraph that runs in this process (and still listens) is called in process, not over a
+   * socket (@centavo/server in-process.ts); the same request and answer, with the same timeout,
+   * retries and breaker. On by default.
+   */
+  inProcess?: boolean;
 }
 
 /** The liveness probe after a timeout: /live answers at once from any process that is not hung. */
@@ -150,6 +157,25 @@ const headerPairs = (raw: Record<string, string | string[] | undefined>): [strin
   return pairs;
 };
 
+/** An in-process call bounded like a socket one: it rejects with the signal's reason once the signal aborts. */
+function withTimeout<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(signal.reason as Error);
+    if (signal.aborted) return abort();
+    signal.addEventListener('abort', abort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', abort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', abort);
+        reject(error as Error);
+      },
+    );
+  });
+}
+
 const backoff = (attempt: number) => {
   const base = 50 * 2 ** attempt;
   return new Promise((r) => setTimeout(r, base + Math.random() * base));
@@ -220,16 +246,28 @@ export function resilientFetcher(
       if (!breaker.allow()) return unavailable(name, why);
       const signal = AbortSignal.timeout(options.timeoutMs);
       try {
-        const response = await pool.request({ path: target.path, method: method as 'POST', headers, body, signal });
-        if (response.statusCode < 500) {
-          const text = await response.body.text();
-          breaker.success();
-          return { status: response.statusCode, headers: headerPairs(response.headers), body: text };
+        const local = options.inProcess !== false && method === 'POST' ? inProcessSubgraph(url) : undefined;
+        if (local) {
+          const answer = await withTimeout(local({ method, headers, body }), signal);
+          if (answer.status < 500) {
+            breaker.success();
+            return answer;
+          }
+          why = `HTTP ${answer.status}`;
+          breaker.failure();
+          if (attempt === tries - 1) return unavailable(name, why, 'error');
+        } else {
+          const response = await pool.request({ path: target.path, method: method as 'POST', headers, body, signal });
+          if (response.statusCode < 500) {
+            const text = await response.body.text();
+            breaker.success();
+            return { status: response.statusCode, headers: headerPairs(response.headers), body: text };
+          }
+          why = `HTTP ${response.statusCode}`;
+          breaker.failure();
+          await response.body.dump();
+          if (attempt === tries - 1) return unavailable(name, why, 'error');
         }
-        why = `HTTP ${response.statusCode}`;
-        breaker.failure();
-        await response.body.dump();
-        if (attempt === tries - 1) return unavailable(name, why, 'error');
       } catch (error) {
         if (signal.aborted || (error as Error).name === 'TimeoutError') {
           probeLiveness(url);

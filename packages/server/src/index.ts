@@ -1,5 +1,6 @@
 export * from './subgraph-server.js';
 export * from './http.js';
+export * from './in-process.js';
 export * from './health.js';
 export * from './ids.js';
 export * from './type-defs.js';

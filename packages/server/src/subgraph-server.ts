@@ -1,4 +1,4 @@
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import {
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
@@ -7,6 +7,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import type { IncomingHttpHeaders } from 'node:http';
+import { SpanKind, trace } from '@opentelemetry/api';
 import express, { type Express } from 'express';
 import type { DocumentNode } from 'graphql';
 import type { AuthRuntime, AuthUser, TokenVerifier } from '@centavo/auth-tokens';
@@ -16,9 +17,10 @@ import type { Logger } from '@centavo/logger';
 import { mountHealth, type ReadinessCheck } from './health.js';
 import { mountErrorHandling } from './http-errors.js';
 import { listen, type RunningHttpServer } from './http.js';
+import { registerInProcessSubgraph, type InProcessAnswer, type InProcessHandler } from './in-process.js';
 import { inputTextPlugin } from './input-text.js';
 import { authenticate, requestIdOf } from './request-auth.js';
-import { loggedErrorFormatter, queryGuard, queryLimitsPlugin, subgraphLimits, type QueryLimits } from './limits/index.js';
+import { guardRequest, loggedErrorFormatter, queryGuard, queryLimitsPlugin, subgraphLimits, type QueryLimits } from './limits/index.js';
 
 /** What every subgraph's context carries; apps extend it with their services and loaders. */
 export interface BaseContext {
@@ -45,8 +47,8 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   readiness: ReadinessCheck[];
   /** Apollo Sandbox and introspection; off in production. */
   introspection: boolean;
-  /** Largest accepted request body. */
-  bodyLimit?: string;
+  /** Largest accepted request body, in bytes (1 MiB by default). */
+  bodyLimitBytes?: number;
   /** The configured query limits (see subgraphLimits): a subgraph reached directly defends itself. */
   limits: QueryLimits;
   /** HTTP routes of the app besides /graphql (e.g. the gateway's streamed uploads), mounted before it. */
@@ -80,21 +82,101 @@ export async function startSubgraphServer<TContext extends BaseContext>(
   options.routes?.(app);
   app.use(
     '/graphql',
-    express.json({ limit: options.bodyLimit ?? '1mb' }),
+    express.json({ limit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES }),
     queryGuard(limits),
     expressMiddleware(apollo, { context: async ({ req }) => contextOf(options, req.headers) }),
   );
   mountErrorHandling(app, logger);
 
   const http = await listen(app, options.host, options.port);
+  const withdraw = registerInProcessSubgraph(options.host, http.port, '/graphql', tracedInProcess(inProcessHandler(options, limits, apollo), http.port), () => http.server.listening);
   logger.info({ url: `${http.url}/graphql` }, `${options.name} subgraph ready`);
   return {
     url: `${http.url}/graphql`,
     http,
     async stop() {
+      withdraw();
       await http.close();
       await apollo.stop();
     },
+  };
+}
+
+const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+
+const errorAnswer = (status: number, message: string, extensions: Record<string, unknown>): InProcessAnswer => ({
+  status,
+  headers: [
+    ['content-type', 'application/json; charset=utf-8'],
+    ['cache-control', 'no-store'],
+  ],
+  body: JSON.stringify({ errors: [{ message, extensions }] }),
+});
+
+/**
+ * /graphql for a caller in this process (in-process.ts): what express.json, queryGuard and
+ * expressMiddleware do over HTTP, the same answers for the same requests, without a socket.
+ */
+function inProcessHandler<TContext extends BaseContext>(options: SubgraphServerOptions<TContext>, limits: QueryLimits, apollo: ApolloServer<TContext>): InProcessHandler {
+  const limit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+  return async ({ method, headers, body }) => {
+    let parsed: unknown;
+    if (body !== undefined && body !== '' && /^application\/json\b/i.test(headers['content-type'] ?? '')) {
+      if (body.length > limit || Buffer.byteLength(body) > limit) return errorAnswer(413, 'The request body is too large', { code: 'PAYLOAD_TOO_LARGE' });
+      try {
+        parsed = JSON.parse(body);
+      } catch {
+        parsed = undefined;
+      }
+      // express.json is strict: only an object or an array is a body.
+      if (typeof parsed !== 'object' || parsed === null) return errorAnswer(400, 'The request body is not valid JSON', { code: 'BAD_REQUEST' });
+    }
+    const refusal = guardRequest(limits, parsed);
+    if (refusal) return errorAnswer(refusal.status, refusal.message, refusal.extensions);
+    try {
+      const httpHeaders = new HeaderMap();
+      for (const [name, value] of Object.entries(headers)) httpHeaders.set(name, value);
+      const response = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: method.toUpperCase(), headers: httpHeaders, search: '', body: parsed },
+        context: () => contextOf(options, headers),
+      });
+      let text = '';
+      if (response.body.kind === 'complete') text = response.body.string;
+      else for await (const chunk of response.body.asyncIterator) text += chunk;
+      return { status: response.status ?? 200, headers: [...response.headers], body: text };
+    } catch (error) {
+      options.logger.error({ err: error }, 'unhandled in-process subgraph error');
+      return errorAnswer(500, 'Internal server error', { code: 'INTERNAL_SERVER_ERROR' });
+    }
+  };
+}
+
+const tracer = trace.getTracer('@centavo/server');
+
+/**
+ * When the caller's request is traced, the in-process call gets the server span its HTTP request
+ * would have had (method, path, port, status), marked `centavo.in_process`, so a trace still shows
+ * which subgraph served what. Untraced requests pay nothing for it.
+ */
+function tracedInProcess(handler: InProcessHandler, port: number): InProcessHandler {
+  return (request) => {
+    if (!trace.getActiveSpan()?.isRecording()) return handler(request);
+    return tracer.startActiveSpan(
+      `${request.method} /graphql`,
+      {
+        kind: SpanKind.SERVER,
+        attributes: { 'http.request.method': request.method, 'url.path': '/graphql', 'server.address': '127.0.0.1', 'server.port': port, 'centavo.in_process': true },
+      },
+      async (span) => {
+        try {
+          const answer = await handler(request);
+          span.setAttribute('http.response.status_code', answer.status);
+          return answer;
+        } finally {
+          span.end();
+        }
+      },
+    );
   };
 }
 

@@ -140,23 +140,39 @@ const send = (res: Parameters<RequestHandler>[1], status: number, message: strin
   res.status(status).json({ errors: [{ message, extensions }] });
 };
 
+/** What queryGuard answers instead of running the request: always a 400. */
+export interface GuardRefusal {
+  status: 400;
+  message: string;
+  extensions: Record<string, unknown>;
+}
+
+/**
+ * The check of queryGuard on a parsed body (and, for GET, the query string's `query`): a batched
+ * (array) body, or a query text over the token or nesting limits, is refused before anything
+ * parses it. Shared with the in-process path (in-process.ts), which has no Express.
+ */
+export function guardRequest(limits: QueryLimits, body: unknown, queryParam?: unknown): GuardRefusal | undefined {
+  if (Array.isArray(body)) {
+    return { status: 400, message: 'Batched requests are not supported: send one operation per request', extensions: { code: 'BAD_REQUEST' } };
+  }
+  const fromBody = typeof body === 'object' && body !== null ? (body as { query?: unknown }).query : undefined;
+  const query = typeof fromBody === 'string' ? fromBody : queryParam;
+  const error = typeof query === 'string' ? checkQueryText(limits, query) : undefined;
+  if (!error) return undefined;
+  const { http: _http, ...extensions } = error.extensions;
+  return { status: 400, message: error.message, extensions };
+}
+
 /**
  * Express middleware for /graphql after the JSON body parser, before Apollo: refuses batched
  * (array) bodies and query texts over the token or nesting limits before anything parses them.
  */
 export function queryGuard(limits: QueryLimits): RequestHandler {
   return (req, res, next) => {
-    const body: unknown = req.body;
-    if (Array.isArray(body)) {
-      send(res, 400, 'Batched requests are not supported: send one operation per request', { code: 'BAD_REQUEST' });
-      return;
-    }
-    const fromBody = typeof body === 'object' && body !== null ? (body as { query?: unknown }).query : undefined;
-    const query = typeof fromBody === 'string' ? fromBody : req.method === 'GET' ? req.query.query : undefined;
-    const error = typeof query === 'string' ? checkQueryText(limits, query) : undefined;
-    if (error) {
-      const { http: _http, ...extensions } = error.extensions;
-      send(res, 400, error.message, extensions);
+    const refusal = guardRequest(limits, req.body, req.method === 'GET' ? req.query.query : undefined);
+    if (refusal) {
+      send(res, refusal.status, refusal.message, refusal.extensions);
       return;
     }
     next();
