@@ -1,3 +1,5 @@
+import { splitStructured } from './structured-fields.js';
+
 /**
  * Turns a raw bank-statement description into a stable merchant name and word tokens.
  *
@@ -446,7 +448,8 @@ function parseRail(s: string): { name: string; notes: string[]; words: string[] 
 }
 
 export function normalizeDescription(raw: string): NormalizedDescription {
-  let s = fold(raw);
+  // Labelled SEPA fields (/NAME/, Naam:, Verwendungszweck:, /MOTIF) become "<channel> <name> REF <text>".
+  let s = splitStructured(fold(raw));
 
   let instalment = false;
   const word = INSTALMENT_WORD.exec(s);
