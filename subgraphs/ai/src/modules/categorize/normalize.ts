@@ -21,6 +21,11 @@ export interface NormalizedDescription {
   processors: string[];
   /** True when the description carried an instalment marker ("PARC 03/12", "3/10"). */
   instalment: boolean;
+  /**
+   * Lower-case words of a labelled remittance text (SEPA /REMI/, Omschrijving:, Verwendungszweck:,
+   * /MOTIF, CONCEPTO): what the payment was for, kept out of the merchant. Empty for other lines.
+   */
+  purpose: string[];
 }
 
 interface ProcessorRule {
@@ -448,8 +453,9 @@ function parseRail(s: string): { name: string; notes: string[]; words: string[] 
 }
 
 export function normalizeDescription(raw: string): NormalizedDescription {
-  // Labelled SEPA fields (/NAME/, Naam:, Verwendungszweck:, /MOTIF) become "<channel> <name> REF <text>".
-  let s = splitStructured(fold(raw));
+  // Labelled SEPA fields (/NAME/, Naam:, Verwendungszweck:, /MOTIF): the payee stays, the purpose goes apart.
+  const structured = splitStructured(fold(raw));
+  let s = structured.line;
 
   let instalment = false;
   const word = INSTALMENT_WORD.exec(s);
@@ -536,8 +542,10 @@ export function normalizeDescription(raw: string): NormalizedDescription {
 
   const tokens = [...processorWords, ...textWords.map((w) => w.toLowerCase())];
   if (reference) tokens.push(...toWords(clean(reference)).filter((w) => !JUNK.has(w)).map((w) => w.toLowerCase()));
+  const purpose = structured.remittance ? toWords(clean(structured.remittance)).map((w) => w.toLowerCase()) : [];
+  tokens.push(...purpose);
   for (const note of railNotes) tokens.push(...toWords(clean(note)).map((w) => w.toLowerCase()));
   if (trailer && textWords.length === 0) tokens.push(...toWords(clean(trailer)).map((w) => w.toLowerCase()));
   const textTokens = tokens.slice(processorWords.length);
-  return { merchant, tokens, textTokens, normalized: tokens.join(' '), processors, instalment };
+  return { merchant, tokens, textTokens, normalized: tokens.join(' '), processors, instalment, purpose };
 }

@@ -5,12 +5,18 @@
  * German `Empfaenger: .. Verwendungszweck: ..` or `SVWZ+..`, French `/DE .. /MOTIF ..`, Spanish
  * `.. CONCEPTO: ..`. Read as plain words, the IBAN, the mandate and the creditor id bury the payee.
  *
- * `splitStructured` rewrites such a line (already folded to upper case) as
- * `<channel words> <counterparty> REF <remittance text>`: the shape the normalizer already reads
- * (the channel prefix, then the name that becomes the merchant, then a reference whose words are
- * tokens but not the merchant). Ids, IBANs, BICs and dates are dropped. Lines without such
- * labels are returned as they are.
+ * `splitStructured` splits such a line (already folded to upper case) into `<channel words>
+ * <counterparty>`, the shape the normalizer already reads (the channel prefix, then the name that
+ * becomes the merchant), and the remittance text, whose words are tokens but not the merchant.
+ * Ids, IBANs, BICs and dates are dropped. Lines without such labels come back as they are.
  */
+
+export interface StructuredLine {
+  /** The channel words and the counterparty's name. */
+  line: string;
+  /** What the payment was for ('' when the line has no such field). */
+  remittance: string;
+}
 
 type Role = 'name' | 'remittance' | 'drop';
 
@@ -113,14 +119,12 @@ function roleOf(label: string): Role {
   return 'drop';
 }
 
-function assemble(channel: string, names: string[], remittance: string[]): string {
+function assemble(channel: string, names: string[], remittance: string[]): StructuredLine {
   const name = names.map((n) => n.trim()).filter(Boolean).join(' ');
-  const remit = remittance.map((r) => r.trim()).filter(Boolean).join(' ');
-  const head = [channel.trim(), name].filter(Boolean).join(' ');
-  return remit ? `${head} REF ${remit}`.trim() : head;
+  return { line: [channel.trim(), name].filter(Boolean).join(' '), remittance: remittance.map((r) => r.trim()).filter(Boolean).join(' ') };
 }
 
-function splitSlash(s: string): string | null {
+function splitSlash(s: string): StructuredLine | null {
   if (!s.startsWith('/TRTP/')) return null;
   const marks: { key: string; start: number; end: number }[] = [];
   for (const m of s.matchAll(SLASH_KEY)) marks.push({ key: m[1]!, start: m.index, end: m.index + m[0].length });
@@ -137,7 +141,7 @@ function splitSlash(s: string): string | null {
   return assemble(channel.replace(/^SEPA\s+(?=IDEAL\b)/, ''), names, remittance);
 }
 
-function splitLabelled(s: string): string | null {
+function splitLabelled(s: string): StructuredLine | null {
   const marks: { role: Role; start: number; end: number }[] = [];
   for (const m of s.matchAll(LABEL_RE)) marks.push({ role: roleOf(m[1]!), start: m.index, end: m.index + m[0].length });
   if (FRENCH_CHANNEL.test(s)) {
@@ -160,18 +164,21 @@ function splitLabelled(s: string): string | null {
 const SPANISH_CHANNEL = /^(?:TRANSFERENCIA|TRANSF|RECIBO|ADEUDO|BIZUM)\b/;
 
 /** The Spanish wordings that hide the payee: the tail of a receipt, "A FAVOR DE", an unlabelled CONCEPTO. */
-function spanish(s: string): string {
-  if (!SPANISH_CHANNEL.test(s)) return s;
-  let line = s.replace(SPANISH_RECEIPT_TAIL, '').replace(/^(TRANSFERENCIA|TRANSF)\s+A\s+FAVOR\s+DE\b/, '$1 A');
+function spanish(s: string): StructuredLine {
+  if (!SPANISH_CHANNEL.test(s)) return { line: s, remittance: '' };
+  const line = s.replace(SPANISH_RECEIPT_TAIL, '').replace(/^(TRANSFERENCIA|TRANSF)\s+A\s+FAVOR\s+DE\b/, '$1 A');
   const concept = SPANISH_CONCEPT.exec(line);
-  if (concept) line = `${line.slice(0, concept.index)} REF ${line.slice(concept.index + concept[0].length)}`;
-  return line.replace(/,\s*$/, '').trim();
+  if (!concept) return { line: line.replace(/,\s*$/, '').trim(), remittance: '' };
+  return { line: line.slice(0, concept.index).trim(), remittance: line.slice(concept.index + concept[0].length).replace(/[\s,.]+$/, '') };
 }
 
-/** The line as `<channel> <counterparty> REF <remittance>` when it is a labelled SEPA export, else unchanged. */
-export function splitStructured(folded: string): string {
-  if (folded.startsWith('/TRTP/')) return splitSlash(folded) ?? folded;
-  const s = spanish(folded).replace(/^SEPA\s+(?=IDEAL\b)/, '');
+/** The channel and counterparty, and apart the remittance text, of a labelled SEPA export; other lines unchanged. */
+export function splitStructured(folded: string): StructuredLine {
+  if (folded.startsWith('/TRTP/')) return splitSlash(folded) ?? { line: folded, remittance: '' };
+  const plain = spanish(folded);
+  const s = plain.line.replace(/^SEPA\s+(?=IDEAL\b)/, '');
   // Most lines have no ':', '/' or '+' at all: they skip the label scan.
-  return (/[:/+]/.test(s) ? splitLabelled(s) : null) ?? s;
+  const labelled = /[:/+]/.test(s) ? splitLabelled(s) : null;
+  if (!labelled) return { line: s, remittance: plain.remittance };
+  return { line: labelled.line, remittance: [labelled.remittance, plain.remittance].filter(Boolean).join(' ') };
 }
