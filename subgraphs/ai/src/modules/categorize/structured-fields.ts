@@ -114,8 +114,10 @@ const SPANISH_CONCEPT = /,?\s+CONCEPTO\s+(?!:)/;
 /** Spanish receipts: the receipt number and the mandate reference follow the biller's name. */
 const SPANISH_RECEIPT_TAIL = /\s+(?:N[.º°]?\s*(?:DE\s+)?RECIBO|REF\.?\s*MANDATO|ID\.?\s*ACREEDOR)\b.*$/;
 
+const LABEL_ROLES: readonly (readonly [RegExp, Role])[] = LABELS.map(([l, role]) => [new RegExp(`^(?:${l})$`), role]);
+
 function roleOf(label: string): Role {
-  for (const [l, role] of LABELS) if (new RegExp(`^(?:${l})$`).test(label)) return role;
+  for (const [re, role] of LABEL_ROLES) if (re.test(label)) return role;
   return 'drop';
 }
 
