@@ -121,6 +121,18 @@ function roleOf(label: string): Role {
   return 'drop';
 }
 
+/**
+ * `text` without leading characters of `lead` and trailing ones of `trail`. A loop, not a regex:
+ * an end-anchored class like /[\s,]+$/ retries every run of those characters inside the text.
+ */
+function trim(text: string, lead: string, trail: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && lead.includes(text[start]!)) start++;
+  while (end > start && trail.includes(text[end - 1]!)) end--;
+  return text.slice(start, end);
+}
+
 function assemble(channel: string, names: string[], remittance: string[]): StructuredLine {
   const name = names.map((n) => n.trim()).filter(Boolean).join(' ');
   return { line: [channel.trim(), name].filter(Boolean).join(' '), remittance: remittance.map((r) => r.trim()).filter(Boolean).join(' ') };
@@ -135,7 +147,7 @@ function splitSlash(s: string): StructuredLine | null {
   const remittance: string[] = [];
   for (let i = 0; i < marks.length; i++) {
     const mark = marks[i]!;
-    const value = s.slice(mark.end, marks[i + 1]?.start ?? s.length).replace(/^\/+|\/+$/g, '');
+    const value = trim(s.slice(mark.end, marks[i + 1]?.start ?? s.length), '/', '/');
     if (mark.key === 'TRTP') channel = value;
     else if (SLASH_KEYS[mark.key] === 'name') names.push(value);
     else if (SLASH_KEYS[mark.key] === 'remittance') remittance.push(value.replace(/^(?:USTD|STRD)\/+(?:CUR\/+)?/, ''));
@@ -156,11 +168,11 @@ function splitLabelled(s: string): StructuredLine | null {
   const remittance: string[] = [];
   for (let i = 0; i < marks.length; i++) {
     const mark = marks[i]!;
-    const value = s.slice(mark.end, marks[i + 1]?.start ?? s.length).replace(/^[\s/:+]+|[\s/,]+$/g, '');
+    const value = trim(s.slice(mark.end, marks[i + 1]?.start ?? s.length), ' /:+', ' /,');
     if (mark.role === 'name') names.push(value);
     else if (mark.role === 'remittance') remittance.push(value);
   }
-  return assemble(s.slice(0, marks[0]!.start).replace(/[\s/,]+$/, ''), names, remittance);
+  return assemble(trim(s.slice(0, marks[0]!.start), '', ' /,'), names, remittance);
 }
 
 const SPANISH_CHANNEL = /^(?:TRANSFERENCIA|TRANSF|RECIBO|ADEUDO|BIZUM)\b/;
@@ -170,8 +182,8 @@ function spanish(s: string): StructuredLine {
   if (!SPANISH_CHANNEL.test(s)) return { line: s, remittance: '' };
   const line = s.replace(SPANISH_RECEIPT_TAIL, '').replace(/^(TRANSFERENCIA|TRANSF)\s+A\s+FAVOR\s+DE\b/, '$1 A');
   const concept = SPANISH_CONCEPT.exec(line);
-  if (!concept) return { line: line.replace(/,\s*$/, '').trim(), remittance: '' };
-  return { line: line.slice(0, concept.index).trim(), remittance: line.slice(concept.index + concept[0].length).replace(/[\s,.]+$/, '') };
+  if (!concept) return { line: trim(line, ' ', ' ,'), remittance: '' };
+  return { line: line.slice(0, concept.index).trim(), remittance: trim(line.slice(concept.index + concept[0].length), '', ' ,.') };
 }
 
 /** The channel and counterparty, and apart the remittance text, of a labelled SEPA export; other lines unchanged. */
