@@ -63,4 +63,15 @@ export const EUROPEAN_LINES: readonly (readonly [description: string, amountMino
   ['Salaris november ACME BV', 320000, 'salary'],
   ['Belastingdienst', -45000, 'taxes'],
   ['Kosten Oranjepakket', -365, 'fees'],
+  // Labelled SEPA exports (ABN AMRO's /TRTP/ and Naam:/Omschrijving:, German and French labels, Spanish CONCEPTO).
+  ['/TRTP/SEPA OVERBOEKING/IBAN/NL91ABNA0417164300/BIC/ABNANL2A/NAME/ACME BV/REMI/Salaris november/EREF/NOTPROVIDED', 300000, 'salary'],
+  ['/TRTP/SEPA Incasso algemeen doorlopend/CSID/NL71ZZZ330000000/NAME/Ziggo Services BV/MARF/123/REMI/Abonnement/IBAN/NL11INGB0000000000/BIC/INGBNL2A/EREF/X1', -6200, 'utilities'],
+  ['/TRTP/iDEAL/IBAN/NL27RABO0123456789/BIC/RABONL2U/NAME/Thuisbezorgd.nl/REMI/Bestelling 1234/EREF/X', -2350, 'restaurants'],
+  ['SEPA Incasso algemeen doorlopend Incassant: NL12ZZZ301249990000 Naam: Vattenfall Klantenservice N.V. Machtiging: 1234567 Omschrijving: Termijnbedrag stroom', -9000, 'utilities'],
+  ['SEPA Overboeking IBAN: NL91ABNA0417164300 BIC: ABNANL2A Naam: Belastingdienst Omschrijving: Aanslag inkomstenbelasting', -45000, 'taxes'],
+  ['SEPA-Lastschrift Gläubiger-ID: DE98ZZZ09999999999 Mandatsreferenz: M-123 Zahlungsempfänger: Deutsche Telekom AG Verwendungszweck: Rechnung Mobilfunk', -4995, 'utilities'],
+  ['Auftraggeber: ACME GmbH Buchungstext: Gehalt November', 350000, 'salary'],
+  ['PRLV SEPA ORANGE SA /MOTIF FACTURE MOBILE', -2999, 'utilities'],
+  ['VIR SEPA RECU /DE CAF DE PARIS /MOTIF ALLOCATIONS', 25000, 'other_income'],
+  ['TRANSFERENCIA A FAVOR DE JUAN PEREZ CONCEPTO: ALQUILER ENERO', -75000, 'housing'],
 ];

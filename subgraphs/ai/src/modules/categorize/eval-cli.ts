@@ -8,6 +8,9 @@
  * read, as it meets real statements that differ from the generated ones.
  * cold: every row alone (suggestCategories' top-1). prequential: each country's rows as one user's
  * history in date order, the user correcting every miss; a row left uncategorized counts as a miss.
+ * Both are also shown on the other's basis ("answered" for cold, "top-1" with corrections): cold
+ * top-1 against answered-with-corrections mixes what the corrections did with the rows the
+ * threshold leaves uncategorized, whose right top suggestion only the first counts.
  * The replay of the same through a running system is `pnpm eval:categorize:replay` (replay-cli.ts).
  */
 import { loadDataset, type LabelledRow } from './dataset.js';
@@ -53,12 +56,12 @@ const test = loadDataset().filter((r) => r.split === 'test');
 const byCountry = new Map<string, LabelledRow[]>();
 for (const r of test) byCountry.set(r.country || '??', [...(byCountry.get(r.country || '??') ?? []), r]);
 
-console.log('\ncountry   rows   cold top-1  (uncat.)   with corrections  (uncat.)   after 1st correction   made worse');
+console.log('\ncountry   rows   cold top-1  (uncat.)  answered   with corrections  (uncat.)  top-1   after 1st correction   made worse');
 const line = (name: string, cold: EvalResult, preq: EvalResult): void => {
   const after = preq.afterFirstCorrection;
   console.log(
-    `${name.padEnd(7)} ${String(cold.rows).padStart(6)}   ${pct(cold.accuracy).padStart(9)}  (${pct(cold.uncategorizedShare).padStart(5)})   ` +
-      `${pct(preq.answeredAccuracy).padStart(15)}  (${pct(preq.uncategorizedShare).padStart(5)})   ${(after ? `${after.correct}/${after.rows}` : '-').padEnd(20)}   ${preq.worseThanCold ?? '-'}`,
+    `${name.padEnd(7)} ${String(cold.rows).padStart(6)}   ${pct(cold.accuracy).padStart(9)}  (${pct(cold.uncategorizedShare).padStart(5)})  ${pct(cold.answeredAccuracy).padStart(8)}   ` +
+      `${pct(preq.answeredAccuracy).padStart(15)}  (${pct(preq.uncategorizedShare).padStart(5)})  ${pct(preq.accuracy).padStart(6)}   ${(after ? `${after.correct}/${after.rows}` : '-').padEnd(20)}   ${preq.worseThanCold ?? '-'}`,
   );
 };
 let rows = 0;

@@ -102,7 +102,8 @@ export function featurize(
   }
 
   // Character n-grams of the merchant (the part that names the business), spaces as '_'.
-  const source = (n.merchant ?? n.normalized).toLowerCase();
+  // A labelled purpose ("Huur", "Gehalt") reads with the name, as the unlabelled lines print it.
+  const source = (n.merchant && n.purpose.length > 0 ? `${n.merchant} ${n.purpose.join(' ')}` : (n.merchant ?? n.normalized)).toLowerCase();
   if (source) {
     const text = `^${source.replace(/\s+/g, '_')}$`;
     // When explaining, a gram belongs to the word under its middle character.

@@ -20,6 +20,9 @@ const CASES: readonly [string, string | null, string][] = [
   ['Dashpay*Bobs Butchery', 'BOBS BUTCHERY', 'dashpay bobs butchery'],
   ['Yoco *Kota King', 'KOTA KING', 'yoco kota king'],
   ['Zapper Mugg Bean', 'MUGG BEAN', 'zapper mugg bean'],
+  ['Pos Local Purchase Kfc Rondebosch', 'KFC RONDEBOSCH', 'pos local purchase kfc rondebosch'],
+  ['ACB DEBIT:EXTERNAL SANLAM', 'SANLAM', 'acb debit external sanlam'],
+  ['Scheduled Payment To Domestic Worker', 'DOMESTIC WORKER', 'scheduled payment to domestic worker'],
   // UK, US, AU and IE card lines.
   ['DEBIT CARD PURCHASE - TESCO STORES 3041', 'TESCO STORES', 'debit card purchase tesco stores'],
   ['CARD PAYMENT TO SAINSBURYS ON 12-03', 'SAINSBURYS', 'card payment to sainsburys'],

@@ -1,3 +1,5 @@
+import { splitStructured } from './structured-fields.js';
+
 /**
  * Turns a raw bank-statement description into a stable merchant name and word tokens.
  *
@@ -19,6 +21,11 @@ export interface NormalizedDescription {
   processors: string[];
   /** True when the description carried an instalment marker ("PARC 03/12", "3/10"). */
   instalment: boolean;
+  /**
+   * Lower-case words of a labelled remittance text (SEPA /REMI/, Omschrijving:, Verwendungszweck:,
+   * /MOTIF, CONCEPTO): what the payment was for, kept out of the merchant. Empty for other lines.
+   */
+  purpose: string[];
 }
 
 interface ProcessorRule {
@@ -110,21 +117,21 @@ const PROCESSOR_RULES: readonly ProcessorRule[] = [
   rule('TRANSFER', String.raw`TRANSFERENCIA\s+(?:ENVIADA|RECEBIDA)|TRANSF\s+(?:ENVIADA|RECEBIDA)`, { counterparty: true }),
   rule('ESTORNO', String.raw`ESTORNO(?:\s+DE)?(?:\s+(?:COMPRA|DEBITO|PIX|TARIFA|LANCAMENTO))?|DEVOLUCAO(?:\s+DE)?(?:\s+(?:COMPRA|PIX))?|REEMBOLSO(?:\s+DE)?|CREDITO\s+(?:DE\s+)?ESTORNO|CHARGEBACK|REFUND(?:\s+FROM)?|REVERSAL(?:\s+OF)?|RETURN\s+OF|PURCHASE\s+RETURN|RETURN`),
   rule('CARD', String.raw`COMPRA\s+NO\s+DEBITO(?:\s+VIA\s+NUPAY)?|COMPRA\s+(?:COM\s+)?CARTAO(?:\s+DE)?(?:\s+(?:DEB(?:ITO)?|CRED(?:ITO)?))?|COMPRA\s+(?:NO\s+)?(?:DEBITO|CREDITO)|COMPRA\s+ELO(?:\s+DEBITO)?|COMPRA\s+MAESTRO|COMPRA\s+VISA(?:\s+ELECTRON)?|COMPRA\s+MASTERCARD`),
-  rule('CARD', String.raw`VD[PCA](?=\s*-)|EFTPOS|VISA\s+DEBIT\s+PURCHASE(?:\s+CARD\s+\d{4})?|(?:CHEQUE|LOCAL|RECURRING|ONLINE)\s+CARD\s+PURCHASE|DEBIT\s+CARD\s+PURCHASE\s*-`),
+  rule('CARD', String.raw`VD[PCA](?=\s*-)|EFTPOS|VISA\s+DEBIT\s+PURCHASE(?:\s+CARD\s+\d{4})?|(?:CHEQUE|LOCAL|RECURRING|ONLINE)\s+CARD\s+PURCHASE|DEBIT\s+CARD\s+PURCHASE\s*-|POS\s+LOCAL\s+PURCHASE|LOCAL\s+PURCHASE`),
   rule('CARD', String.raw`POS\d{1,2}(?:${MONTHS})`, { words: ['pos'] }),
   rule('CARD', String.raw`PURCHASE\s+AUTHORI[SZ]ED\s+ON\s+\d{1,2}\/\d{1,2}|RECURRING\s+PAYMENT\s+AUTHORI[SZ]ED\s+ON\s+\d{1,2}\/\d{1,2}|POS\s+(?:DEBIT|PURCHASE|PURCH|PUR|TRANSACTION)|POS|DEBIT\s+CARD\s+PURCHASE|CHECKCARD(?:\s+\d{4})?|CARD\s+PURCHASE(?:\s+WITH\s+PIN)?|CARD\s+PAYMENT\s+TO|CARD\s+PAYMENT|CONTACTLESS(?:\s+PAYMENT)?|VISA\s+PURCHASE|DBT\s+CRD\s+\d{4}`),
   rule('ACH', String.raw`ACH\s+(?:DEBIT|CREDIT|PMT|PAYMENT)|DIRECT\s+DEP(?:OSIT)?|DIR\s+DEP|ELECTRONIC\s+DEPOSIT|ONLINE\s+(?:PMT|PAYMENT)|WEB\s+PMT|BILL\s+PAY(?:MENT)?`),
   rule('ZELLE', String.raw`ZELLE(?:\s+PAYMENT)?\s+(?:TO|FROM)`, { counterparty: true }),
   rule('CASHAPP', String.raw`CASH\s+APP\s*\*|SQC\s*\*`, { words: ['cashapp'], counterparty: true }),
   rule('VENMO', String.raw`VENMO\s*\*`, { words: ['venmo'], counterparty: true }),
-  rule('DEBITORDER', String.raw`DEBIT\s+ORDER|D\/D|SEPA\s+DD|BPAY|NACH\s+DR|ACH\s+D\s*-|BILLPAY|DIRECT\s+DEBIT(?:\s+TO)?|STANDING\s+ORDER(?:\s+TO)?|DD|DDR|EFT\s+DEBIT|ACB\s+DEBIT|MAGTAPE\s+DEBIT`),
+  rule('DEBITORDER', String.raw`DEBIT\s+ORDER|D\/D|SEPA\s+DD|BPAY|NACH\s+DR|ACH\s+D\s*-|BILLPAY|DIRECT\s+DEBIT(?:\s+TO)?|STANDING\s+ORDER(?:\s+TO)?|DD|DDR|EFT\s+DEBIT|ACB\s+DEBIT(?:\s*:\s*EXTERNAL)?|MAGTAPE\s+DEBIT`),
   rule('FASTERPAY', String.raw`FASTER\s+PAYMENTS?(?:\s+(?:TO|FROM|RECEIPT))?|FASTER\s+PMT(?:\s+(?:TO|FROM))?|FPO|FPI|FPS|TFR(?:\s+(?:TO|FROM))?|BGC|BANK\s+GIRO\s+CREDIT|BACS(?:\s+CREDIT)?|CHAPS`, {
     counterparty: true,
   }),
   rule('EFT', String.raw`RTC\s+EXPRESS\s+PMT\s+(?:TO|FROM)|RTC\s+(?:PMT|PAYMENT)\s+(?:TO|FROM)|IMMEDIATE\s+TRF\s+(?:TO|FROM)|INT\s+PMT\s+TO|SEND\s+MONEY\s+APP\s+DR|(?:BANKING|FNB)\s+APP\s+(?:PAYMENT|TRANSFER)\s+(?:TO|FROM)|OSKO\s+PAYMENT\s+(?:TO|FROM)|PAYID|FAST\s+TRANSFER\s+(?:TO|FROM)|INTERNET\s+TRANSFER|TRANSFER\s+(?:TO|FROM)|SEPA\s+CREDIT(?:\s+TRANSFER)?|CREDIT\s+TRANSFER|\*MOBI|\*INET|365\s+ONLINE`, {
     counterparty: true,
   }),
-  rule('EFT', String.raw`IMMEDIATE\s+(?:PAYMENT|PMT)(?:\s+(?:TO|FROM))?|INSTANT\s+PAYMENT(?:\s+(?:TO|FROM))?|FNB\s+APP\s+PAYMENT\s+(?:TO|FROM)|APP\s+PAYMENT\s+(?:TO|FROM)|PAYMENT\s+(?:TO|FROM|RECEIVED(?:\s+FROM)?)|INT-?BANKING\s+PMT\s+(?:TO|FRM|FROM)|INTERNET\s+PMT\s+(?:TO|FROM)|INWARD\s+EFT\s+CREDIT|EFT\s+CREDIT|MAGTAPE\s+CREDIT|ACB\s+CREDIT|PAYSHAP(?:\s+PAYMENT)?(?:\s+(?:TO|FROM))?`, {
+  rule('EFT', String.raw`SCHEDULED\s+(?:PAYMENT|PMT)(?:\s+TO)?|IMMEDIATE\s+(?:PAYMENT|PMT)(?:\s+(?:TO|FROM))?|INSTANT\s+PAYMENT(?:\s+(?:TO|FROM))?|FNB\s+APP\s+PAYMENT\s+(?:TO|FROM)|APP\s+PAYMENT\s+(?:TO|FROM)|PAYMENT\s+(?:TO|FROM|RECEIVED(?:\s+FROM)?)|INT-?BANKING\s+PMT\s+(?:TO|FRM|FROM)|INTERNET\s+PMT\s+(?:TO|FROM)|INWARD\s+EFT\s+CREDIT|EFT\s+CREDIT|MAGTAPE\s+CREDIT|ACB\s+CREDIT|PAYSHAP(?:\s+PAYMENT)?(?:\s+(?:TO|FROM))?`, {
     counterparty: true,
   }),
 
@@ -446,7 +453,9 @@ function parseRail(s: string): { name: string; notes: string[]; words: string[] 
 }
 
 export function normalizeDescription(raw: string): NormalizedDescription {
-  let s = fold(raw);
+  // Labelled SEPA fields (/NAME/, Naam:, Verwendungszweck:, /MOTIF): the payee stays, the purpose goes apart.
+  const structured = splitStructured(fold(raw));
+  let s = structured.line;
 
   let instalment = false;
   const word = INSTALMENT_WORD.exec(s);
@@ -533,8 +542,10 @@ export function normalizeDescription(raw: string): NormalizedDescription {
 
   const tokens = [...processorWords, ...textWords.map((w) => w.toLowerCase())];
   if (reference) tokens.push(...toWords(clean(reference)).filter((w) => !JUNK.has(w)).map((w) => w.toLowerCase()));
+  const purpose = structured.remittance ? toWords(clean(structured.remittance)).map((w) => w.toLowerCase()) : [];
+  tokens.push(...purpose);
   for (const note of railNotes) tokens.push(...toWords(clean(note)).map((w) => w.toLowerCase()));
   if (trailer && textWords.length === 0) tokens.push(...toWords(clean(trailer)).map((w) => w.toLowerCase()));
   const textTokens = tokens.slice(processorWords.length);
-  return { merchant, tokens, textTokens, normalized: tokens.join(' '), processors, instalment };
+  return { merchant, tokens, textTokens, normalized: tokens.join(' '), processors, instalment, purpose };
 }
