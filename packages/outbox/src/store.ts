@@ -19,9 +19,10 @@ export interface OutboxStore {
    */
   claim(limit: number, publish: (rows: OutboxRow[]) => Promise<void>): Promise<number>;
   /**
-   * Whether any row is unpublished, in one statement outside a transaction: a NOTIFY's pass asks
-   * first, since another process's relay has usually published the rows already (a claim that
-   * finds nothing costs BEGIN, SELECT and COMMIT).
+   * Whether any row is unpublished and not held by a claim in progress, in one statement outside
+   * a transaction: a NOTIFY's pass asks first, since another process's relay has usually
+   * published the rows already, or is publishing them (a claim that finds nothing costs BEGIN,
+   * the claim and COMMIT). A claim in progress that fails leaves its rows to its own relay's retry.
    */
   pending?(): Promise<boolean>;
   /** Deletes rows published more than `retentionDays` days ago. */
@@ -37,6 +38,9 @@ export interface SqlClient {
 export interface TransactionalSqlClient extends SqlClient {
   $transaction<R>(work: (tx: SqlClient) => Promise<R>, options?: { timeout?: number }): Promise<R>;
 }
+
+/** Unpublished rows that no claim holds (a claim in progress is publishing the rows it locked). */
+const PENDING_SQL = 'SELECT EXISTS (SELECT 1 FROM outbox_events WHERE published_at IS NULL LIMIT 1 FOR UPDATE SKIP LOCKED) AS pending';
 
 // Long enough for a batch of enqueues to a slow Redis; Prisma's default (5 s) is not.
 const CLAIM_TIMEOUT_MS = 30_000;
@@ -62,7 +66,7 @@ export function outboxEventsStore(db: TransactionalSqlClient): OutboxStore {
         return rows.length;
       }, { timeout: CLAIM_TIMEOUT_MS }),
     async pending() {
-      const [row] = await db.$queryRaw<{ pending: boolean }[]>`SELECT EXISTS (SELECT 1 FROM outbox_events WHERE published_at IS NULL) AS pending`;
+      const [row] = await db.$queryRaw<{ pending: boolean }[]>`SELECT EXISTS (SELECT 1 FROM outbox_events WHERE published_at IS NULL LIMIT 1 FOR UPDATE SKIP LOCKED) AS pending`;
       return row?.pending ?? true;
     },
     async cleanup(retentionDays) {
@@ -85,26 +89,29 @@ async function withinClaimTimeout(work: Promise<void>): Promise<void> {
 }
 
 /**
- * outboxEventsStore over plain pg: the same statements and transaction. An import batch's event
- * holds 2,000 rows (hundreds of KiB of JSON); pg parses it once, where Prisma's raw query
- * converted it again value by value.
+ * outboxEventsStore over plain pg: the same transaction, with the claim and its mark in one
+ * statement. An import batch's event holds 2,000 rows (hundreds of KiB of JSON); pg parses it
+ * once, where Prisma's raw query converted it again value by value.
  */
 export function outboxEventsPgStore(pool: pg.Pool): OutboxStore {
   return {
     claim: (limit, publish) =>
       pgTransaction(pool, async (client) => {
+        // Claimed and marked in one statement: a publish that fails rolls the mark back with the claim.
         const { rows } = await client.query<OutboxRow>(
-          `SELECT id, payload FROM outbox_events WHERE published_at IS NULL ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+          `WITH claimed AS (
+            SELECT id, created_at FROM outbox_events WHERE published_at IS NULL ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED
+          ), marked AS (
+            UPDATE outbox_events o SET published_at = now() FROM claimed c WHERE o.id = c.id RETURNING o.id, o.payload, c.created_at
+          )
+          SELECT id, payload FROM marked ORDER BY created_at`,
           [limit],
         );
-        if (rows.length > 0) {
-          await withinClaimTimeout(publish(rows));
-          await client.query('UPDATE outbox_events SET published_at = now() WHERE id = ANY($1::uuid[])', [rows.map((r) => r.id)]);
-        }
+        if (rows.length > 0) await withinClaimTimeout(publish(rows));
         return rows.length;
       }),
     async pending() {
-      const { rows } = await pool.query<{ pending: boolean }>('SELECT EXISTS (SELECT 1 FROM outbox_events WHERE published_at IS NULL) AS pending');
+      const { rows } = await pool.query<{ pending: boolean }>(PENDING_SQL);
       return rows[0]?.pending ?? true;
     },
     async cleanup(retentionDays) {
