@@ -48,7 +48,10 @@ const freePort = () =>
     });
   });
 
-const redisPort = await freePort();
+// BENCH_BASE_PORT=N puts every port of the run at N.. (the system N..N+5, Redis N+10, the counter N+11), for a shared machine.
+const basePort = Number(process.env.BENCH_BASE_PORT ?? 16500);
+const fixedPorts = process.env.BENCH_BASE_PORT !== undefined;
+const redisPort = fixedPorts ? basePort + 10 : await freePort();
 const redisServer = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
 const redisUrl = `redis://127.0.0.1:${redisPort}`;
 await new Promise((r) => setTimeout(r, 500)); // redis-server listening
@@ -75,12 +78,12 @@ async function countClientCommands(): Promise<{ stop(): { sent: number; inScript
   };
 }
 
-const counter = await startStatementCounter({ host: '127.0.0.1', port: 5432 });
+const counter = await startStatementCounter({ host: '127.0.0.1', port: 5432 }, fixedPorts ? basePort + 11 : 0);
 const dbPrefix = `centavo_h11_pipeline_bench_${randomUUID().slice(0, 6)}`;
 // The databases are created and migrated directly, not through the proxy.
 await migrateDatabases(dbPrefix);
 const system = await startCentavo({
-  basePort: 16500,
+  basePort,
   dbPrefix,
   processes: ['auth,transactions,budget,ai,gateway', 'worker'],
   logDir: `/tmp/${dbPrefix}`,

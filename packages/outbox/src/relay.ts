@@ -46,9 +46,10 @@ export interface OutboxRelayOptions<S extends z.ZodType, P = undefined> {
   alsoSend?: (event: z.infer<S>) => Promise<unknown>[];
   /**
    * Once a pass, before anything is sent: what `alsoSendAll` and `grouped.takes` need to know of
-   * the pass's events (one lookup for many events). A failure fails the pass.
+   * the pass's events (one lookup for many events). `alongside`: the rows the store read with the
+   * claim (a store built with such a query), so no lookup of its own is needed. A failure fails the pass.
    */
-  prepare?: (events: z.infer<S>[]) => Promise<P>;
+  prepare?: (events: z.infer<S>[], alongside?: unknown[]) => Promise<P>;
   /** Like alsoSend, once for all the events of a pass, with the pass's `prepare` result. */
   alsoSendAll?: (events: z.infer<S>[], prepared: P) => Promise<unknown>[];
   /**
@@ -163,10 +164,10 @@ export function createOutboxRelay<S extends z.ZodType, P = undefined>(options: O
 
   const pass = () => {
     notifiedBeforeLastPass = notified;
-    return store.claim(batch, async (rows) => {
+    return store.claim(batch, async (rows, alongside) => {
       const events = rows.map((row) => ({ id: row.id, event: options.schema.parse(row.payload) as z.infer<S> }));
       const all = events.map(({ event }) => event);
-      const prepared = (options.prepare ? await options.prepare(all) : undefined) as P;
+      const prepared = (options.prepare ? await options.prepare(all, alongside) : undefined) as P;
       const sends: Promise<unknown>[] = consumers.map((def) =>
         queueOf(def.queue).addBulk(events.map(({ id, event }) => ({ name: def.name, data: def.schema.parse(event), opts: { jobId: id } }))),
       );

@@ -13,15 +13,17 @@ export interface OutboxRow {
 export interface OutboxStore {
   /**
    * In one database transaction: claims up to `limit` unpublished rows, oldest first, that no
-   * other transaction holds (FOR UPDATE SKIP LOCKED), awaits `publish(rows)`, then marks them
-   * published. If `publish` throws, the transaction rolls back and the rows stay unpublished.
-   * Returns how many rows it claimed.
+   * other transaction holds (FOR UPDATE SKIP LOCKED), awaits `publish(rows, alongside)`, and
+   * marks them published. If `publish` throws, the transaction rolls back and the rows stay
+   * unpublished. `alongside`: the rows of the store's own query over the claimed rows, when it
+   * has one (outboxEventsPgStore). Returns how many rows it claimed.
    */
-  claim(limit: number, publish: (rows: OutboxRow[]) => Promise<void>): Promise<number>;
+  claim(limit: number, publish: (rows: OutboxRow[], alongside?: unknown[]) => Promise<void>): Promise<number>;
   /**
-   * Whether any row is unpublished, in one statement outside a transaction: a NOTIFY's pass asks
-   * first, since another process's relay has usually published the rows already (a claim that
-   * finds nothing costs BEGIN, SELECT and COMMIT).
+   * Whether any row is unpublished and not held by a claim in progress, in one statement outside
+   * a transaction: a NOTIFY's pass asks first, since another process's relay has usually
+   * published the rows already, or is publishing them (a claim that finds nothing costs BEGIN,
+   * the claim and COMMIT). A claim in progress that fails leaves its rows to its own relay's retry.
    */
   pending?(): Promise<boolean>;
   /** Deletes rows published more than `retentionDays` days ago. */
@@ -37,6 +39,9 @@ export interface SqlClient {
 export interface TransactionalSqlClient extends SqlClient {
   $transaction<R>(work: (tx: SqlClient) => Promise<R>, options?: { timeout?: number }): Promise<R>;
 }
+
+/** Unpublished rows that no claim holds (a claim in progress is publishing the rows it locked). */
+const PENDING_SQL = 'SELECT EXISTS (SELECT 1 FROM outbox_events WHERE published_at IS NULL LIMIT 1 FOR UPDATE SKIP LOCKED) AS pending';
 
 // Long enough for a batch of enqueues to a slow Redis; Prisma's default (5 s) is not.
 const CLAIM_TIMEOUT_MS = 30_000;
@@ -62,7 +67,7 @@ export function outboxEventsStore(db: TransactionalSqlClient): OutboxStore {
         return rows.length;
       }, { timeout: CLAIM_TIMEOUT_MS }),
     async pending() {
-      const [row] = await db.$queryRaw<{ pending: boolean }[]>`SELECT EXISTS (SELECT 1 FROM outbox_events WHERE published_at IS NULL) AS pending`;
+      const [row] = await db.$queryRaw<{ pending: boolean }[]>`SELECT EXISTS (SELECT 1 FROM outbox_events WHERE published_at IS NULL LIMIT 1 FOR UPDATE SKIP LOCKED) AS pending`;
       return row?.pending ?? true;
     },
     async cleanup(retentionDays) {
@@ -85,26 +90,38 @@ async function withinClaimTimeout(work: Promise<void>): Promise<void> {
 }
 
 /**
- * outboxEventsStore over plain pg: the same statements and transaction. An import batch's event
- * holds 2,000 rows (hundreds of KiB of JSON); pg parses it once, where Prisma's raw query
- * converted it again value by value.
+ * outboxEventsStore over plain pg: the same transaction, with the claim and its mark in one
+ * statement. An import batch's event holds 2,000 rows (hundreds of KiB of JSON); pg parses it
+ * once, where Prisma's raw query converted it again value by value.
  */
-export function outboxEventsPgStore(pool: pg.Pool): OutboxStore {
+export function outboxEventsPgStore(pool: pg.Pool, alongside?: (claimed: string) => string): OutboxStore {
+  // Claimed and marked in one statement: a publish that fails rolls the mark back with the claim.
+  // With `alongside`, its rows (a query over the CTE `marked`: id, payload) come in the same
+  // statement, as JSON after the claimed rows: what the pass needs to know of them, read once.
+  const claimed = `claimed AS (
+      SELECT id, created_at FROM outbox_events WHERE published_at IS NULL ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED
+    ), marked AS (
+      UPDATE outbox_events o SET published_at = now() FROM claimed c WHERE o.id = c.id RETURNING o.id, o.payload, c.created_at
+    )`;
+  const sql = alongside
+    ? `WITH ${claimed}
+      SELECT id, payload, created_at, NULL::jsonb AS alongside FROM marked
+      UNION ALL
+      SELECT NULL, NULL, NULL, to_jsonb(x) FROM (${alongside('marked')}) x
+      ORDER BY 3 NULLS LAST`
+    : `WITH ${claimed} SELECT id, payload FROM marked ORDER BY created_at`;
   return {
     claim: (limit, publish) =>
       pgTransaction(pool, async (client) => {
-        const { rows } = await client.query<OutboxRow>(
-          `SELECT id, payload FROM outbox_events WHERE published_at IS NULL ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
-          [limit],
-        );
-        if (rows.length > 0) {
-          await withinClaimTimeout(publish(rows));
-          await client.query('UPDATE outbox_events SET published_at = now() WHERE id = ANY($1::uuid[])', [rows.map((r) => r.id)]);
+        const { rows } = await client.query<OutboxRow & { alongside?: unknown }>(sql, [limit]);
+        const events = alongside ? rows.filter((r) => r.id !== null).map(({ id, payload }) => ({ id, payload })) : rows;
+        if (events.length > 0) {
+          await withinClaimTimeout(publish(events, alongside ? rows.filter((r) => r.id === null).map((r) => r.alongside) : undefined));
         }
-        return rows.length;
+        return events.length;
       }),
     async pending() {
-      const { rows } = await pool.query<{ pending: boolean }>('SELECT EXISTS (SELECT 1 FROM outbox_events WHERE published_at IS NULL) AS pending');
+      const { rows } = await pool.query<{ pending: boolean }>(PENDING_SQL);
       return rows[0]?.pending ?? true;
     },
     async cleanup(retentionDays) {

@@ -99,7 +99,7 @@ export function createBudgetDomain(deps: BudgetDomainDeps): BudgetDomain {
   const categories = new CategoriesService(repos.categories, quotas.MAX_CATEGORIES_PER_USER, () => categoryRelay.kick());
   const ensureDefaults = (userId: string) => categories.ensureDefaults(userId);
   const rates = new RatesService(new RatesRepository(prisma));
-  const spending = new SpendingService(repos.spending, repos.categories, ensureDefaults, rates);
+  const spending = new SpendingService(repos.spending, ensureDefaults, rates);
   const live = deps.publisher && createLiveUpdates(
     {
       alerts: repos.alerts,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TransactionEvent, TransactionSnapshot } from '@centavo/jobs';
 import { event, getBudget, newUser, setBudget, snapshot, spending, testRun, type TestUser } from './factories.js';
@@ -59,6 +60,37 @@ describe('budget batches (one user\'s events of a relay pass, in one transaction
     // The whole batch again: nothing changes.
     expect((await batch(u.id, [event(a3), event(c1, 'transaction.created')])).map((r) => r.applied)).toEqual([false, false]);
     expect((await getBudget(u, budget.id)).spent.amount).toBe('7.00');
+  });
+
+  it('publishes, with the next batch that raises nothing, an alert an earlier run stored and never published (a crash after its commit)', async () => {
+    const u = await newUser(h.server.url);
+    const heard = await h.listen(u.id);
+    // As a run that committed its alert and died before publishing leaves it (no budget, nothing of this batch raises one).
+    const stranded = await h.prisma.alert.create({
+      data: { userId: u.id, type: 'LARGE_TRANSACTION', severity: 'INFO', message: 'Large transaction', subjectId: randomUUID(), transactionId: randomUUID() },
+    });
+    const results = await batch(u.id, [event(spend(u, 'groceries', '-100'), 'transaction.created')]);
+    expect(results.map((r) => r.applied)).toEqual([true]);
+    await heard.until((events) => events.some((e) => e.field === 'alertRaised' && e.id === stranded.id), 'the stranded alert');
+    expect((await h.prisma.alert.findUniqueOrThrow({ where: { id: stranded.id } })).publishedAt).not.toBeNull();
+    // Published once: the next batch finds nothing pending and publishes nothing.
+    await batch(u.id, [event(spend(u, 'groceries', '-100'), 'transaction.created')]);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(heard.ids('alertRaised')).toEqual([stranded.id]);
+  });
+
+  it('applies a new transaction once when two batches holding it run at once (the later insert runs its transaction again)', async () => {
+    const u = await newUser(h.server.url);
+    const budget = await setBudget(u, { categoryId: u.category.groceries!, month: '2026-11', limit: '1000' });
+    const rows = Array.from({ length: 20 }, () => spend(u, 'groceries', '-100'));
+    const created = rows.map((r) => event(r, 'transaction.created'));
+    // Two relay passes' groupings of the same events (a replay), and a third with half of them.
+    const outcomes = await Promise.all([batch(u.id, created), batch(u.id, [...created].reverse()), batch(u.id, created.slice(0, 10))]);
+    for (const [i] of rows.entries()) {
+      const times = [outcomes[0]![i]!.applied, outcomes[1]![rows.length - 1 - i]!.applied, i < 10 && outcomes[2]![i]!.applied].filter(Boolean).length;
+      expect(times).toBe(1);
+    }
+    expect((await getBudget(u, budget.id)).spent.amount).toBe('20.00');
   });
 
   it('rejects a batch holding another user\'s transaction, changing nothing', async () => {

@@ -10,9 +10,9 @@ import {
 } from '@centavo/jobs';
 import type { Publisher } from '@centavo/pubsub';
 import { raiseAlerts } from '../modules/alerts/alert-raiser.js';
-import { LiveNotifier, type NotifierDeps } from '../modules/alerts/live-notifier.js';
+import { LiveNotifier, type KnownAfterBatch, type NotifierDeps } from '../modules/alerts/live-notifier.js';
 import type { SpendingKey } from '../modules/budgets/budgets.repository.js';
-import type { BillTracker } from '../modules/recurring/bill-tracker.js';
+import { suggestionOf, type BillTracker } from '../modules/recurring/bill-tracker.js';
 import type { ApplyEffects, ApplyResult, SpendingService } from '../modules/spending/spending.service.js';
 
 /** Alerts and subscriptions; tests of the aggregates alone leave them out. */
@@ -21,19 +21,22 @@ export interface LiveUpdates {
   raise: ApplyEffects;
   /** After the commit, also on replays, before notify: work that reads what other batches committed (recurring bills' detection). */
   afterCommit?(userId: string, snapshots: readonly TransactionSnapshot[]): Promise<void>;
-  /** After the commit, also on replays: publishes budgetUpdated and every pending alertRaised. */
-  notify(userId: string, affected: readonly SpendingKey[], replayed: readonly string[]): Promise<{ budgets: number; alerts: number }>;
+  /**
+   * After the commit, also on replays: publishes budgetUpdated and every pending alertRaised.
+   * `known`: what the batch's transaction already knows (LiveNotifier.afterBatch).
+   */
+  notify(userId: string, affected: readonly SpendingKey[], replayed: readonly string[], known?: KnownAfterBatch): Promise<{ budgets: number; alerts: number }>;
 }
 
 export function createLiveUpdates(deps: Omit<NotifierDeps, 'publisher'>, publisher: Pick<Publisher, 'publish'>, bills?: BillTracker): LiveUpdates {
   const notifier = new LiveNotifier({ ...deps, publisher });
-  const notify: LiveUpdates['notify'] = (userId, affected, replayed) => notifier.afterBatch(userId, affected, replayed);
+  const notify: LiveUpdates['notify'] = (userId, affected, replayed, known) => notifier.afterBatch(userId, affected, replayed, known);
   if (!bills) return { raise: raiseAlerts, notify };
   return {
     // Bills first: their statements then run before the alerts lock budgets and move the sums.
-    raise: async (tx, changes, moveAggregates) => {
-      await bills.inBatch(tx, changes);
-      await raiseAlerts(tx, changes, moveAggregates);
+    raise: async (tx, changes, moveAggregates, context) => {
+      await bills.inBatch(tx, changes, context);
+      await raiseAlerts(tx, changes, moveAggregates, context);
     },
     afterCommit: (userId, snapshots) => bills.afterBatch(userId, snapshots),
     notify,
@@ -54,13 +57,13 @@ export interface TransactionChangedProcessor extends JobProcessor<typeof budgetT
  * then tells live subscribers once per batch.
  */
 export function createTransactionChangedProcessor(
-  spending: Pick<SpendingService, 'applySnapshots'>,
+  spending: Pick<SpendingService, 'applyBatch'>,
   live?: LiveUpdates,
 ): TransactionChangedProcessor {
   const handle = async (batch: TransactionEventBatch, run: JobRun): Promise<ApplyResult[]> => {
     const { userId } = batch;
     const events = batch.events.flatMap(rowEvents);
-    const results = await spending.applySnapshots(userId, events.map((e) => e.transaction), live?.raise);
+    const { results, context } = await spending.applyBatch(userId, events.map((e) => e.transaction), live?.raise);
     const unknown = events.filter((_, i) => results[i]!.unknownCategory);
     if (unknown.length > 0) {
       run.logger.warn(
@@ -71,10 +74,15 @@ export function createTransactionChangedProcessor(
     const applied = results.filter((r) => r.applied).length;
     run.logger.debug({ userId, events: events.length, applied }, 'transaction changes applied to spending');
     if (live) {
-      await live.afterCommit?.(userId, events.map((e) => e.transaction));
+      // A row that only got a category needs no detection unless its payee has a suggestion (which carries a category).
+      const detect = events.filter((e, i) => !(context && e.type === 'transaction.categorized' && results[i]!.sameMoney && !suggestionOf(context.bills, e.transaction)));
+      if (detect.length > 0) await live.afterCommit?.(userId, detect.map((e) => e.transaction));
       const affected = results.flatMap((r) => r.affected);
       const replayed = [...new Set(events.filter((_, i) => !results[i]!.applied).map((e) => e.transaction.id))];
-      const published = await live.notify(userId, affected, replayed);
+      const known: KnownAfterBatch | undefined = context
+        ? { budgets: context.budgetsMoved, alertsMayBePending: context.alertsPending || context.alertsRaised > 0 }
+        : undefined;
+      const published = await live.notify(userId, affected, replayed, known);
       if (published.budgets || published.alerts) run.logger.debug({ userId, ...published }, 'live updates published');
     }
     return results;

@@ -5,6 +5,7 @@ import type { CoveringBudget, SpendingKey } from '../budgets/budgets.repository.
 import { readCategories } from '../categories/categories.reader.js';
 import { UNCATEGORIZED_KEY } from '../spending/ledger.js';
 import { formatDay, parseDay } from '../spending/periods.js';
+import type { BatchContext } from '../spending/batch-context.js';
 import type { ApplyEffects, LedgerChange } from '../spending/spending.service.js';
 import {
   budgetCrossings,
@@ -24,16 +25,18 @@ import { ExpenseWindow } from './expense-window.js';
 /**
  * Raises the alerts a batch of changes causes, in the batch's transaction: they commit with the
  * changes or not at all, so a crash cannot lose them, and a replay (not applied) raises nothing.
- * Set-based: a fixed number of statements per batch, whatever its size.
+ * Set-based: a fixed number of statements per batch, whatever its size, and none for a user
+ * without budgets and a batch that raises nothing (thresholds and categories come with the
+ * batch's first statement).
  */
-export const raiseAlerts: ApplyEffects = async (tx, changes, moveAggregates) => {
+export const raiseAlerts: ApplyEffects = async (tx, changes, moveAggregates, context) => {
   const userId = changes[0]?.next.userId;
   if (!userId) return;
-  const budget = await budgetAlerts(tx, userId, changes, moveAggregates);
+  const budget = await budgetAlerts(tx, userId, changes, moveAggregates, context);
   await moveAggregates();
-  const transaction = await transactionAlerts(tx, userId, changes);
-  const names = await categoryNames(tx, userId, [...budget.map((a) => a.categoryId), ...transaction.map((a) => a.categoryId)].filter((id): id is string => id !== null));
-  await new AlertsBatchRepository(tx).raise([...budget, ...transaction].map((a) => a.alert(names)));
+  const transaction = await transactionAlerts(tx, userId, changes, context);
+  const names = await categoryNames(tx, userId, [...budget.map((a) => a.categoryId), ...transaction.map((a) => a.categoryId)].filter((id): id is string => id !== null), context);
+  context.alertsRaised += await new AlertsBatchRepository(tx).raise([...budget, ...transaction].map((a) => a.alert(names)));
 };
 
 type Pending = { categoryId: string | null; alert: (names: Map<string, string>) => NewAlert };
@@ -44,7 +47,12 @@ type Pending = { categoryId: string | null; alert: (names: Map<string, string>) 
  * read once before the batch, and each change's deltas are added in event order, so the alert
  * names the transaction that really crossed the threshold, once (the unique (budget, type)).
  */
-async function budgetAlerts(tx: BudgetBatchTx, userId: string, changes: LedgerChange[], moveAggregates: () => Promise<void>): Promise<Pending[]> {
+async function budgetAlerts(tx: BudgetBatchTx, userId: string, changes: LedgerChange[], moveAggregates: () => Promise<void>, context: BatchContext): Promise<Pending[]> {
+  // A user without budgets (the batch's first statement said so) has none to lock, read or tell of.
+  if (!context.hasBudgets) {
+    context.budgetsMoved = [];
+    return [];
+  }
   const keyed = new Map<string, SpendingKey>();
   for (const d of changes.flatMap((c) => c.deltas)) {
     if (d.categoryKey === UNCATEGORIZED_KEY) continue;
@@ -53,6 +61,8 @@ async function budgetAlerts(tx: BudgetBatchTx, userId: string, changes: LedgerCh
   }
   const repo = new BudgetsBatchRepository(tx);
   const budgets = await repo.coveringLocked(userId, [...keyed.values()]);
+  // The live updates tell these budgets' subscribers after the commit, without looking them up again.
+  context.budgetsMoved = budgets;
   if (budgets.length === 0) return [];
   const running = await repo.netSpentFor(userId, budgets.map((b) => b.id));
   await moveAggregates();
@@ -104,7 +114,7 @@ async function budgetAlerts(tx: BudgetBatchTx, userId: string, changes: LedgerCh
  * The user's thresholds are read once, and the history of every candidate's category in one
  * query (the ledger after the batch, each candidate itself left out).
  */
-async function transactionAlerts(tx: BudgetBatchTx, userId: string, changes: LedgerChange[]): Promise<Pending[]> {
+async function transactionAlerts(tx: BudgetBatchTx, userId: string, changes: LedgerChange[], context: BatchContext): Promise<Pending[]> {
   const repo = new AlertsBatchRepository(tx);
   const candidates = changes.filter(({ next }) => !next.deleted && !next.isTransfer && next.amountMinor < 0n);
   if (candidates.length === 0) return [];
@@ -112,7 +122,7 @@ async function transactionAlerts(tx: BudgetBatchTx, userId: string, changes: Led
   const base = { userId, budgetId: null, month: null };
 
   if (candidates.some((c) => c.previous === null)) {
-    const thresholds = new Map((await repo.listThresholds(userId)).map((t) => [t.currency, t.minMinor]));
+    const thresholds = new Map(context.thresholds.map((t) => [t.currency, t.minMinor]));
     for (const { snapshot, previous, next } of candidates) {
       if (previous !== null) continue;
       const amountMinor = -next.amountMinor;
@@ -165,10 +175,17 @@ async function transactionAlerts(tx: BudgetBatchTx, userId: string, changes: Led
   return pending;
 }
 
-async function categoryNames(tx: BudgetBatchTx, userId: string, ids: readonly string[]): Promise<Map<string, string>> {
-  if (ids.length === 0) return new Map();
-  const categories = await readCategories(tx, userId, [...new Set(ids)]);
-  return new Map(categories.map((c) => [c.id, c.name]));
+/** The names of these categories: those the batch's first statement read, the others (a budget's parent) read now. */
+async function categoryNames(tx: BudgetBatchTx, userId: string, ids: readonly string[], context: BatchContext): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  const missing: string[] = [];
+  for (const id of new Set(ids)) {
+    const known = context.categories.get(id);
+    if (known) names.set(id, known.name);
+    else missing.push(id);
+  }
+  if (missing.length > 0) for (const c of await readCategories(tx, userId, missing)) names.set(c.id, c.name);
+  return names;
 }
 
 type Candidate = LedgerChange['next'];

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { BudgetBatchTx } from '../../db.js';
-import { subjectOf, type NewAlert, type ThresholdRecord } from './alerts.repository.js';
+import { subjectOf, type NewAlert } from './alerts.repository.js';
 
 export type ExpenseDay = { categoryId: string; currency: string; day: string; amounts: bigint[]; mine: { transactionId: string; amountMinor: bigint }[] };
 
@@ -26,15 +26,6 @@ export class AlertsBatchRepository {
       ],
     );
     return rowCount ?? 0;
-  }
-
-  /** As AlertsRepository.listThresholds. */
-  async listThresholds(userId: string): Promise<ThresholdRecord[]> {
-    const { rows } = await this.tx.query<{ currency: string; min_minor: string }>(
-      'SELECT currency, min_minor FROM large_transaction_thresholds WHERE user_id = $1::uuid ORDER BY currency',
-      [userId],
-    );
-    return rows.map((r) => ({ currency: r.currency, minMinor: BigInt(r.min_minor) }));
   }
 
   /**

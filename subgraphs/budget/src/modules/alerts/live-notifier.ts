@@ -1,6 +1,6 @@
 import { metrics } from '@centavo/metrics';
 import type { Publisher } from '@centavo/pubsub';
-import type { BudgetsRepository, SpendingKey } from '../budgets/budgets.repository.js';
+import type { BudgetsRepository, CoveringBudget, SpendingKey } from '../budgets/budgets.repository.js';
 import type { AlertEmailHook } from '../notifications/email-channel.js';
 import type { SpendingService } from '../spending/spending.service.js';
 import type { AlertsRepository, PendingAlert } from './alerts.repository.js';
@@ -18,6 +18,14 @@ export interface NotifierDeps {
 
 const BATCH = 100;
 
+/** What a batch's transaction already knows, so the live updates need not ask the database again. */
+export interface KnownAfterBatch {
+  /** The budgets its applied changes moved (null: not looked up). */
+  budgets: CoveringBudget[] | null;
+  /** Whether an alert of the user may be unpublished: one was before the batch, or the batch raised one. */
+  alertsMayBePending: boolean;
+}
+
 /**
  * Tells a user's live subscribers what a transaction change did, after it committed. Runs for
  * replays too, so a crash between the commit and the publish delays events but never loses
@@ -30,13 +38,21 @@ export class LiveNotifier {
    * After a batch of one user's changes committed: one budgetUpdated per budget any of them
    * moved, then every pending alertRaised. `replayed`: the transactions of changes that did not
    * apply (a replay cannot know what the first run moved: the ledger's current entry names it).
+   * With `known` and no replay, the budgets are those the batch's transaction found, and pending
+   * alerts are looked for only when it said there may be some.
    */
-  async afterBatch(userId: string, affected: readonly SpendingKey[], replayed: readonly string[]): Promise<{ budgets: number; alerts: number }> {
-    const keys = [...affected, ...(await this.currentKeys(replayed))];
-    const budgets = await this.d.budgets.covering(userId, keys);
+  async afterBatch(
+    userId: string,
+    affected: readonly SpendingKey[],
+    replayed: readonly string[],
+    known?: KnownAfterBatch,
+  ): Promise<{ budgets: number; alerts: number }> {
+    const fresh = known !== undefined && replayed.length === 0;
+    const budgets = fresh && known.budgets ? known.budgets : await this.d.budgets.covering(userId, [...affected, ...(await this.currentKeys(replayed))]);
     for (const budget of budgets) {
       await this.d.publisher.publish(userId, { __typename: 'Budget', id: budget.id, field: 'budgetUpdated' });
     }
+    if (fresh && !known.alertsMayBePending) return { budgets: budgets.length, alerts: 0 };
     let alerts = 0;
     for (;;) {
       const sent = await this.d.alerts.publishPending(

@@ -1,9 +1,10 @@
 import type { BudgetBatchTx } from '../../db.js';
 import type { RecurringBillSource, RecurringBillStatus } from '../../generated/prisma/client.js';
 import type { RecurringPeriod } from './detection.js';
-import type { BillRecord, PayeePaymentRecord } from './recurring.repository.js';
+import type { BillRecord } from './recurring.repository.js';
 
-interface BillRow {
+/** A recurring_bills row as BILL_COLUMNS reads it (created_at: a Date from pg, an ISO string from JSON). */
+export interface BillRow {
   id: string;
   user_id: string;
   name: string;
@@ -17,13 +18,13 @@ interface BillRow {
   status: RecurringBillStatus;
   source: RecurringBillSource;
   remind_days_before: number;
-  created_at: Date;
+  created_at: Date | string;
 }
 
-const BILL_COLUMNS = `id::text, user_id::text, name, payee, period, amount_minor, currency, category_id::text,
+export const BILL_COLUMNS = `id::text, user_id::text, name, payee, period, amount_minor, currency, category_id::text,
   to_char(last_date, 'YYYY-MM-DD') AS last_date, to_char(next_date, 'YYYY-MM-DD') AS next_date, status, source, remind_days_before, created_at`;
 
-const toRecord = (r: BillRow): BillRecord => ({
+export const toBillRecord = (r: BillRow): BillRecord => ({
   id: r.id,
   userId: r.user_id,
   name: r.name,
@@ -37,41 +38,17 @@ const toRecord = (r: BillRow): BillRecord => ({
   status: r.status,
   source: r.source,
   remindDaysBefore: r.remind_days_before,
-  createdAt: r.created_at,
+  createdAt: new Date(r.created_at),
 });
 
 /**
  * RecurringRepository's work for a batch of transaction events (bill-tracker.ts inBatch), in
- * plain pg inside the batch's transaction (BudgetBatchTx): the same rows, one statement each.
+ * plain pg inside the batch's transaction (BudgetBatchTx): the same rows, one statement each. The
+ * payee rows are written by the batch's write statement (spending/batch-write.ts), the bills read
+ * by its first (spending/batch-context.ts).
  */
 export class RecurringBatchRepository {
   constructor(private readonly tx: BudgetBatchTx) {}
-
-  /** As RecurringRepository.recordPayments: writes these payees (insert or replace), forgets those of `removed`. */
-  async recordPayments(upserts: readonly PayeePaymentRecord[], removed: readonly string[]): Promise<void> {
-    if (removed.length > 0) await this.tx.query('DELETE FROM payee_payments WHERE transaction_id = ANY($1::uuid[])', [removed]);
-    if (upserts.length === 0) return;
-    const column = <T>(of: (p: PayeePaymentRecord) => T) => upserts.map(of);
-    await this.tx.query(
-      `INSERT INTO payee_payments (transaction_id, user_id, payee, description, category_id, day, currency, amount_minor)
-      SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::uuid[], $6::date[], $7::text[], $8::bigint[])
-      ON CONFLICT (transaction_id) DO UPDATE SET payee = EXCLUDED.payee, description = EXCLUDED.description,
-        category_id = EXCLUDED.category_id, day = EXCLUDED.day, currency = EXCLUDED.currency, amount_minor = EXCLUDED.amount_minor`,
-      [
-        column((p) => p.transactionId), column((p) => p.userId), column((p) => p.payee), column((p) => p.description),
-        column((p) => p.categoryId), column((p) => p.day), column((p) => p.currency), column((p) => p.amountMinor.toString()),
-      ],
-    );
-  }
-
-  /** The user's confirmed bills, in RecurringRepository.list's order. */
-  async listConfirmed(userId: string): Promise<BillRecord[]> {
-    const { rows } = await this.tx.query<BillRow>(
-      `SELECT ${BILL_COLUMNS} FROM recurring_bills WHERE user_id = $1::uuid AND status = 'CONFIRMED' ORDER BY next_date, name, id`,
-      [userId],
-    );
-    return rows.map(toRecord);
-  }
 
   /** As RecurringRepository.lockForUser: the user's bills of these ids, locked in id order until the transaction ends. */
   async lockForUser(userId: string, ids: readonly string[]): Promise<BillRecord[]> {
@@ -81,7 +58,7 @@ export class RecurringBatchRepository {
       ) b ORDER BY next_date, id`,
       [userId, ids],
     );
-    return rows.map(toRecord);
+    return rows.map(toBillRecord);
   }
 
   /** A payment's move of a bill: its last and next dates, and the amount it now expects when that changed. */

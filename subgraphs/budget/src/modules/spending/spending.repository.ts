@@ -3,6 +3,8 @@ import { Prisma } from '../../generated/prisma/client.js';
 import type { BudgetBatchTx, BudgetPrisma } from '../../db.js';
 import type { DayTotals } from './periods.js';
 import type { CurrencySums } from './conversion.js';
+import { readBatch, rereadCategories, type BatchContext } from './batch-context.js';
+import { partsJson, writeBatch, type StoredPart } from './batch-write.js';
 import { planDeltas, UNCATEGORIZED_KEY, type AggregateDelta, type LedgerEntry } from './ledger.js';
 
 interface LedgerRow {
@@ -17,14 +19,6 @@ interface LedgerRow {
   deleted: boolean;
   parts: StoredPart[] | null;
   tags: string[] | null;
-}
-
-/** A part as stored in transaction_ledger.parts (JSON: the amount as a string). */
-interface StoredPart {
-  categoryId: string | null;
-  amountMinor: string;
-  isTransfer: boolean;
-  tags: string[];
 }
 
 export interface TagTotals {
@@ -65,9 +59,6 @@ const toEntry = (row: LedgerRow): LedgerEntry => ({
   tags: row.tags ?? [],
 });
 
-const partsJson = (e: LedgerEntry): string | null =>
-  e.parts && e.parts.length > 0 ? JSON.stringify(e.parts.map((p): StoredPart => ({ ...p, amountMinor: p.amountMinor.toString() }))) : null;
-
 /** One event's change of the ledger in a batch: the entry it replaced and the sums it moved. */
 export interface BatchChange {
   /** The index of the entry in the batch given to applyBatch. */
@@ -77,24 +68,15 @@ export interface BatchChange {
   deltas: AggregateDelta[];
 }
 
-/** Work that commits with a batch (alerts): runs in its transaction, calls `moveAggregates` once. */
-export type AroundBatch = (tx: BudgetBatchTx, changes: BatchChange[], moveAggregates: () => Promise<void>) => Promise<void>;
+/**
+ * Work that commits with a batch (alerts, bills): runs in its transaction, calls `moveAggregates`
+ * once, and reads (and leaves its payee rows and alerts in) the batch's context.
+ */
+export type AroundBatch = (tx: BudgetBatchTx, changes: BatchChange[], moveAggregates: () => Promise<void>, context: BatchContext) => Promise<void>;
 
 const LEDGER_SELECT = `transaction_id::text, user_id::text, category_id::text, to_char(day, 'YYYY-MM-DD') AS day, currency,
   amount_minor, is_transfer, version, deleted, parts, tags`;
 const LEDGER_COLUMNS = Prisma.raw(LEDGER_SELECT);
-
-/** The entries as the columns of an unnest(...) of arrays ($1-$11): one statement for any number of rows. */
-const LEDGER_UNNEST = `unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::date[], $5::text[], $6::bigint[], $7::boolean[], $8::int[],
-    $9::boolean[], $10::jsonb[], $11::jsonb[])
-  AS n(transaction_id, user_id, category_id, day, currency, amount_minor, is_transfer, version, deleted, parts, tags)`;
-
-const ledgerArrays = (entries: readonly LedgerEntry[]): unknown[] => [
-  entries.map((e) => e.transactionId), entries.map((e) => e.userId), entries.map((e) => e.categoryId),
-  entries.map((e) => e.day), entries.map((e) => e.currency), entries.map((e) => e.amountMinor.toString()),
-  entries.map((e) => e.isTransfer), entries.map((e) => e.version), entries.map((e) => e.deleted),
-  entries.map(partsJson), entries.map((e) => JSON.stringify(e.tags ?? [])),
-];
 
 const sameEntry = (a: LedgerEntry, b: LedgerEntry) =>
   a.userId === b.userId && a.categoryId === b.categoryId && a.day === b.day && a.currency === b.currency &&
@@ -212,48 +194,40 @@ export class SpendingRepository {
   }
 
   /**
-   * Applies a batch of entries (one user's events, in order) in one database transaction with
-   * set-based statements: the ledger rows are inserted (the new ones) or locked (the others) in
-   * transaction id order, each entry is applied only when its version is newer than the
-   * transaction's current one (walking the batch in order), the aggregates of every applied
-   * change move in one upsert, and the ledger keeps each transaction's last applied entry.
-   * Returns the applied changes (a replay or an older version is absent).
+   * Applies a batch of one user's events (in order) in one database transaction with set-based
+   * statements: the first locks the batch's existing ledger rows (transaction id order) and reads
+   * the user's context (batch-context.ts); each entry is applied only when its version is newer
+   * than the transaction's current one (walking the batch in order); one last statement
+   * (writeBatch) inserts the new ledger rows and updates the changed ones, moves the aggregates
+   * of every applied change and records the payee rows. `entries` builds the entries once the
+   * categories are known; `ensureDefaults` creates the user's default categories when a snapshot
+   * names one not there yet. Returns the applied changes (a replay or an older version is absent)
+   * and the context.
    */
-  async applyBatch(entries: readonly LedgerEntry[], around?: AroundBatch): Promise<BatchChange[]> {
-    if (entries.length === 0) return [];
+  async applyBatch(
+    batch: {
+      userId: string;
+      transactionIds: readonly string[];
+      categoryIds: readonly string[];
+      entries: (context: BatchContext) => LedgerEntry[];
+      ensureDefaults: () => Promise<void>;
+    },
+    around?: AroundBatch,
+  ): Promise<{ changes: BatchChange[]; context: BatchContext | null }> {
+    if (batch.transactionIds.length === 0) return { changes: [], context: null };
     const pool = this.pool;
     if (!pool) throw new Error('SpendingRepository.applyBatch needs the pg pool');
-    const first = new Map<string, LedgerEntry>();
-    for (const e of entries) if (!first.has(e.transactionId)) first.set(e.transactionId, e);
-    const ids = [...first.keys()].sort();
+    const ids = [...new Set(batch.transactionIds)].sort();
     return retryOnConflict(() => pgTransaction(pool, async (tx) => {
-      // New rows are inserted as their first entry of the batch; a concurrent insert of the same
-      // row waits for the other transaction and then counts as existing.
-      const { rows: inserted } = await tx.query<{ transaction_id: string }>(
-        `INSERT INTO transaction_ledger
-          (transaction_id, user_id, category_id, day, currency, amount_minor, is_transfer, version, deleted, parts, tags, updated_at)
-        SELECT n.*, now() FROM ${LEDGER_UNNEST}
-        ORDER BY n.transaction_id
-        ON CONFLICT (transaction_id) DO NOTHING
-        RETURNING transaction_id::text`,
-        ledgerArrays(ids.map((id) => first.get(id)!)),
-      );
-      const isNew = new Set(inserted.map((r) => r.transaction_id));
-      const existingIds = ids.filter((id) => !isNew.has(id));
-      const stored = new Map<string, LedgerEntry>();
-      if (existingIds.length > 0) {
-        const { rows } = await tx.query<LedgerRow>(
-          `SELECT ${LEDGER_SELECT} FROM transaction_ledger WHERE transaction_id = ANY($1::uuid[]) ORDER BY transaction_id FOR UPDATE`,
-          [existingIds],
-        );
-        for (const row of rows) stored.set(row.transaction_id, toEntry(row));
+      const { rows, context } = await readBatch(tx, batch.userId, ids, batch.categoryIds);
+      if (context.categories.size < batch.categoryIds.length) {
+        // A default category's id can reach us before this user's defaults were created here.
+        await batch.ensureDefaults();
+        await rereadCategories(tx, context, batch.categoryIds);
       }
-      const current = new Map<string, LedgerEntry | null>();
-      for (const id of ids) {
-        if (isNew.has(id)) current.set(id, null);
-        else if (stored.has(id)) current.set(id, stored.get(id)!);
-        else throw new Error(`ledger row ${id} vanished`);
-      }
+      const entries = batch.entries(context);
+      const stored = new Map(rows.map((row) => [row.transaction_id, toEntry(row)]));
+      const current = new Map<string, LedgerEntry | null>(ids.map((id) => [id, stored.get(id) ?? null]));
       const changes: BatchChange[] = [];
       entries.forEach((next, index) => {
         const previous = current.get(next.transactionId) ?? null;
@@ -266,59 +240,19 @@ export class SpendingRepository {
       const moveAggregates = async () => {
         if (moved) return;
         moved = true;
-        // The rows whose last applied entry is not what the table holds (new rows hold their first).
-        const changed = ids
-          .map((id) => current.get(id)!)
-          .filter((entry) => !sameEntry(entry, isNew.has(entry.transactionId) ? first.get(entry.transactionId)! : stored.get(entry.transactionId)!));
-        if (changed.length > 0) {
-          await tx.query(
-            `UPDATE transaction_ledger l SET user_id = n.user_id, category_id = n.category_id, day = n.day, currency = n.currency,
-              amount_minor = n.amount_minor, is_transfer = n.is_transfer, version = n.version, deleted = n.deleted,
-              parts = n.parts, tags = n.tags, updated_at = now()
-            FROM ${LEDGER_UNNEST}
-            WHERE l.transaction_id = n.transaction_id`,
-            ledgerArrays(changed),
-          );
-        }
-        // Last: an aggregate row is the lock concurrent batches of a user meet on; held the shortest.
-        await this.moveBatch(tx, changes);
+        // New rows get their last applied entry; stored rows only when it differs from what they hold.
+        const inserted = ids.filter((id) => !stored.has(id)).map((id) => current.get(id)!);
+        const updated = ids.flatMap((id) => {
+          const was = stored.get(id);
+          const now = current.get(id)!;
+          return was && !sameEntry(now, was) ? [now] : [];
+        });
+        await writeBatch(tx, { inserted, updated, deltas: changes.flatMap((c) => c.deltas), payments: context.payments });
       };
-      if (changes.length > 0 && around) await around(tx, changes, moveAggregates);
+      if (changes.length > 0 && around) await around(tx, changes, moveAggregates, context);
       await moveAggregates();
-      return changes;
+      return { changes, context };
     }));
-  }
-
-  /** Every change's deltas, merged per aggregate row, in one upsert (rows in key order: no deadlock). */
-  private async moveBatch(tx: BudgetBatchTx, changes: readonly BatchChange[]): Promise<void> {
-    const merged = new Map<string, AggregateDelta>();
-    for (const d of changes.flatMap((c) => c.deltas)) {
-      const key = `${d.userId}|${d.categoryKey}|${d.currency}|${d.day}`;
-      const existing = merged.get(key);
-      if (!existing) merged.set(key, { ...d });
-      else {
-        existing.expenseMinor += d.expenseMinor;
-        existing.incomeMinor += d.incomeMinor;
-        existing.count += d.count;
-      }
-    }
-    const rows = [...merged.entries()]
-      .filter(([, d]) => d.expenseMinor !== 0n || d.incomeMinor !== 0n || d.count !== 0)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, d]) => d);
-    if (rows.length === 0) return;
-    await tx.query(
-      `INSERT INTO daily_spending AS s (user_id, category_key, currency, day, expense_minor, income_minor, tx_count)
-      SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::date[], $5::bigint[], $6::bigint[], $7::int[])
-      ON CONFLICT (user_id, category_key, currency, day) DO UPDATE SET
-        expense_minor = s.expense_minor + excluded.expense_minor,
-        income_minor = s.income_minor + excluded.income_minor,
-        tx_count = s.tx_count + excluded.tx_count`,
-      [
-        rows.map((d) => d.userId), rows.map((d) => d.categoryKey), rows.map((d) => d.currency), rows.map((d) => d.day),
-        rows.map((d) => d.expenseMinor.toString()), rows.map((d) => d.incomeMinor.toString()), rows.map((d) => d.count),
-      ],
-    );
   }
 
   /** The current entries of these transactions (absent ones left out). */

@@ -2,7 +2,7 @@ import type { TransactionSnapshot } from '@centavo/jobs';
 import type { Money } from '@centavo/money';
 import type { BudgetBatchTx } from '../../db.js';
 import { requireCurrency } from '../common/inputs.js';
-import type { CategoriesRepository } from '../categories/categories.repository.js';
+import type { BatchContext } from './batch-context.js';
 import { UNCATEGORIZED_KEY, type AggregateDelta, type LedgerEntry } from './ledger.js';
 import { currencyExponent } from '@centavo/money';
 import { missingRates, type RatesService } from '../rates/rates.service.js';
@@ -70,6 +70,8 @@ export interface ApplyResult {
   affected: { categoryId: string | null; month: string; currency: string }[];
   /** The snapshot named a category that is not one of the user's; it counts as uncategorized. */
   unknownCategory: boolean;
+  /** Applied, and only its category (and tags) moved: its day, amount, currency, transfer and deletion are as before. */
+  sameMoney: boolean;
 }
 
 /** A change about to be applied: the snapshot, the ledger entry before and after, the deltas. */
@@ -85,7 +87,7 @@ export interface LedgerChange {
  * transaction, only when some change applies, with the applied changes in event order, and calls
  * `moveAggregates` when it wants the sums moved (to read them before and after).
  */
-export type ApplyEffects = (tx: BudgetBatchTx, changes: LedgerChange[], moveAggregates: () => Promise<void>) => Promise<void>;
+export type ApplyEffects = (tx: BudgetBatchTx, changes: LedgerChange[], moveAggregates: () => Promise<void>, context: BatchContext) => Promise<void>;
 
 const noConversions = async (): Promise<ConversionPart[]> => [];
 
@@ -120,7 +122,6 @@ const keyOfDelta = (d: AggregateDelta) => `${d.categoryKey}|${d.day.slice(0, 7)}
 export class SpendingService {
   constructor(
     private readonly spending: SpendingRepository,
-    private readonly categories: CategoriesRepository,
     private readonly ensureDefaults: (userId: string) => Promise<void>,
     /** For reports converted into one currency; without it `convert` is refused. */
     private readonly rates?: Pick<RatesService, 'forReport' | 'tableFor'>,
@@ -137,28 +138,27 @@ export class SpendingService {
    * applyBatch): each transaction version once, an older one never. One result per snapshot.
    */
   async applySnapshots(userId: string, snapshots: readonly TransactionSnapshot[], effects?: ApplyEffects): Promise<ApplyResult[]> {
+    return (await this.applyBatch(userId, snapshots, effects)).results;
+  }
+
+  /** applySnapshots, with the batch's context (what its effects left for the live updates; null for no snapshots). */
+  async applyBatch(userId: string, snapshots: readonly TransactionSnapshot[], effects?: ApplyEffects): Promise<{ results: ApplyResult[]; context: BatchContext | null }> {
     for (const snapshot of snapshots) {
       // A producer bug, not a passing failure: say so instead of a database cast error.
       if (parseDay(snapshot.date) === null) throw new Error(`transaction ${snapshot.id} has no real date: "${snapshot.date}"`);
       if (snapshot.userId !== userId) throw new Error(`transaction ${snapshot.id} is not user ${userId}'s`);
     }
-    // Category kinds never change, so reading outside the ledger transaction is safe.
+    // Category kinds never change: the batch's first statement reads them with its ledger rows.
     const wanted = [...new Set(snapshots.flatMap((s) => [...(s.categoryId ? [s.categoryId] : []), ...(s.splits ?? []).map((p) => p.categoryId)]))];
-    let known = wanted.length > 0 ? await this.categories.findManyForUser(userId, wanted) : [];
-    if (known.length < wanted.length) {
-      // A default category's id can reach us before this user's defaults were created here.
-      await this.ensureDefaults(userId);
-      known = await this.categories.findManyForUser(userId, wanted);
-    }
-    const kinds = new Map(known.map((c) => [c.id, c.kind]));
-    const entries: LedgerEntry[] = snapshots.map((snapshot) => {
-      const kind = snapshot.categoryId ? kinds.get(snapshot.categoryId) : undefined;
+    const entriesOf = (context: BatchContext): LedgerEntry[] => snapshots.map((snapshot) => {
+      const kinds = context.categories;
+      const kind = snapshot.categoryId ? kinds.get(snapshot.categoryId)?.kind : undefined;
       // A split row counts its parts, each in its own category; the row's own category then counts nowhere.
       const parts = snapshot.splits && snapshot.splits.length > 0
         ? snapshot.splits.map((p) => ({
             categoryId: kinds.has(p.categoryId) ? p.categoryId : null,
             amountMinor: BigInt(p.amountMinor),
-            isTransfer: kinds.get(p.categoryId) === 'TRANSFER',
+            isTransfer: kinds.get(p.categoryId)?.kind === 'TRANSFER',
             tags: p.tags,
           }))
         : null;
@@ -176,12 +176,15 @@ export class SpendingService {
         tags: snapshot.tags ?? [],
       };
     });
-    const changes = await this.spending.applyBatch(
-      entries,
-      effects && ((tx, applied, move) => effects(tx, applied.map((c) => ({ snapshot: snapshots[c.index]!, previous: c.previous, next: c.next, deltas: c.deltas })), move)),
+    const { changes, context } = await this.spending.applyBatch(
+      { userId, transactionIds: snapshots.map((s) => s.id), categoryIds: wanted, entries: entriesOf, ensureDefaults: () => this.ensureDefaults(userId) },
+      effects &&
+        ((tx, applied, move, ctx) =>
+          effects(tx, applied.map((c) => ({ snapshot: snapshots[c.index]!, previous: c.previous, next: c.next, deltas: c.deltas })), move, ctx)),
     );
+    const known = context?.categories ?? new Map<string, unknown>();
     const byIndex = new Map(changes.map((c) => [c.index, c]));
-    return snapshots.map((snapshot, i) => {
+    const results = snapshots.map((snapshot, i) => {
       const change = byIndex.get(i);
       const affected = change
         ? [...new Map(change.deltas.map((d) => [keyOfDelta(d), d])).values()].map((d) => ({
@@ -190,9 +193,13 @@ export class SpendingService {
             currency: d.currency,
           }))
         : [];
-      const unknownCategory = [snapshot.categoryId, ...(snapshot.splits ?? []).map((p) => p.categoryId)].some((id) => id !== null && !kinds.has(id));
-      return { applied: change !== undefined, userId, affected, unknownCategory };
+      const unknownCategory = [snapshot.categoryId, ...(snapshot.splits ?? []).map((p) => p.categoryId)].some((id) => id !== null && !known.has(id));
+      const { previous, next } = change ?? { previous: null, next: null };
+      const sameMoney = previous !== null && next !== null && previous.day === next.day && previous.amountMinor === next.amountMinor &&
+        previous.currency === next.currency && previous.deleted === next.deleted && previous.isTransfer === next.isTransfer;
+      return { applied: change !== undefined, userId, affected, unknownCategory, sameMoney };
     });
+    return { results, context };
   }
 
   findEntries(transactionIds: readonly string[]): Promise<LedgerEntry[]> {

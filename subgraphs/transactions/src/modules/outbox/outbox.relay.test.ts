@@ -89,6 +89,41 @@ describe('transactions outbox relay', () => {
     expect(again.map((r) => r.id)).not.toContain(e.eventId);
   });
 
+  it('claims in outbox order and counts rows held by a claim in progress as not pending (that claim publishes them, or they stay for the next)', async () => {
+    const store = outboxEventsPgStore(pool);
+    // Another test's leftovers first, so only this test's rows are unpublished.
+    await store.claim(500, async () => undefined);
+    const user = randomUUID();
+    const events = [event('transaction.created', user, null), event('transaction.created', user, null), event('transaction.created', user, null)];
+    // Written in reverse, each dated a second after the next: the claim's order is created_at's.
+    const t0 = Date.now();
+    for (const [i, e] of [...events.entries()].reverse()) {
+      await prisma.outboxEvent.create({ data: { id: e.eventId, type: e.type, aggregateId: e.transaction.id, payload: e, createdAt: new Date(t0 - (3 - i) * 1000) } });
+    }
+    expect(await store.pending!()).toBe(true);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let seen: string[] = [];
+    let claimed!: () => void;
+    const inProgress = new Promise<void>((resolve) => (claimed = resolve));
+    const claim = store.claim(500, async (rows) => {
+      seen = rows.map((r) => r.id);
+      claimed();
+      await held;
+      throw new Error('Redis went away');
+    });
+    await inProgress;
+    expect(seen).toEqual(events.map((e) => e.eventId));
+    expect(await store.pending!()).toBe(false);
+    release();
+    await expect(claim).rejects.toThrow('Redis went away');
+    expect(await store.pending!()).toBe(true);
+    const sent: string[] = [];
+    await store.claim(500, async (rows) => void sent.push(...rows.map((r) => r.id)));
+    expect(sent).toEqual(events.map((e) => e.eventId));
+    expect(await store.pending!()).toBe(false);
+  });
+
   it('sends a user\'s events to budget and ai in one batch job each, in order, marks them published, and tells live clients of a rule or model category', async () => {
     const userId = randomUUID();
     const heard: UserEvent[] = [];
