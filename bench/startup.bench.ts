@@ -36,6 +36,8 @@ const VARIANTS: Record<string, { args: string[]; env: Record<string, string>; cw
   base: { args: [...IMAGE_NODE, 'dist/bin/centavo.js'], env: IMAGE_ENV, cwd: baseDir },
   // Not in the default set: `dist` with glibc's default allocation thresholds (what MALLOC_* saves).
   'dist-default-malloc': { args: [...IMAGE_NODE, 'dist/bin/centavo.js'], env: { SUPERGRAPH_PATH: 'supergraph.graphql' } },
+  // Not in the default set: `dist` without the image's --max-semi-space-size=32 (what that flag costs in RSS).
+  'dist-default-young': { args: ['dist/bin/centavo.js'], env: IMAGE_ENV },
   'dist-profile': { args: [...IMAGE_NODE, '--cpu-prof', '--cpu-prof-dir=.data/startup-profiles', 'dist/bin/centavo.js'], env: IMAGE_ENV },
 };
 const chosen = arg('variants', 'dist,dist-compose,tsx').split(',');
