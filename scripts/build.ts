@@ -17,6 +17,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -159,8 +160,97 @@ const TELEMETRY_DIR = 'packages/telemetry';
 
 const isInside = (file: string, dir: string) => !path.relative(dir, file).startsWith('..');
 
+/** Whether Node loads `file` as CommonJS: .cjs, or .js in a package whose nearest package.json is not `"type": "module"`. */
+function isCommonJs(file: string): boolean {
+  if (file.endsWith('.cjs')) return true;
+  if (!file.endsWith('.js')) return false;
+  for (let dir = path.dirname(file); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const manifest = path.join(dir, 'package.json');
+    if (existsSync(manifest)) return (JSON.parse(readFileSync(manifest, 'utf8')) as { type?: string }).type !== 'module';
+  }
+  return true;
+}
+
 /** The package name of a bare specifier (`@prisma/client/runtime/client` → `@prisma/client`). */
 const packageOf = (spec: string) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+
+/**
+ * Prisma's generated client loads its query compiler (WebAssembly, 1.9 MB) from a JavaScript module
+ * holding it as a 2.6 MB base64 string: at every start Node read and compiled that module, decoded the
+ * string and compiled the WebAssembly synchronously, all on the main thread. In the bundle it is a
+ * file of its own (dist/bin/query_compiler_bg.<provider>.wasm, written here), read and compiled
+ * asynchronously (V8 compiles WebAssembly on background threads) as soon as a client module loads,
+ * once per process: the first query no longer waits for it on the event loop.
+ * Returns what to do to the generated module's final contents.
+ */
+async function queryCompilerFromFile(contents: string, file: string, outdir: string): Promise<(final: string) => string> {
+  const pattern = /getQueryCompilerWasmModule: async \(\) => \{\s*const \{ wasm \} = await import\("(@prisma\/client\/runtime\/query_compiler_bg\.(\w+)\.wasm-base64\.mjs)"\)\s*return await decodeBase64AsWasm\(wasm\)\s*\}/;
+  const match = pattern.exec(contents);
+  // A Prisma upgrade that loads its compiler otherwise: this must be looked at again, not skipped.
+  if (!match) throw new Error(`${path.relative(ROOT, file)}: Prisma's getQueryCompilerWasmModule has changed; update queryCompilerFromFile (scripts/build.ts)`);
+  const [whole, spec, provider] = match as unknown as [string, string, string];
+  const wasmName = `query_compiler_bg.${provider}.wasm`;
+  const target = path.join(outdir, wasmName);
+  if (!existsSync(target)) {
+    const { wasm } = (await import(pathToFileURL(createRequire(file).resolve(spec)).href)) as { wasm: string };
+    mkdirSync(outdir, { recursive: true });
+    writeFileSync(target, Buffer.from(wasm, 'base64'));
+  }
+  const key = `__centavoQueryCompiler_${provider}`;
+  const global = `(globalThis as Record<string, unknown>)['${key}']`;
+  return (final) =>
+    [
+      final.replace(whole, `getQueryCompilerWasmModule: () => ${key}`),
+      // One compilation per process for every client of the provider; a failure is the first query's.
+      // import.meta.dirname: the bundle's directory (dist/bin/), where every chunk sits.
+      `const ${key} = (${global} ??= __centavoReadFile(__centavoJoin(import.meta.dirname, ${JSON.stringify(wasmName)})).then((bytes) => WebAssembly.compile(bytes))) as Promise<WebAssembly.Module>;`,
+      `${key}.catch(() => undefined);`,
+      "import { readFile as __centavoReadFile } from 'node:fs/promises';",
+      "import { join as __centavoJoin } from 'node:path';",
+      '',
+    ].join('\n');
+}
+
+/**
+ * @apollo/gateway's utilities/opentelemetry.js loads, when the gateway loads, the packages of
+ * Apollo's usage data collection (OpenTelemetry metrics and its exporter, the AWS, GCP, Azure and
+ * Alibaba cloud detectors, the incubating semantic conventions): about 10% of a start's main-thread
+ * CPU. The gateway calls them only when APOLLO_TELEMETRY_DISABLED is unset, which Centavo never
+ * allows (bin/centavo.ts, gateway/src/index.ts). In the bundle each is required on first use instead.
+ * The patch must match the file exactly: a changed @apollo/gateway fails the build, to be looked at.
+ */
+const GATEWAY_OTEL_FILE = /[\\/]@apollo[\\/]gateway[\\/]dist[\\/]utilities[\\/]opentelemetry\.js$/;
+const GATEWAY_OTEL_LAZY = [
+  '@opentelemetry/semantic-conventions/incubating',
+  '@opentelemetry/sdk-metrics',
+  '@opentelemetry/resource-detector-alibaba-cloud',
+  '@opentelemetry/resource-detector-aws',
+  '@opentelemetry/resource-detector-gcp',
+  '@opentelemetry/resource-detector-azure',
+  '@opentelemetry/resources',
+  '@opentelemetry/exporter-metrics-otlp-http',
+];
+
+function lazyGatewayTelemetry(source: string, file: string): string {
+  const fail = (what: string) => new Error(`${file}: ${what} not found; @apollo/gateway changed, update lazyGatewayTelemetry (scripts/build.ts)`);
+  let out = source;
+  for (const spec of GATEWAY_OTEL_LAZY) {
+    const line = new RegExp(`^const (\\w+) = require\\("${spec.replace(/[/.-]/g, (c) => `\\${c}`)}"\\);$`, 'm');
+    const match = line.exec(out);
+    if (!match) throw fail(`require("${spec}")`);
+    const name = match[1]!;
+    // Every other use must be a property read (name.x), which the proxy forwards.
+    const uses = out.split(new RegExp(`\\b${name}\\b`)).length - 2;
+    const reads = out.split(new RegExp(`\\b${name}\\.`)).length - 1;
+    if (uses !== reads) throw fail(`only property reads of ${name}`);
+    out = out.replace(match[0], `const ${name} = __centavoLazy(() => require("${spec}"));`);
+  }
+  // The one read at load: a set of two attribute names, built on first use instead.
+  const allowed = 'const ALLOWED_CLOUD_RESOURCE_ATTRIBUTES = new Set([\n    incubating_1.ATTR_CLOUD_PROVIDER,\n    incubating_1.ATTR_CLOUD_PLATFORM,\n]);';
+  if (!out.includes(allowed)) throw fail('ALLOWED_CLOUD_RESOURCE_ATTRIBUTES');
+  out = out.replace(allowed, 'let __centavoAllowed;\nconst ALLOWED_CLOUD_RESOURCE_ATTRIBUTES = { has: (key) => (__centavoAllowed ??= new Set([incubating_1.ATTR_CLOUD_PROVIDER, incubating_1.ATTR_CLOUD_PLATFORM])).has(key) };');
+  return `${out}\nfunction __centavoLazy(load) { let loaded; return new Proxy({}, { get: (_, key) => (loaded ??= load())[key] }); }\n`;
+}
 
 /**
  * `bin/centavo.ts` and everything it imports in one ESM bundle, split where it imports lazily
@@ -212,15 +302,24 @@ async function bundleBin(workspace: Map<string, WorkspacePackage>): Promise<numb
         const file = createRequire(path.join(ROOT, anchor, 'package.json')).resolve(args.path);
         const fromImporter = createRequire(args.importer).resolve(args.path);
         if (fromImporter !== file) throw new Error(`${args.importer} imports another ${args.path} (${fromImporter}) than ${anchor} (${file})`);
-        return { path: relFromOut(path.join(ROOT, anchor, 'node_modules', name, path.relative(viaAnchor, file))), external: true };
+        const external = relFromOut(path.join(ROOT, anchor, 'node_modules', name, path.relative(viaAnchor, file)));
+        // A CommonJS file imported from ESM: Node 20 first runs a lexer written in JavaScript over its
+        // source to find its export names (Prisma's 229 KB runtime: ~150 ms of a loaded start). A
+        // require of it (the bundle's createRequire, same module instance) skips that.
+        if (args.kind === 'import-statement' && isCommonJs(file)) return { path: external, namespace: 'centavo-cjs' };
+        return { path: external, external: true };
       });
-      b.onLoad({ filter: /\.ts$/ }, (args) => {
+      b.onLoad({ filter: /.*/, namespace: 'centavo-cjs' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+      b.onResolve({ filter: /.*/, namespace: 'centavo-cjs' }, (args) => ({ path: args.path, external: true }));
+      b.onLoad({ filter: GATEWAY_OTEL_FILE }, (args) => ({ contents: lazyGatewayTelemetry(readFileSync(args.path, 'utf8'), args.path), loader: 'js' }));
+      b.onLoad({ filter: /\.ts$/ }, async (args) => {
         const rel = path.relative(ROOT, args.path);
         if (rel.startsWith('..') || rel.split(path.sep).includes('node_modules')) return undefined;
         let contents = readFileSync(args.path, 'utf8');
         // Prisma's client sets the global __dirname and reads it back; __dirname in the bundle is
         // its file's (below), so the client reads the global explicitly.
         if (rel.includes(`${path.sep}generated${path.sep}prisma${path.sep}`)) contents = contents.replaceAll('getPrismaClientClass(__dirname)', "getPrismaClientClass(globalThis['__dirname'])");
+        const patchWasm = contents.includes('getQueryCompilerWasmModule') ? await queryCompilerFromFile(contents, args.path, outdir) : undefined;
         if (contents.includes('import.meta.url') || contents.includes('import.meta.dirname')) {
           const url = `new URL(${JSON.stringify(relFromOut(outputOf(args.path)))}, import.meta.url)`;
           contents = contents
@@ -228,6 +327,8 @@ async function bundleBin(workspace: Map<string, WorkspacePackage>): Promise<numb
             .replaceAll('import.meta.dirname', `__centavoMetaDirname(${url})`);
           contents += `\nfunction __centavoMetaDirname(url: URL): string { return __centavoPath.dirname(__centavoFileURLToPath(url)); }\nimport __centavoPath from 'node:path';\nimport { fileURLToPath as __centavoFileURLToPath } from 'node:url';\n`;
         }
+        // After the rewrite above, so its import.meta.dirname stays the bundle's.
+        if (patchWasm) contents = patchWasm(contents);
         return { contents, loader: 'ts' };
       });
     },

@@ -42,6 +42,21 @@ describe('model files', () => {
     }
   });
 
+  it('load alike from bytes at any offset of a shared buffer (a copy) and from a file of their own (a view)', () => {
+    const bytes = encodeModel(model);
+    const shared = Buffer.alloc(bytes.length + 3);
+    bytes.copy(shared, 3);
+    const file = path.join(dir, 'loose.model');
+    writeFileSync(file, bytes);
+    const fromFile = readFileSync(file);
+    rmSync(file);
+    const weights = (m: CategorizerModel) => Buffer.from(m.toParts().w.buffer, m.toParts().w.byteOffset, m.toParts().w.byteLength);
+    for (const loaded of [decodeModel(shared.subarray(3)), decodeModel(fromFile)]) {
+      expect(weights(loaded).equals(weights(model))).toBe(true);
+      for (const [description, amount] of LINES) expect(loaded.predict(description, amount)).toEqual(model.predict(description, amount));
+    }
+  });
+
   it('are refused when written by other code or data, or cut short', () => {
     const bytes = encodeModel(model);
     const forged = Buffer.from(bytes.toString('latin1').replace(/"fingerprint":"[0-9a-f]+"/, '"fingerprint":"0000000000000000"'), 'latin1');
