@@ -2,6 +2,7 @@ import { createAuthRuntime } from '@centavo/auth-tokens';
 import { createPgPool, defaultPoolSize } from '@centavo/db';
 import { createLogger, type Logger } from '@centavo/logger';
 import { bootSubgraph, type SubgraphServer } from '@centavo/server';
+import { warmMerchantDictionary } from './modules/categorize/merchant-dictionary.js';
 import { loadConfig, type AiConfig } from './config.js';
 import { aiContext } from './context.js';
 import { createPrisma } from './db.js';
@@ -29,7 +30,7 @@ export async function startAiSubgraph(
   // serving before it is there would train it again on the event loop, seconds in which every
   // request times out. Readiness waits for it instead (its file then serves every later start).
   if (!domain.cold.loaded) await models.ready;
-  return bootSubgraph({
+  const server = await bootSubgraph({
     name: 'ai',
     config,
     logger,
@@ -43,4 +44,7 @@ export async function startAiSubgraph(
       await pool.end();
     },
   });
+  // The merchant dictionary is built on first use; off the path to ready, before users need it.
+  setTimeout(warmMerchantDictionary, 1_000).unref();
+  return server;
 }

@@ -58,7 +58,17 @@ function build(): Built {
   return b;
 }
 
-const BUILT = build();
+/**
+ * Built on first use (normalizing every name is 10-20% of a start's main thread, on the ai
+ * subgraph's path to ready); `warmMerchantDictionary` builds it once a process is up.
+ */
+let dictionaryBuilt: Built | undefined;
+const dictionary = (): Built => (dictionaryBuilt ??= build());
+
+/** Builds the dictionary now unless it is built: for a process that has just become ready. */
+export function warmMerchantDictionary(): void {
+  dictionary();
+}
 
 /**
  * Card terminals cut names at a fixed width (South African POS lines at 16 characters:
@@ -66,20 +76,22 @@ const BUILT = build();
  * dictionary names, all of one slug, is taken to be that name cut short.
  */
 const MIN_TRUNCATED = 10;
-const SORTED_PREFIX_KEYS: readonly string[] = [...BUILT.prefix.keys()].sort();
+let sortedPrefixKeys: readonly string[] | undefined;
 
 function truncatedEntry(merchant: string): DictionaryHit | null {
   if (merchant.length < MIN_TRUNCATED) return null;
+  const prefix = dictionary().prefix;
+  const keys = (sortedPrefixKeys ??= [...prefix.keys()].sort());
   let lo = 0;
-  let hi = SORTED_PREFIX_KEYS.length;
+  let hi = keys.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (SORTED_PREFIX_KEYS[mid]! < merchant) lo = mid + 1;
+    if (keys[mid]! < merchant) lo = mid + 1;
     else hi = mid;
   }
   let hit: DictionaryHit | null = null;
-  for (let i = lo; i < SORTED_PREFIX_KEYS.length && SORTED_PREFIX_KEYS[i]!.startsWith(merchant); i++) {
-    const entry = BUILT.prefix.get(SORTED_PREFIX_KEYS[i]!)!;
+  for (let i = lo; i < keys.length && keys[i]!.startsWith(merchant); i++) {
+    const entry = prefix.get(keys[i]!)!;
     if (hit && hit.slug !== entry.slug) return null;
     hit ??= entry;
   }
@@ -87,17 +99,18 @@ function truncatedEntry(merchant: string): DictionaryHit | null {
 }
 
 /** Entries whose normalized names collide with a different slug (kept empty by a test). */
-export const DICTIONARY_CONFLICTS: readonly string[] = BUILT.conflicts;
-export const DICTIONARY_SIZE = BUILT.exact.size;
+export const dictionaryConflicts = (): readonly string[] => dictionary().conflicts;
+export const dictionarySize = (): number => dictionary().exact.size;
 
 /** The entry for a merchant: exact name, then the longest entry the name starts with (whole words). */
 export function lookupMerchantEntry(merchant: string | null): DictionaryHit | null {
   if (!merchant) return null;
-  const exact = BUILT.exact.get(merchant) ?? BUILT.compact.get(merchant.replace(/ /g, ''));
+  const built = dictionary();
+  const exact = built.exact.get(merchant) ?? built.compact.get(merchant.replace(/ /g, ''));
   if (exact) return exact;
   let end = merchant.lastIndexOf(' ');
   while (end > 0) {
-    const hit = BUILT.prefix.get(merchant.slice(0, end));
+    const hit = built.prefix.get(merchant.slice(0, end));
     if (hit) return hit;
     end = merchant.lastIndexOf(' ', end - 1);
   }
