@@ -4,7 +4,7 @@ import { CATEGORY_EVENT_CONSUMERS, categoryEvent as categoryEventSchema, createQ
 import { z } from 'zod';
 import { createLogger } from '@centavo/logger';
 import { createOutboxRelay, groupEvents, type OutboxRelayOptions } from './relay.js';
-import type { OutboxRow, OutboxStore } from './store.js';
+import type { ClaimResult, OutboxRow, OutboxStore } from './store.js';
 
 // Real Redis under a prefix of its own, as in packages/jobs/src/failed.test.ts.
 const queue = { REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_PREFIX: `centavo-test-outbox-${randomUUID().slice(0, 8)}:` };
@@ -39,16 +39,16 @@ class FakeStore implements OutboxStore {
     for (const e of events) this.rows.push({ id: e.eventId, payload: e, published: false });
   }
 
-  async claim(limit: number, publish: (rows: OutboxRow[]) => Promise<void>): Promise<number> {
+  async claim(limit: number, publish: (rows: OutboxRow[]) => Promise<void>): Promise<ClaimResult> {
     this.claims++;
     this.maxActive = Math.max(this.maxActive, ++this.active);
     try {
       await this.gate;
       const rows = this.rows.filter((r) => !r.published).slice(0, limit);
-      if (rows.length === 0) return 0;
+      if (rows.length === 0) return { claimed: 0, more: false };
       await publish(rows.map(({ id, payload }) => ({ id, payload })));
       for (const r of rows) r.published = true;
-      return rows.length;
+      return { claimed: rows.length, more: rows.length === limit };
     } finally {
       this.active--;
     }

@@ -194,8 +194,8 @@ export function createOutboxRelay<S extends z.ZodType, P = undefined>(options: O
   };
 
   async function drain(): Promise<void> {
-    while (!stopped && (await pass()) === batch) {
-      // a full batch: there may be more
+    while (!stopped && (await pass()).more) {
+      // a full claim: there may be more
     }
     if (Date.now() - lastCleanup > CLEANUP_EVERY_MS) {
       lastCleanup = Date.now();
@@ -261,7 +261,7 @@ export function createOutboxRelay<S extends z.ZodType, P = undefined>(options: O
       kick();
     },
     kick,
-    pass,
+    pass: async () => (await pass()).claimed,
     listening: () => listener?.ready ?? Promise.resolve(),
     async stop() {
       stopped = true;

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createQueue, TRANSACTION_EVENT_CONSUMERS, webhookTransactionBatch, type TransactionEvent, type TransactionEventBatch } from '@centavo/jobs';
 import { createPgPool, type PgPool } from '@centavo/db';
@@ -121,6 +121,35 @@ describe('transactions outbox relay', () => {
     const sent: string[] = [];
     await store.claim(500, async (rows) => void sent.push(...rows.map((r) => r.id)));
     expect(sent).toEqual(events.map((e) => e.eventId));
+    expect(await store.pending!()).toBe(false);
+  });
+
+  it('claims a backlog of large payloads a budget at a time, oldest first, the first row of a claim always, and says more are waiting', async () => {
+    const budget = 20_000;
+    const store = outboxEventsPgStore(pool, undefined, budget);
+    await outboxEventsPgStore(pool).claim(500, async () => undefined);
+    const user = randomUUID();
+    // Descriptions that do not compress: each payload is stored at about 8 KB; the last at about 30 KB, over the budget alone.
+    const noise = (bytes: number) => randomBytes(bytes / 2).toString('hex');
+    const events = Array.from({ length: 7 }, (_, i) => {
+      const e = event('transaction.created', user, null);
+      return { ...e, transaction: { ...e.transaction, description: noise(i === 6 ? 30_000 : 8_000) } };
+    });
+    const t0 = Date.now();
+    for (const [i, e] of events.entries()) {
+      await prisma.outboxEvent.create({ data: { id: e.eventId, type: e.type, aggregateId: e.transaction.id, payload: e, createdAt: new Date(t0 - (7 - i) * 1000) } });
+    }
+    const claims: { ids: string[]; more: boolean }[] = [];
+    for (let more = true; more; ) {
+      const ids: string[] = [];
+      ({ more } = await store.claim(500, async (rows) => void ids.push(...rows.map((r) => r.id))));
+      claims.push({ ids, more });
+      if (claims.length > 10) throw new Error('the claims never ended');
+    }
+    // 8 KB each: three fit under 20,000 bytes (the third starts at 16 KB); the 30 KB row goes alone.
+    expect(claims.map((c) => c.ids.length)).toEqual([3, 3, 1]);
+    expect(claims.map((c) => c.more)).toEqual([true, true, false]);
+    expect(claims.flatMap((c) => c.ids)).toEqual(events.map((e) => e.eventId));
     expect(await store.pending!()).toBe(false);
   });
 
