@@ -134,7 +134,7 @@ export class ImportBatchRepository {
    * One statement for the whole batch: the INSERT from arrays built in one pass (a row whose bank
    * id or import key the account has already is skipped) and, from the rows it inserted, the
    * batch's one `transactions.imported` event, built by PostgreSQL. The rows cross the wire once:
-   * before, the event sent them again as 1.2 MB of JSON text a 2,000-row batch, which the worker
+   * before, the event sent them again as about 740 KB of JSON text a 2,000-row batch, which the worker
    * built from a record and a snapshot object per row and PostgreSQL parsed again.
    * The number of rows inserted.
    */
