@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPgPool, type PgPool } from '@centavo/db';
 import { createLogger } from '@centavo/logger';
 import type { TransactionsBulkEvent } from '@centavo/jobs';
+import { bulkOutboxRow } from '../src/modules/outbox/outbox.events.js';
 import { testEnv } from '@centavo/testing';
 import { loadConfig } from '../src/config.js';
 import { createPrisma, type TransactionsPrisma } from '../src/db.js';
@@ -99,6 +100,25 @@ describe('import runs', () => {
     expect(job).toMatchObject({ status: 'COMPLETED', total: 230, processed: 230, imported: 230, duplicates: 0, chunks: [] });
     expect(await totals(accountId)).toEqual({ count: 230, sum: expectedSum(230), events: 230 });
     expect(published.at(-1)).toBe(id);
+  });
+
+  it('writes per batch the transactions.imported event bulkOutboxRow would write for the rows stored, in file order', async () => {
+    const descriptions = ['PADARIA "PÃO" QUENTE', 'Café \\ Central', 'SALÁRIO 🎉 ACME', 'Uber *Trip', 'x'];
+    const lines = descriptions.map((d, i) => `2026-0${i + 1}-2${i},"${d.replace(/"/g, '""')}",${i === 2 ? '9000000000000.01' : `-${i}.5${i}`}`);
+    const { id, userId, accountId } = await newImport(['date,description,amount', ...lines].join('\n'));
+    const run = new ImportRunner({ jobs, batches: new ImportBatchRepository(pool), publish: async () => undefined, onEvents: () => undefined, batchSize: 3, maxErrors: 10 });
+    await run.run(id, logger);
+    const stored = await prisma.transaction.findMany({ where: { accountId } });
+    const inFileOrder = descriptions.map((d) => stored.find((t) => t.description === d)!);
+    const events = await prisma.outboxEvent.findMany({ where: { aggregateId: id, type: 'transactions.imported' }, orderBy: { createdAt: 'asc' } });
+    const payloads = (events.map((e) => e.payload) as unknown as TransactionsBulkEvent[]).sort((a, b) => a.transactions.length - b.transactions.length).reverse();
+    expect(payloads.map((p) => p.transactions.length)).toEqual([3, 2]);
+    const batches = [inFileOrder.slice(0, 3), inFileOrder.slice(3)];
+    payloads.forEach((payload, i) => {
+      const expected = bulkOutboxRow('transactions.imported', userId, { importId: id, notifyEachRow: false }, batches[i]!.map((t) => ({ ...t, tags: undefined, splits: undefined })));
+      expect(payload).toEqual({ ...JSON.parse(JSON.stringify(expected.payload)), eventId: payload.eventId, occurredAt: payload.occurredAt });
+    });
+    expect(payloads[0]!.transactions[2]).toMatchObject({ description: 'SALÁRIO 🎉 ACME', amountMinor: '900000000000001', date: '2026-03-22' });
   });
 
   it('lets two runs of one job (a stalled job taken again) write each batch once', async () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { keyRows, notYetPresent, presentCounts, RowKeyer } from './dedup.js';
 import type { ParsedRow } from './parsers/types.js';
@@ -36,5 +37,11 @@ describe('RowKeyer', () => {
     const keyer = new RowKeyer();
     expect(rows.map((r) => keyer.key(r))).toEqual(keyRows(rows));
     expect(keyRows(rows).map((r) => r.occurrence)).toEqual([1, 1, 2, 3, 4]);
+  });
+
+  it('keeps the import keys rows were stored with (a file imported before is still a duplicate)', () => {
+    const sha = (text: string) => createHash('sha256').update(text).digest('base64url');
+    const keyed = keyRows([row('Café  Central'), row('CAFE CENTRAL')]);
+    expect(keyed.map((r) => r.importKey)).toEqual([sha('2026-11-02|-450|cafe central#1'), sha('2026-11-02|-450|cafe central#2')]);
   });
 });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { fold } from './parsers/text.js';
 import type { ParsedRow } from './parsers/types.js';
 
@@ -15,6 +15,9 @@ export interface KeyedRow extends ParsedRow {
   importKey: string | null;
 }
 
+/** Distinct descriptions whose folded form a RowKeyer keeps (statements repeat their payees). */
+const FOLD_CACHE = 10_000;
+
 /**
  * Numbers identical rows in file order, one row at a time (a file is keyed as it streams in),
  * so a file with the same coffee twice that day imports two, and importing it again finds both
@@ -22,14 +25,25 @@ export interface KeyedRow extends ParsedRow {
  */
 export class RowKeyer {
   private readonly seen = new Map<string, number>();
+  private readonly folded = new Map<string, string>();
 
   key(row: ParsedRow): KeyedRow {
-    const key = contentKey(row.date, row.amountMinor, row.description);
+    const key = `${row.date}|${row.amountMinor}|${this.fold(row.description)}`; // contentKey()
     const occurrence = (this.seen.get(key) ?? 0) + 1;
     this.seen.set(key, occurrence);
-    const importKey = row.externalId ? null : createHash('sha256').update(`${key}#${occurrence}`).digest('base64url');
+    const importKey = row.externalId ? null : hash('sha256', `${key}#${occurrence}`, 'base64url');
     const { line, date, amountMinor, description, externalId } = row;
     return { line, date, amountMinor, description, externalId, contentKey: key, occurrence, importKey };
+  }
+
+  private fold(description: string): string {
+    let folded = this.folded.get(description);
+    if (folded === undefined) {
+      if (this.folded.size >= FOLD_CACHE) this.folded.clear();
+      folded = fold(description);
+      this.folded.set(description, folded);
+    }
+    return folded;
   }
 }
 

@@ -89,7 +89,7 @@ export class ImportRunner {
       if (!writing) return;
       const result = await writing;
       writing = null;
-      if (result.imported.length) this.d.onEvents();
+      if (result.imported) this.d.onEvents();
       if (this.now() - lastNotice >= (this.d.progressIntervalMs ?? 250)) {
         lastNotice = this.now();
         await this.notify(job, logger);
