@@ -1,6 +1,6 @@
 import type { BudgetBatchTx } from '../../db.js';
 import type { PayeePaymentRecord } from '../recurring/recurring.repository.js';
-import type { AggregateDelta, LedgerEntry } from './ledger.js';
+import { mergeDeltas, type AggregateDelta, type LedgerEntry } from './ledger.js';
 
 /** A part as stored in transaction_ledger.parts (JSON: the amount as a string). */
 export interface StoredPart {
@@ -49,24 +49,6 @@ function ledgerUnnest(p: Params, entries: readonly LedgerEntry[]): string {
   return `unnest(${columns.join(', ')}) AS n(${LEDGER_NAMES})`;
 }
 
-/** The deltas merged per aggregate row, zero rows left out, in key order (concurrent batches lock rows in one order: no deadlock). */
-export function mergeDeltas(deltas: readonly AggregateDelta[]): AggregateDelta[] {
-  const merged = new Map<string, AggregateDelta>();
-  for (const d of deltas) {
-    const key = `${d.userId}|${d.categoryKey}|${d.currency}|${d.day}`;
-    const existing = merged.get(key);
-    if (!existing) merged.set(key, { ...d });
-    else {
-      existing.expenseMinor += d.expenseMinor;
-      existing.incomeMinor += d.incomeMinor;
-      existing.count += d.count;
-    }
-  }
-  return [...merged.entries()]
-    .filter(([, d]) => d.expenseMinor !== 0n || d.incomeMinor !== 0n || d.count !== 0)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, d]) => d);
-}
 
 /** A concurrent batch inserted a row this one found missing: the whole transaction runs again (retryOnConflict). */
 const concurrentInsert = (): Error =>

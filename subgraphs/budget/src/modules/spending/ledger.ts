@@ -80,11 +80,16 @@ export function contributionsOf(entry: LedgerEntry, sign: 1n | -1n = 1n): Aggreg
  */
 export function planDeltas(previous: LedgerEntry | null, next: LedgerEntry): AggregateDelta[] | null {
   if (previous && next.version <= previous.version) return null;
+  return mergeDeltas([...(previous ? contributionsOf(previous, -1n) : []), ...contributionsOf(next)]);
+}
+
+/** Deltas merged per aggregate row, zero rows left out, in key order (concurrent batches lock rows in one order: no deadlock). */
+export function mergeDeltas(deltas: readonly AggregateDelta[]): AggregateDelta[] {
   const merged = new Map<string, AggregateDelta>();
-  for (const delta of [...(previous ? contributionsOf(previous, -1n) : []), ...contributionsOf(next)]) {
+  for (const delta of deltas) {
     const key = keyOf(delta);
     const existing = merged.get(key);
-    if (!existing) merged.set(key, delta);
+    if (!existing) merged.set(key, { ...delta });
     else {
       existing.expenseMinor += delta.expenseMinor;
       existing.incomeMinor += delta.incomeMinor;
