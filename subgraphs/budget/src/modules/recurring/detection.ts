@@ -107,20 +107,18 @@ function median(values: readonly bigint[]): bigint {
 export function detectPattern(payments: readonly Occurrence[], options: { tolerancePercent: number; today: string }): DetectedPattern | null {
   if (payments.length < MIN_OCCURRENCES) return null;
   const sorted = [...payments].sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
-  const days = sorted.map((p) => parseDay(p.day)!);
+  const run = trailingRun(sorted);
+  if (!run) return null;
+  const { period, start } = run;
   const end = sorted.length - 1;
-  const period = periodOfGap(days[end]! - days[end - 1]!);
-  if (!period) return null;
-  let start = end - 1;
-  while (start > 0 && periodOfGap(days[start]! - days[start - 1]!) === period) start--;
   for (let from = start; end - from + 1 >= MIN_OCCURRENCES; from++) {
-    const run = sorted.slice(from);
-    const amountMinor = median(run.map((p) => p.amountMinor));
-    if (!run.every((p) => withinTolerance(p.amountMinor, amountMinor, options.tolerancePercent))) continue;
+    const latest = sorted.slice(from);
+    const amountMinor = median(latest.map((p) => p.amountMinor));
+    if (!latest.every((p) => withinTolerance(p.amountMinor, amountMinor, options.tolerancePercent))) continue;
     const lastDate = sorted[end]!.day;
     const nextDate = addPeriod(lastDate, period);
     if (parseDay(nextDate)! + PERIOD_RULES[period].graceDays < parseDay(options.today)!) return null;
-    return { period, amountMinor, lastDate, nextDate, occurrences: run.length };
+    return { period, amountMinor, lastDate, nextDate, occurrences: latest.length };
   }
   return null;
 }
@@ -132,13 +130,21 @@ export function detectPattern(payments: readonly Occurrence[], options: { tolera
  */
 export function runReachesFirst(sorted: readonly Occurrence[]): boolean {
   if (sorted.length < 2) return true;
+  return trailingRun(sorted)?.start === 0;
+}
+
+/**
+ * The period of the last gap of `sorted` (at least 2 payments, in day order) and the index where
+ * the run of gaps of that period ending the list starts; null when the last gap fits no period.
+ */
+function trailingRun(sorted: readonly Occurrence[]): { period: RecurringPeriod; start: number } | null {
   const days = sorted.map((p) => parseDay(p.day)!);
   const end = sorted.length - 1;
   const period = periodOfGap(days[end]! - days[end - 1]!);
-  if (!period) return false;
+  if (!period) return null;
   let start = end - 1;
   while (start > 0 && periodOfGap(days[start]! - days[start - 1]!) === period) start--;
-  return start === 0;
+  return { period, start };
 }
 
 /**
