@@ -6,7 +6,7 @@ import { RuleMatcher, type MatchableRule, type MatchOutcome } from '../rules/rul
 import type { RuleRecord, RulesRepository } from '../rules/rules.repository.js';
 import { RULE_AMOUNT_SCALE } from '../rules/rules.service.js';
 import type { CategorizationRecord, CategorizationRepository, MemoryRecord } from './categorization.repository.js';
-import { DEFAULT_THRESHOLD } from '../categorize/categorizer.js';
+import { DEFAULT_THRESHOLD, type ThresholdSource } from '../categorize/categorizer.js';
 import { normalizeCached } from '../categorize/normalized-cache.js';
 import { allowedSlugs, directionOf, isAllowedForDirection, isSlug, type Direction } from '../categorize/slugs.js';
 import type { ColdCategorizer, ColdDecision } from './cold-categorizer.js';
@@ -101,9 +101,9 @@ export class CategorizationService {
     this.matcher = options.matcher ?? new RuleMatcher();
   }
 
-  /** The caller's threshold, else the cold categorizer's calibrated one for the money's direction. */
-  private threshold(direction: Direction): number {
-    return this.options.threshold ?? this.cold.acceptAtFor?.(direction) ?? this.cold.acceptAt ?? DEFAULT_THRESHOLD;
+  /** The caller's threshold, else the cold categorizer's calibrated one for the money's direction and the answer's source. */
+  private threshold(direction: Direction, source: ThresholdSource = 'MODEL'): number {
+    return this.options.threshold ?? this.cold.acceptAtFor?.(direction, source) ?? this.cold.acceptAt ?? DEFAULT_THRESHOLD;
   }
 
   /** The default slug of a user's category id (or null for a custom one): a map per recent user. */
@@ -233,7 +233,7 @@ export class CategorizationService {
     return {
       ...cold,
       suggestions: blend.ranked.slice(0, Math.max(cold.suggestions.length, 1)),
-      categoryId: top.confidence >= this.threshold(direction) ? top.categoryId : null,
+      categoryId: top.confidence >= this.threshold(direction, 'PRIORS') ? top.categoryId : null,
       confidence: top.confidence,
       explanation: words ? explainPriors(words, this.slugOf(userId, top.categoryId) ?? 'your category') : cold.explanation,
     };

@@ -1,4 +1,4 @@
-import { categorize } from '../categorize/categorizer.js';
+import { categorize, type ThresholdSource } from '../categorize/categorizer.js';
 import type { CategorizerModel } from '../categorize/model.js';
 import { SLUGS, type Direction } from '../categorize/slugs.js';
 import { datasetModel } from '../training/model-artifact.js';
@@ -19,8 +19,8 @@ export interface ColdCategorizer {
   readonly version: string;
   /** The model's calibrated threshold (below it the top slug is more often wrong than right). */
   readonly acceptAt?: number;
-  /** The same for one direction of the money (money in and money out are calibrated apart). */
-  acceptAtFor?(direction: Direction): number;
+  /** The same for one direction of the money (money in and money out are calibrated apart), and for answers the user's corrections re-weighed. */
+  acceptAtFor?(direction: Direction, source?: ThresholdSource): number;
   categorize(description: string, cents: bigint): ColdDecision;
 }
 
@@ -52,8 +52,8 @@ export function createColdCategorizer(threshold?: number): SwappableColdCategori
     get acceptAt() {
       return threshold ?? trained().acceptAt;
     },
-    acceptAtFor(direction) {
-      return threshold ?? trained().acceptAtFor(direction);
+    acceptAtFor(direction, source) {
+      return threshold ?? trained().acceptAtFor(direction, source);
     },
     categorize(description, cents) {
       // Every allowed slug: the user's priors re-weigh the whole distribution, callers cut the list.

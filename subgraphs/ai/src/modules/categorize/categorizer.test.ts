@@ -137,6 +137,18 @@ describe('categorize', () => {
       expect(categorize({ description: 'Card Purchase MEGAMART Eastside Sandton', amountMinor: -5000 }, unsure).suggestions[0]!.slug).toBe('shopping');
     });
 
+    it("judges an answer the corrections re-weighed by that source's own calibrated threshold, a cold one by the model's", () => {
+      const user = taught([['#Monthly Account Fee', -6900, 'fees']]);
+      const strict = (priors: number): SlugPredictor => ({ ...spread({ subscriptions: 0.35, fees: 0.25 }), acceptAt: 0.95, acceptAtFor: (_d, source) => (source === 'PRIORS' ? priors : 0.95) });
+      const next = categorize({ description: 'SMS Notification Fee', amountMinor: -1500, ...user }, strict(0.45));
+      expect(next).toMatchObject({ slug: 'fees', withPriors: true });
+      expect(next.confidence).toBeLessThan(0.95);
+      // The same blend where re-weighed answers are calibrated like the model's: left uncategorized.
+      expect(categorize({ description: 'SMS Notification Fee', amountMinor: -1500, ...user }, strict(0.95)).slug).toBeNull();
+      // A row the corrections say nothing about keeps the model's threshold.
+      expect(categorize({ description: 'KOTA KING', amountMinor: -4500, ...user }, strict(0.45))).toMatchObject({ slug: null, withPriors: false });
+    });
+
     it('lets a sure model keep its answer for an unrelated shop that only shares a first word', () => {
       const user = taught([['VIJAYA DRIVING SCHOOL', -30000, 'education']]);
       const sure = spread({ fuel: 0.85, education: 0.002 });

@@ -15,13 +15,22 @@ import { directionOf, isAllowedForDirection, isSlug, SLUGS, type Direction, type
  */
 export type CategorizeSource = 'MEMORY' | 'DICTIONARY' | 'MODEL';
 
+/**
+ * Whose confidence a threshold judges: the cold answer's (dictionary or model) or a blend of it with
+ * the user's corrections (user-priors.ts), which is right more often at the same confidence.
+ */
+export type ThresholdSource = 'MODEL' | 'PRIORS';
+
 /** `categorize` only needs this much of a model, so tests and the service can substitute one. */
 export interface SlugPredictor {
   readonly version: string;
   /** The calibrated expected-cost threshold of the model's confidences, if it has one. */
   readonly acceptAt?: number;
-  /** The same calibrated for one direction of the money (money in and out have different odds). */
-  acceptAtFor?(direction: Direction): number;
+  /**
+   * The same calibrated for one direction of the money (money in and out have different odds) and,
+   * with `source` PRIORS, for answers the user's corrections re-weighed.
+   */
+  acceptAtFor?(direction: Direction, source?: ThresholdSource): number;
   predict(description: string, amountMinor: bigint | number): Suggestion[];
   explain(description: string, amountMinor: bigint | number, slug: Slug): string;
 }
@@ -57,6 +66,8 @@ export interface CategorizeResult {
   categoryId: string | null;
   confidence: number;
   source: CategorizeSource;
+  /** Whether the user's corrections of the line's words or chain re-weighed the answer. */
+  withPriors: boolean;
   explanation: string;
   suggestions: Suggestion[];
   modelVersion: string;
@@ -82,9 +93,9 @@ function withAlternatives(slug: Slug, confidence: number, model: Suggestion[], k
   return [{ slug, confidence }, ...rest.slice(0, k - 1).map((s) => ({ slug: s.slug, confidence: ((1 - confidence) * s.confidence) / mass }))];
 }
 
-/** The threshold `categorize` applies: the caller's, else the model's calibrated one for the direction. */
-export function thresholdOf(model: SlugPredictor, options: CategorizeOptions = {}, direction?: Direction): number {
-  return options.threshold ?? (direction ? model.acceptAtFor?.(direction) : undefined) ?? model.acceptAt ?? DEFAULT_THRESHOLD;
+/** The threshold `categorize` applies: the caller's, else the model's calibrated one for the direction and source. */
+export function thresholdOf(model: SlugPredictor, options: CategorizeOptions = {}, direction?: Direction, source: ThresholdSource = 'MODEL'): number {
+  return options.threshold ?? (direction ? model.acceptAtFor?.(direction, source) : undefined) ?? model.acceptAt ?? DEFAULT_THRESHOLD;
 }
 
 /**
@@ -109,10 +120,11 @@ export function categorize(input: CategorizeInput, model: SlugPredictor, options
   );
   const top = blend.ranked[0];
   if (blend.weight === 0 || !top) return { ...cold, suggestions: cold.suggestions.slice(0, k) };
-  const threshold = thresholdOf(model, options, direction);
+  const threshold = thresholdOf(model, options, direction, 'PRIORS');
   const words = blend.evidence.get(top.categoryId);
   return {
     ...cold,
+    withPriors: true,
     slug: top.confidence >= threshold ? (top.categoryId as Slug) : null,
     confidence: top.confidence,
     explanation: words ? explainPriors(words, top.categoryId) : cold.explanation,
@@ -127,7 +139,7 @@ function coldCategorize(input: CategorizeInput, model: SlugPredictor, options: C
   const threshold = thresholdOf(model, options, direction);
   const n = normalizeCached(input.description);
   const merchant = n.merchant;
-  const base = { merchant, modelVersion: model.version };
+  const base = { merchant, modelVersion: model.version, withPriors: false };
   const accept = (slug: Slug | null, confidence: number): Slug | null => (confidence >= threshold ? slug : null);
 
   if (merchant && input.memory) {

@@ -49,7 +49,7 @@ const trainMs = Math.round(performance.now() - started);
 const train = loadDataset().filter((r) => r.split === 'train').length;
 console.log(
   `trained ${model.version} on ${train} rows in ${trainMs} ms (temperature ${model.temperature.toFixed(3)}, ` +
-    `calibrated threshold ${model.acceptAt.toFixed(3)}: money in ${model.acceptAtFor('in').toFixed(3)}, out ${model.acceptAtFor('out').toFixed(3)}; weights ${(model.toParts().w.byteLength / 2 ** 20).toFixed(1)} MiB)`,
+    `calibrated threshold ${model.acceptAt.toFixed(3)}: money in ${model.acceptAtFor('in').toFixed(3)}, out ${model.acceptAtFor('out').toFixed(3)}, re-weighed by corrections ${model.acceptAtWithPriors?.toFixed(3) ?? 'as its direction'}; weights ${(model.toParts().w.byteLength / 2 ** 20).toFixed(1)} MiB)`,
 );
 
 const test = loadDataset().filter((r) => r.split === 'test');

@@ -139,4 +139,13 @@ describe('acceptanceThreshold (expected cost: leave a row empty only where the t
     expect(model.acceptAtFor('out')).toBe(0.5);
     expect(CategorizerModel.fromParts(model.toParts()).acceptAtFor('in')).toBe(0.7);
   });
+
+  it("keeps a threshold of answers the user's corrections re-weighed apart, and falls back to the direction's without one", () => {
+    const parts = { ...CategorizerModel.train(TINY, { epochs: 2 }).toParts(), acceptAt: 0.5, acceptAtByDirection: { out: 0.43 } };
+    const model = CategorizerModel.fromParts({ ...parts, acceptAtWithPriors: 0.34 });
+    expect(model.acceptAtFor('out', 'PRIORS')).toBe(0.34);
+    expect(model.acceptAtFor('out')).toBe(0.43);
+    expect(CategorizerModel.fromParts(model.toParts()).acceptAtFor('in', 'PRIORS')).toBe(0.34);
+    expect(CategorizerModel.fromParts(parts).acceptAtFor('out', 'PRIORS')).toBe(0.43);
+  });
 });

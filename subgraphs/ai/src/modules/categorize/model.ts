@@ -1,3 +1,5 @@
+import { priorsCalibrationPoints } from './calibration.js';
+import type { ThresholdSource } from './categorizer.js';
 import { loadDataset, type LabelledRow } from './dataset.js';
 import { cloneFeatures, DEFAULT_FEATURE_WEIGHTS, FEATURE_COUNT, featurize, type Features, type FeatureWeights } from './features.js';
 import { fnv1a, fnvMix, mulberry32 } from './hash.js';
@@ -16,7 +18,7 @@ import { directionOf, isAllowed, isAllowedForDirection, SLUGS, type Direction, t
  * training split it scored 0.774 top-1 against 0.755 for the best NB smoothing.
  */
 /** What training needs of a row; LabelledRow (with date and split) is one. */
-export type TrainingRow = Pick<LabelledRow, 'description' | 'slug'> & { amountMinor: bigint | number };
+export type TrainingRow = Pick<LabelledRow, 'description' | 'slug'> & { amountMinor: bigint | number } & Partial<Pick<LabelledRow, 'date' | 'country'>>;
 
 export interface Suggestion {
   slug: Slug;
@@ -78,6 +80,8 @@ export interface ModelParts extends Weights {
   acceptAt?: number;
   /** The same per direction of the money, where the held-out rows of that direction sufficed. */
   acceptAtByDirection?: AcceptByDirection;
+  /** The same for answers the user's corrections re-weighed (calibration.ts), when enough held-out rows were. */
+  acceptAtWithPriors?: number;
   version: string;
   featureWeights: FeatureWeights;
 }
@@ -92,6 +96,11 @@ export type AcceptByDirection = Partial<Record<'in' | 'out', number>>;
  * crossed 50% right near 0.43. Fewer rows than this and the direction shares the pooled threshold.
  */
 const MIN_DIRECTION_POINTS = 200;
+/**
+ * Held-out rows the user's corrections re-weighed, needed to calibrate their own threshold (the
+ * committed data set gives about 110). Fewer and they share the model's threshold of their direction.
+ */
+const MIN_PRIORS_POINTS = 50;
 
 const toNumber = (amount: bigint | number): number => (typeof amount === 'bigint' ? Number(amount) : amount);
 
@@ -313,10 +322,16 @@ export class CategorizerModel {
     readonly acceptAt = 0.5,
     /** The same calibrated per direction of the money (`acceptAtFor`). */
     readonly acceptAtByDirection: AcceptByDirection = {},
+    /** Calibrated on answers the user's corrections re-weighed (undefined: the direction's own threshold). */
+    readonly acceptAtWithPriors?: number,
   ) {}
 
-  /** The calibrated threshold of a line whose money goes this way (the pooled one when a direction has none). */
-  acceptAtFor(direction: Direction): number {
+  /**
+   * The calibrated threshold of a line whose money goes this way (the pooled one when a direction
+   * has none); with `source` PRIORS, of an answer the user's corrections re-weighed.
+   */
+  acceptAtFor(direction: Direction, source: ThresholdSource = 'MODEL'): number {
+    if (source === 'PRIORS' && this.acceptAtWithPriors !== undefined) return this.acceptAtWithPriors;
     return (direction === 'in' || direction === 'out' ? this.acceptAtByDirection[direction] : undefined) ?? this.acceptAt;
   }
 
@@ -330,6 +345,7 @@ export class CategorizerModel {
     let temperature = 1;
     let acceptAt = 0.5;
     let byDirection: AcceptByDirection = {};
+    let withPriors: number | undefined;
     if (o.validationShare > 0) {
       // Hold out whole merchants, as the test split does, so the temperature reflects unseen names.
       const cut = Math.round(o.validationShare * 1000);
@@ -345,9 +361,12 @@ export class CategorizerModel {
         // bare name, which no model could read) never reaches it, so it says nothing of where to stop.
         const points = topPoints(held, val, temperature).map((p, i) => ({ ...p, weight: answeredByDictionary(valRows[i]!) ? 0 : weights[i] }));
         ({ acceptAt, byDirection } = acceptanceThresholds(points));
+        // The held-out merchants replayed as users correcting every miss, at the thresholds just found.
+        const replayed = priorsCalibrationPoints(new CategorizerModel(held, temperature, version, o.features, acceptAt, byDirection), valRows);
+        if (replayed.length >= MIN_PRIORS_POINTS) withPriors = acceptanceThreshold(replayed);
       }
     }
-    return new CategorizerModel(fit(all, o), temperature, version, o.features, acceptAt, byDirection);
+    return new CategorizerModel(fit(all, o), temperature, version, o.features, acceptAt, byDirection, withPriors);
   }
 
   /** The model as data (shares the weights' memory: transfer or copy them, do not write to them). */
@@ -358,6 +377,7 @@ export class CategorizerModel {
       temperature: this.temperature,
       acceptAt: this.acceptAt,
       acceptAtByDirection: this.acceptAtByDirection,
+      ...(this.acceptAtWithPriors === undefined ? {} : { acceptAtWithPriors: this.acceptAtWithPriors }),
       version: this.version,
       featureWeights: this.featureWeights,
     };
@@ -365,7 +385,7 @@ export class CategorizerModel {
 
   static fromParts(p: ModelParts): CategorizerModel {
     if (p.w.length !== FEATURE_COUNT * C || p.b.length !== C) throw new Error(`model ${p.version}: weights of the wrong shape`);
-    return new CategorizerModel({ w: p.w, b: p.b }, p.temperature, p.version, p.featureWeights, p.acceptAt ?? 0.5, p.acceptAtByDirection ?? {});
+    return new CategorizerModel({ w: p.w, b: p.b }, p.temperature, p.version, p.featureWeights, p.acceptAt ?? 0.5, p.acceptAtByDirection ?? {}, p.acceptAtWithPriors);
   }
 
   /** Trains on the committed dataset's train split; one model per process. */

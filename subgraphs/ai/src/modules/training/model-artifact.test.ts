@@ -35,6 +35,8 @@ describe('model files', () => {
     expect(loaded.acceptAtFor('in')).toBe(model.acceptAtFor('in'));
     const calibrated = CategorizerModel.fromParts({ ...model.toParts(), acceptAtByDirection: { in: 0.62, out: 0.41 } });
     expect(decodeModel(encodeModel(calibrated)).acceptAtByDirection).toEqual({ in: 0.62, out: 0.41 });
+    const withPriors = CategorizerModel.fromParts({ ...model.toParts(), acceptAtWithPriors: 0.34 });
+    expect(decodeModel(encodeModel(withPriors)).acceptAtFor('out', 'PRIORS')).toBe(0.34);
     expect(loaded.temperature).toBe(model.temperature);
     for (const [description, amount] of LINES) {
       expect(loaded.predict(description, amount)).toEqual(model.predict(description, amount));

@@ -27,6 +27,7 @@ interface Header {
   temperature: number;
   acceptAt: number | undefined;
   acceptAtByDirection?: ModelParts['acceptAtByDirection'];
+  acceptAtWithPriors?: number;
   featureWeights: ModelParts['featureWeights'];
   slugs: readonly string[];
   w: number;
@@ -64,6 +65,7 @@ export function encodeModel(model: CategorizerModel): Buffer {
     temperature: p.temperature,
     acceptAt: p.acceptAt,
     acceptAtByDirection: p.acceptAtByDirection,
+    acceptAtWithPriors: p.acceptAtWithPriors,
     featureWeights: p.featureWeights,
     slugs: SLUGS,
     w: p.w.length,
@@ -105,6 +107,7 @@ export function decodeModel(bytes: Buffer): CategorizerModel {
     temperature: header.temperature,
     acceptAt: header.acceptAt,
     acceptAtByDirection: header.acceptAtByDirection,
+    acceptAtWithPriors: header.acceptAtWithPriors,
     version: header.version,
     featureWeights: header.featureWeights,
   });
