@@ -67,6 +67,7 @@ const line = (name: string, cold: EvalResult, preq: EvalResult): void => {
 let rows = 0;
 let coldRight = 0;
 let preqRight = 0;
+const left = { MODEL: { rows: 0, topRight: 0 }, PRIORS: { rows: 0, topRight: 0 } };
 for (const [country, rs] of [...byCountry].sort()) {
   const cold = evaluate('cold', { model, rows: rs });
   // One user per country: a person's statements come from one country's banks.
@@ -75,8 +76,14 @@ for (const [country, rs] of [...byCountry].sort()) {
   rows += rs.length;
   coldRight += cold.correct;
   preqRight += preq.answeredAccuracy * rs.length;
+  for (const source of ['MODEL', 'PRIORS'] as const) {
+    left[source].rows += preq.uncategorized[source].rows;
+    left[source].topRight += preq.uncategorized[source].topRight;
+  }
 }
 console.log(`${'all'.padEnd(7)} ${String(rows).padStart(6)}   ${pct(coldRight / rows).padStart(9)}              ${pct(preqRight / rows).padStart(15)}`);
+const leftLine = (name: string, l: { rows: number; topRight: number }): string => `${name} ${l.rows} rows, top right in ${l.topRight}${l.rows ? ` (${pct(l.topRight / l.rows)})` : ''}`;
+console.log(`left uncategorized with corrections (the threshold rule wants under half right): ${leftLine('model alone', left.MODEL)}; ${leftLine('re-weighed by corrections', left.PRIORS)}`);
 
 if (process.argv.includes('--details')) {
   details(evaluate('cold', { model, rows: test }), confusions);

@@ -57,6 +57,12 @@ export interface EvalResult {
   answeredAccuracy: number;
   /** Share of rows left uncategorized (below the threshold). */
   uncategorizedShare: number;
+  /**
+   * Rows left uncategorized, and how many of them had a right top suggestion, by whose confidence
+   * the threshold judged (the cold answer's, or a blend with the user's corrections): the threshold
+   * rule (issue 12) wants fewer than half right in each.
+   */
+  uncategorized: Record<'MODEL' | 'PRIORS', { rows: number; topRight: number }>;
   afterFirstCorrection: { rows: number; correct: number; accuracy: number } | null;
   /** Prequential only: rows answered right cold but not with the corrections so far (null when cold). */
   worseThanCold: number | null;
@@ -90,6 +96,7 @@ export function evaluate(mode: EvalMode, options: EvaluateOptions = {}): EvalRes
   const confusions = new Map<string, Confusion>();
   const bySource: EvalResult['bySource'] = { MEMORY: { rows: 0, correct: 0 }, DICTIONARY: { rows: 0, correct: 0 }, MODEL: { rows: 0, correct: 0 } };
   const accepted = { rows: 0, correct: 0 };
+  const uncategorized: EvalResult['uncategorized'] = { MODEL: { rows: 0, topRight: 0 }, PRIORS: { rows: 0, topRight: 0 } };
   const after = { rows: 0, correct: 0 };
   let correct = 0;
   let answered = 0;
@@ -103,6 +110,11 @@ export function evaluate(mode: EvalMode, options: EvaluateOptions = {}): EvalRes
     if (guess) predicted.set(guess, (predicted.get(guess) ?? 0) + 1);
     bySource[result.source].rows++;
     if (result.slug) accepted.rows++;
+    else if (!result.categoryId) {
+      const left = uncategorized[result.withPriors ? 'PRIORS' : 'MODEL'];
+      left.rows++;
+      if (ok) left.topRight++;
+    }
     if (result.slug === row.slug) answered++;
     if (ok) {
       correct++;
@@ -153,6 +165,7 @@ export function evaluate(mode: EvalMode, options: EvaluateOptions = {}): EvalRes
     accepted,
     answeredAccuracy: rows.length ? answered / rows.length : 0,
     uncategorizedShare: rows.length ? (rows.length - accepted.rows) / rows.length : 0,
+    uncategorized,
     afterFirstCorrection: memory ? { ...after, accuracy: after.rows ? after.correct / after.rows : 1 } : null,
     worseThanCold: memory ? worse : null,
     modelVersion: model.version,
